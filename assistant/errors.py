@@ -1,0 +1,76 @@
+"""Every error the library raises on purpose. Each carries a Chinese message for the user that says
+what went wrong and how to fix it; the CLI and the UI turn them into output in one place."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class. ``message`` is shown to users as is; ``exit_code`` is used by the CLI."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidQuestionError(AssistantError):
+    exit_code = 2
+
+
+class EmptyQuestionError(InvalidQuestionError):
+    def __init__(self) -> None:
+        super().__init__("问题为空：请输入要查询的问题，例如“阳泉市2025年公交分担率目标是多少？”。")
+
+
+class QuestionTooLongError(InvalidQuestionError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"问题过长：共 {length} 个字符，上限为 {limit} 个字符。请精简问题，或拆成几个问题分别提问。"
+        )
+        self.length = length
+        self.limit = limit
+
+
+class InvalidRequestError(AssistantError):
+    """A malformed request (bad batch line, unknown document filter, bad history)."""
+
+    exit_code = 2
+
+
+class DocumentLoadError(AssistantError):
+    """A file that cannot be turned into text."""
+
+    exit_code = 3
+
+
+class UnsupportedFileTypeError(DocumentLoadError):
+    pass
+
+
+class EncodingDetectionError(DocumentLoadError):
+    pass
+
+
+class BrokenFileError(DocumentLoadError):
+    pass
+
+
+class CorpusError(AssistantError):
+    """The corpus folder or its manifest is unusable."""
+
+    exit_code = 3
+
+
+class IndexMissingError(AssistantError):
+    exit_code = 4
+
+
+class IndexStaleError(AssistantError):
+    exit_code = 4
+
+
+class ModelError(AssistantError):
+    """The embedding model cannot be found, loaded, or does not match the index."""
+
+    exit_code = 5

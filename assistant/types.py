@@ -1,0 +1,142 @@
+"""Shared, immutable data types. Every module passes these around; none of them holds behaviour
+beyond small derived views, so they can cross process and JSON boundaries safely."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["answered", "partial", "not_found"]
+Role = Literal["user", "assistant"]
+
+SECTION_SEPARATOR = " > "
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Citable metadata of one document (a gazette issue yields several)."""
+
+    doc_id: str
+    title: str
+    source_file: str
+    short_title: str = ""
+    issuer: str = ""
+    date: str = ""
+    period: str = ""
+    doc_number: str = ""
+    doc_type: str = ""
+    region: str = ""
+    container: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the character span of its body in the cleaned document text."""
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: DocumentMeta
+    text: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable unit. ``start``/``end`` index into the cleaned text of document ``doc_id``."""
+
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    section: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+
+    @property
+    def section_path(self) -> str:
+        return SECTION_SEPARATOR.join(self.section)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as returned by a retriever, with the retriever's score (higher is better)."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    section: str
+    quote: str
+    passage: str
+    quote_start: int
+    quote_end: int
+    doc_number: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "doc_title": self.doc_title,
+            "doc_id": self.doc_id,
+            "doc_number": self.doc_number,
+            "section": self.section,
+            "quote": self.quote,
+            "passage": self.passage,
+            "chunk_id": self.chunk_id,
+            "span": [self.quote_start, self.quote_end],
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    status: Status
+    answer: str
+    citations: tuple[Citation, ...]
+    retrieved: tuple[Passage, ...]
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    resolved_question: str = ""
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "resolved_question": self.resolved_question or self.question,
+            "status": self.status,
+            "answer": self.answer,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [
+                {
+                    "chunk_id": p.chunk.chunk_id,
+                    "doc_title": p.chunk.doc_title,
+                    "section": p.chunk.section_path,
+                    "text": p.chunk.text,
+                    "score": round(p.score, 6),
+                }
+                for p in self.retrieved
+            ],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
