@@ -25,7 +25,9 @@ _OPEN_CLOSE = {"《": "》", "（": "）", "(": ")", "“": "”", "【": "】",
 _CJK = r"\u4e00-\u9fff"
 _LETTERSPACED = re.compile(rf"^(?:[{_CJK}]\s+){{3,}}[{_CJK}]$")
 # "到2025 年" -> "到2025年"; a number at the start of a line is a table row number, left alone.
-_DIGIT_UNIT_SPACE = re.compile(r"(?<=[^\s\d.])(\d+(?:\.\d+)?)\s+(?=[年月日%％个项条辆家座处次人亿万公千米])")
+_DIGIT_UNIT_SPACE = re.compile(
+    r"(?<=[^\s\d.])(\d+(?:\.\d+)?)\s+(?=[年月日%％个项条辆家座处次人亿万公千米])"
+)
 _CJK_DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}，。、：；（《“])\s+(?=\d)")
 _DATE_SPACES = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")

@@ -76,7 +76,9 @@ def list_source_files(corpus_dir: Path) -> list[SourceFile]:
     """Every supported file in ``corpus_dir/files`` with its documents' metadata."""
     files_dir = corpus_dir / FILES_DIR
     if not files_dir.is_dir():
-        raise CorpusError(f"未找到文档目录 {files_dir}。请把文件放入该目录，或设置 ASSISTANT_CORPUS_DIR。")
+        raise CorpusError(
+            f"未找到文档目录 {files_dir}。请把文件放入该目录，或设置 ASSISTANT_CORPUS_DIR。"
+        )
     manifest = _read_manifest(corpus_dir)
     by_name: dict[str, dict[str, Any]] = {}
     for entry in manifest["files"]:
@@ -109,7 +111,9 @@ def list_source_files(corpus_dir: Path) -> list[SourceFile]:
     ids = [meta.doc_id for s in sources for meta, _ in s.documents]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
-        raise CorpusError(f"文档编号重复：{'、'.join(sorted(dupes))}。请在 manifest.json 中改为唯一编号。")
+        raise CorpusError(
+            f"文档编号重复：{'、'.join(sorted(dupes))}。请在 manifest.json 中改为唯一编号。"
+        )
     return sources
 
 
@@ -129,7 +133,9 @@ def split_documents(raw: str, markers: list[str], file_name: str) -> list[str]:
         key = _WS.sub("", marker)
         found = next((i for i in range(search_to - 1, -1, -1) if keys[i].startswith(key)), None)
         if not key or found is None:
-            raise CorpusError(f"在 {file_name} 中找不到文档起始行“{marker}”。请检查 manifest.json。")
+            raise CorpusError(
+                f"在 {file_name} 中找不到文档起始行“{marker}”。请检查 manifest.json。"
+            )
         starts.insert(0, found)
         search_to = found
     bounds = [*starts, len(lines)]

@@ -25,7 +25,8 @@ _MARKER_STYLES: tuple[tuple[float, re.Pattern[str]], ...] = (
 )
 # Decimal numbering of emergency plans: "1 总则", "2.3 指挥部办公室", "4.1.2 响应程序". The title
 # must be short and bare, or a table row such as "20 红色公交专线 条 0 3" would match.
-_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([^\d\s.．、，。；:：][^\s，。；,;]{0,24})$")
+_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([\u4e00-\u9fff][^\s，。；,;]{0,23})$")
+_DECIMAL_TOP_TITLE = 10  # "1 总则", "5 应急响应"; longer bare text after one number is a table row
 _MAX_TITLE = 40
 
 
@@ -35,7 +36,7 @@ def marker_kind(line: str) -> float | None:
     if not text:
         return None
     decimal = _DECIMAL.match(text)
-    if decimal:
+    if decimal and ("." in decimal[1] or len(decimal[2]) <= _DECIMAL_TOP_TITLE):
         return 5 + decimal[1].count(".")
     for rank, pattern in _MARKER_STYLES:
         if pattern.match(text):

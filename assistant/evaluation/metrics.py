@@ -1,0 +1,479 @@
+"""Evaluation metrics as plain functions over id-keyed dicts.
+
+Nothing here knows about the assistant or the dataset file: every function takes strings,
+lists and dicts keyed by item id, so each metric can be unit-tested on hand-checkable data.
+Rates return ``None`` when there is nothing to measure (an empty denominator).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# ---------------------------------------------------------------------------------------------
+# Text normalisation
+# ---------------------------------------------------------------------------------------------
+
+# Characters NFKC would fold that the spec wants kept as they are (＜ ＞ would become < >).
+_KEEP_AS_IS = "≤≥＜＞"
+_KEEP_SPLIT = re.compile(f"([{_KEEP_AS_IS}])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fold_width(text: str) -> str:
+    """Full-width -> half-width (NFKC) except for ≤ ≥ ＜ ＞; ``％`` -> ``%``. Keeps whitespace."""
+    parts = _KEEP_SPLIT.split(text)
+    folded = "".join(
+        part if part and part in _KEEP_AS_IS else unicodedata.normalize("NFKC", part)
+        for part in parts
+    )
+    return folded.replace("％", "%")
+
+
+def remove_whitespace(text: str) -> str:
+    return _WHITESPACE.sub("", text)
+
+
+def normalise_answer_text(text: str) -> str:
+    """The normal form used to compare answers with ``must_include`` strings and quotes with
+    passages: all whitespace removed, full-width folded to half-width (keeping ≤ ≥ ＜ ＞)."""
+    return remove_whitespace(fold_width(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Answer accuracy
+# ---------------------------------------------------------------------------------------------
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def missing_strings(answer: str, must_include: Sequence[str]) -> list[str]:
+    """The ``must_include`` strings that do not occur in ``answer`` after normalisation."""
+    normal = normalise_answer_text(answer)
+    return [m for m in must_include if normalise_answer_text(m) not in normal]
+
+
+def answer_correct(answer: str, must_include: Sequence[str]) -> bool:
+    return not missing_strings(answer, must_include)
+
+
+def answer_accuracy(
+    answers: Mapping[str, str], must_include: Mapping[str, Sequence[str]]
+) -> float | None:
+    """Share of items (the keys of ``must_include``; pass answerable items only) whose answer
+    contains every ``must_include`` string. An item without an answer counts as wrong."""
+    correct = sum(
+        1
+        for item_id, strings in must_include.items()
+        if item_id in answers and answer_correct(answers[item_id], strings)
+    )
+    return _ratio(correct, len(must_include))
+
+
+# ---------------------------------------------------------------------------------------------
+# Abstention
+# ---------------------------------------------------------------------------------------------
+
+UNANSWERABLE = "unanswerable"
+NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class AbstentionScores:
+    """``precision``: share of not_found answers given to unanswerable items; ``recall``: share
+    of unanswerable items answered not_found; ``false_refusal_rate``: share of answerable items
+    answered not_found."""
+
+    precision: float | None
+    recall: float | None
+    false_refusal_rate: float | None
+    n_refused: int
+    n_unanswerable: int
+    n_answerable: int
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        return dict(self.__dict__)
+
+
+def abstention_scores(status: Mapping[str, str], types: Mapping[str, str]) -> AbstentionScores:
+    """``status``: item id -> answer status; ``types``: item id -> item type (all items)."""
+    refused = {item_id for item_id, s in status.items() if s == NOT_FOUND and item_id in types}
+    unanswerable = {item_id for item_id, t in types.items() if t == UNANSWERABLE}
+    answerable = set(types) - unanswerable
+    return AbstentionScores(
+        precision=_ratio(len(refused & unanswerable), len(refused)),
+        recall=_ratio(len(refused & unanswerable), len(unanswerable)),
+        false_refusal_rate=_ratio(len(refused & answerable), len(answerable)),
+        n_refused=len(refused),
+        n_unanswerable=len(unanswerable),
+        n_answerable=len(answerable),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence matching and retrieval
+# ---------------------------------------------------------------------------------------------
+
+EVIDENCE_MATCH_CHARS = 20
+
+
+def _has_common_substring(short: str, long: str, length: int) -> bool:
+    if length == 0:
+        return True
+    return any(short[i : i + length] in long for i in range(len(short) - length + 1))
+
+
+def longest_common_substring_len(a: str, b: str) -> int:
+    """Length of the longest common substring of ``a`` and ``b`` (as given; no normalisation).
+
+    Binary search on the length: if the strings share a substring of length n they share one of
+    every shorter length, and each probe is a handful of fast ``in`` searches."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    low, high = 0, len(short)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _has_common_substring(short, long, mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def holds(passage: str, quote: str) -> bool:
+    """Whether ``passage`` holds the evidence ``quote``: with whitespace removed (and full-width
+    folded on both sides) their longest common substring is ≥ min(len(quote), 20) characters."""
+    return _holds_compact(normalise_answer_text(passage), normalise_answer_text(quote))
+
+
+def _holds_compact(passage: str, quote: str) -> bool:
+    if not quote:
+        return False
+    return _has_common_substring(quote, passage, min(len(quote), EVIDENCE_MATCH_CHARS))
+
+
+def found_rank(
+    passages: Sequence[str], quotes: Sequence[str], *, require_all: bool = True
+) -> int | None:
+    """The smallest k such that the passages ranked ≤ k (1-based) hold all ``quotes``
+    (``require_all``) or at least one of them; ``None`` when never, or when there are no quotes."""
+    if not quotes:
+        return None
+    compact = [normalise_answer_text(p) for p in passages]
+    first_ranks: list[int | None] = []
+    for quote in quotes:
+        compact_quote = normalise_answer_text(quote)
+        rank = next(
+            (i + 1 for i, text in enumerate(compact) if _holds_compact(text, compact_quote)), None
+        )
+        first_ranks.append(rank)
+    found = [r for r in first_ranks if r is not None]
+    if require_all:
+        return max(found) if len(found) == len(first_ranks) else None
+    return min(found) if found else None
+
+
+def found_ranks(
+    retrieved: Mapping[str, Sequence[str]],
+    evidence: Mapping[str, Sequence[str]],
+    *,
+    require_all: bool = True,
+) -> dict[str, int | None]:
+    """``found_rank`` for every item that has evidence (items without evidence are left out)."""
+    return {
+        item_id: found_rank(retrieved.get(item_id, ()), quotes, require_all=require_all)
+        for item_id, quotes in evidence.items()
+        if quotes
+    }
+
+
+def recall_at_k_from_ranks(ranks: Mapping[str, int | None], k: int) -> float | None:
+    return _ratio(sum(1 for r in ranks.values() if r is not None and r <= k), len(ranks))
+
+
+def mrr_at_k_from_ranks(ranks: Mapping[str, int | None], k: int) -> float | None:
+    if not ranks:
+        return None
+    return sum(1.0 / r for r in ranks.values() if r is not None and r <= k) / len(ranks)
+
+
+def retrieval_recall_at_k(
+    retrieved: Mapping[str, Sequence[str]],
+    evidence: Mapping[str, Sequence[str]],
+    k: int,
+    *,
+    require_all: bool = True,
+) -> float | None:
+    """Share of items with evidence found at rank ≤ k. ``retrieved``: item id -> ranked passage
+    texts; ``evidence``: item id -> quotes. ``require_all=False`` gives the any-quote variant."""
+    return recall_at_k_from_ranks(found_ranks(retrieved, evidence, require_all=require_all), k)
+
+
+def mrr_at_k(
+    retrieved: Mapping[str, Sequence[str]],
+    evidence: Mapping[str, Sequence[str]],
+    k: int = 10,
+    *,
+    require_all: bool = True,
+) -> float | None:
+    """Mean of 1/rank (0 when not found within k) over items with evidence."""
+    return mrr_at_k_from_ranks(found_ranks(retrieved, evidence, require_all=require_all), k)
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations
+# ---------------------------------------------------------------------------------------------
+
+
+def citation_flags(
+    cited: Mapping[str, Sequence[str]], evidence: Mapping[str, Sequence[str]]
+) -> dict[str, list[bool]]:
+    """For every item in ``evidence``: one flag per cited passage, whether it holds any of the
+    item's evidence quotes."""
+    return {
+        item_id: [any(holds(passage, q) for q in quotes) for passage in cited.get(item_id, ())]
+        for item_id, quotes in evidence.items()
+    }
+
+
+def citation_hit_from_flags(flags: Mapping[str, Sequence[bool]]) -> float | None:
+    return _ratio(sum(1 for item_flags in flags.values() if any(item_flags)), len(flags))
+
+
+def citation_precision_from_flags(flags: Mapping[str, Sequence[bool]]) -> float | None:
+    all_flags = [flag for item_flags in flags.values() for flag in item_flags]
+    return _ratio(sum(all_flags), len(all_flags))
+
+
+def citation_hit(
+    cited: Mapping[str, Sequence[str]], evidence: Mapping[str, Sequence[str]]
+) -> float | None:
+    """Share of items (the keys of ``evidence``; pass answerable items) where at least one cited
+    passage holds an evidence quote. ``cited``: item id -> cited passage texts."""
+    return citation_hit_from_flags(citation_flags(cited, evidence))
+
+
+def citation_precision(
+    cited: Mapping[str, Sequence[str]], evidence: Mapping[str, Sequence[str]]
+) -> float | None:
+    """Share of all citations of the items in ``evidence`` that hold an evidence quote of their
+    own item."""
+    return citation_precision_from_flags(citation_flags(cited, evidence))
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number found in text: ``text`` as written (width-folded), ``value`` with 万/亿 applied
+    and Chinese numerals converted, ``unit`` the unit written after it ("" if none)."""
+
+    text: str
+    value: Decimal
+    unit: str
+
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_CHARS = _CN_DIGITS + "十百千万亿"
+# Units after a number (the longest is tried first).
+_UNITS_TEXT = (
+    "% ‰ 万元 亿元 元 平方公里 平方米 立方米 公里 千米 米 公顷 亩 "
+    "千克 公斤 吨 千瓦 兆瓦 标台 辆 台 架 艘 个月 个 项 条 家 座 所 "
+    "处 人次 车次 人 名 户 年 月 日 天 周 小时 分钟 秒 次 倍 批 类 "
+    "种 级 期 件 张 篇 部 层 道 轮 岁 大 方面 班 段 片 站 场 "
+)
+_UNITS = _UNITS_TEXT.split()
+_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
+_MULTIPLIERS_PATTERN = "万亿|亿|万|千(?![米克瓦])"
+
+_NUMBER = re.compile(
+    # 百分之九十五 / 百分之95
+    rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?)"
+    # Arabic: 10300, 10,300, 1.8 — then an optional multiplier and unit (spaces allowed between)
+    rf"|(?<![\d.])(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
+    rf"(?:[ \t]*(?P<mult>{_MULTIPLIERS_PATTERN}))?(?:[ \t]*(?P<aunit>{_UNIT_PATTERN}))?"
+    # Chinese numerals: 三, 十五, 一万八千, 三点五 — then an optional unit
+    rf"|(?P<cn>[{_CN_DIGITS}十百千][{_CN_CHARS}]*(?:点[{_CN_DIGITS}]+)?)"
+    rf"(?:[ \t]*(?P<cunit>{_UNIT_PATTERN}))?"
+)
+# Text that looks numeric but states no quantity.
+_CITATION_MARKER = re.compile(r"\[\d+(?:\s*[,，、\-–]\s*\d+)*\]")
+_CIRCLED = re.compile("[\u2460-\u2473\u24f5-\u24fe\u2776-\u2793]")
+_TITLE = re.compile(r"《[^《》]*》")
+_PLAN_NAME = re.compile(r"十[一二三四五六七八九]五")  # “十四五” is a plan period, not 145
+_LIST_MARKER = re.compile(
+    r"(?m)^[ \t]*(?:[-*][ \t]*)?(?:[（(]\d{1,2}[)）]|\d{1,2}[.、)）](?!\d))|[（(]\d{1,2}[)）]"
+)
+
+
+def chinese_numeral_value(text: str) -> Decimal | None:
+    """三 -> 3, 一万八千 -> 18000, 三点五 -> 3.5, 百 -> 100, 二〇二五 -> 2025; None if invalid."""
+    if not text:
+        return None
+    if text[0] in "百千万亿":
+        text = "一" + text
+    try:
+        import cn2an  # lazy: only needed when there are Chinese numerals
+
+        value = cn2an.cn2an(text, "normal")
+    except ImportError:
+        return _simple_chinese_numeral(text)
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+_CN_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
+
+
+def _simple_chinese_numeral(text: str) -> Decimal | None:
+    """Fallback converter for when cn2an is not installed (integers and 点 decimals)."""
+    integer, _, fraction = text.partition("点")
+    if any(c not in _CN_DIGIT_VALUES for c in fraction):
+        return None
+    if integer and all(c in _CN_DIGIT_VALUES for c in integer) and len(integer) > 1:
+        whole = int("".join(str(_CN_DIGIT_VALUES[c]) for c in integer))
+    else:
+        whole, section, digit = 0, 0, 0
+        for c in integer:
+            if c in _CN_DIGIT_VALUES:
+                digit = _CN_DIGIT_VALUES[c]
+            elif c in _CN_SMALL_UNITS:
+                section += (digit or 1) * _CN_SMALL_UNITS[c]
+                digit = 0
+            elif c in _CN_BIG_UNITS:
+                whole += (section + digit) * _CN_BIG_UNITS[c]
+                section = digit = 0
+            else:
+                return None
+        whole += section + digit
+    digits = "".join(str(_CN_DIGIT_VALUES[c]) for c in fraction)
+    return Decimal(f"{whole}.{digits}") if digits else Decimal(whole)
+
+
+def _prepare_number_text(text: str) -> str:
+    text = _CIRCLED.sub(" ", text)  # before folding: NFKC turns ① into 1
+    text = fold_width(text)
+    text = _CITATION_MARKER.sub(" ", text)
+    text = _TITLE.sub(" ", text)
+    text = _PLAN_NAME.sub(" ", text)
+    return _LIST_MARKER.sub(" ", text)
+
+
+def _mentions(text: str, *, strict: bool) -> list[tuple[NumberMention, Decimal | None]]:
+    """Number mentions with, for Arabic numbers with a multiplier, the unscaled value too.
+
+    ``strict`` (used on answers) only takes Chinese numerals followed by a unit and skips a bare
+    一 (一个/一批/一体 are rarely quantities worth checking); the lenient mode (used on passages)
+    takes every numeral so that support is found generously."""
+    found: list[tuple[NumberMention, Decimal | None]] = []
+    for match in _NUMBER.finditer(_prepare_number_text(text)):
+        if match.group("pct") is not None:
+            raw = match.group("pct")
+            value = Decimal(raw) if raw[0].isdigit() else chinese_numeral_value(raw)
+            if value is not None:
+                found.append((NumberMention(f"{_format(value)}%", value, "%"), None))
+        elif match.group("arabic") is not None:
+            base = Decimal(match.group("arabic").replace(",", ""))
+            mult = match.group("mult") or ""
+            scale = _MULTIPLIERS.get(mult, Decimal(1000) if mult == "千" else Decimal(1))
+            unit = match.group("aunit") or ""
+            mention = NumberMention(remove_whitespace(match.group(0)), base * scale, unit)
+            found.append((mention, base if mult else None))
+        else:
+            raw, unit = match.group("cn"), match.group("cunit") or ""
+            if strict and (not unit or raw == "一"):
+                continue
+            value = chinese_numeral_value(raw)
+            if value is not None:
+                found.append((NumberMention(remove_whitespace(match.group(0)), value, unit), None))
+    return found
+
+
+def _format(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def extract_numbers(text: str) -> list[NumberMention]:
+    """Numbers stated in ``text`` (an answer): Arabic with 万/亿 applied (1.8万 -> 18000),
+    百分之N as N%, and Chinese numerals followed by a unit (三条 -> 3). Citation markers [n],
+    list markers (1. / （2） / ①), book titles 《…》 and plan names (十四五) are ignored."""
+    return [mention for mention, _ in _mentions(text, strict=True)]
+
+
+def number_values(text: str) -> set[Decimal]:
+    """Every numeric value a passage states, generously: scaled and unscaled values of
+    Arabic numbers, and all Chinese numerals whether or not a unit follows."""
+    values: set[Decimal] = set()
+    for mention, unscaled in _mentions(text, strict=False):
+        values.add(mention.value)
+        if unscaled is not None:
+            values.add(unscaled)
+    return values
+
+
+def _supported(mention: NumberMention, values: set[Decimal]) -> bool:
+    if mention.value in values:
+        return True
+    # 95% may be written as 0.95 in a passage.
+    return mention.unit == "%" and mention.value / 100 in values
+
+
+def unsupported_numbers(
+    answer: str, cited_passages: Iterable[str], question: str = ""
+) -> list[str]:
+    """The numbers of ``answer`` (as written, deduplicated, in order) whose value occurs in none
+    of ``cited_passages``. A table cell "95" in a % column supports "95%"; "1.8万" and "18000"
+    support each other. Numbers the ``question`` states (e.g. the year asked about) are the
+    user's, not claims of the answer, and are not counted."""
+    values: set[Decimal] = number_values(question) if question else set()
+    for passage in cited_passages:
+        values |= number_values(passage)
+    result: list[str] = []
+    for mention in extract_numbers(answer):
+        if not _supported(mention, values) and mention.text not in result:
+            result.append(mention.text)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Latency
+# ---------------------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0–100) with linear interpolation between closest ranks (the numpy
+    default); ``None`` for no values."""
+    if not values:
+        return None
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile q must be in [0, 100], got {q}")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def latency_summary(values: Sequence[float]) -> dict[str, float | int | None]:
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "max": max(values) if values else None,
+        "mean": sum(values) / len(values) if values else None,
+    }

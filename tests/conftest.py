@@ -1,0 +1,61 @@
+"""Shared fixtures: one real index over the real corpus, built once per test session into an
+isolated ASSISTANT_HOME (so a developer's own index/ is never touched)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings
+
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("assistant-home")
+
+
+@pytest.fixture(scope="session")
+def settings(session_home: Path) -> Settings:
+    return Settings.from_env(
+        {"ASSISTANT_HOME": str(session_home), "ASSISTANT_CORPUS_DIR": str(CORPUS)}
+    )
+
+
+@pytest.fixture(scope="session")
+def embedder(settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(settings)
+
+
+@pytest.fixture(scope="session")
+def built_index(settings: Settings, embedder):  # type: ignore[no-untyped-def]
+    from assistant.index import build_index
+
+    return build_index(settings, embedder, progress=False)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings, embedder, built_index):  # type: ignore[no-untyped-def]
+    from assistant.service import build_assistant
+
+    return build_assistant(settings, embedder=embedder)
+
+
+@pytest.fixture
+def env_home(session_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Environment for CLI subprocesses that should see the session's index."""
+    monkeypatch.setenv("ASSISTANT_HOME", str(session_home))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
+    yield session_home
+
+
+def cli_env(home: Path, corpus: Path = CORPUS) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS_DIR": str(corpus)})
+    return env

@@ -1,0 +1,98 @@
+"""The extractive answerer end to end on the real index."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.errors import EmptyQuestionError, InvalidRequestError, QuestionTooLongError
+from assistant.types import Answer
+
+pytestmark = pytest.mark.slow
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _check_grounding(assistant, answer: Answer) -> None:  # type: ignore[no-untyped-def]
+    """Every marker resolves; every quote is in its passage and at its span in the document."""
+    numbers = {c.n for c in answer.citations}
+    assert {int(n) for n in MARKER.findall(answer.answer)} == numbers
+    for c in answer.citations:
+        assert c.quote in c.passage
+        doc = assistant.index.documents[c.doc_id]
+        assert doc.text[c.quote_start : c.quote_end] == c.quote
+    # Every sentence of the answer ends with a citation marker.
+    body = answer.answer.split("：", 1)[-1] if answer.status == "partial" else answer.answer
+    assert body.endswith("]")
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("晋城市公路总里程是多少？", ["10030公里"]),
+        ("吉林省2023年完成交通建设投资多少？", ["278亿元"]),
+        ("阳泉市2025年城市公共交通站点500米覆盖率目标是多少？", ["95"]),
+        ("晋城市国土空间总体规划的规划期限是哪年到哪年？", ["2021年至2035年"]),
+    ],
+)
+def test_cited_quotes_contain_the_key_facts(assistant, question: str, facts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.answer
+    quotes = " ".join(c.quote for c in answer.citations)
+    for fact in facts:
+        assert fact in quotes and fact in answer.answer
+    _check_grounding(assistant, answer)
+
+
+def test_gazette_document_is_cited_by_its_own_title(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("晋城市道路交通安全应急指挥部办公室设在哪里？")
+    assert answer.status != "not_found"
+    assert answer.citations[0].doc_title == "晋城市道路交通安全应急预案"
+    assert answer.citations[0].doc_number == "晋市政办〔2025〕18号"
+    _check_grounding(assistant, answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["今天北京的天气怎么样？", "如何申请美国签证？", "推荐一部好看的电影"]
+)
+def test_off_topic_question_is_not_found(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.status == "not_found"
+    assert answer.answer.startswith("未在已收录文件中找到")
+    assert answer.citations == ()
+    assert answer.retrieved  # the nearest passages are still listed
+
+
+def test_json_schema(assistant) -> None:  # type: ignore[no-untyped-def]
+    data = assistant.ask("阳泉公交都市创建的牵头单位是谁？").to_dict()
+    assert {"question", "status", "answer", "citations", "retrieved", "timings_ms"} <= set(data)
+    assert {"n", "doc_title", "section", "quote", "passage", "chunk_id"} <= set(
+        data["citations"][0]
+    )
+    assert {"chunk_id", "doc_title", "text", "score"} <= set(data["retrieved"][0])
+    assert data["timings_ms"]["total"] > 0
+
+
+def test_doc_filter_and_unknown_doc(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("指挥部办公室设在哪里？", doc_ids=["jc-construction-emergency"])
+    assert {c.doc_id for c in answer.citations} <= {"jc-construction-emergency"}
+    with pytest.raises(InvalidRequestError, match="未知的文档编号"):
+        assistant.ask("指挥部办公室设在哪里？", doc_ids=["no-such-doc"])
+
+
+def test_bad_questions(assistant) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(EmptyQuestionError):
+        assistant.ask("   \n ")
+    with pytest.raises(QuestionTooLongError, match="问题过长"):
+        assistant.ask("问" * 20_000)
+
+
+def test_follow_up_uses_history(assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [
+        {"role": "user", "content": "阳泉市2025年城市公共交通正点率目标是多少？"},
+        {"role": "assistant", "content": "预计达到80%左右。[1]"},
+    ]
+    answer = assistant.ask("那2021年呢？", history)
+    assert "2021" in answer.resolved_question and "正点率" in answer.resolved_question
+    assert "73.89" in " ".join(p.chunk.text for p in answer.retrieved[:5])

