@@ -10,6 +10,12 @@ from collections.abc import Mapping, Sequence
 from assistant.text import content_terms, normalise, synonym_groups
 
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_SPACE = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    """Normalised and without whitespace: extractions put spaces inside terms ("站点 500米")."""
+    return _SPACE.sub("", normalise(text))
 
 
 def synonyms_of(term: str) -> tuple[str, ...]:
@@ -26,22 +32,28 @@ class TermWeights:
     the same test ``coverage`` uses. A term the corpus never uses gets the highest weight: a
     question about 地铁 must not be "covered" by passages about 公交."""
 
-    def __init__(self, passage_texts: Sequence[str]) -> None:
-        self._texts = [normalise(t) for t in passage_texts]
+    def __init__(self, passage_texts: Sequence[str], absent_cap: float = 4.5) -> None:
+        self._texts = [_flat(t) for t in passage_texts]
         self._n = len(self._texts)
+        # Words the corpus never uses are as often colloquial wording ("那会儿", "办点") as
+        # off-topic subjects; capping their weight keeps a paraphrase from looking unanswerable,
+        # and the dense similarity catches the off-topic ones.
+        self.absent_cap = absent_cap
 
     def idf(self, term: str) -> float:
         variants = synonyms_of(term)
         df = sum(1 for t in self._texts if any(v in t for v in variants))
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
-    def weigh(self, question: str) -> dict[str, float]:
+    def weigh(self, question: str, stress_years: bool = True) -> dict[str, float]:
+        """Weight of each question term. With ``stress_years`` a year outweighs any word: a
+        passage about another year does not answer the question, however similar."""
         weights: dict[str, float] = {}
         top = self.idf("\x00")  # the weight of a term no passage contains
         for term, factor in content_terms(question):
-            w = self.idf(term) * factor
-            if _YEAR.match(term):
-                w = top * 1.2  # a year is the one thing an answer must match
+            w = min(self.idf(term), self.absent_cap) * factor
+            if stress_years and _YEAR.match(term):
+                w = top * 1.2
             weights[term] = w
         return weights
 
@@ -51,6 +63,17 @@ def coverage(weights: Mapping[str, float], text: str) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    norm = normalise(text)
+    norm = _flat(text)
     got = sum(w for t, w in weights.items() if any(s in norm for s in synonyms_of(t)))
     return got / total
+
+
+def uncovered_share(weights: Mapping[str, float], text: str) -> float:
+    """The largest single share of question weight that ``text`` does not cover: one missing
+    key term (地铁, 2030, 票价) matters more than several missing minor ones."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 1.0
+    norm = _flat(text)
+    missing = [w for t, w in weights.items() if not any(s in norm for s in synonyms_of(t))]
+    return max(missing, default=0.0) / total

@@ -80,7 +80,12 @@ class Assistant:
         passages = self.retriever.retrieve(resolved, self.settings.top_k, doc_ids)
         t1 = time.perf_counter()
         drafted = draft_answer(
-            resolved, passages, self.documents, self.weights.weigh(resolved), self.policy
+            resolved,
+            passages,
+            self.documents,
+            self.weights.weigh(resolved),
+            self.policy,
+            self.weights.weigh(resolved, stress_years=False),
         )
         t2 = time.perf_counter()
         return Answer(
@@ -96,6 +101,7 @@ class Assistant:
             },
             resolved_question=resolved,
             confidence=drafted.confidence,
+            evidence=dict(drafted.features),
         )
 
 
@@ -111,7 +117,7 @@ def build_assistant(
     check_model(index.manifest, embedder.info)
     retriever = HybridRetriever(index, embedder)
     assistant = Assistant(
-        settings, index, retriever, retriever.term_weights, policy or AnswerPolicy()
+        settings, index, retriever, retriever.term_weights, policy or AnswerPolicy.load()
     )
     assistant.ask("公路总里程")  # warm-up: jieba's dictionary and the model's first forward pass
     return assistant

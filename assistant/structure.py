@@ -28,6 +28,9 @@ _MARKER_STYLES: tuple[tuple[float, re.Pattern[str]], ...] = (
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([\u4e00-\u9fff][^\s，。；,;]{0,23})$")
 _DECIMAL_TOP_TITLE = 10  # "1 总则", "5 应急响应"; longer bare text after one number is a table row
 _MAX_TITLE = 40
+_NUMBERING = re.compile(
+    r"^(?:第\S{1,4}?[章节条]|[一二三四五六七八九十百]+、|[（(]\S{1,3}?[）)]|\d{1,2}\s*[.．、])\s*"
+)
 
 
 def marker_kind(line: str) -> float | None:
@@ -56,7 +59,10 @@ def heading_kind(line: str) -> float | None:
     if len(text) <= _MAX_TITLE and not re.search(r"[，。；,;]", text[:-1]):
         return rank
     head, sep, _ = text.partition("。")
-    if sep and len(head) <= _MAX_TITLE and not re.search(r"[，；,;]", head):
+    # The title after the number must read as one phrase: "1.开工建设 S366…、S367…" is a list
+    # of tasks in a table cell, not a heading.
+    title = _NUMBERING.sub("", head, count=1)
+    if sep and len(head) <= _MAX_TITLE and not re.search(r"[，；,;、]", title):
         return rank
     return None
 

@@ -119,6 +119,8 @@ class Answer:
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     resolved_question: str = ""
     confidence: float = 0.0
+    # The answerability model's inputs, kept so thresholds can be calibrated and audited.
+    evidence: Mapping[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +129,7 @@ class Answer:
             "status": self.status,
             "answer": self.answer,
             "confidence": round(self.confidence, 4),
+            "evidence": {k: round(v, 4) for k, v in self.evidence.items()},
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [
                 {

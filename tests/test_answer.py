@@ -38,7 +38,7 @@ def _check_grounding(assistant, answer: Answer) -> None:  # type: ignore[no-unty
 )
 def test_cited_quotes_contain_the_key_facts(assistant, question: str, facts: list[str]) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask(question)
-    assert answer.status == "answered", answer.answer
+    assert answer.status != "not_found", answer.answer
     quotes = " ".join(c.quote for c in answer.citations)
     for fact in facts:
         assert fact in quotes and fact in answer.answer

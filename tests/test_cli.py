@@ -32,7 +32,7 @@ def test_ask_json(session_home: Path, built_index) -> None:  # type: ignore[no-u
     proc = run_cli(["ask", "晋城市公路总里程是多少？", "--json"], cli_env(session_home))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["status"] == "answered"
+    assert data["status"] in {"answered", "partial"}
     assert "10030公里" in data["answer"]
     assert data["citations"][0]["doc_title"] == "晋城市交通运输“十五五”发展规划"
 
@@ -40,7 +40,8 @@ def test_ask_json(session_home: Path, built_index) -> None:  # type: ignore[no-u
 def test_ask_text_output_lists_sources(session_home: Path, built_index) -> None:  # type: ignore[no-untyped-def]
     proc = run_cli(["ask", "吉林省2023年交通建设投资多少？"], cli_env(session_home))
     assert proc.returncode == 0, proc.stderr
-    assert "【已找到】" in proc.stdout and "《2023年全省交通运输工作要点》" in proc.stdout
+    assert proc.stdout.startswith(("【已找到】", "【部分找到】"))
+    assert "《2023年全省交通运输工作要点》" in proc.stdout and "278亿元" in proc.stdout
 
 
 def test_batch(session_home: Path, built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -205,10 +205,8 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float) -> ItemRecord:
     else:
         missing, correct = (), answer.status == metrics.NOT_FOUND
     # A refusal states no facts; otherwise numbers must be backed by what is cited (the document
-    # title and section shown with each citation count as part of it) or by the user's question
-    # (including earlier user turns).
-    asked = [item.question, answer.resolved_question]
-    asked += [turn.content for turn in item.history if turn.role == "user"]
+    # title and section shown with each citation count as part of it). Numbers in the question do
+    # not count: echoing a year the documents do not cover is exactly the error to catch.
     support = [
         f"{c.doc_title}\n{c.section}\n{text}"
         for c, text in zip(answer.citations, cited, strict=True)
@@ -216,7 +214,7 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float) -> ItemRecord:
     unsupported = (
         ()
         if answer.status == metrics.NOT_FOUND
-        else metrics.unsupported_numbers(answer.answer, support, question="\n".join(asked))
+        else metrics.unsupported_numbers(answer.answer, support)
     )
     return ItemRecord(
         id=item.id,

@@ -1,0 +1,114 @@
+"""Fit the answerability model and its cut-offs on a calibration set, and store them.
+
+    .venv/bin/python eval/calibrate.py --dataset eval/datasets/calibration.jsonl
+
+The calibration set is written separately from the dev set (no shared questions), so the dev-set
+numbers in eval/README.md are measured on questions the thresholds never saw. The model is a
+logistic regression over the evidence features the answerer reports (``Answer.evidence``).
+
+The not_found cut-off is set for a target false-refusal rate on the answerable calibration items
+(default 5 %): refusing a question the documents do answer costs an official more than a
+"partial" answer that shows the nearest passage with a warning. The answered/partial cut-off is
+the lowest score above which at least 90 % of calibration items are answerable."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answerer import FEATURES, POLICY_FILE
+from assistant.evaluation.dataset import load_dataset
+from assistant.service import build_assistant
+from assistant.settings import Settings
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.003, steps: int = 50_000
+) -> tuple[np.ndarray, float]:
+    """Class-balanced logistic regression by batch gradient descent (features are on a 0–1
+    scale). Balancing keeps the few unanswerable items from being outvoted."""
+    w = np.zeros(x.shape[1])
+    b = 0.0
+    lr = 5.0
+    sample = np.where(y == 1, 0.5 / max(1, int(y.sum())), 0.5 / max(1, int((1 - y).sum())))
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        grad_w = x.T @ (sample * (p - y)) + l2 * w
+        grad_b = float(np.sum(sample * (p - y)))
+        w -= lr * grad_w
+        b -= lr * grad_b
+    return w, b
+
+
+def refusal_cutoff(scores: np.ndarray, y: np.ndarray, max_false_refusal: float) -> float:
+    """The highest cut-off that refuses at most ``max_false_refusal`` of the answerable items."""
+    answerable = np.sort(scores[y == 1])
+    k = int(np.floor(max_false_refusal * len(answerable)))
+    return float(answerable[min(k, len(answerable) - 1)])
+
+
+def balanced_accuracy(scores: np.ndarray, y: np.ndarray, cutoff: float) -> float:
+    answered = float(np.mean(scores[y == 1] >= cutoff))
+    refused = float(np.mean(scores[y == 0] < cutoff))
+    return (answered + refused) / 2
+
+
+def answered_cutoff(scores: np.ndarray, y: np.ndarray, floor: float, purity: float = 0.9) -> float:
+    for t in sorted(set(scores.tolist())):
+        if t < floor:
+            continue
+        above = y[scores >= t]
+        if len(above) and above.mean() >= purity:
+            return max(floor, t)
+    return floor
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dataset", default="eval/datasets/calibration.jsonl")
+    parser.add_argument("--out", default=str(POLICY_FILE))
+    parser.add_argument("--max-false-refusal", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    items = load_dataset(Path(args.dataset))
+    assistant = build_assistant(Settings.from_env())
+    rows, labels = [], []
+    for item in items:
+        answer = assistant.ask(item.question, item.history)
+        rows.append([answer.evidence[k] for k in FEATURES])
+        labels.append(0.0 if item.type == "unanswerable" else 1.0)
+    x, y = np.array(rows), np.array(labels)
+    w, b = fit_logistic(x, y)
+    scores = 1 / (1 + np.exp(-(x @ w + b)))
+    not_found_below = refusal_cutoff(scores, y, args.max_false_refusal)
+    balanced = balanced_accuracy(scores, y, not_found_below)
+    answered_from = answered_cutoff(scores, y, not_found_below)
+    policy = {
+        "coef": {k: round(float(v), 4) for k, v in zip(FEATURES, w, strict=True)},
+        "intercept": round(b, 4),
+        "not_found_below": round(not_found_below, 4),
+        "answered_from": round(answered_from, 4),
+        "fitted_on": {
+            "dataset": args.dataset,
+            "items": len(items),
+            "unanswerable": int((y == 0).sum()),
+            "max_false_refusal": args.max_false_refusal,
+            "false_refusal": round(float(np.mean(scores[y == 1] < not_found_below)), 4),
+            "unanswerable_refused": round(float(np.mean(scores[y == 0] < not_found_below)), 4),
+            "balanced_accuracy": round(balanced, 4),
+            "date": date.today().isoformat(),
+            "command": "python eval/calibrate.py --dataset " + args.dataset,
+        },
+    }
+    Path(args.out).write_text(json.dumps(policy, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    json.dump(policy, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
