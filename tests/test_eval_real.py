@@ -1,0 +1,74 @@
+"""`assistant eval` on the real assistant: the dev set and a second dataset in the same format."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation.check_dataset import check_dataset
+from assistant.evaluation.runner import run_eval
+from assistant.settings import PROJECT_ROOT, Settings
+
+from .conftest import CORPUS, cli_env
+
+DATASETS = PROJECT_ROOT / "eval" / "datasets"
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "calibration.jsonl"])
+def test_datasets_match_the_corpus(name: str) -> None:
+    assert check_dataset(DATASETS / name, CORPUS / "files") == []
+
+
+def test_dev_set_shape() -> None:
+    items = [json.loads(x) for x in (DATASETS / "dev.jsonl").read_text("utf-8").splitlines()]
+    types = {i["type"] for i in items}
+    assert len(items) >= 150 and len(types) == 7
+    assert sum(i["type"] == "unanswerable" for i in items) >= 15
+    assert sum(i["type"] == "followup" for i in items) >= 15
+    assert 0.3 <= sum(i["paraphrased"] for i in items) / len(items) <= 0.5
+    dev_questions = {i["question"] for i in items}
+    calibration = (DATASETS / "calibration.jsonl").read_text("utf-8").splitlines()
+    assert not dev_questions & {json.loads(x)["question"] for x in calibration}
+
+
+@pytest.mark.slow
+def test_eval_on_real_assistant(settings: Settings, assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = run_eval(
+        settings, DATASETS / "dev.jsonl", tmp_path, limit=30, assistant=assistant, progress=False
+    )
+    assert len(report.items) == 30
+    for path in report.files.values():
+        assert path.exists() and path.stat().st_size > 0
+    html = report.files["html"].read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') == 3
+    assert report.summary["unsupported_numbers"]["total"] == 0
+
+
+@pytest.mark.slow
+def test_eval_cli_runs_another_dataset_unchanged(
+    session_home: Path, built_index, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "eval",
+            "--dataset",
+            str(DATASETS / "calibration.jsonl"),
+            "--out",
+            str(tmp_path),
+        ],
+        env=cli_env(session_home),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "评测完成" in proc.stdout
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert len(data["items"]) == 64
