@@ -179,6 +179,76 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the page's 👍/👎 feedback as eval-format JSON Lines (👎 items are regression cases)."""
+    from assistant.feedback import FeedbackStore, Rating, export_eval_items, feedback_path
+
+    store = FeedbackStore(feedback_path(settings))
+    only: Rating | None = args.only  # argparse restricts it to "up"/"down"
+    if args.out in (None, "-"):
+        count = export_eval_items(store, sys.stdout, only)
+    else:
+        out = Path(args.out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with open(out, "w", encoding="utf-8") as fh:
+                count = export_eval_items(store, fh, only)
+        except OSError as exc:
+            raise InvalidRequestError(f"无法写入 {out}：{exc.strerror}。") from exc
+    print(f"已导出 {count} 条反馈。", file=sys.stderr)
+    return 0
+
+
+_FACT_COLUMNS = (
+    "doc_id",
+    "source",
+    "table",
+    "row",
+    "indicator",
+    "unit",
+    "year",
+    "kind",
+    "comparator",
+    "value_text",
+    "value",
+    "period",
+    "start",
+    "end",
+    "quote",
+)
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    """Audit: every extracted value, one row per indicator/year cell and per prose figure."""
+    import contextlib
+    import csv
+
+    from assistant.index import load_index
+
+    index = load_index(settings)
+    if args.doc:
+        unknown = sorted(set(args.doc) - set(index.documents))
+        if unknown:
+            raise InvalidRequestError(
+                f"未知的文档编号：{'、'.join(unknown)}。可用的编号：{'、'.join(sorted(index.documents))}。"
+            )
+    facts = [f for f in index.facts if not args.doc or f.doc_id in args.doc]
+    with contextlib.ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if args.csv:
+            out = stack.enter_context(open(args.csv, "w", encoding="utf-8-sig", newline=""))
+        writer = csv.writer(out, delimiter="," if args.csv else "\t")
+        writer.writerow(_FACT_COLUMNS)
+        for f in facts:
+            row = f.to_dict()
+            writer.writerow(
+                [" ".join(str(row[c] if row[c] is not None else "").split()) for c in _FACT_COLUMNS]
+            )
+    if args.csv:
+        print(f"已写入 {len(facts)} 条数值到 {args.csv}。", file=sys.stderr)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
     from assistant.errors import IndexMissingError, IndexStaleError
@@ -227,11 +297,23 @@ def make_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-build", action="store_true", help="不重新构建索引")
     bench.set_defaults(func=cmd_bench)
 
+    f = sub.add_parser("facts", help="列出从表格和正文中抽取的数值（供核对）")
+    f.add_argument("--doc", action="append", help="只列出指定文档（文档编号，可重复）")
+    f.add_argument("--csv", metavar="FILE", help="写入 CSV 文件（默认以制表符分隔输出到终端）")
+    f.set_defaults(func=cmd_facts)
+
     e = sub.add_parser("eval", help="在评测集上运行并生成报告")
     e.add_argument("--dataset", required=True)
     e.add_argument("--out", default=None, help="报告目录（默认 eval/reports/<数据集名>）")
     e.add_argument("--limit", type=int, default=None)
     e.set_defaults(func=cmd_eval)
+
+    fb = sub.add_parser("feedback", help="网页上收集的用户反馈")
+    fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
+    fx = fb_sub.add_parser("export", help="导出为评测集格式（JSON Lines），👎 成为回归用例")
+    fx.add_argument("--out", default=None, help="输出文件（默认输出到屏幕）")
+    fx.add_argument("--only", choices=["up", "down"], default=None, help="只导出 👍 或 👎")
+    fx.set_defaults(func=cmd_feedback_export)
     return p
 
 

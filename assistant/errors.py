@@ -74,3 +74,11 @@ class ModelError(AssistantError):
     """The embedding model cannot be found, loaded, or does not match the index."""
 
     exit_code = 5
+
+
+class InvalidFactQueryError(InvalidRequestError):
+    """A fact query with a field that does not exist or a value of the wrong kind."""
+
+    def __init__(self, problem: str, valid_fields: tuple[str, ...]) -> None:
+        super().__init__(f"数值查询无效：{problem}。可用的查询字段：{'、'.join(valid_fields)}。")
+        self.valid_fields = valid_fields

@@ -2,7 +2,8 @@
 
 Layout of ``index/``: ``manifest.json`` (what built it), ``documents.json`` (metadata and cleaned
 text, for quoting and highlighting), ``chunks.jsonl``, ``dense.faiss`` (inner-product index of
-normalised embeddings) and ``bm25/`` (bm25s). A build writes everything into a temporary sibling
+normalised embeddings), ``bm25/`` (bm25s) and ``facts.sqlite`` (figures extracted from tables and
+prose, see facts.py). A build writes everything into a temporary sibling
 directory and renames it into place, so a failed build leaves the previous index untouched."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from assistant.chunking import chunk_document
 from assistant.corpus import corpus_fingerprint, load_documents
 from assistant.embedding import Embedder, ModelInfo
 from assistant.errors import IndexMissingError, IndexStaleError, ModelError
+from assistant.facts import Fact, extract_facts
 from assistant.settings import Settings
 from assistant.text import tokenize
 from assistant.types import Chunk, Document, DocumentMeta, Section
@@ -36,7 +38,16 @@ FORMAT_VERSION = 1
 BUILD_COMMAND = "assistant build"
 # The modules whose behaviour decides what is in the index: a change to any of them makes an
 # existing index stale.
-_PIPELINE_MODULES = ("loaders", "cleaning", "structure", "chunking", "corpus", "text")
+_PIPELINE_MODULES = (
+    "loaders",
+    "cleaning",
+    "structure",
+    "chunking",
+    "corpus",
+    "text",
+    "facts",
+    "numbers",
+)
 _PIPELINE_DATA = ("userdict.txt",)
 
 
@@ -166,6 +177,12 @@ def build_index(
         bm25.index([tokenize(t) for t in texts], show_progress=False)
         bm25.save(str(tmp / "bm25"))
         _write_documents(tmp / "documents.json", docs)
+        # The fact store is built from the same cleaned text, in the same atomic build, so its
+        # spans always index the documents stored beside it.
+        from assistant.factstore import STORE_FILE, write_store
+
+        facts = [f for d in docs for f in extract_facts(d)]
+        write_store(tmp / STORE_FILE, facts)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(_chunk_to_dict(c), ensure_ascii=False) + "\n")
@@ -177,6 +194,7 @@ def build_index(
             "model": info.to_dict(),
             "chunking": {"chunk_size": settings.chunk_size},
             "counts": {"documents": len(docs), "chunks": len(chunks)},
+            "facts": {"file": STORE_FILE, "count": len(facts)},
         }
         _atomic_write_text(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2)
@@ -279,6 +297,7 @@ class LoadedIndex:
     documents: dict[str, Document]
     dense: Any
     bm25: Any
+    facts: tuple[Fact, ...] = ()
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -286,8 +305,12 @@ class LoadedIndex:
 
 
 def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
+    import sqlite3
+
     import bm25s
     import faiss
+
+    from assistant.factstore import read_store
 
     manifest = read_manifest(settings.index_dir)
     if check:
@@ -305,10 +328,20 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
             documents[meta.doc_id] = Document(meta, row["text"], sections)
         dense = faiss.read_index(str(d / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(d / "bm25"))
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        facts = tuple(read_store(d / manifest["facts"]["file"]))
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        RuntimeError,
+        sqlite3.Error,
+    ) as exc:
         raise IndexStaleError(
             f"索引文件不完整或已损坏（{exc}）。请运行 `{BUILD_COMMAND}` 重新构建。"
         ) from exc
     if dense.ntotal != len(chunks):
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
-    return LoadedIndex(manifest, chunks, documents, dense, bm25)
+    if len(facts) != manifest["facts"]["count"]:
+        raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
+    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from assistant.answerer import AnswerPolicy, draft_answer
+from assistant.answerer import NOT_FOUND_TEXT, PARTIAL_PREFIX, AnswerPolicy, draft_answer
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import EmptyQuestionError, InvalidRequestError, QuestionTooLongError
+from assistant.factstore import FactStore
 from assistant.followup import resolve_question
+from assistant.guard import guard_answer
 from assistant.index import LoadedIndex, check_model, load_index
+from assistant.llm import LLMClient, llm_enabled
+from assistant.numeric import NumericAnswerer
 from assistant.retrieval import HybridRetriever
 from assistant.scoring import TermWeights
 from assistant.settings import Settings
@@ -50,6 +54,9 @@ class Assistant:
     retriever: HybridRetriever
     weights: TermWeights
     policy: AnswerPolicy
+    numeric: NumericAnswerer | None = None
+    # The optional LLM (ASSISTANT_LLM_BASE_URL); None: extractive answers only.
+    llm: LLMClient | None = None
 
     @property
     def documents(self) -> dict[str, DocumentMeta]:
@@ -70,12 +77,20 @@ class Assistant:
         question: str,
         history: Sequence[Turn | dict[str, str]] | None = None,
         doc_ids: Collection[str] | None = None,
+        resolved: str | None = None,
     ) -> Answer:
+        """The final answer. With an LLM configured it is the verified generated answer (or the
+        extractive one it fell back to); ``resolved`` (a standalone question written elsewhere,
+        e.g. by the LLM) skips the follow-up resolution and the LLM."""
+        if self.llm is not None and resolved is None:
+            from assistant.generation import generate_answer
+
+            return generate_answer(self, question, history, doc_ids)
         started = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
         turns = coerce_history(history)
         self._check_doc_filter(doc_ids)
-        resolved = resolve_question(q, turns)
+        resolved = resolved or resolve_question(q, turns)
         t0 = time.perf_counter()
         passages = self.retriever.retrieve(resolved, self.settings.top_k, doc_ids)
         t1 = time.perf_counter()
@@ -87,12 +102,21 @@ class Assistant:
             self.policy,
             self.weights.weigh(resolved, stress_years=False),
         )
+        status, text, citations = drafted.status, drafted.text, drafted.citations
+        features = dict(drafted.features)
+        # Numeric questions are answered from the fact store first: a table row or stated figure,
+        # cited exactly; retrieval's draft stays the fallback and supplies the passages.
+        numeric = self.numeric.answer(resolved, NOT_FOUND_TEXT, doc_ids) if self.numeric else None
+        if numeric is not None:
+            status, text, citations = numeric.status, numeric.text, numeric.citations
+            features["fact_match"] = numeric.score
+        guarded = guard_answer(text, status, citations, NOT_FOUND_TEXT, PARTIAL_PREFIX)
         t2 = time.perf_counter()
         return Answer(
             question=q,
-            status=drafted.status,
-            answer=drafted.text,
-            citations=drafted.citations,
+            status=guarded.status,
+            answer=guarded.text,
+            citations=guarded.citations,
             retrieved=tuple(passages),
             timings_ms={
                 "retrieve": (t1 - t0) * 1000,
@@ -101,8 +125,21 @@ class Assistant:
             },
             resolved_question=resolved,
             confidence=drafted.confidence,
-            evidence=dict(drafted.features),
+            evidence=features,
+            guard=guarded.report.to_dict(),
         )
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        doc_ids: Collection[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text as it is generated (provisional), then the final verified ``Answer``. Without an
+        LLM: the extractive answer's text in one piece, then the Answer."""
+        from assistant.generation import stream_answer
+
+        return stream_answer(self, question, history, doc_ids)
 
 
 def build_assistant(
@@ -116,8 +153,17 @@ def build_assistant(
     embedder = embedder or SentenceTransformerEmbedder(settings)
     check_model(index.manifest, embedder.info)
     retriever = HybridRetriever(index, embedder)
+    titles = {doc_id: d.meta.title for doc_id, d in index.documents.items()}
+    numeric = NumericAnswerer(FactStore(index.facts, titles), index.documents, index.chunks)
     assistant = Assistant(
-        settings, index, retriever, retriever.term_weights, policy or AnswerPolicy.load()
+        settings,
+        index,
+        retriever,
+        retriever.term_weights,
+        policy or AnswerPolicy.load(),
+        numeric,
     )
     assistant.ask("公路总里程")  # warm-up: jieba's dictionary and the model's first forward pass
+    if llm_enabled(settings):
+        assistant.llm = LLMClient(settings)  # after the warm-up, which must not call the LLM
     return assistant

@@ -121,6 +121,11 @@ class Answer:
     confidence: float = 0.0
     # The answerability model's inputs, kept so thresholds can be calibrated and audited.
     evidence: Mapping[str, float] = field(default_factory=dict)
+    # The numeric guard's decision: numbers checked, sentences removed, whether the status fell.
+    guard: Mapping[str, Any] = field(default_factory=dict)
+    # Who wrote the answer ("mode": "llm" | "extractive"), why an LLM answer was not used, and the
+    # generated sentences the verifier dropped (assistant/generation.py). Empty: extractive.
+    generation: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,4 +147,6 @@ class Answer:
                 for p in self.retrieved
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "guard": dict(self.guard),
+            "generation": dict(self.generation) or {"mode": "extractive"},
         }

@@ -1,0 +1,199 @@
+"""Number normalisation for the library: 1.8万 = 18000, 百分之九十五 = 95%, 三条 = 3.
+
+The same rules as the evaluation's number check (assistant/evaluation/metrics.py), kept separate
+because library code must not depend on the evaluation package. Used by fact extraction (values
+are stored normalised), by the fact query (a value asked in the question) and by the numeric
+guard (every number of an answer must occur in a cited passage)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_CHARS = _CN_DIGITS + "十百千万亿"
+UNITS = [
+    "%",
+    "‰",
+    "万元",
+    "亿元",
+    "元",
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "立方米",
+    "公里",
+    "千米",
+    "米",
+    "公顷",
+    "亩",
+    "千克",
+    "公斤",
+    "吨",
+    "千瓦",
+    "兆瓦",
+    "标台",
+    "辆",
+    "台",
+    "架",
+    "艘",
+    "个月",
+    "个",
+    "项",
+    "条",
+    "家",
+    "座",
+    "所",
+    "处",
+    "人次",
+    "车次",
+    "人",
+    "名",
+    "户",
+    "年",
+    "月",
+    "日",
+    "天",
+    "周",
+    "小时",
+    "分钟",
+    "秒",
+    "次",
+    "倍",
+    "批",
+    "类",
+    "种",
+    "级",
+    "期",
+    "件",
+    "张",
+    "篇",
+    "部",
+    "层",
+    "道",
+    "轮",
+    "岁",
+    "方面",
+    "班",
+    "段",
+    "片",
+    "站",
+    "场",
+    "km",
+    "个工作日",
+    "工作日",
+]
+_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
+_NUMBER = re.compile(
+    rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?)"
+    rf"|(?<![\d.])(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
+    rf"(?:[ \t]*(?P<mult>万亿|亿|万|千(?![米克瓦])))?(?:[ \t]*(?P<aunit>{_UNIT_PATTERN}))?"
+    rf"|(?P<cn>[{_CN_DIGITS}十百千][{_CN_CHARS}]*(?:点[{_CN_DIGITS}]+)?)"
+    rf"(?:[ \t]*(?P<cunit>{_UNIT_PATTERN}))?"
+)
+# Text that looks numeric but states no quantity: citation markers, list markers, book titles
+# (their years and numbers belong to the title) and plan periods (“十四五” is not 145).
+_CITATION_MARKER = re.compile(r"\[\d+(?:\s*[,，、\-–]\s*\d+)*\]")
+_CIRCLED = re.compile("[\u2460-\u2473\u24f5-\u24fe\u2776-\u2793]")
+_TITLE = re.compile(r"《[^《》]*》")
+_PLAN_NAME = re.compile(r"十[一二三四五六七八九]五")
+_LIST_MARKER = re.compile(
+    r"(?m)^[ \t]*(?:[-*][ \t]*)?(?:[（(]\d{1,2}[)）]|\d{1,2}[.、)）](?!\d))|[（(]\d{1,2}[)）]"
+)
+_KEEP = "≤≥＜＞"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number in text: as written, its normalised value, the unit after it, and its span."""
+
+    text: str
+    value: Decimal
+    unit: str
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width to half-width) keeping ≤ ≥ ＜ ＞, and ％ as %. Length-preserving for the
+    characters this corpus uses, so spans found in the folded text index the original."""
+    return "".join(c if c in _KEEP else unicodedata.normalize("NFKC", c)[:1] or c for c in text)
+
+
+def chinese_numeral(text: str) -> Decimal | None:
+    """三 -> 3, 一万八千 -> 18000, 三点五 -> 3.5, 百 -> 100; None when not a numeral."""
+    if not text:
+        return None
+    if text[0] in "百千万亿":
+        text = "一" + text
+    import cn2an  # lazy: loading its tables is not free
+
+    try:
+        return Decimal(str(cn2an.cn2an(text, "normal")))
+    except (ValueError, KeyError, IndexError, TypeError, InvalidOperation):
+        return None
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def mentions(text: str, *, strict: bool = True) -> list[Mention]:
+    """Numbers stated in ``text``. ``strict`` (for answers) takes Chinese numerals only with a
+    unit and never a bare 一 (一批, 一体); the lenient mode (for cited passages) takes them all,
+    so support is found generously."""
+    prepared = _blank(_CIRCLED, text)
+    prepared = fold(prepared)
+    for pattern in (_CITATION_MARKER, _TITLE, _PLAN_NAME, _LIST_MARKER):
+        prepared = _blank(pattern, prepared)
+    found: list[Mention] = []
+    for m in _NUMBER.finditer(prepared):
+        written = re.sub(r"\s+", "", m.group(0))
+        if m.group("pct") is not None:
+            raw = m.group("pct")
+            value = Decimal(raw) if raw[0].isdigit() else chinese_numeral(raw)
+            if value is not None:
+                found.append(Mention(written, value, "%", m.start(), m.end()))
+        elif m.group("arabic") is not None:
+            base = Decimal(m.group("arabic").replace(",", ""))
+            mult = m.group("mult") or ""
+            scale = _MULTIPLIERS.get(mult, Decimal(1000) if mult == "千" else Decimal(1))
+            found.append(Mention(written, base * scale, m.group("aunit") or "", *m.span()))
+        else:
+            raw, unit = m.group("cn"), m.group("cunit") or ""
+            if strict and (not unit or raw == "一"):
+                continue
+            value = chinese_numeral(raw)
+            if value is not None:
+                found.append(Mention(written, value, unit, *m.span()))
+    return found
+
+
+def parse_value(text: str) -> Decimal | None:
+    """The value of one written number ("1.8万", "≤0.04", "百分之九十五", "三"), else None."""
+    found = mentions(text.lstrip("≤≥<>＜＞约近超"), strict=False)
+    return found[0].value if found else None
+
+
+def supported_values(texts: list[str]) -> set[Decimal]:
+    """Every value the texts state, scaled and unscaled (1.8万 supports 1.8 and 18000)."""
+    values: set[Decimal] = set()
+    for text in texts:
+        for m in mentions(text, strict=False):
+            values.add(m.value)
+            digits = re.match(r"\d+(?:\.\d+)?", m.text.replace(",", ""))
+            if digits:
+                values.add(Decimal(digits.group(0)))
+    return values
+
+
+def is_supported(mention: Mention, values: set[Decimal]) -> bool:
+    # A table cell "95" under a % column, or 0.95, supports "95%".
+    return mention.value in values or (mention.unit == "%" and mention.value / 100 in values)
+
+
+def format_decimal(value: Decimal) -> str:
+    return format(value.normalize(), "f")

@@ -1,0 +1,291 @@
+"""Fact extraction on the real corpus, number normalisation, the fact query and the numeric guard.
+
+The extraction tests need only the cleaned documents (no index, no model); the answer tests at the
+end use the session's real index and are marked slow."""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from assistant.answerer import NOT_FOUND_TEXT, PARTIAL_PREFIX
+from assistant.corpus import load_documents
+from assistant.errors import InvalidFactQueryError
+from assistant.facts import KIND_CURRENT, KIND_TARGET, Fact, extract_facts
+from assistant.factstore import FactQuery, FactStore, read_store, write_store
+from assistant.guard import guard_answer
+from assistant.numbers import mentions, parse_value
+from assistant.types import Citation, Document
+from tests.conftest import CORPUS, cli_env
+
+# 表5-1 of the 阳泉 plan, read off the source document by hand: (row, 2021, 2025, unit).
+TABLE_5_1 = [
+    ("1", "38.5", "39", "%"),
+    ("2", "84.2", "85", "%"),
+    ("3", "0.04", "≤0.04", "人/百万车公里"),
+    ("4", "86.2", "95", "%"),
+    ("5", "73.89", "80", "%"),
+    ("6", "92", "≤80", "%"),
+    ("7", "17.8", "19", "公里/小时"),
+    ("8", "100", "100", "%"),
+    ("9", "100", "100", "%"),
+    ("10", "15.96", "16", "标台/万人"),
+    ("11", "100", "100", "%"),
+    ("12", "0", "100", "%"),
+    ("13", "4.7", "6.5", "%"),
+    ("14", "12.3", "15", "%"),
+    ("15", "95.28", "98", "%"),
+    ("16", "0", "4.2", "%"),
+    ("17", "54.33", "80", "%"),
+    ("18", "42.1", "100", "%"),
+    ("19", "71", "80", "%"),
+    ("20", "0", "3", "条"),
+    ("21", "0", "5", "个"),
+]
+
+
+@functools.cache
+def _documents() -> dict[str, Document]:
+    return {d.meta.doc_id: d for d in load_documents(CORPUS)}
+
+
+@functools.cache
+def _facts(doc_id: str) -> tuple[Fact, ...]:
+    return tuple(extract_facts(_documents()[doc_id]))
+
+
+def _table(doc_id: str, title_part: str) -> list[Fact]:
+    return [f for f in _facts(doc_id) if f.source == "table" and title_part in f.table]
+
+
+def test_every_row_of_table_5_1_is_extracted_with_its_values_and_units() -> None:
+    facts = _table("yq-transit-metropolis", "5-1")
+    by_row = {(f.row, f.year): f for f in facts}
+    assert {f.row for f in facts} == {row for row, *_ in TABLE_5_1}
+    for row, base, target, unit in TABLE_5_1:
+        current, goal = by_row[(row, 2021)], by_row[(row, 2025)]
+        assert (current.value_text, current.kind) == (base, KIND_CURRENT), row
+        assert (goal.value_text, goal.kind) == (target, KIND_TARGET), row
+        assert current.unit == goal.unit == unit, row
+    assert by_row[("3", 2025)].comparator == "≤"
+    assert by_row[("3", 2025)].stated == "≤0.04人/百万车公里"
+    # The notes column qualifies the target: "预计…正点率达到80%左右".
+    assert by_row[("5", 2025)].stated == "80%左右"
+
+
+def test_table_3_1_gives_the_same_values() -> None:
+    t31 = {(f.row, f.year): f.value_text for f in _table("yq-transit-metropolis", "3-1")}
+    t51 = {(f.row, f.year): f.value_text for f in _table("yq-transit-metropolis", "5-1")}
+    assert len(t31) == 42
+    assert t31 == t51
+
+
+def test_row_quote_is_the_cleaned_text_at_its_span() -> None:
+    doc = _documents()["yq-transit-metropolis"]
+    for f in _facts("yq-transit-metropolis"):
+        assert doc.text[f.start : f.end] == f.quote
+        if f.context_start >= 0:
+            assert doc.text[f.context_start : f.context_end] == f.context_quote
+    row10 = next(f for f in _table("yq-transit-metropolis", "5-1") if f.row == "10")
+    assert "15.96" in row10.quote and "2021" in row10.context_quote
+
+
+def test_prose_figures_carry_year_kind_and_normalised_value() -> None:
+    facts = _facts("jc-transport-15th")
+    chargers = [f for f in facts if f.value == 18000 and f.unit == "个"]
+    assert chargers and chargers[0].value_text == "1.8万"
+    assert chargers[0].year == 2030 and chargers[0].kind == KIND_TARGET
+    assert "十五五" in chargers[0].period
+    roads = [f for f in facts if f.value == 10030]
+    assert roads and roads[0].kind == KIND_CURRENT and "公路总里程" in roads[0].indicator
+    planned = [f for f in facts if f.value == 10300]
+    assert planned and planned[0].kind == KIND_TARGET
+
+
+def test_task_table_figures_take_the_year_of_their_row() -> None:
+    facts = [f for f in _facts("jc-transport-tourism-2023") if f.table and f.unit == "公里"]
+    by_year = {(f.year, f.value, f.comparator) for f in facts}
+    assert (2023, 416, "") in by_year
+    assert (2024, 300, "以上") in by_year
+    assert all(f.context_quote == str(f.year) for f in facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("建成1.8万个充电桩", Decimal(18000), "个"),
+        ("百分之九十五", Decimal(95), "%"),
+        ("开通三条线路", Decimal(3), "条"),
+        ("一万八千个", Decimal(18000), "个"),
+        ("10，300公里", None, "公里"),
+    ],
+)
+def test_numbers_are_normalised(text: str, value: Decimal | None, unit: str) -> None:
+    found = mentions(text)
+    assert found and found[-1].unit == unit
+    if value is not None:
+        assert found[0].value == value
+
+
+def test_parse_value_ignores_the_comparison_sign() -> None:
+    assert parse_value("≤0.04") == Decimal("0.04")
+    assert parse_value("1.8万") == Decimal(18000)
+    assert parse_value("公交") is None
+
+
+def test_store_round_trip_and_query(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    facts = list(_facts("yq-transit-metropolis"))
+    write_store(tmp_path / "facts.sqlite", facts)
+    assert read_store(tmp_path / "facts.sqlite") == facts
+    store = FactStore(
+        facts, {"yq-transit-metropolis": "阳泉市国家公交都市建设示范工程创建实施方案"}
+    )
+    best = store.search(FactQuery(indicator="公交准点率", years=(2025,)))[0]
+    assert best.fact.indicator == "城市公共交通正点率" and best.fact.value == 80
+    hits = store.search(FactQuery(years=(2025,), value="百分之百", kind=KIND_TARGET))
+    assert {h.fact.row for h in hits if h.fact.source == "table"} == {"8", "9", "11", "12", "18"}
+
+
+def test_invalid_query_names_the_valid_fields() -> None:
+    with pytest.raises(InvalidFactQueryError, match="indicator") as err:
+        FactQuery.from_mapping({"indicatr": "公交分担率"})
+    assert "未知字段" in err.value.message
+    with pytest.raises(InvalidFactQueryError, match="kind"):
+        FactQuery.from_mapping({"kind": "预测"})
+    assert FactQuery.from_mapping({"indicator": "分担率", "years": ["2025"]}).years == (2025,)
+
+
+def _citation(n: int, passage: str) -> Citation:
+    return Citation(n, "c", "d", "某规划", "一、总体要求", passage, passage, 0, len(passage))
+
+
+def test_guard_removes_a_planted_unsupported_number() -> None:
+    cited = _citation(1, "全市公路总里程达10030公里，公路网密度提升至106.4公里/百平方公里。")
+    text = "全市公路总里程达10030公里。[1]到2030年达到10300公里。[1]"
+    guarded = guard_answer(text, "answered", [cited], NOT_FOUND_TEXT, PARTIAL_PREFIX)
+    assert guarded.status == "partial"
+    assert guarded.text == PARTIAL_PREFIX + "全市公路总里程达10030公里。[1]"
+    assert guarded.report.removed == ("到2030年达到10300公里。[1]",)
+    assert guarded.report.status_changed and guarded.report.checked == 3
+
+
+def test_guard_accepts_normalised_support_and_degrades_to_not_found() -> None:
+    cited = _citation(1, "至“十五五”期末，建成1.8万个充电桩，覆盖率达95%。")
+    ok = guard_answer("建成18000个充电桩，覆盖率百分之九十五。[1]", "answered", [cited], "无", "")
+    assert ok.status == "answered" and not ok.report.removed
+    bad = guard_answer("建成2万个充电桩。[1]", "answered", [cited], "无", "")
+    assert bad.status == "not_found" and bad.text == "无" and bad.citations == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers from the store on the real index
+# ---------------------------------------------------------------------------------------------
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _grounded(assistant, answer) -> None:  # type: ignore[no-untyped-def]
+    assert {int(n) for n in MARKER.findall(answer.answer)} == {c.n for c in answer.citations}
+    for c in answer.citations:
+        assert assistant.index.documents[c.doc_id].text[c.quote_start : c.quote_end] == c.quote
+        assert c.quote in c.passage
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        (
+            "到2025年，阳泉公交行车责任事故死亡率要控制在什么水平？",
+            ["≤0.04人/百万车公里", "2021年现状值为0.04"],
+        ),
+        ("2021年阳泉每万人拥有多少标台公交车？", ["15.96标台/万人"]),
+        ("阳泉市城市公共交通正点率2025年目标是多少？", ["80%左右", "73.89%"]),
+        ("阳泉城市公共交通机动化出行分担率2021年和2025年分别是多少？", ["38.5%", "39%"]),
+    ],
+)
+def test_numeric_questions_are_answered_from_table_rows(assistant, question, facts) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.status == "answered", answer.answer
+    for fact in facts:
+        assert fact in answer.answer
+    assert "fact_match" in answer.evidence
+    assert re.match(r"\d+ ", answer.citations[0].quote)  # the row, starting with its number
+    _grounded(assistant, answer)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "阳泉市2030年公交分担率目标是多少？",
+        "吉林省公路网密度是多少？",
+        "太原市2025年公交分担率目标是多少？",
+    ],
+)
+def test_uncovered_year_or_place_is_not_found(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.status == "not_found", answer.answer
+    assert answer.citations == ()
+
+
+@pytest.mark.slow
+def test_filter_lists_the_indicators_with_that_target(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("阳泉哪些指标2025年要达到100%？")
+    assert answer.status == "answered"
+    for name in ("城市公共交通投诉处理完结率", "城市公共交通运营补贴补偿到位率"):
+        assert name in answer.answer
+    assert "绿色出行比例" not in answer.answer
+    _grounded(assistant, answer)
+
+
+@pytest.mark.slow
+def test_guard_is_reported_in_json(assistant) -> None:  # type: ignore[no-untyped-def]
+    data = assistant.ask("阳泉市城市公共交通站点500米覆盖率2025年的目标值是多少？").to_dict()
+    assert data["guard"]["checked"] >= 2 and data["guard"]["removed"] == []
+    assert data["guard"]["status_changed"] is False
+
+
+@pytest.mark.slow
+def test_index_holds_the_fact_store(assistant) -> None:  # type: ignore[no-untyped-def]
+    facts = assistant.index.facts
+    assert assistant.index.manifest["facts"]["count"] == len(facts) > 100
+    assert {f.doc_id for f in facts} >= {"yq-transit-metropolis", "jc-transport-15th"}
+
+
+@pytest.mark.slow
+def test_facts_command_writes_an_audit_csv(session_home, built_index, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "facts.csv"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "facts",
+            "--doc",
+            "yq-transit-metropolis",
+            "--csv",
+            str(out),
+        ],
+        env=cli_env(session_home),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("doc_id,source,table")
+    assert sum(1 for line in lines if ",table," in line and "5-1" in line) == 42
+    bad = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "facts", "--doc", "nope"],
+        env=cli_env(session_home),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "可用的编号" in bad.stderr
