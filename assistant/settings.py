@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.errors import AssistantError
@@ -47,6 +47,17 @@ class Settings:
     chunk_size: int = 300
     chunk_overlap_sentences: int = 1
     embed_batch_size: int = 16
+    # The web page (app.py): where it listens, and the password of its documents tab (empty:
+    # the tab is disabled). Kept out of repr so the password never reaches a log.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    admin_password: str = field(default="", repr=False)
+    # Optional LLM (any OpenAI-compatible endpoint: vLLM, Ollama, a cloud API). Off while the
+    # base URL is empty; the key stays out of repr like the password.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 30.0
 
     @property
     def index_dir(self) -> Path:
@@ -78,6 +89,13 @@ class Settings:
             passage_prompt=env.get("ASSISTANT_PASSAGE_PROMPT"),
             max_question_chars=_int(env, "ASSISTANT_MAX_QUESTION_CHARS", 500),
             top_k=_int(env, "ASSISTANT_TOP_K", 8),
+            host=env.get("ASSISTANT_HOST", "").strip() or "127.0.0.1",
+            port=_int(env, "ASSISTANT_PORT", 7860),
+            admin_password=env.get("ASSISTANT_ADMIN_PASSWORD", ""),
+            llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", "").strip(),
+            llm_model=env.get("ASSISTANT_LLM_MODEL", "").strip(),
+            llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
+            llm_timeout=_int(env, "ASSISTANT_LLM_TIMEOUT", 30),
         )
 
     def with_(self, **changes: object) -> Settings:

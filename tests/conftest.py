@@ -59,3 +59,22 @@ def cli_env(home: Path, corpus: Path = CORPUS) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS_DIR": str(corpus)})
     return env
+
+
+def copy_home(session_home: Path, target: Path) -> tuple[Path, Path]:
+    """An isolated ASSISTANT_HOME and corpus that start from the session's built index.
+
+    For tests that change the corpus (uploads, deletes): the index and the embedding cache are
+    copied (so a rebuild embeds only new passages), the converted model is linked, and the
+    corpus is a copy, so the session's index stays fresh for every other test."""
+    import shutil
+
+    home, corpus = target / "home", target / "corpus"
+    home.mkdir(parents=True)
+    shutil.copytree(session_home / "index", home / "index")
+    if (session_home / "cache").exists():
+        shutil.copytree(session_home / "cache", home / "cache")
+    if (session_home / "models").exists():
+        (home / "models").symlink_to(session_home / "models", target_is_directory=True)
+    shutil.copytree(CORPUS, corpus)
+    return home, corpus
