@@ -1,0 +1,91 @@
+"""The rule-based follow-up resolver (no LLM, no index): generic conversation patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.followup import frame_of, resolve_question, topic_of
+from assistant.types import Turn
+
+
+def _h(*turns: str) -> list[Turn]:
+    return [Turn("user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(turns)]
+
+
+def test_without_history_the_question_is_unchanged() -> None:
+    assert resolve_question("那2030年呢？", []) == "那2030年呢？"
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "expected"),
+    [
+        # year swap, with and without a year in the previous question
+        ("那2030年呢？", _h("晋城市2025年公路总里程是多少？"), "晋城市2030年公路总里程是多少？"),
+        ("那2030年呢？", _h("晋城市公路总里程是多少？"), "2030年晋城市公路总里程是多少？"),
+        # region swap, and a comparison keeps both places
+        ("阳泉呢？", _h("晋城2025年公交分担率是多少？"), "阳泉2025年公交分担率是多少？"),
+        ("和阳泉比呢？", _h("晋城公交分担率是多少？"), "晋城和阳泉公交分担率是多少？"),
+    ],
+)
+def test_year_and_region_swaps(question: str, history: list[Turn], expected: str) -> None:
+    assert resolve_question(question, history) == expected
+
+
+def test_year_swap_drops_the_target_or_baseline_qualifier() -> None:
+    history = _h("阳泉2025年城市公交正点率的目标是多少？", "目标为80%左右。")
+    assert resolve_question("那2021年呢？", history) == "阳泉2021年城市公交正点率是多少？"
+
+
+def test_swap_replaces_what_the_previous_answer_was_about() -> None:
+    history = _h("晋城城区居民绿色出行比例是多少？", "城区居民绿色出行比例达71%。")
+    assert resolve_question("公交分担率呢？", history) == "晋城公交分担率是多少？"
+    # the noun after the question word, and a same-suffix ordinal (一级 → 二级)
+    history = _h("截至2025年晋城更新了多少辆新能源出租车？", "更新新能源出租车1464辆。")
+    assert resolve_question("电动重卡呢？", history) == "截至2025年晋城更新了多少辆电动重卡？"
+    history = _h("一级（红色）预警的启动标准是什么？", "能见度≤10米。")
+    assert resolve_question("二级呢？", history) == "二级预警的启动标准是什么？"
+
+
+def test_pronoun_is_replaced_by_the_previous_topic() -> None:
+    history = _h("阳泉万人公交车保有量的目标是多少？", "目标值为16。")
+    assert resolve_question("它的单位是什么？", history) == "阳泉万人公交车保有量的单位是什么？"
+
+
+def test_dependent_question_gets_the_topic_and_a_name_from_the_answer() -> None:
+    history = _h("阳泉计划开通的红色公交专线叫什么？", "计划开通“红8路”等红色公交专线。")
+    resolved = resolve_question("这条线从哪儿开到哪儿？", history)
+    assert resolved.startswith("阳泉计划开通的红色公交专线“红8路”")
+    history = _h("阳泉要建的TOCC是什么？", "交通综合运行协调与应急指挥中心。")
+    assert resolve_question("牵头单位是谁？", history) == "阳泉要建的TOCC，牵头单位是谁？"
+
+
+def test_independent_question_inherits_the_missing_frame() -> None:
+    history = _h("吉林省2023年要建设多少个农村物流服务网点？", "1500个。")
+    resolved = resolve_question("要培育几个国家级物流品牌？", history)
+    assert resolved == "吉林省2023年，要培育几个国家级物流品牌？"
+    # a question anchored on its own starts a new thread
+    assert resolve_question("阳泉公交分担率是多少？", history) == "阳泉公交分担率是多少？"
+
+
+def test_chain_of_follow_ups_keeps_its_anchor() -> None:
+    history = _h(
+        "晋城“十五五”规划中的“高速外环”由哪些高速公路组成？",
+        "……形成“高速外环”。",
+        "那“国道外环”呢？",
+        "……形成“国道外环”。",
+    )
+    assert resolve_question("“快速内环”呢？", history) == (
+        "晋城“十五五”规划中的“快速内环”由哪些高速公路组成？"
+    )
+
+
+def test_list_continuation_asks_for_more() -> None:
+    history = _h("晋城要新增哪些旅游公交专线？", "新增4条旅游公交专线。")
+    assert resolve_question("还有呢？", history) == "晋城要新增旅游公交专线还有哪些？"
+
+
+def test_frame_and_topic() -> None:
+    frame = frame_of("晋城交旅融合三年行动计划里，2023年四好农村路新建改造多少公里？")
+    assert frame.doc_refs == ("晋城交旅融合三年行动计划",)
+    assert frame.regions == ("晋城",) and frame.years == ("2023年",)
+    assert topic_of("阳泉城市公共交通正点率2025年的目标是多少？") == "阳泉城市公共交通正点率2025年"
