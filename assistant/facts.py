@@ -53,6 +53,7 @@ _VERB_TAIL = re.compile(
 )
 _COUNT_UNITS = frozenset("个条座辆台项处家所批种类件张部轮班站场")
 _SECTION_RANK = 6
+_COUNT_TIME = re.compile(r"[半多]?(?:小时|钟头|星期)")
 _PLAN_END_YEAR = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 
 
@@ -360,6 +361,11 @@ def _prose_from_sentence(
             kind = KIND_TARGET if _TARGET_CUES.search(clause) else KIND_CURRENT
         indicator = _compact(f"{subject}{'…' + obj if obj else ''}") or _compact(obj)
         value_text = m.text[: len(m.text) - len(m.unit)] if m.unit else m.text
+        unit = m.unit
+        tail = _COUNT_TIME.match(sentence[m.end :])
+        if unit == "个" and tail:
+            # "3个半小时": a duration, not a count of 3 things.
+            unit += tail.group(0)
         yield Fact(
             fact_id=_fact_id(doc.meta.doc_id, start + m.start, m.text),
             doc_id=doc.meta.doc_id,
@@ -368,7 +374,7 @@ def _prose_from_sentence(
             table=table,
             row=row,
             indicator=indicator,
-            unit=m.unit,
+            unit=unit,
             year=found_year,
             period=period,
             kind=kind,
@@ -434,8 +440,113 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
     return facts
 
 
+# ---------------------------------------------------------------------------------------------
+# Project tables flattened onto one line: "序号 项目名称 建设类型 长度（公 建设年限1 新泉北路… 新建
+# 1 2023 2 漾泉大道…" — numbered rows with one cell per column, no year columns
+# ---------------------------------------------------------------------------------------------
+
+_LIST_HEADER = re.compile(r"^\s*序\s*号\s")
+# A cell glued to the next row's number ("现有5", "建设年限1") by the PDF extraction.
+_GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{1,3})$")
+_TOTAL_CELL = re.compile(r"(?:总计|合计|小计).*$")
+_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _row_tokens(line: _Line) -> list[tuple[str, int, int]]:
+    tokens: list[tuple[str, int, int]] = []
+    for m in re.finditer(r"\S+", line.text):
+        text, start = m.group(0), line.start + m.start()
+        glued = _GLUED_NUMBER.match(text)
+        if glued:
+            cut = len(glued.group(1))
+            tokens.append((text[:cut], start, start + cut))
+            tokens.append((text[cut:], start + cut, start + len(text)))
+        else:
+            tokens.append((text, start, start + len(text)))
+    return tokens
+
+
+def list_table_facts(doc: Document) -> list[Fact]:
+    """One fact per row of a flattened project table. Rows are read only while every row has
+    exactly one cell per header column and is followed by the next row number, so a table this
+    does not fit yields nothing rather than misaligned cells."""
+    lines = _lines(doc.text)
+    facts: list[Fact] = []
+    for i, line in enumerate(lines):
+        if not _LIST_HEADER.match(line.text) or _find_header(lines, i) is not None:
+            continue
+        tokens = _row_tokens(line)
+        first = next((k for k, t in enumerate(tokens) if t[0] == "1"), None)
+        if first is None or first < 3:
+            continue
+        columns = [t for t, _, _ in tokens[1:first] if t not in ("序", "号")]
+        width = len(columns)
+        title = next(
+            (
+                lines[j].text.strip()
+                for j in range(i - 1, max(-1, i - 3), -1)
+                if _TABLE_TITLE.match(lines[j].text.strip())
+            ),
+            "",
+        )
+        head_start, head_end = tokens[0][1], tokens[first - 1][2]
+        at, number = first, 1
+        while at + width < len(tokens) + 1 and tokens[at][0] == str(number):
+            cells = [t for t, _, _ in tokens[at + 1 : at + 1 + width]]
+            if len(cells) < width:
+                break
+            after = at + 1 + width
+            last = after == len(tokens) or tokens[after][0] != str(number + 1)
+            end = tokens[after - 1][2]
+            if last:
+                # The table's total ("现有总计30.3") follows the last row's final cell.
+                trimmed = _TOTAL_CELL.sub("", cells[-1])
+                end -= len(cells[-1]) - len(trimmed)
+                cells[-1] = trimmed
+            if not all(cells):
+                break
+            name = next(
+                (c for col, c in zip(columns, cells, strict=True) if "名称" in col), cells[0]
+            )
+            numbers = [c for c in cells if _VALUE.match(c) and not _YEAR_CELL.match(c)]
+            value = mentions(numbers[0], strict=False) if numbers else []
+            start = tokens[at][1]
+            facts.append(
+                Fact(
+                    fact_id=_fact_id(doc.meta.doc_id, title, head_start, number),
+                    doc_id=doc.meta.doc_id,
+                    region=doc.meta.region,
+                    source="row",
+                    table=title,
+                    row=str(number),
+                    indicator=name,
+                    unit="",
+                    year=None,
+                    period="",
+                    kind="",
+                    value_text=numbers[0] if numbers else "",
+                    value=float(value[0].value) if value else None,
+                    comparator="",
+                    # The cells under their column names, as an answer states the row.
+                    note="；".join(
+                        f"{col}：{cell}" for col, cell in zip(columns, cells, strict=True)
+                    ),
+                    quote=doc.text[start:end],
+                    start=start,
+                    end=end,
+                    context_quote=doc.text[head_start:head_end],
+                    context_start=head_start,
+                    context_end=head_end,
+                )
+            )
+            if last:
+                break
+            at, number = after, number + 1
+    return facts
+
+
 def extract_facts(doc: Document) -> list[Fact]:
-    tables = table_facts(doc)
+    tables = table_facts(doc) + list_table_facts(doc)
     spans = [(f.start, f.end) for f in tables]
     # A table's notes column continues below its rows; keep the prose pass out of the whole
     # table (from its first row to the end of its last row's block).

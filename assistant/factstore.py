@@ -7,6 +7,7 @@ weight a fact's indicator, table and document title cover is its match score."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -21,6 +22,8 @@ from assistant.scoring import TermWeights, coverage
 STORE_FILE = "facts.sqlite"
 _COLUMNS = tuple(f.name for f in fields(Fact))
 _INT_COLUMNS = {"start", "end", "context_start", "context_end"}
+# Units of duration, named by the word a question uses for them.
+_UNIT_QUANTITY = ((("时间 时长"), re.compile(r"小时|分钟|工作日|天$|星期")),)
 
 
 @dataclass(frozen=True)
@@ -113,10 +116,14 @@ class FactStore:
         self._weights = TermWeights(self._texts)
 
     def match_text(self, fact: Fact) -> str:
-        """What a query's indicator words are matched against."""
+        """What a query's indicator words are matched against, plus the quantity the unit
+        measures: "多长时间" is answered by a figure in 小时, though no text says 时间."""
         return " ".join(
             [self._titles.get(fact.doc_id, ""), fact.table, fact.row, fact.indicator, fact.unit]
             + ([fact.quote] if fact.source == "prose" else [])
+            # A project-table row is matched by its cells under their column names.
+            + ([fact.note] if fact.source == "row" else [])
+            + [q for q, pattern in _UNIT_QUANTITY if pattern.search(fact.unit)]
         )
 
     @classmethod
@@ -144,5 +151,7 @@ class FactStore:
             ):
                 continue
             out.append(Match(fact, coverage(weights, text) if weights else 1.0))
-        out.sort(key=lambda m: (-m.score, m.fact.source != "table", m.fact.start))
+        # On a tie a table row (indicator or project table) beats a sentence: it is the
+        # structured statement of the same figure.
+        out.sort(key=lambda m: (-m.score, m.fact.source == "prose", m.fact.start))
         return out

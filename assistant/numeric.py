@@ -22,20 +22,32 @@ _ASKS_NUMBER = re.compile(
 _ASKS_LIST = re.compile(r"哪些|哪几")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _TITLE = re.compile(r"《[^》]*》")
-_ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有")
+_ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
+# "三年里一共…": the whole period's figure, not one year's row of a year-by-year task table.
+# Not 合计/总计: they occur inside words (交旅融合计划, 总计划).
+_ASKS_SIZE = re.compile(r"多大|多长|多高|多宽|多远|多快|面积|长度|里程")
+_COUNT_UNIT = re.compile(r"[个条座项处家所批种类件张部轮班站场]")
+_ASKS_TOTAL = re.compile(r"一共|总共|加起来")
 _ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
 _VALUE_ASKED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)")
 # Question wording that says what kind of answer is wanted, not which indicator: left out of the
 # indicator match (the year and kind are matched separately).
 _ASKING = re.compile(
     r"多少|几[个条座项处家辆台天]?|多大|多长|多高|什么水平|是多少|目标值?|现状值?|计划|打算|准备|"
-    r"要|达到|控制在|提高到|提升到|[？?。，,]"
+    r"要|达到|控制在|提高到|提升到|[？?。，,]|"
+    # When (now, actual) and how much in all: matched by the year/kind and the total cue, not
+    # words an indicator's name contains.
+    r"实际|现在|目前|当前|一共|总共|加起来"
 )
 # How close a fact's indicator must cover the question's topic words to answer from the store.
 TABLE_MIN_SCORE = 0.68
 # A question this close to an indicator that asks for a year the document does not state is
 # about that indicator: not_found, never the nearest year.
 STRICT_SCORE = 0.7
+# A figure in running text is answered from the store only when one sentence matches this well
+# and no other sentence ties with it: the answer quotes that whole sentence, so the figure keeps
+# its context, while a tie (面积 of 耕地 vs of 全市) is left to retrieval's sentence choice.
+RUNNING_MIN_SCORE = 0.75
 
 
 @functools.cache
@@ -131,7 +143,26 @@ class NumericAnswerer:
             return None
         if _ASKS_LIST.search(question) and _VALUE_ASKED.search(_YEAR.sub(" ", question)):
             return self._filter(question, query, years)
+        if years:
+            # A project-table row answers a year question only when one of its cells is that year.
+            matches = [
+                m
+                for m in matches
+                if m.fact.source != "row" or any(str(y) in m.fact.note for y in years)
+            ]
+            if not matches:
+                return None
         best = matches[0]
+        if best.fact.source == "row" and best.score >= TABLE_MIN_SCORE:
+            return self._row_answer(best)
+        if _ASKS_TOTAL.search(question) and not years:
+            whole = [
+                m
+                for m in matches
+                if m.fact.source == "prose" and m.fact.year is None and m.score >= TABLE_MIN_SCORE
+            ]
+            if whole:
+                return self._prose_answer(whole, years)
         if best.fact.source == "table" and best.score >= TABLE_MIN_SCORE:
             return self._table_answer(question, matches, years, regions, not_found_text)
         # A figure in a year-by-year task table is as structured as an indicator row. Figures in
@@ -143,6 +174,17 @@ class NumericAnswerer:
             and best.score >= TABLE_MIN_SCORE
         ):
             return self._prose_answer(matches, years)
+        # "有多大" asks for a size: a count in the same sentence ("两个规划层次") is no answer.
+        fitting = [
+            m
+            for m in matches
+            if not (_ASKS_SIZE.search(question) and _COUNT_UNIT.fullmatch(m.fact.unit))
+        ]
+        if fitting and fitting[0].fact.source == "prose" and fitting[0].score >= RUNNING_MIN_SCORE:
+            top = fitting[0].score
+            tied = {(m.fact.doc_id, m.fact.start) for m in fitting if m.score >= top - 1e-9}
+            if len(tied) == 1:
+                return self._prose_answer(fitting, years)
         return None
 
     # -- composing -------------------------------------------------------------------------
@@ -245,6 +287,17 @@ class NumericAnswerer:
         marks = self._cite(fact, citations)
         lead = f"{fact.year}年：" if fact.context_quote and fact.year else ""
         return NumericAnswer("answered", f"{lead}{_sentence(fact)}{marks}", tuple(citations), top)
+
+    def _row_answer(self, match: Match) -> NumericAnswer:
+        """A project-table row stated cell by cell under its column names, citing the row and
+        the header that names the columns."""
+        fact = match.fact
+        citations: list[Citation] = []
+        marks = self._cite(fact, citations)
+        title = self.documents[fact.doc_id].meta.title
+        table = fact.table or "表中"
+        text = f"《{title}》{table}：{fact.note}。{marks}"
+        return NumericAnswer("answered", text, tuple(citations), match.score)
 
     def _filter(
         self, question: str, query: FactQuery, years: tuple[int, ...]

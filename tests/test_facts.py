@@ -289,3 +289,21 @@ def test_facts_command_writes_an_audit_csv(session_home, built_index, tmp_path) 
         check=False,
     )
     assert bad.returncode == 2 and "可用的编号" in bad.stderr
+
+
+def test_flattened_project_table_rows_keep_their_cells_under_column_names() -> None:
+    # 表4-2 of the 阳泉 plan is one line: header, then nine numbered rows, glued numbers and all.
+    rows = [f for f in _facts("yq-transit-metropolis") if f.source == "row"]
+    assert [f.row for f in rows] == [str(n) for n in range(1, 10)]
+    second = rows[1]
+    assert second.indicator == "漾泉大道公交专用道"
+    assert second.value_text == "7.1"
+    assert second.note.endswith("建设年限：2024")
+    assert second.quote == "2 漾泉大道公交专用道 新建 7.1 2024"
+    # The table's total is not part of the last row.
+    assert "总计" not in rows[-1].quote and rows[-1].note.endswith("现有")
+
+
+def test_a_count_followed_by_half_an_hour_is_a_duration() -> None:
+    facts = [f for f in _facts("jc-transport-15th") if "直达北京" in f.quote]
+    assert any(f.stated == "3个半小时" for f in facts)
