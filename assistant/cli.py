@@ -45,7 +45,8 @@ def format_answer(answer: Answer) -> str:
         lines.append("最接近的段落：")
         for i, p in enumerate(answer.retrieved[:3], start=1):
             section = f" · {p.chunk.section_path}" if p.chunk.section else ""
-            snippet = p.chunk.text[:80] + ("…" if len(p.chunk.text) > 80 else "")
+            flat = " ".join(p.chunk.text.split())
+            snippet = flat[:80] + ("…" if len(flat) > 80 else "")
             lines.append(f"{i}. 《{p.chunk.doc_title}》{section}")
             lines.append(f"    {snippet}")
     return "\n".join(lines)
