@@ -34,6 +34,21 @@ def _allowed(chunks: Sequence[Chunk], doc_ids: Collection[str] | None) -> npt.ND
     return np.array([c.doc_id in wanted for c in chunks], dtype=bool)
 
 
+def _best(
+    chunks: Sequence[Chunk],
+    scores: npt.NDArray[np.float32],
+    top_k: int,
+    doc_ids: Collection[str] | None,
+    floor: float,
+) -> list[tuple[Chunk, float]]:
+    """The ``top_k`` allowed chunks by score, keeping only scores above ``floor``."""
+    import numpy as np
+
+    masked = np.where(_allowed(chunks, doc_ids), scores, -np.inf)
+    order = np.argsort(-masked, kind="stable")[:top_k]
+    return [(chunks[i], float(masked[i])) for i in order if masked[i] > floor]
+
+
 class BM25Retriever:
     def __init__(self, index: LoadedIndex) -> None:
         self._index = index
@@ -50,15 +65,8 @@ class BM25Retriever:
     def retrieve(
         self, query: str, top_k: int, doc_ids: Collection[str] | None = None
     ) -> list[Passage]:
-        import numpy as np
-
-        scores = np.where(_allowed(self._index.chunks, doc_ids), self.scores(query), -1.0)
-        order = np.argsort(-scores, kind="stable")[:top_k]
-        return [
-            Passage(self._index.chunks[i], float(scores[i]), lexical_score=float(scores[i]))
-            for i in order
-            if scores[i] > 0
-        ]
+        ranked = _best(self._index.chunks, self.scores(query), top_k, doc_ids, floor=0.0)
+        return [Passage(c, s, lexical_score=s) for c, s in ranked]
 
 
 class DenseRetriever:
@@ -79,15 +87,8 @@ class DenseRetriever:
     def retrieve(
         self, query: str, top_k: int, doc_ids: Collection[str] | None = None
     ) -> list[Passage]:
-        import numpy as np
-
-        scores = np.where(_allowed(self._index.chunks, doc_ids), self.scores(query), -2.0)
-        order = np.argsort(-scores, kind="stable")[:top_k]
-        return [
-            Passage(self._index.chunks[i], float(scores[i]), dense_score=float(scores[i]))
-            for i in order
-            if scores[i] > -2.0
-        ]
+        ranked = _best(self._index.chunks, self.scores(query), top_k, doc_ids, floor=-1.5)
+        return [Passage(c, s, dense_score=s) for c, s in ranked]
 
 
 def rrf_fuse(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:

@@ -39,11 +39,16 @@ class TermWeights:
         # off-topic subjects; capping their weight keeps a paraphrase from looking unanswerable,
         # and the dense similarity catches the off-topic ones.
         self.absent_cap = absent_cap
+        # Each question is weighed several times (retrieval, answerability, sentence choice) and
+        # each idf scans every passage: remember them. The corpus is fixed for this object.
+        self._idf: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
-        variants = synonyms_of(term)
-        df = sum(1 for t in self._texts if any(v in t for v in variants))
-        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+        if term not in self._idf:
+            variants = synonyms_of(term)
+            df = sum(1 for t in self._texts if any(v in t for v in variants))
+            self._idf[term] = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+        return self._idf[term]
 
     def weigh(self, question: str, stress_years: bool = True) -> dict[str, float]:
         """Weight of each question term. With ``stress_years`` a year outweighs any word: a
