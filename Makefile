@@ -34,6 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check assistant tests eval app.py scripts
 	$(VENV)/bin/ruff format --check assistant tests eval app.py scripts
 	$(VENV)/bin/mypy assistant
+	$(VENV)/bin/lint-imports
 
 test: lint chromium
 	$(PY) -m pytest

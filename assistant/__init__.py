@@ -10,14 +10,14 @@ __version__ = "0.1.0"
 __all__ = ["Answer", "Settings", "Turn", "build_assistant"]
 
 if TYPE_CHECKING:
-    from assistant.service import build_assistant
+    from assistant.answer.types import Answer, Turn
+    from assistant.serve.service import build_assistant
     from assistant.settings import Settings
-    from assistant.types import Answer, Turn
 
 
 def __getattr__(name: str) -> Any:
     if name == "build_assistant":
-        from assistant.service import build_assistant
+        from assistant.serve.service import build_assistant
 
         return build_assistant
     if name == "Settings":
@@ -25,7 +25,7 @@ def __getattr__(name: str) -> Any:
 
         return Settings
     if name in ("Answer", "Turn"):
-        from assistant import types
+        from assistant.answer import types
 
         return getattr(types, name)
     raise AttributeError(name)

@@ -1,13 +1,16 @@
 """Every error the library raises on purpose. Each carries a Chinese message for the user that says
-what went wrong and how to fix it; the CLI and the UI turn them into output in one place."""
+what went wrong and how to fix it, the CLI's exit code and the HTTP status it stands for; the
+boundary (``assistant.serve.boundary``) turns them into CLI text or an HTTP response in one place."""
 
 from __future__ import annotations
 
 
 class AssistantError(Exception):
-    """Base class. ``message`` is shown to users as is; ``exit_code`` is used by the CLI."""
+    """Base class. ``message`` is shown to users as is; ``exit_code`` is used by the CLI,
+    ``http_status`` by the HTTP API (5xx: the server's problem, not the request's)."""
 
     exit_code = 1
+    http_status = 500
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,6 +19,7 @@ class AssistantError(Exception):
 
 class InvalidQuestionError(AssistantError):
     exit_code = 2
+    http_status = 400
 
 
 class EmptyQuestionError(InvalidQuestionError):
@@ -36,16 +40,34 @@ class InvalidRequestError(AssistantError):
     """A malformed request (bad batch line, unknown document filter, bad history)."""
 
     exit_code = 2
+    http_status = 400
+
+
+class RequestTooLargeError(InvalidRequestError):
+    """A request over one of the documented size limits (body, history, file)."""
+
+    http_status = 413
+
+
+class NotFoundError(InvalidRequestError):
+    """A named thing (document id, file) that does not exist."""
+
+    http_status = 404
 
 
 class DocumentLoadError(AssistantError):
     """A file that cannot be turned into text."""
 
     exit_code = 3
+    http_status = 400
 
 
 class UnsupportedFileTypeError(DocumentLoadError):
-    pass
+    http_status = 415
+
+
+class FileTooLargeError(DocumentLoadError):
+    http_status = 413
 
 
 class EncodingDetectionError(DocumentLoadError):
@@ -64,10 +86,12 @@ class CorpusError(AssistantError):
 
 class IndexMissingError(AssistantError):
     exit_code = 4
+    http_status = 503
 
 
 class IndexStaleError(AssistantError):
     exit_code = 4
+    http_status = 503
 
 
 class ModelError(AssistantError):

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answerer import FEATURES, POLICY_FILE
+from assistant.answer.extractive import FEATURES, POLICY_FILE
 from assistant.evaluation.dataset import load_dataset
-from assistant.service import build_assistant
+from assistant.serve.service import build_assistant
 from assistant.settings import Settings
 
 

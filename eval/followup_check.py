@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation.dataset import load_dataset  # noqa: E402
 from assistant.evaluation.metrics import answer_correct  # noqa: E402
-from assistant.service import build_assistant  # noqa: E402
+from assistant.serve.service import build_assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 DATASET = ROOT / "eval" / "datasets" / "dev.jsonl"

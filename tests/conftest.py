@@ -28,21 +28,21 @@ def settings(session_home: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder(settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.embedding import SentenceTransformerEmbedder
+    from assistant.index.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(settings)
 
 
 @pytest.fixture(scope="session")
 def built_index(settings: Settings, embedder):  # type: ignore[no-untyped-def]
-    from assistant.index import build_index
+    from assistant.index.build import build_index
 
     return build_index(settings, embedder, progress=False)
 
 
 @pytest.fixture(scope="session")
 def assistant(settings: Settings, embedder, built_index):  # type: ignore[no-untyped-def]
-    from assistant.service import build_assistant
+    from assistant.serve.service import build_assistant
 
     return build_assistant(settings, embedder=embedder)
 

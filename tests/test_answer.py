@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from assistant.answer.types import Answer
 from assistant.errors import EmptyQuestionError, InvalidRequestError, QuestionTooLongError
-from assistant.types import Answer
 
 pytestmark = pytest.mark.slow
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunking import chunk_document, split_sentences
-from assistant.corpus import load_documents
-from assistant.types import Document
+from assistant.ingest.chunking import chunk_document, split_sentences
+from assistant.ingest.corpus import load_documents
+from assistant.ingest.types import Document
 
 from .conftest import CORPUS
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from assistant.cleaning import clean_text, drop_page_furniture, join_broken_lines
-from assistant.corpus import load_documents
-from assistant.structure import heading_kind, heading_title, parse_sections
-from assistant.types import Document
+from assistant.ingest.cleaning import clean_text, drop_page_furniture, join_broken_lines
+from assistant.ingest.corpus import load_documents
+from assistant.ingest.structure import heading_kind, heading_title, parse_sections
+from assistant.ingest.types import Document
 
 from .conftest import CORPUS
 

@@ -19,7 +19,7 @@ def run_cli(
     args: list[str], env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "assistant.serve.cli", *args],
         env=env,
         input=stdin,
         capture_output=True,

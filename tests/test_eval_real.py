@@ -56,7 +56,7 @@ def test_eval_cli_runs_another_dataset_unchanged(
         [
             sys.executable,
             "-m",
-            "assistant.cli",
+            "assistant.serve.cli",
             "eval",
             "--dataset",
             str(DATASETS / "calibration.jsonl"),

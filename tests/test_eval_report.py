@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from assistant.answer.types import Answer, Citation, Status, Turn
 from assistant.errors import AssistantError, IndexMissingError, InvalidRequestError
 from assistant.evaluation.check_dataset import check_dataset
 from assistant.evaluation.dataset import load_dataset
 from assistant.evaluation.runner import run_eval
+from assistant.ingest.types import Chunk
+from assistant.retrieve.types import Passage
 from assistant.settings import Settings
-from assistant.types import Answer, Chunk, Citation, Passage, Status, Turn
 
 TABLE_TEXT = (
     "表3-1 阳泉市公交都市创建目标\n"
@@ -337,7 +339,9 @@ def test_run_eval_rejects_bad_dataset_before_building_assistant(tmp_path: Path) 
     path.write_text("{oops\n", "utf-8")
     # no assistant passed: the dataset error must come first (build_assistant is never reached)
     with pytest.raises(InvalidRequestError, match="第 1 行"):
-        run_eval(_settings(tmp_path), path, progress=False)
+        run_eval(
+            _settings(tmp_path), path, assistant=_Broken(AssertionError("asked")), progress=False
+        )
 
 
 # --- dataset checks against the corpus -------------------------------------------------------

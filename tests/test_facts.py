@@ -13,14 +13,15 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.answerer import NOT_FOUND_TEXT, PARTIAL_PREFIX
-from assistant.corpus import load_documents
+from assistant.answer.extractive import NOT_FOUND_TEXT, PARTIAL_PREFIX
+from assistant.answer.guard import guard_answer
+from assistant.answer.types import Citation
 from assistant.errors import InvalidFactQueryError
-from assistant.facts import KIND_CURRENT, KIND_TARGET, Fact, extract_facts
-from assistant.factstore import FactQuery, FactStore, read_store, write_store
-from assistant.guard import guard_answer
-from assistant.numbers import mentions, parse_value
-from assistant.types import Citation, Document
+from assistant.ingest.corpus import load_documents
+from assistant.ingest.types import Document
+from assistant.lang.numbers import mentions, parse_value
+from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact, extract_facts
+from assistant.records.store import FactQuery, FactStore, read_store, write_store
 from tests.conftest import CORPUS, cli_env
 
 # 表5-1 of the 阳泉 plan, read off the source document by hand: (row, 2021, 2025, unit).
@@ -265,7 +266,7 @@ def test_facts_command_writes_an_audit_csv(session_home, built_index, tmp_path) 
         [
             sys.executable,
             "-m",
-            "assistant.cli",
+            "assistant.serve.cli",
             "facts",
             "--doc",
             "yq-transit-metropolis",
@@ -282,7 +283,7 @@ def test_facts_command_writes_an_audit_csv(session_home, built_index, tmp_path) 
     assert lines[0].startswith("doc_id,source,table")
     assert sum(1 for line in lines if ",table," in line and "5-1" in line) == 42
     bad = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "facts", "--doc", "nope"],
+        [sys.executable, "-m", "assistant.serve.cli", "facts", "--doc", "nope"],
         env=cli_env(session_home),
         capture_output=True,
         text=True,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import frame_of, resolve_question, topic_of
-from assistant.types import Turn
+from assistant.answer.followup import frame_of, resolve_question, topic_of
+from assistant.answer.types import Turn
 
 
 def _h(*turns: str) -> list[Turn]:

@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import IndexMissingError, IndexStaleError, ModelError
-from assistant.index import (
-    BuildReport,
-    build_index,
-    check_fresh,
-    check_model,
-    load_index,
-    read_manifest,
-)
+from assistant.index.build import BuildReport, build_index
+from assistant.index.load import load_index
+from assistant.index.manifest import check_fresh, check_model, read_manifest
 from assistant.settings import Settings
 
 from .conftest import CORPUS

@@ -13,11 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.generation import NOTICE_REJECTED
-from assistant.llm import ANSWER_SYSTEM_PROMPT, LLMClient, clean_rewrite
-from assistant.settings import Settings
-from assistant.types import Answer, Chunk, Passage
-from assistant.verifier import (
+from assistant.answer.llm.client import ANSWER_SYSTEM_PROMPT, LLMClient, clean_rewrite
+from assistant.answer.llm.verifier import (
     REASON_BAD_CITATION,
     REASON_NO_CITATION,
     REASON_NUMBER,
@@ -25,6 +22,11 @@ from assistant.verifier import (
     split_answer,
     verify,
 )
+from assistant.answer.texts import NOTICE_LLM_REJECTED as NOTICE_REJECTED
+from assistant.answer.types import Answer
+from assistant.ingest.types import Chunk
+from assistant.retrieve.types import Passage
+from assistant.settings import Settings
 from tests.fake_openai_server import INVENTED, REWRITE_PREFIX, FakeOpenAIServer
 
 MARKER = re.compile(r"\[(\d+)\]")

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant import loaders
 from assistant.errors import (
     BrokenFileError,
     DocumentLoadError,
     EncodingDetectionError,
     UnsupportedFileTypeError,
 )
-from assistant.loaders import decode_text, load_bytes, load_file, sniff_type
+from assistant.ingest import loaders
+from assistant.ingest.loaders import decode_text, load_bytes, load_file, sniff_type
 
 # A few real lines from corpus/files/001_34adfd19d3e6b9e6.txt.
 CHINESE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import rrf_fuse
+from assistant.retrieve.hybrid import rrf_fuse
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_doc_filter_restricts_results(assistant) -> None:  # type: ignore[no-unt
 def test_langchain_retriever(assistant) -> None:  # type: ignore[no-untyped-def]
     from langchain_core.retrievers import BaseRetriever
 
-    from assistant.langchain_retriever import PolicyRetriever
+    from assistant.retrieve.langchain import PolicyRetriever
 
     lc = PolicyRetriever(retriever=assistant.retriever, top_k=3)
     assert isinstance(lc, BaseRetriever)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from assistant.errors import AssistantError, DocumentLoadError
-from assistant.feedback import FeedbackStore
-from assistant.live import LiveAssistant
+from assistant.serve.feedback import FeedbackStore
+from assistant.serve.live import LiveAssistant
 from assistant.settings import Settings
 
 from .conftest import copy_home
@@ -32,7 +32,7 @@ PARKING = (
 def client(settings: Settings, embedder: Any, assistant: Any, tmp_path_factory: Any) -> Any:
     from fastapi.testclient import TestClient
 
-    import app as page
+    from assistant.serve import api as page
 
     live = LiveAssistant(settings, embedder, assistant)
     store = FeedbackStore(tmp_path_factory.mktemp("fb") / "feedback.sqlite3")
@@ -149,12 +149,12 @@ def test_bad_uploads_change_nothing(live_copy: LiveAssistant, tmp_path: Path) ->
 def test_failed_rebuild_removes_the_upload(
     live_copy: LiveAssistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assistant.index
+    import assistant.index.build
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise AssistantError("模拟的索引构建失败。")
 
-    monkeypatch.setattr(assistant.index, "build_index", broken)
+    monkeypatch.setattr(assistant.index.build, "build_index", broken)
     doc = tmp_path / "停车.txt"
     doc.write_text(PARKING, encoding="utf-8")
     before = _snapshot(live_copy)

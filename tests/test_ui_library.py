@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.drafts import CLOSING, GREETING, compose_reply
+from assistant.answer.drafts import CLOSING, GREETING, compose_reply
+from assistant.answer.types import Answer, Citation
 from assistant.errors import InvalidRequestError
 from assistant.evaluation.dataset import load_dataset
 from assistant.evaluation.metrics import unsupported_numbers
-from assistant.feedback import FeedbackStore, export_eval_items
-from assistant.render import answer_markdown, highlight, sources_html
-from assistant.types import Answer, Citation, DocumentMeta
+from assistant.ingest.types import DocumentMeta
+from assistant.serve.feedback import FeedbackStore, export_eval_items
+from assistant.serve.page.render import answer_markdown, highlight, sources_html
 
 from .conftest import cli_env
 
@@ -176,7 +177,7 @@ def test_cli_feedback_export(tmp_path: Path) -> None:
     FeedbackStore(tmp_path / "feedback.sqlite3").record("down", ANSWERED.to_dict(), comment="错")
     out = tmp_path / "out" / "fb.jsonl"
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "feedback", "export", "--out", str(out)],
+        [sys.executable, "-m", "assistant.serve.cli", "feedback", "export", "--out", str(out)],
         env=cli_env(tmp_path),
         capture_output=True,
         text=True,

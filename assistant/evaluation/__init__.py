@@ -7,7 +7,8 @@ Importing this package is cheap: matplotlib, tqdm and the assistant itself load 
 
 from __future__ import annotations
 
-from assistant.evaluation.dataset import EvalItem, load_dataset
-from assistant.evaluation.runner import EvalReport, ItemRecord, run_eval
+from assistant.evaluation.dataset import load_dataset
+from assistant.evaluation.runner import run_eval
+from assistant.evaluation.types import EvalItem, EvalReport, ItemRecord
 
 __all__ = ["EvalItem", "EvalReport", "ItemRecord", "load_dataset", "run_eval"]

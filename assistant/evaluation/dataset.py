@@ -11,38 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast
 
+from assistant.answer.types import Turn
 from assistant.errors import InvalidRequestError
-from assistant.types import Turn
-
-ItemType = Literal[
-    "numeric_table", "numeric_prose", "fact", "list", "compare", "unanswerable", "followup"
-]
-ITEM_TYPES: tuple[str, ...] = get_args(ItemType)
-UNANSWERABLE = "unanswerable"
-
-REQUIRED_FIELDS = ("id", "type", "question", "answer", "must_include", "evidence")
-
-
-@dataclass(frozen=True)
-class EvalItem:
-    id: str
-    type: ItemType
-    question: str
-    history: tuple[Turn, ...]
-    answer: str
-    must_include: tuple[str, ...]
-    evidence: tuple[str, ...]
-    doc: tuple[str, ...] = ()
-    paraphrased: bool = False
-    line: int = 0
-
-    @property
-    def answerable(self) -> bool:
-        return self.type != UNANSWERABLE
+from assistant.evaluation.types import ITEM_TYPES, REQUIRED_FIELDS, EvalItem, ItemType
 
 
 class _LineError(Exception):

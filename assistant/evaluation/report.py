@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.answer.texts import REPORT_STATUS_LABEL
 from assistant.errors import AssistantError
-from assistant.evaluation.runner import (
+from assistant.evaluation.types import (
     RETRIEVAL_DEPTH,
     EvalReport,
     ItemRecord,
@@ -29,13 +30,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 log = logging.getLogger(__name__)
-
-STATUS_LABELS = {
-    "answered": "已回答",
-    "partial": "部分回答",
-    "not_found": "未找到（拒答）",
-    "error": "出错",
-}
 
 
 def write_reports(report: EvalReport) -> dict[str, Path]:
@@ -212,7 +206,7 @@ def render_markdown(report: EvalReport) -> str:
                 r.expected_answer + (f"（缺少：{'、'.join(r.missing)}）" if r.missing else ""),
                 r.error or r.answer,
                 " ‖ ".join(f"[{c.n}] {c.quote}" for c in r.citations),
-                STATUS_LABELS.get(r.status, r.status),
+                REPORT_STATUS_LABEL.get(r.status, r.status),
                 _rank_text(r.found_rank) if r.evidence else "—",
             ]
             for r in report.failures
@@ -397,9 +391,7 @@ def _failure_row(r: ItemRecord) -> str:
         f"{_e(c.doc_title)} · {_e(c.section)}：{_e(c.quote)}</span>"
         for c in r.citations
     )
-    status = (
-        f'<span class="status-{_e(r.status)}">{_e(STATUS_LABELS.get(r.status, r.status))}</span>'
-    )
+    status = f'<span class="status-{_e(r.status)}">{_e(REPORT_STATUS_LABEL.get(r.status, r.status))}</span>'
     cells = [
         _e(r.id),
         _e(r.type),
@@ -439,7 +431,7 @@ def render_html(report: EvalReport) -> str:
             r.type,
             r.question,
             "✓" if r.correct else "✗",
-            STATUS_LABELS.get(r.status, r.status),
+            REPORT_STATUS_LABEL.get(r.status, r.status),
             _rank_text(r.found_rank) if r.evidence else "—",
             "、".join(r.unsupported_numbers),
             fmt_num(r.latency_ms, 0),

@@ -1,7 +1,6 @@
 """Run an evaluation dataset through the assistant's ``ask`` path and score it.
 
-``run_eval`` is what ``assistant eval`` calls: it validates the dataset, builds the assistant
-(unless one is passed in), asks every question with its history, computes the metrics of
+``run_eval`` is what ``assistant eval`` calls: it validates the dataset, asks every question with its history, computes the metrics of
 ``assistant.evaluation.metrics`` overall and per type, and writes report.json/.md/.html.
 """
 
@@ -9,11 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.answer.types import Answer, Citation, Turn
 from assistant.errors import (
     AssistantError,
     CorpusError,
@@ -23,13 +22,19 @@ from assistant.errors import (
     ModelError,
 )
 from assistant.evaluation import metrics
-from assistant.evaluation.dataset import ITEM_TYPES, EvalItem, load_dataset
+from assistant.evaluation.dataset import load_dataset
+from assistant.evaluation.report import write_reports
+from assistant.evaluation.types import (
+    ERROR_STATUS,
+    ITEM_TYPES,
+    RECALL_KS,
+    RETRIEVAL_DEPTH,
+    CitedQuote,
+    EvalItem,
+    EvalReport,
+    ItemRecord,
+)
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Turn
-
-RETRIEVAL_DEPTH = 10
-RECALL_KS = (1, 5, 10)
-ERROR_STATUS = "error"
 
 # Errors that mean the whole run cannot work (no index, no model): stop instead of recording
 # the same failure for every question.
@@ -45,139 +50,6 @@ class SupportsAsk(Protocol):
     """What the runner needs from the assistant (``assistant.service.build_assistant``)."""
 
     def ask(self, question: str, history: Sequence[Turn]) -> Answer: ...
-
-
-@dataclass(frozen=True)
-class CitedQuote:
-    n: int
-    chunk_id: str
-    doc_title: str
-    section: str
-    quote: str
-    holds_evidence: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class ItemRecord:
-    """The outcome of one question, as stored in report.json."""
-
-    id: str
-    type: str
-    question: str
-    history: tuple[Turn, ...]
-    resolved_question: str
-    expected_answer: str
-    must_include: tuple[str, ...]
-    evidence: tuple[str, ...]
-    paraphrased: bool
-    answer: str
-    status: str
-    correct: bool
-    missing: tuple[str, ...]
-    citations: tuple[CitedQuote, ...]
-    found_rank: int | None
-    found_rank_any: int | None
-    retrieved_chunk_ids: tuple[str, ...]
-    unsupported_numbers: tuple[str, ...]
-    latency_ms: float | None
-    timings_ms: Mapping[str, float] = field(default_factory=dict)
-    error: str = ""
-
-    @property
-    def answerable(self) -> bool:
-        return self.type != metrics.UNANSWERABLE
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "question": self.question,
-            "history": [{"role": t.role, "content": t.content} for t in self.history],
-            "resolved_question": self.resolved_question,
-            "expected_answer": self.expected_answer,
-            "must_include": list(self.must_include),
-            "evidence": list(self.evidence),
-            "paraphrased": self.paraphrased,
-            "answer": self.answer,
-            "status": self.status,
-            "correct": self.correct,
-            "missing": list(self.missing),
-            "citations": [c.to_dict() for c in self.citations],
-            "found_rank": self.found_rank,
-            "found_rank_any": self.found_rank_any,
-            "retrieved_chunk_ids": list(self.retrieved_chunk_ids),
-            "unsupported_numbers": list(self.unsupported_numbers),
-            "latency_ms": _round(self.latency_ms),
-            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
-            "error": self.error,
-        }
-
-
-@dataclass(frozen=True)
-class EvalReport:
-    dataset: str
-    created_at: str
-    settings: Mapping[str, Any]
-    summary: Mapping[str, Any]
-    by_type: Mapping[str, Mapping[str, Any]]
-    items: tuple[ItemRecord, ...]
-    out_dir: Path
-
-    @property
-    def failures(self) -> list[ItemRecord]:
-        return [r for r in self.items if not r.correct]
-
-    @property
-    def files(self) -> dict[str, Path]:
-        return {name: self.out_dir / f"report.{name}" for name in ("json", "md", "html")}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "dataset": self.dataset,
-            "created_at": self.created_at,
-            "settings": dict(self.settings),
-            "summary": self.summary,
-            "by_type": self.by_type,
-            "items": [r.to_dict() for r in self.items],
-        }
-
-    def summary_lines(self) -> list[str]:
-        """A short Chinese summary for the terminal."""
-        s = self.summary
-        retrieval, abstention = s["retrieval"], s["abstention"]
-        latency = s["latency_ms"]
-        return [
-            f"评测完成：共 {s['n_items']} 题（可回答 {s['n_answerable']}，"
-            f"不可回答 {s['n_unanswerable']}，出错 {s['n_errors']}）。",
-            f"答案准确率 {fmt_rate(s['answer_accuracy'])}；"
-            f"拒答精确率 {fmt_rate(abstention['precision'])}、"
-            f"召回率 {fmt_rate(abstention['recall'])}、"
-            f"误拒率 {fmt_rate(abstention['false_refusal_rate'])}。",
-            f"检索召回 @1/@5/@10 = {fmt_rate(retrieval['recall@1'])} / "
-            f"{fmt_rate(retrieval['recall@5'])} / {fmt_rate(retrieval['recall@10'])}，"
-            f"MRR@10 {fmt_num(retrieval['mrr@10'])}。",
-            f"引用命中率 {fmt_rate(s['citation_hit'])}，"
-            f"引用精确率 {fmt_rate(s['citation_precision'])}；"
-            f"无依据数字 {s['unsupported_numbers']['total']} 个。",
-            f"延迟 p50 {fmt_num(latency['p50'], 0)} ms，p95 {fmt_num(latency['p95'], 0)} ms，"
-            f"最大 {fmt_num(latency['max'], 0)} ms。",
-            f"报告已写入 {self.out_dir}（report.json / report.md / report.html）。",
-        ]
-
-
-def fmt_rate(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def fmt_num(value: float | None, digits: int = 3) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,13 +236,14 @@ def run_eval(
     out_dir: Path | str | None = None,
     limit: int | None = None,
     *,
-    assistant: SupportsAsk | None = None,
+    assistant: SupportsAsk,
     progress: bool = True,
     write: bool = True,
 ) -> EvalReport:
     """Evaluate the dataset at ``dataset_path`` and write report.json/.md/.html to ``out_dir``
     (default: ``<home>/eval/reports/<dataset stem>``). ``limit`` keeps the first N items.
-    ``assistant`` is built with ``build_assistant(settings)`` unless given.
+    ``assistant`` is what answers (``assistant.serve.service.build_assistant`` builds the real
+    one; the evaluation layer sits below the service and never builds it itself).
 
     Raises ``InvalidRequestError`` for a bad dataset or limit, and lets fatal assistant errors
     (missing index/model, bad corpus) through. Any other failure of a single question is
@@ -383,11 +256,6 @@ def run_eval(
     if limit is not None:
         items = items[:limit]
     target = Path(out_dir) if out_dir is not None else default_out_dir(settings, dataset_path)
-    if assistant is None:
-        from assistant.service import build_assistant  # lazy: loads models and the index
-
-        assistant = build_assistant(settings)
-
     from tqdm import tqdm
 
     records: list[ItemRecord] = []
@@ -422,7 +290,5 @@ def run_eval(
         out_dir=target,
     )
     if write:
-        from assistant.evaluation.report import write_reports
-
         write_reports(report)
     return report

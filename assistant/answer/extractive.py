@@ -1,0 +1,231 @@
+"""The extractive answerer: pick the sentences of the retrieved passages that answer the question
+and cite each one. It never writes a fact of its own, so every number it shows is in the quoted
+sentence by construction.
+
+Whether the documents answer at all is decided by a small logistic model over evidence features
+(how much of the question the best passage and sentence cover, the largest uncovered share, the
+dense similarity). Its coefficients and the two cut-offs are fitted by ``eval/calibrate.py`` on a
+calibration set kept apart from the dev set, and stored in ``data/answer_policy.json``."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.answer.citations import cite
+from assistant.answer.texts import NOT_FOUND_TEXT, PARTIAL_PREFIX
+from assistant.answer.types import Citation, Status
+from assistant.ingest.chunking import split_sentences
+from assistant.ingest.types import DocumentMeta
+from assistant.lang.terms import coverage, uncovered_share
+from assistant.retrieve.types import Passage
+
+POLICY_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_policy.json"
+FEATURES = ("sentence_cov", "uncovered", "dense")
+
+_ASKS_LIST = re.compile(r"哪些|有什么|包括|包含|都有|分别|几类|几个方面|哪几|还有")
+# What kind of phrase answers the question, and what such a phrase looks like in the text.
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(r"谁|哪个部门|哪个单位|哪些部门|哪些单位|牵头|负责|设在|担任"),
+        re.compile(r"局|委|办|政府|部门|单位|中心|公司|支队|指挥部|市长|领导"),
+    ),
+    (
+        re.compile(r"多久|多长时间|时限|几天|几个工作日|几小时"),
+        re.compile(r"\d+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月)|半小时|小时"),
+    ),
+    (
+        re.compile(r"哪年|何时|什么时候|时间|期限|日期"),
+        re.compile(r"(?:19|20)\d{2}\s*年|年底|年前"),
+    ),
+    (
+        re.compile(r"多少|几|比例|比率|占比|目标|达到|规模|里程|面积|金额|投资|数量"),
+        re.compile(r"\d"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Coefficients of the answerability model and the calibrated cut-offs on its output."""
+
+    coef: Mapping[str, float] = field(
+        default_factory=lambda: {"sentence_cov": 2.0, "uncovered": -3.0, "dense": 3.0}
+    )
+    intercept: float = -3.0
+    not_found_below: float = 0.5
+    answered_from: float = 0.65
+    max_sentences: int = 3
+    max_list_sentences: int = 5
+    max_chars: int = 420
+    passages_considered: int = 5
+
+    @classmethod
+    def load(cls, path: Path = POLICY_FILE) -> AnswerPolicy:
+        """The calibrated policy when present (it ships with the package), else the defaults."""
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            coef={k: float(data["coef"][k]) for k in FEATURES},
+            intercept=float(data["intercept"]),
+            not_found_below=float(data["not_found_below"]),
+            answered_from=float(data["answered_from"]),
+        )
+
+    def confidence(self, features: Mapping[str, float]) -> float:
+        z = self.intercept + sum(self.coef[k] * features[k] for k in FEATURES)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage_rank: int
+    passage: Passage
+    text: str
+    start: int  # absolute span in the cleaned document
+    end: int
+    coverage: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Drafted:
+    status: Status
+    text: str
+    citations: tuple[Citation, ...]
+    confidence: float
+    features: Mapping[str, float]
+
+
+def _context(p: Passage) -> str:
+    return " ".join([p.chunk.doc_title, *p.chunk.section, p.chunk.text])
+
+
+def _residual(weights: Mapping[str, float], p: Passage) -> dict[str, float]:
+    """The question terms a sentence still has to supply once the passage's document title and
+    section have supplied theirs: "…行动计划由哪个部门印发" must not pick the sentence that
+    merely repeats the plan's title."""
+    header = " ".join([p.chunk.doc_title, *p.chunk.section])
+    rest = {t: w for t, w in weights.items() if coverage({t: w}, header) == 0}
+    return rest or dict(weights)
+
+
+def _type_bonus(question: str, sentence: str) -> float:
+    for asks, looks_like in _ANSWER_TYPES:
+        if asks.search(question):
+            return 0.15 if looks_like.search(sentence) else 0.0
+    return 0.0
+
+
+def _candidates(
+    question: str,
+    passages: Sequence[Passage],
+    weights: Mapping[str, float],
+    policy: AnswerPolicy,
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rank, p in enumerate(passages[: policy.passages_considered]):
+        prior = 1.0 / (1.0 + 0.5 * rank)
+        rest = _residual(weights, p)
+        for s, e in split_sentences(p.chunk.text):
+            text = p.chunk.text[s:e]
+            if len(text) < 4:
+                continue
+            cov = coverage(rest, text)
+            score = 0.6 * cov + 0.25 * prior + _type_bonus(question, text)
+            out.append(Candidate(rank, p, text, p.chunk.start + s, p.chunk.start + e, cov, score))
+    return out
+
+
+def _select(candidates: list[Candidate], question: str, policy: AnswerPolicy) -> list[Candidate]:
+    if not candidates:
+        return []
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    best = ranked[0]
+    limit = policy.max_list_sentences if _ASKS_LIST.search(question) else policy.max_sentences
+    chosen = [best]
+    # A lead-in ("主要措施如下：") or a bare heading is useless alone: take what follows it.
+    if best.text.endswith(("：", ":")) or len(best.text) < 20:
+        following = [c for c in candidates if c.passage is best.passage and c.start > best.start]
+        chosen.extend(following[: limit - 1])
+    for c in ranked[1:]:
+        if len(chosen) >= limit:
+            break
+        if c.score < 0.8 * best.score or c.coverage < 0.75 * best.coverage:
+            continue
+        if any(c.text == o.text for o in chosen):
+            continue
+        chosen.append(c)
+    total = 0
+    kept: list[Candidate] = []
+    for c in chosen:
+        if kept and total + len(c.text) > policy.max_chars:
+            break
+        kept.append(c)
+        total += len(c.text)
+    # Passages in rank order, sentences in document order within a passage.
+    return sorted(kept, key=lambda c: (c.passage_rank, c.start))
+
+
+def evidence_features(
+    weights: Mapping[str, float], passages: Sequence[Passage], chosen: Sequence[Candidate]
+) -> dict[str, float]:
+    if not passages:
+        return {"passage_cov": 0.0, "sentence_cov": 0.0, "uncovered": 1.0, "dense": 0.0}
+    contexts = [_context(p) for p in passages[:3]]
+    covs = [coverage(weights, c) for c in contexts]
+    best = max(range(len(covs)), key=lambda i: covs[i])
+    dense = passages[0].dense_score if passages[0].dense_score is not None else 0.0
+    return {
+        "passage_cov": covs[best],
+        "sentence_cov": max((c.coverage for c in chosen), default=0.0),
+        "uncovered": uncovered_share(weights, contexts[best]),
+        # e5 cosines between a question and the corpus's passages span ~0.80 (off-topic) to
+        # ~0.96 (the answering passage); rescale that range to 0–1.
+        "dense": min(1.0, max(0.0, (dense - 0.80) / 0.16)),
+    }
+
+
+def draft_answer(
+    question: str,
+    passages: Sequence[Passage],
+    metas: Mapping[str, DocumentMeta],
+    weights: Mapping[str, float],
+    policy: AnswerPolicy,
+    sentence_weights: Mapping[str, float] | None = None,
+) -> Drafted:
+    """``weights`` stress years (for deciding answerability); ``sentence_weights`` (plain idf)
+    choose sentences, so a table header naming every year does not outrank the row asked for."""
+    candidates = _candidates(question, passages, sentence_weights or weights, policy)
+    chosen = _select(candidates, question, policy)
+    features = evidence_features(weights, passages, chosen)
+    conf = policy.confidence(features)
+    if not chosen or conf < policy.not_found_below:
+        return Drafted("not_found", NOT_FOUND_TEXT, (), conf, features)
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, c in enumerate(chosen, start=1):
+        chunk = c.passage.chunk
+        citations.append(
+            cite(
+                n,
+                doc_id=chunk.doc_id,
+                quote=c.text,
+                start=c.start,
+                end=c.end,
+                chunk=chunk,
+                meta=metas.get(chunk.doc_id),
+            )
+        )
+        sentence = c.text if c.text[-1] in "。！？；;!?”）)" else c.text + "。"
+        parts.append(f"{sentence}[{n}]")
+    status: Status = "answered" if conf >= policy.answered_from else "partial"
+    text = "".join(parts)
+    if status == "partial":
+        text = PARTIAL_PREFIX + text
+    return Drafted(status, text, tuple(citations), conf, features)

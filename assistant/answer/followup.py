@@ -1,0 +1,327 @@
+"""Resolve a follow-up question against the conversation into a standalone question, without an
+LLM. The result is what retrieval searches and what the page shows as "理解为：…".
+
+A question's *frame* is where it is anchored: a region (晋城/阳泉…), a year, a plan period
+(“十五五”期间) and a document reference (…规划/…计划/…方案/《…》). Its *topic* is the question
+before its question word ("阳泉城市公共交通正点率" in "阳泉城市公共交通正点率2025年的目标是多少").
+A follow-up is resolved by kind:
+
+- a continuation ("还有呢"): the previous question, asked again as a list question;
+- a swap ("那2030年呢？", "和阳泉比呢？", "电动重卡呢？"): the previous question with the year,
+  the region, or the phrase the previous answer was about replaced by the new one;
+- a dependent question (a pronoun, "其中…", or hardly any content of its own: "牵头单位是谁？"):
+  the previous topic, then the question, with 它/其 replaced by the topic;
+- any other question inherits the frame slots it does not name (region, document, year).
+
+Earlier follow-ups are resolved first, so a chain of them keeps its anchor. The previous answer is
+used too: a quoted name it introduced (“红8路”) completes the referent of "这条线", and the words
+it repeats from the question mark what that question was about, which a swap replaces."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.types import Turn
+from assistant.lang.tokens import DATA_DIR
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年?")
+_PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|末|初)?")
+# A document reference ends with a document-type word; it starts at the clause start, so
+# "晋城交旅融合三年行动计划里，…" yields the whole name with its region.
+_DOC_REF = re.compile(
+    r"《[^《》]{2,60}》|[^\s，,。？?！!；;：:、（）()]{2,30}?"
+    r"(?:规划|计划|方案|预案|举措|意见|通知|办法|纲要|要点|条例|细则|公报)"
+)
+_QUOTED = re.compile(r"“[^“”]{1,20}”|\"[^\"]{1,20}\"")
+_PAREN = re.compile(r"^[（(][^（）()]{1,10}[)）]")
+# Question words, with the light verb or preposition that introduces them ("是多少", "由哪些").
+_WH = re.compile(
+    r"(?:是|有|为|由|在|要|达到|能)?"
+    r"(?:多少|几|哪些|哪个|哪里|哪儿|哪几|哪年|什么|谁|是否|如何|怎样|怎么|多长|多大|多久|多高|何时|吗)"
+)
+_LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|请问|那请问)[，,\s]*")
+_TRAIL = re.compile(r"(?:呢|吗|啊|呀)?[？?。！!\s]*$")
+_ENDS_WITH_NE = re.compile(r"呢[？?。！!\s]*$")
+_COMPARE = re.compile(
+    r"^(?:和|与|跟|同)(?P<x>.+?)(?:相比|比较|对比|比)?$|^(?:比|相比|对比)(?P<y>.+)$"
+)
+_CONTINUE = re.compile(
+    r"^(?:那)?(?:还有|其他|其它|别的|另外|此外)(?:的|呢|吗|哪些|什么|没有|其他的|别的)*$"
+)
+# A pronoun standing for the topic, and determiners ("这项工作") that point back to it.
+_PRONOUN = re.compile(r"它们|它|(?<![尤极])其(?![中他它余次实])")
+_DETERMINER = re.compile(r"这个|这项|这条|这些|这种|这类|这块|这方面|该|此|上述|前述")
+_SUBSET = re.compile(r"^(?:其中|这其中|里面|当中)")
+# What is stripped from the end of a topic: light verbs and particles before the question word,
+# and generic attributes (the target, the standard) that the follow-up asks about afresh.
+_TOPIC_TAIL = re.compile(
+    r"(?:的|是|有|为|要|将|会|了|定|叫|指|分|提出|达到|设置|设在|(?<![建预增新开])设|控制|在|由|对|把|被|"
+    r"(?:的)?(?:目标值|目标|现状值|情况|标准|内容|要求|任务))+$"
+)
+# Words too generic to say what a question was about, even when its answer repeats them.
+_GENERIC = frozenset(
+    "全市|全省|全国|目标|任务|要求|情况|工作|建设|方面|主要|重点|一共|累计".split("|")  # noqa: SIM905
+)
+_FILLER = re.compile(r"[的了地得\s，,、]")
+# Words that say when or how much, not what: "原来有多少公里？这次要新建多少？" has no topic.
+_NON_CONTENT = re.compile(
+    r"原来|原有|这次|本次|现在|目前|今年|当前|一共|总共|大概|大约|具体|分别|最长|最多|最少|可以|能|要|还"
+)
+# A measure word right after a question word ("多少座消防站"): the noun after it is the topic.
+_MEASURE = re.compile(r"^(?:个|座|辆|条|项|家|处|所|名|人|台|批|类|种|级|期|公里|万|亿)")
+_DEPENDENT_CONTENT = 6  # a question with this few content characters leans on its context
+
+
+@functools.cache
+def _regions() -> tuple[str, ...]:
+    # Shared with the numeric answerer: the place names a question may be anchored to.
+    raw = (DATA_DIR / "regions.txt").read_text(encoding="utf-8")
+    names = {w for line in raw.splitlines() if not line.startswith("#") for w in line.split()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@functools.cache
+def _region_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in _regions())
+    return re.compile(rf"(?:{names})(?:市|省|县|区)?")
+
+
+@dataclass(frozen=True)
+class Frame:
+    regions: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    doc_refs: tuple[str, ...] = ()
+
+    def prefix(self) -> str:
+        """The frame as a question prefix: the document (which usually names the region), else
+        the region; then the period and the year."""
+        head = self.doc_refs[0] if self.doc_refs else (self.regions[0] if self.regions else "")
+        period = next((p for p in self.periods if p not in head), "")
+        year = next((y for y in self.years if y not in head), "")
+        if year and not year.endswith("年"):
+            year += "年"
+        return head + period + year
+
+
+def frame_of(text: str) -> Frame:
+    doc_refs = tuple(m.group(0) for m in _DOC_REF.finditer(text))
+    return Frame(
+        regions=tuple(dict.fromkeys(m.group(0) for m in _region_pattern().finditer(text))),
+        years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(text))),
+        periods=tuple(dict.fromkeys(m.group(0) for m in _PERIOD.finditer(text))),
+        doc_refs=doc_refs,
+    )
+
+
+def _core(question: str) -> str:
+    """The question without its lead-in ("那…") and closing particles and punctuation."""
+    return _TRAIL.sub("", _LEAD.sub("", question.strip())).strip()
+
+
+def _content_chars(text: str) -> int:
+    rest = _WH.sub("", text)
+    rest = _PRONOUN.sub("", _DETERMINER.sub("", _NON_CONTENT.sub("", rest)))
+    for pattern in (_YEAR, _PERIOD, _region_pattern()):
+        rest = pattern.sub("", rest)
+    return len(_FILLER.sub("", re.sub(r"[^\w]", "", rest)))
+
+
+def topic_of(question: str) -> str:
+    """The question before its question word, without light verbs and generic attributes."""
+    core = _core(question)
+    m = _WH.search(core)
+    head = core[: m.start()] if m and m.start() > 0 else core
+    topic = _TOPIC_TAIL.sub("", head.rstrip("，,、 ")).rstrip("，,、 ") or head
+    if m and m.start() > 0:
+        after = _MEASURE.sub("", core[m.end() :])
+        if (
+            re.fullmatch(r"[\w“”]{2,12}", after)
+            and not _WH.search(after)
+            and after not in _GENERIC
+            and not _TOPIC_TAIL.fullmatch(after)
+        ):
+            topic += after
+    return topic
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pattern in (_DOC_REF, _region_pattern(), _YEAR, _PERIOD, _QUOTED, _WH):
+        spans.extend(m.span() for m in pattern.finditer(text))
+    return spans
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    from assistant.lang.tokens import _tokenizer  # jieba loads lazily, on first use
+
+    return [(w, s, e) for w, s, e in _tokenizer().tokenize(text)]
+
+
+def _replace_focus(previous: str, answer: str, new: str) -> str:
+    """Put ``new`` where the previous question's focus was. The focus is, in this order: a token
+    with the same ending (一级 → 二级), the last quoted term (“高速外环” → “国道外环”), the longest
+    run of words the previous answer repeated (what it was about), the words next to the question
+    word. Without any, ``new`` is appended."""
+    protected = _protected(previous)
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < pe and ps < e for ps, pe in protected)
+
+    tokens = _tokens(previous)
+    bare = new.strip('“”"')
+    if len(bare) >= 2:
+        for w, s, e in tokens:
+            if len(w) >= 2 and w[-1] == bare[-1] and w != bare and free(s, e):
+                return _splice(previous, s, e, new)
+    if new.startswith(("“", '"')):
+        quoted = [m for m in _QUOTED.finditer(previous) if not _inside_doc_ref(previous, m.span())]
+        if quoted:
+            return _splice(previous, *quoted[-1].span(), new)
+    runs: list[list[tuple[str, int, int]]] = [[]]
+    for tok in tokens:
+        w, s, e = tok
+        answered = len(w) >= 2 and w in answer and w not in _GENERIC and free(s, e) and w.isalnum()
+        if answered:
+            runs[-1].append(tok)
+        elif runs[-1]:
+            runs.append([])
+    best = max(runs, key=lambda r: sum(len(w) for w, _, _ in r))
+    if best:
+        return _splice(previous, best[0][1], best[-1][2], new)
+    m = _WH.search(previous)
+    if m:
+        # The noun phrase right before the question word, back to a 的 or a frame word.
+        before = [t for t in tokens if t[2] <= m.start()]
+        phrase: list[tuple[str, int, int]] = []
+        for w, s, e in reversed(before):
+            if not (free(s, e) and w.isalnum() and w not in ("的", "是", "有", "为")):
+                break
+            phrase.insert(0, (w, s, e))
+        if phrase:
+            return _splice(previous, phrase[0][1], phrase[-1][2], new)
+    return f"{previous}，{new}"
+
+
+def _inside_doc_ref(text: str, span: tuple[int, int]) -> bool:
+    return any(m.start() <= span[0] and span[1] <= m.end() for m in _DOC_REF.finditer(text))
+
+
+def _splice(text: str, start: int, end: int, new: str) -> str:
+    rest = text[end:]
+    # A parenthesis right after the replaced word qualifies the old value ("一级（红色）").
+    rest = _PAREN.sub("", rest)
+    return text[:start] + new + rest
+
+
+def _swap(previous: str, answer: str, fragment: str) -> str:
+    """A "…呢" follow-up: swap the year, the region, and/or the focus of the previous question."""
+    result = _core(previous)
+    rest = fragment
+    years = [m.group(0) for m in _YEAR.finditer(rest)]
+    if years:
+        year = years[0] if years[0].endswith("年") else years[0] + "年"
+        result = _YEAR.sub(year, result, count=1) if _YEAR.search(result) else year + result
+        rest = _YEAR.sub("", rest)
+        # Whether a year's value is a target or the baseline depends on the year: let the new
+        # year decide ("2025年的目标" → "2021年", the 2021 value, not a 2021 target).
+        result = re.sub(r"(?:的)?(?:目标值|现状值|目标|现状)(?=是|为|有|达到|多少|$)", "", result)
+    compare = _COMPARE.match(rest)
+    target = (compare.group("x") or compare.group("y")) if compare else rest
+    regions = [m.group(0) for m in _region_pattern().finditer(target)]
+    if regions:
+        old = _region_pattern().search(result)
+        if old is None:
+            result = regions[0] + result
+        elif compare:
+            # "和阳泉比呢？": both places, so the answer can set them side by side.
+            result = result[: old.end()] + "和" + regions[0] + result[old.end() :]
+        else:
+            result = result[: old.start()] + regions[0] + result[old.end() :]
+        target = _region_pattern().sub("", target)
+    target = _DETERMINER.sub("", target).strip("的 ，,")
+    target = re.sub(r"(?:方面|这块|那块)$", "", target).strip()
+    if target and _content_chars(target) > 0:
+        result = _replace_focus(result, answer, target)
+    return result
+
+
+def _referent(previous: str, answer: str) -> str:
+    """What 它/这项/该… point to: the previous topic, plus a quoted name the answer introduced."""
+    topic = topic_of(previous)
+    named = [q for q in _QUOTED.findall(answer) if q not in previous]
+    return topic + named[0] if named else topic
+
+
+def _is_dependent(core: str) -> bool:
+    """A pronoun or "其中…" leans on the context; so does a question with hardly any content,
+    unless it names its own place or document ("阳泉公交分担率是多少？" starts a new thread)."""
+    own = frame_of(core)
+    return bool(
+        _PRONOUN.search(core)
+        or _DETERMINER.search(core)
+        or _SUBSET.match(core)
+        or (_content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs))
+    )
+
+
+def _finish(resolved: str, question: str) -> str:
+    resolved = resolved.strip("，, ")
+    end = re.search(r"[？?。！!]$", question.strip())
+    return resolved + (end.group(0) if end else "")
+
+
+def _context(history: Sequence[Turn]) -> tuple[str, str, Sequence[Turn]] | None:
+    """The last user question, the answer given to it (may be empty), and the turns before."""
+    for i in range(len(history) - 1, -1, -1):
+        turn = history[i]
+        if turn.role == "user" and turn.content.strip():
+            after = [t.content for t in history[i + 1 :] if t.role == "assistant"]
+            return turn.content.strip(), " ".join(after), history[:i]
+    return None
+
+
+def resolve_question(question: str, history: Sequence[Turn]) -> str:
+    """The question to retrieve with. Unchanged when there is no history to lean on."""
+    found = _context(history)
+    if found is None:
+        return question
+    raw_previous, answer, earlier = found
+    previous = resolve_question(raw_previous, earlier)  # a chain of follow-ups keeps its anchor
+    core = _core(question)
+    if _CONTINUE.match(_TRAIL.sub("", question.strip())):
+        return _finish(f"{topic_of(previous)}还有哪些", "？")
+    if not core:
+        return question
+    prev_frame = frame_of(previous + " " + " ".join(_titles(answer)))
+    own = frame_of(core)
+
+    swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core))
+    if swap and (_content_chars(core) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)):
+        return _finish(_swap(previous, answer, core), question)
+    if _is_dependent(core):
+        referent = _referent(previous, answer)
+        if own.years:
+            referent = _YEAR.sub("", referent)
+        if own.regions and not _SUBSET.match(core):
+            referent = _region_pattern().sub("", referent)
+        if _PRONOUN.search(core) and not _DETERMINER.search(core) and not _SUBSET.match(core):
+            return _finish(_PRONOUN.sub(referent, core, count=1), question)
+        return _finish(f"{referent}，{core}", question)
+    if own.regions or own.doc_refs:
+        return question  # anchored on its own: a new thread
+    inherited = Frame(
+        regions=prev_frame.regions,
+        years=() if own.years else prev_frame.years,
+        periods=() if own.periods else prev_frame.periods,
+        doc_refs=prev_frame.doc_refs,
+    ).prefix()
+    return _finish(f"{inherited}，{core}", question) if inherited else question
+
+
+def _titles(answer: str) -> list[str]:
+    """Document titles an answer names: they anchor the next question like the user's own."""
+    return re.findall(r"《[^《》]{2,60}》", answer)

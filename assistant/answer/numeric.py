@@ -1,0 +1,391 @@
+"""Answer numeric questions from the fact store: one sentence per asked value, composed from the
+row's own strings (value, unit, year, comparison sign, baseline) and citing the row and the table
+header that names its year. Returns None when the store has no confident match, so the caller
+falls back to retrieval; returns not_found when the question asks about a year or a place the
+documents do not cover, rather than a neighbouring number."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.citations import cite
+from assistant.answer.types import Citation, Status
+from assistant.ingest.types import Chunk, Document
+from assistant.lang.tokens import DATA_DIR
+from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
+from assistant.records.store import FactQuery, FactStore, Match
+
+_ASKS_NUMBER = re.compile(
+    r"多少|几[个条座项处家辆台天年]?|多大|多长|多高|多快|比例|比率|什么水平|目标值|现状值|数值|达到|控制在"
+)
+_ASKS_LIST = re.compile(r"哪些|哪几")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_TITLE = re.compile(r"《[^》]*》")
+_ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
+# "三年里一共…": the whole period's figure, not one year's row of a year-by-year task table.
+# Not 合计/总计: they occur inside words (交旅融合计划, 总计划).
+_ASKS_SIZE = re.compile(r"多大|多长|多高|多宽|多远|多快|面积|长度|里程")
+_COUNT_UNIT = re.compile(r"[个条座项处家所批种类件张部轮班站场]")
+_ASKS_TOTAL = re.compile(r"一共|总共|加起来")
+_ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
+_VALUE_ASKED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)")
+# Question wording that says what kind of answer is wanted, not which indicator: left out of the
+# indicator match (the year and kind are matched separately).
+_ASKING = re.compile(
+    r"多少|几[个条座项处家辆台天]?|多大|多长|多高|什么水平|是多少|目标值?|现状值?|计划|打算|准备|"
+    r"要|达到|控制在|提高到|提升到|[？?。，,]|"
+    # When (now, actual) and how much in all: matched by the year/kind and the total cue, not
+    # words an indicator's name contains.
+    r"实际|现在|目前|当前|一共|总共|加起来"
+)
+# How close a fact's indicator must cover the question's topic words to answer from the store.
+TABLE_MIN_SCORE = 0.68
+# A question this close to an indicator that asks for a year the document does not state is
+# about that indicator: not_found, never the nearest year.
+STRICT_SCORE = 0.7
+# A figure in running text is answered from the store only when one sentence matches this well
+# and no other sentence ties with it: the answer quotes that whole sentence, so the figure keeps
+# its context, while a tie (面积 of 耕地 vs of 全市) is left to retrieval's sentence choice.
+RUNNING_MIN_SCORE = 0.75
+
+
+@functools.cache
+def known_regions() -> tuple[str, ...]:
+    raw = (DATA_DIR / "regions.txt").read_text(encoding="utf-8")
+    names = [w for line in raw.splitlines() if not line.startswith("#") for w in line.split()]
+    return tuple(sorted(set(names), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    status: Status
+    text: str
+    citations: tuple[Citation, ...]
+    score: float
+
+
+def is_numeric_question(question: str) -> bool:
+    return bool(_ASKS_NUMBER.search(_TITLE.sub("", question)))
+
+
+def asked_regions(question: str) -> tuple[str, ...]:
+    found: list[str] = []
+    rest = question
+    for name in known_regions():
+        if name in rest:
+            found.append(name)
+            rest = rest.replace(name, " ")
+    return tuple(found)
+
+
+def asked_years(question: str) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE.sub("", question))))
+
+
+def doc_years(doc: Document, facts: Sequence[Fact]) -> set[int]:
+    """Years a document states values for: its period, its date, and its facts' years."""
+    years = {f.year for f in facts if f.doc_id == doc.meta.doc_id and f.year}
+    span = [int(y) for y in _YEAR.findall(f"{doc.meta.period} {doc.meta.date}")]
+    if span:
+        years |= set(range(min(span), max(span) + 1))
+    return {y for y in years if y is not None}
+
+
+class NumericAnswerer:
+    def __init__(
+        self, store: FactStore, documents: Mapping[str, Document], chunks: Sequence[Chunk]
+    ) -> None:
+        self.store = store
+        self.documents = documents
+        self._chunks: dict[str, list[Chunk]] = {}
+        for c in chunks:
+            self._chunks.setdefault(c.doc_id, []).append(c)
+
+    # -- question -> query -----------------------------------------------------------------
+
+    def _covered(self, region: str) -> bool:
+        return any(region in d.meta.region for d in self.documents.values())
+
+    def answer(
+        self, question: str, not_found_text: str, doc_ids: Collection[str] | None = None
+    ) -> NumericAnswer | None:
+        if not is_numeric_question(question):
+            return None
+        regions = asked_regions(question)
+        if regions and not any(self._covered(r) for r in regions):
+            return NumericAnswer("not_found", not_found_text, (), 1.0)
+        regions = tuple(r for r in regions if self._covered(r))
+        years = asked_years(question)
+        docs = [
+            d
+            for d in self.documents.values()
+            if (not doc_ids or d.meta.doc_id in doc_ids)
+            and (not regions or any(r in d.meta.region for r in regions))
+        ]
+        if (
+            years
+            and docs
+            and not any(y in doc_years(d, self.store.facts) for d in docs for y in years)
+        ):
+            return NumericAnswer("not_found", not_found_text, (), 1.0)
+        topic = question
+        for r in regions:
+            topic = topic.replace(r, " ")
+        topic = _ASKING.sub(" ", _YEAR.sub(" ", topic))
+        query = FactQuery(
+            indicator=topic,
+            regions=regions,
+            doc_ids=tuple(doc_ids or ()),
+        )
+        matches = self.store.search(query)
+        if not matches:
+            return None
+        if _ASKS_LIST.search(question) and _VALUE_ASKED.search(_YEAR.sub(" ", question)):
+            return self._filter(question, query, years)
+        if years:
+            # A project-table row answers a year question only when one of its cells is that year.
+            matches = [
+                m
+                for m in matches
+                if m.fact.source != "row" or any(str(y) in m.fact.note for y in years)
+            ]
+            if not matches:
+                return None
+        best = matches[0]
+        if best.fact.source == "row" and best.score >= TABLE_MIN_SCORE:
+            return self._row_answer(best)
+        if _ASKS_TOTAL.search(question) and not years:
+            whole = [
+                m
+                for m in matches
+                if m.fact.source == "prose" and m.fact.year is None and m.score >= TABLE_MIN_SCORE
+            ]
+            if whole:
+                return self._prose_answer(whole, years)
+        if best.fact.source == "table" and best.score >= TABLE_MIN_SCORE:
+            return self._table_answer(question, matches, years, regions, not_found_text)
+        # A figure in a year-by-year task table is as structured as an indicator row. Figures in
+        # running text stay with retrieval, whose sentence choice sees the whole passage: the
+        # store's clause match confuses neighbouring figures (面积 of 耕地 vs of 全市).
+        if (
+            best.fact.source == "prose"
+            and best.fact.context_quote
+            and best.score >= TABLE_MIN_SCORE
+        ):
+            return self._prose_answer(matches, years)
+        # "有多大" asks for a size: a count in the same sentence ("两个规划层次") is no answer.
+        fitting = [
+            m
+            for m in matches
+            if not (_ASKS_SIZE.search(question) and _COUNT_UNIT.fullmatch(m.fact.unit))
+        ]
+        if fitting and fitting[0].fact.source == "prose" and fitting[0].score >= RUNNING_MIN_SCORE:
+            top = fitting[0].score
+            tied = {(m.fact.doc_id, m.fact.start) for m in fitting if m.score >= top - 1e-9}
+            if len(tied) == 1:
+                return self._prose_answer(fitting, years)
+        return None
+
+    # -- composing -------------------------------------------------------------------------
+
+    def _table_answer(
+        self,
+        question: str,
+        matches: Sequence[Match],
+        years: tuple[int, ...],
+        regions: tuple[str, ...],
+        not_found_text: str,
+    ) -> NumericAnswer | None:
+        top = matches[0].score
+        # One row per region/document asked about ("晋城和阳泉…"), each its best-matching row.
+        rows: dict[str, tuple[Fact, float]] = {}
+        for m in matches:
+            if m.fact.source != "table" or m.score < TABLE_MIN_SCORE:
+                continue
+            key = m.fact.doc_id
+            # Of two tables giving the same row, prefer the one with notes: they qualify the
+            # value ("达到80%左右").
+            if (
+                key not in rows
+                or rows[key][1] < m.score - 1e-9
+                or (abs(rows[key][1] - m.score) < 1e-9 and not rows[key][0].note and m.fact.note)
+            ):
+                rows[key] = (m.fact, m.score)
+        if len(regions) <= 1:
+            best_doc = matches[0].fact.doc_id
+            rows = {best_doc: rows[best_doc]}
+        sentences: list[tuple[list[Fact], Fact]] = []
+        for fact, _ in rows.values():
+            group = [
+                f
+                for f in self.store.facts
+                if f.doc_id == fact.doc_id and f.table == fact.table and f.row == fact.row
+            ]
+            if years:
+                chosen = [f for f in group if f.year in years]
+                if chosen and all(f.kind == KIND_TARGET for f in chosen):
+                    # A target is stated with the table's baseline beside it.
+                    chosen += [f for f in group if f.kind == KIND_CURRENT]
+                if not chosen:
+                    if top >= STRICT_SCORE:
+                        return NumericAnswer("not_found", not_found_text, (), top)
+                    return None
+            elif _ASKS_CURRENT.search(question) and not _ASKS_TARGET.search(question):
+                chosen = [f for f in group if f.kind == KIND_CURRENT] or group
+            else:
+                # The target, with the table's baseline beside it.
+                targets = [f for f in group if f.kind == KIND_TARGET]
+                chosen = targets + [f for f in group if f.kind == KIND_CURRENT]
+            sentences.append(
+                (sorted(chosen, key=lambda f: (f.kind != KIND_TARGET, f.year or 0)), fact)
+            )
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for chosen, fact in sentences:
+            marks = self._cite(fact, citations)
+            values = "，".join(
+                f"{f.year}年{'现状值' if f.kind == KIND_CURRENT else '目标值'}为{f.stated}"
+                for f in chosen
+            )
+            title = self.documents[fact.doc_id].meta.title
+            parts.append(f"《{title}》中，{_plain(fact.indicator)}{values}。{marks}")
+        # A place asked about that has no table row may state the figure in prose ("晋城和阳泉…").
+        for region in regions:
+            if any(region in self.documents[f.doc_id].meta.region for _, f in sentences):
+                continue
+            prose = [
+                m
+                for m in matches
+                if m.fact.source == "prose"
+                and region in m.fact.region
+                and m.score >= TABLE_MIN_SCORE
+                and (not years or m.fact.year in years)
+            ]
+            if prose:
+                marks = self._cite(prose[0].fact, citations)
+                parts.append(f"{_sentence(prose[0].fact)}{marks}")
+        return NumericAnswer("answered", "".join(parts), tuple(citations), top)
+
+    def _prose_answer(
+        self, matches: Sequence[Match], years: tuple[int, ...]
+    ) -> NumericAnswer | None:
+        top = matches[0].score
+        best = [m.fact for m in matches if m.score >= top - 1e-9 and m.fact.source == "prose"]
+        if years:
+            # A figure without a year answers a year question only in a document about that one
+            # year (a 2023 work plan); otherwise it may be any year's value.
+            best = [
+                f
+                for f in best
+                if f.year in years or (f.year is None and self._single_year(f.doc_id) in years)
+            ]
+        if not best:
+            return None
+        fact = best[0]
+        citations: list[Citation] = []
+        marks = self._cite(fact, citations)
+        lead = f"{fact.year}年：" if fact.context_quote and fact.year else ""
+        return NumericAnswer("answered", f"{lead}{_sentence(fact)}{marks}", tuple(citations), top)
+
+    def _row_answer(self, match: Match) -> NumericAnswer:
+        """A project-table row stated cell by cell under its column names, citing the row and
+        the header that names the columns."""
+        fact = match.fact
+        citations: list[Citation] = []
+        marks = self._cite(fact, citations)
+        title = self.documents[fact.doc_id].meta.title
+        table = fact.table or "表中"
+        text = f"《{title}》{table}：{fact.note}。{marks}"
+        return NumericAnswer("answered", text, tuple(citations), match.score)
+
+    def _filter(
+        self, question: str, query: FactQuery, years: tuple[int, ...]
+    ) -> NumericAnswer | None:
+        """ "哪些指标2025年要达到100%": the table rows whose value in that year equals it."""
+        value = _VALUE_ASKED.search(_YEAR.sub(" ", question))
+        assert value is not None
+        hits = self.store.search(
+            FactQuery(
+                regions=query.regions, doc_ids=query.doc_ids, years=years, value=value.group(0)
+            )
+        )
+        facts = [m.fact for m in hits if m.fact.source == "table"]
+        seen: dict[tuple[str, str], Fact] = {}
+        for f in facts:
+            seen.setdefault((f.doc_id, _plain(f.indicator)), f)
+        if not seen:
+            return None
+        citations: list[Citation] = []
+        parts = []
+        for f in seen.values():
+            marks = self._cite(f, citations)
+            label = "现状值" if f.kind == KIND_CURRENT else "目标值"
+            parts.append(f"{_plain(f.indicator)}（{f.year}年{label}{f.stated}）{marks}")
+        return NumericAnswer("answered", "；".join(parts), tuple(citations), 1.0)
+
+    def _single_year(self, doc_id: str) -> int | None:
+        meta = self.documents[doc_id].meta
+        found = set(_YEAR.findall(f"{meta.period} {meta.date}"))
+        return int(found.pop()) if len(found) == 1 else None
+
+    # -- citations -------------------------------------------------------------------------
+
+    def _cite(self, fact: Fact, citations: list[Citation]) -> str:
+        """Cite the row or sentence and, when the year comes from elsewhere, that line too."""
+        spans = [(fact.start, fact.end)]
+        if fact.context_start >= 0:
+            spans.append((fact.context_start, fact.context_end))
+        marks = []
+        for start, end in spans:
+            existing = next(
+                (
+                    c
+                    for c in citations
+                    if c.doc_id == fact.doc_id and (c.quote_start, c.quote_end) == (start, end)
+                ),
+                None,
+            )
+            if existing is None:
+                existing = self._citation(fact.doc_id, start, end, len(citations) + 1)
+                citations.append(existing)
+            marks.append(f"[{existing.n}]")
+        return "".join(marks)
+
+    def _citation(self, doc_id: str, start: int, end: int, n: int) -> Citation:
+        doc = self.documents[doc_id]
+        chunks = [c for c in self._chunks.get(doc_id, []) if c.start < end and start < c.end]
+        first = chunks[0] if chunks else None
+        passage = doc.text[start:end]
+        if chunks:
+            last = chunks[-1]
+            passage = (
+                chunks[0].text
+                if len(chunks) == 1 and chunks[0].end >= end and chunks[0].start <= start
+                else doc.text[min(chunks[0].start, start) : max(last.end, end)]
+            )
+        return cite(
+            n,
+            doc_id=doc_id,
+            quote=doc.text[start:end],
+            start=start,
+            end=end,
+            chunk=first,
+            meta=doc.meta,
+            passage=passage,
+        )
+
+
+def _sentence(fact: Fact) -> str:
+    """The fact's sentence as quoted in an answer: without its list number ("1. 9 个…"), which
+    would read as a figure, and with a full stop."""
+    return _LIST_NUMBER.sub("", fact.quote).rstrip("。；;，,") + "。"
+
+
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])\s*")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text)

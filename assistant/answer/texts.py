@@ -1,0 +1,34 @@
+"""Every status text and label users read about an answer, in one place: the answerer, the
+guard, the reply drafts, the page, the CLI and the eval report all take them from here."""
+
+from __future__ import annotations
+
+from typing import Final
+
+NOT_FOUND_TEXT: Final = (
+    "未在已收录文件中找到能回答该问题的内容。下方列出最接近的段落，仅供参考，请勿作为答复依据。"
+)
+PARTIAL_PREFIX: Final = "文件中只找到部分相关内容，请核对原文："
+
+# Short labels (CLI brackets, the page's badge) and the page's one-line explanation of each.
+STATUS_LABEL: Final[dict[str, str]] = {
+    "answered": "已找到",
+    "partial": "部分找到",
+    "not_found": "未找到",
+}
+STATUS_HINT: Final[dict[str, str]] = {
+    "answered": "答案出自下列文件原文。",
+    "partial": "找到相关内容，但不一定直接回答了问题，请核对原文。",
+    "not_found": "已收录的文件中没有找到答案。",
+}
+# The eval report's wording (it also has an "error" status for questions that failed).
+REPORT_STATUS_LABEL: Final[dict[str, str]] = {
+    "answered": "已回答",
+    "partial": "部分回答",
+    "not_found": "未找到（拒答）",
+    "error": "出错",
+}
+
+# The optional LLM's notices (assistant.answer.llm.generation).
+NOTICE_LLM_UNAVAILABLE: Final = "（大模型服务暂时不可用（{why}），以下为文件原文摘录。）"
+NOTICE_LLM_REJECTED: Final = "（大模型生成的回答未通过引用核验，以下为文件原文摘录。）"

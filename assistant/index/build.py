@@ -1,0 +1,209 @@
+"""Build the on-disk index atomically.
+
+Layout of ``index/``: ``manifest.json`` (what built it, see ``manifest.py``), ``documents.json``
+(metadata and cleaned text, for quoting and highlighting), ``chunks.jsonl``, ``dense.faiss``
+(inner-product index of normalised embeddings), ``bm25/`` (bm25s) and ``facts.sqlite`` (the
+records extracted from tables and prose, see ``assistant.records``). A build writes everything
+into a temporary sibling directory and renames it into place, so a failed build leaves the
+previous index untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.index.embedding import Embedder, ModelInfo
+from assistant.index.manifest import FORMAT_VERSION, code_version, indexed_text
+from assistant.ingest.chunking import chunk_document
+from assistant.ingest.corpus import corpus_fingerprint, load_documents
+from assistant.ingest.types import Chunk, Document
+from assistant.lang.tokens import tokenize
+from assistant.records.facts import extract_facts
+from assistant.records.store import STORE_FILE, write_store
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    index_dir: Path
+    documents: int
+    chunks: int
+    seconds: float
+    embedded: int
+    reused_embeddings: int
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class EmbeddingCache:
+    """Passage vectors keyed by model fingerprint and text hash, so rebuilds embed only changes."""
+
+    def __init__(self, cache_dir: Path, model: ModelInfo) -> None:
+        self.path = cache_dir / f"embeddings-{model.fingerprint}-{model.dimension}.npz"
+
+    @staticmethod
+    def key(prompt: str, text: str) -> str:
+        return hashlib.sha256(f"{prompt}\x1f{text}".encode()).hexdigest()[:24]
+
+    def load(self) -> dict[str, npt.NDArray[np.float32]]:
+        import numpy as np
+
+        if not self.path.exists():
+            return {}
+        try:
+            with np.load(self.path) as data:
+                keys = [str(k) for k in data["keys"]]
+                vectors = data["vectors"].astype(np.float32)
+        except (OSError, ValueError, KeyError):
+            return {}  # a corrupt cache is only a lost speed-up
+        return dict(zip(keys, vectors, strict=True))
+
+    def save(self, entries: dict[str, npt.NDArray[np.float32]]) -> None:
+        import numpy as np
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(entries), dtype=str)
+        vectors = np.stack(list(entries.values())) if entries else np.zeros((0, 1), np.float32)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".npz")
+        os.close(fd)
+        np.savez(tmp, keys=keys, vectors=vectors)
+        os.replace(tmp, self.path)
+
+
+def embed_with_cache(
+    embedder: Embedder, texts: list[str], settings: Settings, progress: bool
+) -> tuple[npt.NDArray[np.float32], int]:
+    import numpy as np
+
+    info = embedder.info
+    cache = EmbeddingCache(settings.cache_dir, info)
+    known = cache.load()
+    keys = [EmbeddingCache.key(info.passage_prompt, t) for t in texts]
+    missing = sorted({i for i, k in enumerate(keys) if k not in known})
+    if missing:
+        fresh = embedder.embed_passages(
+            [texts[i] for i in missing], settings.embed_batch_size, progress
+        )
+        for i, vec in zip(missing, fresh, strict=True):
+            known[keys[i]] = vec
+        cache.save({k: known[k] for k in dict.fromkeys(keys)} | known)
+    matrix = np.stack([known[k] for k in keys]).astype(np.float32)
+    return matrix, len(missing)
+
+
+def _log(progress: bool, message: str) -> None:
+    if progress:
+        print(message, file=sys.stderr, flush=True)
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool = True,
+    documents: list[Document] | None = None,
+) -> BuildReport:
+    """Build the whole index into a temporary directory, then swap it in atomically."""
+    import bm25s
+    import faiss
+
+    started = time.perf_counter()
+    _log(progress, "读取并清洗文档…")
+    docs = documents if documents is not None else load_documents(settings.corpus_dir)
+    fingerprint = corpus_fingerprint(settings.corpus_dir)
+    metas = {d.meta.doc_id: d.meta for d in docs}
+    chunks = [c for d in docs for c in chunk_document(d, settings.chunk_size)]
+    texts = [indexed_text(c, metas[c.doc_id]) for c in chunks]
+    _log(progress, f"共 {len(docs)} 个文档、{len(chunks)} 个段落；计算向量…")
+    vectors, embedded = embed_with_cache(embedder, texts, settings, progress)
+    info = embedder.info
+
+    target = settings.index_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".index-build-", dir=target.parent))
+    try:
+        dense = faiss.IndexFlatIP(info.dimension)
+        dense.add(vectors)
+        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(t) for t in texts], show_progress=False)
+        bm25.save(str(tmp / "bm25"))
+        _write_documents(tmp / "documents.json", docs)
+        # The fact store is built from the same cleaned text, in the same atomic build, so its
+        # spans always index the documents stored beside it.
+        facts = [f for d in docs for f in extract_facts(d)]
+        write_store(tmp / STORE_FILE, facts)
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(_chunk_to_dict(c), ensure_ascii=False) + "\n")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "code_version": code_version(),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "corpus": fingerprint,
+            "model": info.to_dict(),
+            "chunking": {"chunk_size": settings.chunk_size},
+            "counts": {"documents": len(docs), "chunks": len(chunks)},
+            "facts": {"file": STORE_FILE, "count": len(facts)},
+        }
+        _atomic_write_text(
+            tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2)
+        )
+        _swap_in(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - started
+    _log(progress, f"索引已写入 {target}（{seconds:.1f} 秒）。")
+    return BuildReport(target, len(docs), len(chunks), seconds, embedded, len(chunks) - embedded)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f".index-old-{os.getpid()}-{time.time_ns()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _chunk_to_dict(c: Chunk) -> dict[str, Any]:
+    return {
+        "chunk_id": c.chunk_id,
+        "doc_id": c.doc_id,
+        "doc_title": c.doc_title,
+        "section": list(c.section),
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def _write_documents(path: Path, docs: Iterable[Document]) -> None:
+    payload = [
+        {
+            "meta": d.meta.to_dict(),
+            "text": d.text,
+            "sections": [[list(s.path), s.start, s.end] for s in d.sections],
+        }
+        for d in docs
+    ]
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")

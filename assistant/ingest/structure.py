@@ -1,0 +1,113 @@
+"""Heading detection and the section tree of a cleaned document.
+
+Chinese official documents number their headings in a fixed order of styles; the rank of each
+style decides nesting, so a "（一）" under "一、" is a child and the next "二、" closes both."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.ingest.types import Section
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+# (rank, pattern). Lower rank = higher level.
+_MARKER_STYLES: tuple[tuple[float, re.Pattern[str]], ...] = (
+    (0, re.compile(r"^(?:附件\s*\d*|附表\s*\d*|政策解读|附\s*则)$")),
+    (1, re.compile(rf"^第[{_CN_NUM}\d]+[编部]分?\s*\S")),
+    (2, re.compile(rf"^第[{_CN_NUM}\d]+章")),
+    (3, re.compile(rf"^第[{_CN_NUM}\d]+节")),
+    (4, re.compile(r"^第\d+条|^第[一二三四五六七八九十百]+条")),
+    (5, re.compile(rf"^[{_CN_NUM}]+、")),
+    (6, re.compile(rf"^[（(]\s*[{_CN_NUM}]+\s*[）)]")),
+    (7, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
+    (8, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
+    (9, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")),
+)
+# Decimal numbering of emergency plans: "1 总则", "2.3 指挥部办公室", "4.1.2 响应程序". The title
+# must be short and bare, or a table row such as "20 红色公交专线 条 0 3" would match.
+_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([\u4e00-\u9fff][^\s，。；,;]{0,23})$")
+_DECIMAL_TOP_TITLE = 10  # "1 总则", "5 应急响应"; longer bare text after one number is a table row
+_MAX_TITLE = 40
+_NUMBERING = re.compile(
+    r"^(?:第\S{1,4}?[章节条]|[一二三四五六七八九十百]+、|[（(]\S{1,3}?[）)]|\d{1,2}\s*[.．、])\s*"
+)
+
+
+def marker_kind(line: str) -> float | None:
+    """Rank of the numbering style ``line`` starts with (a heading or a list item), else None."""
+    text = line.strip()
+    if not text:
+        return None
+    decimal = _DECIMAL.match(text)
+    if decimal and ("." in decimal[1] or len(decimal[2]) <= _DECIMAL_TOP_TITLE):
+        return 5 + decimal[1].count(".")
+    for rank, pattern in _MARKER_STYLES:
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def heading_kind(line: str) -> float | None:
+    """Rank of ``line`` as a section heading, or None for body text and plain list items.
+
+    A numbered line is a heading when it is short and bare, or when a short title ends at its
+    first full stop ("二、着力加快交通项目建设。完成…"); "(1)特别重大事故，是指…" is a list item."""
+    rank = marker_kind(line)
+    if rank is None:
+        return None
+    text = line.strip()
+    if len(text) <= _MAX_TITLE and not re.search(r"[，。；,;]", text[:-1]):
+        return rank
+    head, sep, _ = text.partition("。")
+    # The title after the number must read as one phrase: "1.开工建设 S366…、S367…" is a list
+    # of tasks in a table cell, not a heading.
+    title = _NUMBERING.sub("", head, count=1)
+    if sep and len(head) <= _MAX_TITLE and not re.search(r"[，；,;、]", title):
+        return rank
+    return None
+
+
+def heading_title(line: str) -> str:
+    """The part of a heading line worth showing in a section path.
+
+    Many list items carry their title and body on one line ("1.坚持….深入学习…"): the title is the
+    text before the first full stop."""
+    text = line.strip()
+    for stop in ("。", "；", "：", ":"):
+        head, sep, _ = text.partition(stop)
+        if sep and len(head) <= _MAX_TITLE:
+            return head
+    if len(text) <= _MAX_TITLE:
+        return text
+    return text[:_MAX_TITLE] + "…"
+
+
+def is_standalone_heading(line: str) -> bool:
+    """A heading line with no body text on the same line."""
+    text = line.strip()
+    return heading_kind(text) is not None and heading_title(text) == text.rstrip("。：:")
+
+
+def parse_sections(text: str) -> tuple[Section, ...]:
+    """Split cleaned text into sections; each span covers the heading line and its body up to the
+    next heading of the same or higher level's start."""
+    sections: list[Section] = []
+    stack: list[tuple[float, str]] = []
+    offset = 0
+    current_start = 0
+    current_path: tuple[str, ...] = ()
+    for line in text.split("\n"):
+        rank = heading_kind(line)
+        if rank is not None:
+            if offset > current_start:
+                sections.append(Section(current_path, current_start, offset))
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            stack.append((rank, heading_title(line)))
+            current_path = tuple(title for _, title in stack)
+            current_start = offset
+        offset += len(line) + 1
+    end = len(text)
+    if end > current_start:
+        sections.append(Section(current_path, current_start, end))
+    return tuple(sections)

@@ -1,0 +1,84 @@
+"""Lexical evidence scores shared by retrieval re-scoring and the answerer: question terms
+weighted by how rare they are in the corpus, and how much of that weight a text covers."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.lang.tokens import content_terms, normalise, synonym_groups
+
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_SPACE = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    """Normalised and without whitespace: extractions put spaces inside terms ("站点 500米")."""
+    return _SPACE.sub("", normalise(text))
+
+
+def synonyms_of(term: str) -> tuple[str, ...]:
+    for group in synonym_groups():
+        if term in group:
+            return group
+    return (term,)
+
+
+class TermWeights:
+    """Question terms weighted by inverse document frequency over the indexed passages.
+
+    Document frequency counts passages containing the term or one of its synonyms as a substring,
+    the same test ``coverage`` uses. A term the corpus never uses gets the highest weight: a
+    question about 地铁 must not be "covered" by passages about 公交."""
+
+    def __init__(self, passage_texts: Sequence[str], absent_cap: float = 4.5) -> None:
+        self._texts = [_flat(t) for t in passage_texts]
+        self._n = len(self._texts)
+        # Words the corpus never uses are as often colloquial wording ("那会儿", "办点") as
+        # off-topic subjects; capping their weight keeps a paraphrase from looking unanswerable,
+        # and the dense similarity catches the off-topic ones.
+        self.absent_cap = absent_cap
+        # Each question is weighed several times (retrieval, answerability, sentence choice) and
+        # each idf scans every passage: remember them. The corpus is fixed for this object.
+        self._idf: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        if term not in self._idf:
+            variants = synonyms_of(term)
+            df = sum(1 for t in self._texts if any(v in t for v in variants))
+            self._idf[term] = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+        return self._idf[term]
+
+    def weigh(self, question: str, stress_years: bool = True) -> dict[str, float]:
+        """Weight of each question term. With ``stress_years`` a year outweighs any word: a
+        passage about another year does not answer the question, however similar."""
+        weights: dict[str, float] = {}
+        top = self.idf("\x00")  # the weight of a term no passage contains
+        for term, factor in content_terms(question):
+            w = min(self.idf(term), self.absent_cap) * factor
+            if stress_years and _YEAR.match(term):
+                w = top * 1.2
+            weights[term] = w
+        return weights
+
+
+def coverage(weights: Mapping[str, float], text: str) -> float:
+    """Share of the question's term weight found in ``text`` (directly or as a synonym)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    norm = _flat(text)
+    got = sum(w for t, w in weights.items() if any(s in norm for s in synonyms_of(t)))
+    return got / total
+
+
+def uncovered_share(weights: Mapping[str, float], text: str) -> float:
+    """The largest single share of question weight that ``text`` does not cover: one missing
+    key term (地铁, 2030, 票价) matters more than several missing minor ones."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 1.0
+    norm = _flat(text)
+    missing = [w for t, w in weights.items() if not any(s in norm for s in synonyms_of(t))]
+    return max(missing, default=0.0) / total

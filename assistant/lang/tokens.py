@@ -1,0 +1,207 @@
+"""Chinese word segmentation (jieba with the domain dictionary) and query expansion.
+
+jieba loads its dictionary lazily on first use (about a second), never at import time."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_KEEP = re.compile(r"[\w%％.．]+")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# Function words and question words that carry no topic.
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "为",
+        "对",
+        "把",
+        "被",
+        "将",
+        "等",
+        "中",
+        "上",
+        "下",
+        "有",
+        "个",
+        "之",
+        "其",
+        "该",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "哪",
+        "哪些",
+        "哪个",
+        "什么",
+        "多少",
+        "几",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "请问",
+        "请",
+        "问",
+        "一下",
+        "如何",
+        "怎么",
+        "怎样",
+        "怎么样",
+        "是否",
+        "是不是",
+        "有没有",
+        "多",
+        "少",
+        "要",
+        "会",
+        "能",
+        "可以",
+        "应",
+        "应该",
+        "需要",
+        "进行",
+        "开展",
+        "通过",
+        "关于",
+        "根据",
+        "按照",
+        "我",
+        "我们",
+        "你",
+        "你们",
+        "他",
+        "它",
+        "他们",
+        "以及",
+        "并",
+        "并且",
+        "而",
+        "而且",
+        "也",
+        "都",
+        "还",
+        "就",
+        "又",
+        "再",
+        "从",
+        "到",
+        "由",
+        "向",
+        "至",
+        "于",
+        "以",
+        "所",
+        "给",
+        "让",
+        "年",
+        "月",
+        "日",
+        "方面",
+        "情况",
+        "工作",
+        "相关",
+        "有关",
+        "具体",
+        "主要",
+        "呢",
+        "么",
+    ]
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits/letters to half-width) and lower case, for matching only."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+@functools.cache
+def _tokenizer() -> Any:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    tok.load_userdict(str(DATA_DIR / "userdict.txt"))
+    return tok
+
+
+@functools.cache
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    raw = (DATA_DIR / "synonyms.txt").read_text(encoding="utf-8")
+    groups = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            groups.append(tuple(normalise(t) for t in line.split()))
+    return tuple(groups)
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens (words plus their sub-words), without stopwords and punctuation."""
+    tokens = []
+    for tok in _tokenizer().cut_for_search(normalise(text)):
+        tok = tok.strip()
+        if not tok or tok in STOPWORDS or not _KEEP.fullmatch(tok):
+            continue
+        tokens.append(tok)
+    return tokens
+
+
+@functools.cache
+def _pos_tokenizer() -> Any:
+    from jieba import posseg
+
+    return posseg.POSTokenizer(_tokenizer())
+
+
+# How much a word of each part of speech (jieba's tag set) says about a question's topic: nouns,
+# numbers and names carry it; verbs and adjectives somewhat; time words, adverbs, pronouns,
+# measure and direction words ("现在", "一共", "里") hardly.
+_POS_FACTOR = {"n": 1.0, "m": 1.0, "e": 1.0, "j": 1.0, "v": 0.6, "a": 0.6, "l": 0.8, "i": 0.8}
+_POS_DEFAULT = 0.3
+
+
+def content_terms(text: str) -> list[tuple[str, float]]:
+    """Distinct topic words of a question in order, each with a part-of-speech factor."""
+    seen: dict[str, float] = {}
+    for pair in _pos_tokenizer().lcut(normalise(text)):
+        tok, flag = pair.word.strip(), pair.flag or "x"
+        if tok and tok not in STOPWORDS and _KEEP.fullmatch(tok) and tok not in seen:
+            factor = _POS_FACTOR.get("n" if flag == "vn" else flag[0], _POS_DEFAULT)
+            if flag == "eng" or is_number(tok):
+                factor = 1.0
+            seen[tok] = factor
+    return list(seen.items())
+
+
+def expand_query_tokens(tokens: list[str]) -> list[str]:
+    """Add the domain synonyms of the query's words, so "公交" also searches "城市公共交通"."""
+    extra: list[str] = []
+    present = set(tokens)
+    joined = "".join(tokens)
+    for group in synonym_groups():
+        if any(term in present or (len(term) >= 2 and term in joined) for term in group):
+            for term in group:
+                if term not in present:
+                    extra.extend(t for t in tokenize(term) if t not in present)
+    return tokens + list(dict.fromkeys(extra))
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token))

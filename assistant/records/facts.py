@@ -1,0 +1,565 @@
+"""Stated figures, extracted from the cleaned documents: indicator-table rows and figures in prose.
+
+Tables arrive flattened (see cleaning.py): a row is "13 城市公交专用道设置比率 % 4.7 6.5", and a
+row broken over lines or a page break keeps its cells in order. Rows are rebuilt from that order —
+row number, indicator name, unit, one value per year column, notes — never from known row text.
+Every fact keeps the span of the text it comes from in the cleaned document, so an answer cites
+exactly that text and the numeric guard can check it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from assistant.ingest.chunking import split_sentences
+from assistant.ingest.structure import heading_kind
+from assistant.ingest.types import Document
+from assistant.lang.numbers import mentions
+
+KIND_CURRENT = "现状"
+KIND_TARGET = "目标"
+
+_YEAR_COL = re.compile(r"((?:19|20)\d{2})\s*年")
+_TABLE_TITLE = re.compile(r"^表\s*\d+(?:[-－.]\d+)?")
+_ROW_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_VALUE = re.compile(r"^[≤≥<>＜＞]?\d+(?:\.\d+)?%?$")
+_SIGN = re.compile(r"^[≤≥<>＜＞]")
+# Units of measure written in a table's unit column; a unit with a slash (人/百万车公里,
+# 标台/万人) is recognised by the slash wherever the extraction broke it.
+_UNIT_CELL = re.compile(
+    r"^(?:%|‰|[个条座辆台项处家所人次元公里米千米吨标台万亿平方公顷亩km]{1,5})$"
+)
+_HEADER_REPEAT = re.compile(r"^(?:序|号|序号)$")
+_YEAR_LINE = re.compile(r"^((?:19|20)\d{2})(?:\s+(.*))?$")
+_TRAILING_YEAR = re.compile(r"(?:年度|年份).*?((?:19|20)\d{2})$")
+# A comparison written after the value in running text or notes.
+_AFTER_SIGN = re.compile(r"^\s*(以上|以下|以内|左右)")
+_BEFORE_SIGN = re.compile(r"(不低于|不少于|不超过|不高于|超过|低于|小于|大于|约)\s*$")
+_DEADLINE = re.compile(
+    r"(?:(到|至|截至|截止|力争|预计)\s*)?((?:19|20)\d{2})\s*(?:年\s*(底|末|前)?|(?=[新建完开实续推启]))"
+    r"|(?:(到|至)\s*)[“\"]?(十[一二三四五六七八九]五)[”\"]?\s*(期末|末)"
+)
+_CURRENT_CUES = re.compile(r"累计|已|现有|目前|现状|截至|共有|建成了|完成了|达到了")
+_TARGET_CUES = re.compile(
+    r"到|力争|预计|计划|目标|将|要|新建|新增|改造|建成|开通|完成|实现|达到|控制"
+)
+_SUBJECT_STOP = re.compile(r"[，。；：、,;:（(）)“”\s]")
+_VERB_TAIL = re.compile(
+    r"(?:总量|总数|规模|数量)?(?:分别)?(?:达到|达|为|约|共|超过|累计|新建|建成|完成|控制在|保持在|"
+    r"新增|改造|新改建|是|有|提高到|提升到|增加到|降低到|下降到|压减|压缩至|压缩到|不低于|不超过)+$"
+)
+_COUNT_UNITS = frozenset("个条座辆台项处家所批种类件张部轮班站场")
+_SECTION_RANK = 6
+_COUNT_TIME = re.compile(r"[半多]?(?:小时|钟头|星期)")
+_PLAN_END_YEAR = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stated value: of an indicator in a year (a table cell) or a figure in a sentence.
+
+    ``quote``/``start``/``end`` are the row or sentence exactly as in the cleaned document;
+    ``context_*`` is the line that gives the value its year (the table header, or the year row of
+    a task table) when that is not in the quote itself."""
+
+    fact_id: str
+    doc_id: str
+    region: str
+    source: str  # "table" or "prose"
+    table: str
+    row: str
+    indicator: str
+    unit: str
+    year: int | None
+    period: str
+    kind: str
+    value_text: str
+    value: float | None
+    comparator: str
+    note: str
+    quote: str
+    start: int
+    end: int
+    context_quote: str = ""
+    context_start: int = -1
+    context_end: int = -1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def stated(self) -> str:
+        """The value as an answer states it, from the row's own strings: "≤0.04人/百万车公里",
+        "300公里以上", "80%左右"."""
+        sign = self.comparator if self.comparator in ("≤", "≥", "<", ">") else ""
+        text = self.value_text
+        if sign and not _SIGN.match(text):
+            text = sign + text
+        suffix = self.comparator if self.comparator in ("以上", "以下", "以内", "左右") else ""
+        unit = "" if text.endswith("%") else self.unit
+        return f"{text}{unit}{suffix}"
+
+
+def _fact_id(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def _lines(text: str) -> list[_Line]:
+    out, offset = [], 0
+    for line in text.split("\n"):
+        out.append(_Line(line, offset))
+        offset += len(line) + 1
+    return out
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator tables: a header with a unit column and year columns, then numbered rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Header:
+    line: int  # index of the header line
+    years: tuple[int, ...]
+    title: str
+
+
+def _find_header(lines: list[_Line], i: int) -> _Header | None:
+    text = lines[i].text
+    if "单位" not in text or "。" in text:
+        return None
+    years = tuple(int(y) for y in _YEAR_COL.findall(text))
+    if not years:
+        return None
+    title = ""
+    for j in range(i, max(-1, i - 3), -1):
+        if _TABLE_TITLE.match(lines[j].text.strip()):
+            title = lines[j].text.strip()
+            break
+    # The header's own leading cells ("序号 指标名称") are not part of the title.
+    title = re.sub(r"\s*(?:序号|序\s*号)?\s*(?:指标名称.*)?$", "", title).strip()
+    return _Header(i, years, title)
+
+
+def _split_name_unit(tokens: list[str]) -> tuple[str, str]:
+    slash = next((k for k, t in enumerate(tokens) if "/" in t), None)
+    if slash is not None and slash > 0:
+        return "".join(tokens[:slash]), "".join(tokens[slash:])
+    if len(tokens) > 1 and _UNIT_CELL.match(tokens[-1]):
+        return "".join(tokens[:-1]), tokens[-1]
+    return "".join(tokens), ""
+
+
+def _parse_row(doc: Document, header: _Header, number: str, block: list[_Line]) -> Iterator[Fact]:
+    # Tokens with their spans in the document, skipping header lines repeated after a page break.
+    tokens: list[tuple[str, int, int]] = []
+    for k, line in enumerate(block):
+        text = line.text
+        if k > 0 and (
+            _HEADER_REPEAT.match(text.strip()) or ("单位" in text and _YEAR_COL.search(text))
+        ):
+            continue
+        for m in re.finditer(r"\S+", text):
+            tokens.append((m.group(0), line.start + m.start(), line.start + m.end()))
+    tokens = tokens[1:]  # the row number
+    n = len(header.years)
+    at = next(
+        (
+            k
+            for k in range(1, len(tokens) - n + 1)
+            if all(_VALUE.match(tokens[k + d][0]) for d in range(n))
+        ),
+        None,
+    )
+    if at is None:
+        return
+    name, unit = _split_name_unit([t for t, _, _ in tokens[:at]])
+    if not name:
+        return
+    values = tokens[at : at + n]
+    row_start = block[0].start
+    row_end = values[-1][2]
+    note = _compact("".join(t for t, _, _ in tokens[at + n :]))
+    quote = doc.text[row_start:row_end]
+    for y_index, ((value_text, _, _), year) in enumerate(zip(values, header.years, strict=True)):
+        kind = KIND_CURRENT if n > 1 and y_index == 0 else KIND_TARGET
+        sign = _SIGN.match(value_text)
+        comparator = sign.group(0) if sign else ""
+        bare = value_text.lstrip("≤≥<>＜＞")
+        if not comparator and note and kind == KIND_TARGET:
+            # The notes may qualify the target: "达到80%左右".
+            qualified = re.search(
+                rf"(?<![\d.]){re.escape(bare)}(?:{re.escape(unit)})?(以上|以下|左右)", note
+            )
+            if qualified:
+                comparator = qualified.group(1)
+        value = mentions(bare, strict=False)
+        yield Fact(
+            fact_id=_fact_id(doc.meta.doc_id, header.title, number, year),
+            doc_id=doc.meta.doc_id,
+            region=doc.meta.region,
+            source="table",
+            table=header.title,
+            row=number,
+            indicator=name,
+            unit=unit,
+            year=year,
+            period=f"{year}年",
+            kind=kind,
+            value_text=value_text,
+            value=float(value[0].value) if value else None,
+            comparator=comparator,
+            note=note,
+            quote=quote,
+            start=row_start,
+            end=row_end,
+        )
+
+
+def table_facts(doc: Document) -> list[Fact]:
+    """One fact per (row, year column) of every indicator table in ``doc``."""
+    lines = _lines(doc.text)
+    facts: list[Fact] = []
+    i = 0
+    while i < len(lines):
+        header = _find_header(lines, i)
+        if header is None:
+            i += 1
+            continue
+        head = lines[i]
+        expected = 1
+        block: list[_Line] = []
+        number = ""
+        j = i + 1
+        since_row = 0
+        while j < len(lines):
+            line = lines[j]
+            row = _ROW_START.match(line.text)
+            if row and int(row.group(1)) == expected:
+                if block:
+                    facts.extend(_with_header(_parse_row(doc, header, number, block), head))
+                block, number = [line], row.group(1)
+                expected += 1
+                since_row = 0
+            elif (heading_kind(line.text) is not None and not row) or _TABLE_TITLE.match(line.text):
+                break
+            elif block:
+                since_row += 1
+                if since_row > 8:
+                    break
+                block.append(line)
+            j += 1
+        if block:
+            facts.extend(_with_header(_parse_row(doc, header, number, block), head))
+        i = max(j, i + 1)
+    return facts
+
+
+def _with_header(facts: Iterator[Fact], head: _Line) -> Iterator[Fact]:
+    for f in facts:
+        yield Fact(
+            **{
+                **f.to_dict(),
+                "context_quote": head.text,
+                "context_start": head.start,
+                "context_end": head.end,
+            }
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures in prose, and in task tables whose rows are years
+# ---------------------------------------------------------------------------------------------
+
+
+def _deadline(sentence: str, before: int) -> tuple[int | None, str, bool]:
+    """The year a figure refers to: the last year phrase before it in the sentence ("到2030年，
+    …达到1.8万个"). A year after the figure belongs to another clause. Returns (year, phrase as
+    written, whether it reads as a deadline)."""
+    best: re.Match[str] | None = None
+    for m in _DEADLINE.finditer(sentence[:before]):
+        best = m
+    if best is None:
+        return None, "", False
+    if best.group(2):
+        deadline = bool(best.group(1)) or bool(best.group(3) and best.group(3) != "末")
+        return int(best.group(2)), best.group(0).strip(), deadline
+    return _PLAN_END_YEAR.get(best.group(5)), best.group(0).strip(), True
+
+
+def _document_year(doc: Document) -> int:
+    """The year the document speaks from: its date, else the start of its period."""
+    m = re.search(r"(?:19|20)\d{2}", doc.meta.date) or re.search(r"(?:19|20)\d{2}", doc.meta.period)
+    return int(m.group(0)) if m else 0
+
+
+def _subject(sentence: str, start: int) -> str:
+    head = sentence[:start]
+    cut = max((m.end() for m in _SUBJECT_STOP.finditer(head)), default=0)
+    subject = head[cut:]
+    subject = _DEADLINE.sub("", subject)
+    return _VERB_TAIL.sub("", subject).strip()
+
+
+def _object(sentence: str, end: int) -> str:
+    m = _SUBJECT_STOP.search(sentence, end)
+    return sentence[end : m.start() if m else len(sentence)].strip()
+
+
+def _is_year_or_date(sentence: str, m: Any) -> bool:
+    return m.unit in ("年", "月", "日") or bool(
+        re.match(r"[年月日号期]", sentence[m.end : m.end + 1])
+    )
+
+
+def _prose_from_sentence(
+    doc: Document,
+    sentence: str,
+    start: int,
+    *,
+    table: str = "",
+    row: str = "",
+    year_line: _Line | None = None,
+    year: int | None = None,
+) -> Iterator[Fact]:
+    doc_year = _document_year(doc)
+    for m in mentions(sentence, strict=True):
+        if not m.unit or _is_year_or_date(sentence, m) or m.unit in ("级", "期", "类", "方面"):
+            continue
+        after = _AFTER_SIGN.match(sentence[m.end :])
+        before = _BEFORE_SIGN.search(sentence[: m.start])
+        comparator = (after.group(1) if after else "") or (before.group(1) if before else "")
+        found_year, period, deadline = _deadline(sentence, m.start)
+        if year is not None:
+            found_year, period, deadline = year, f"{year}年", True
+        subject = _subject(sentence, m.start)
+        obj = _object(sentence, m.end) if m.unit in _COUNT_UNITS or m.unit.endswith("个") else ""
+        clause = sentence[: m.start]
+        if _CURRENT_CUES.search(clause) and not deadline:
+            kind = KIND_CURRENT
+        elif found_year is not None:
+            # A year the document looks back on is a current value; one it looks ahead to a target.
+            kind = KIND_TARGET if deadline or found_year >= doc_year else KIND_CURRENT
+        else:
+            kind = KIND_TARGET if _TARGET_CUES.search(clause) else KIND_CURRENT
+        indicator = _compact(f"{subject}{'…' + obj if obj else ''}") or _compact(obj)
+        value_text = m.text[: len(m.text) - len(m.unit)] if m.unit else m.text
+        unit = m.unit
+        tail = _COUNT_TIME.match(sentence[m.end :])
+        if unit == "个" and tail:
+            # "3个半小时": a duration, not a count of 3 things.
+            unit += tail.group(0)
+        yield Fact(
+            fact_id=_fact_id(doc.meta.doc_id, start + m.start, m.text),
+            doc_id=doc.meta.doc_id,
+            region=doc.meta.region,
+            source="prose",
+            table=table,
+            row=row,
+            indicator=indicator,
+            unit=unit,
+            year=found_year,
+            period=period,
+            kind=kind,
+            value_text=value_text,
+            value=float(m.value),
+            comparator=comparator,
+            note="",
+            quote=sentence,
+            start=start,
+            end=start + len(sentence),
+            context_quote=year_line.text if year_line else "",
+            context_start=year_line.start if year_line else -1,
+            context_end=year_line.end if year_line else -1,
+        )
+
+
+def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
+    """Figures with a unit in every sentence outside the indicator tables (``skip`` spans). In a
+    task table whose rows are years ("2023" on its own line, then that year's tasks) a figure
+    takes the row's year and cites the year line as its context."""
+    lines = _lines(doc.text)
+    facts: list[Fact] = []
+    table = ""
+    year_line: _Line | None = None
+    for line in lines:
+        text = line.text
+        if not text.strip() or any(s <= line.start < e for s, e in skip):
+            continue
+        stripped = text.strip()
+        if _TABLE_TITLE.match(stripped):
+            table = stripped
+            trailing = _TRAILING_YEAR.search(stripped)
+            year_line = line if trailing else None
+            if trailing:
+                # "表 3 …任务（2023-2025年）年份 建设内容2023": the first year row is glued on.
+                year_line = _Line(trailing.group(1), line.start + trailing.start(1))
+            continue
+        rank = heading_kind(text)
+        # Numbered task items ("1.完成…") live inside a table; a section heading ends it.
+        if table and rank is not None and rank <= _SECTION_RANK:
+            table, year_line = "", None
+        year_row = _YEAR_LINE.match(stripped) if table else None
+        if year_row:
+            year_line = _Line(year_row.group(1), line.start + text.index(year_row.group(1)))
+        year = int(year_line.text) if table and year_line else None
+        for s, e in split_sentences(text, line.start):
+            sentence = doc.text[s:e]
+            label = ""
+            if table:
+                first = sentence.split(" ", 1)
+                label = first[0] if len(first) > 1 and len(first[0]) <= 8 else ""
+            facts.extend(
+                _prose_from_sentence(
+                    doc,
+                    sentence,
+                    s,
+                    table=table,
+                    row=label,
+                    year_line=year_line if year is not None else None,
+                    year=year,
+                )
+            )
+    return facts
+
+
+# ---------------------------------------------------------------------------------------------
+# Project tables flattened onto one line: "序号 项目名称 建设类型 长度（公 建设年限1 新泉北路… 新建
+# 1 2023 2 漾泉大道…" — numbered rows with one cell per column, no year columns
+# ---------------------------------------------------------------------------------------------
+
+_LIST_HEADER = re.compile(r"^\s*序\s*号\s")
+# A cell glued to the next row's number ("现有5", "建设年限1") by the PDF extraction.
+_GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{1,3})$")
+_TOTAL_CELL = re.compile(r"(?:总计|合计|小计).*$")
+_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _row_tokens(line: _Line) -> list[tuple[str, int, int]]:
+    tokens: list[tuple[str, int, int]] = []
+    for m in re.finditer(r"\S+", line.text):
+        text, start = m.group(0), line.start + m.start()
+        glued = _GLUED_NUMBER.match(text)
+        if glued:
+            cut = len(glued.group(1))
+            tokens.append((text[:cut], start, start + cut))
+            tokens.append((text[cut:], start + cut, start + len(text)))
+        else:
+            tokens.append((text, start, start + len(text)))
+    return tokens
+
+
+def list_table_facts(doc: Document) -> list[Fact]:
+    """One fact per row of a flattened project table. Rows are read only while every row has
+    exactly one cell per header column and is followed by the next row number, so a table this
+    does not fit yields nothing rather than misaligned cells."""
+    lines = _lines(doc.text)
+    facts: list[Fact] = []
+    for i, line in enumerate(lines):
+        if not _LIST_HEADER.match(line.text) or _find_header(lines, i) is not None:
+            continue
+        tokens = _row_tokens(line)
+        first = next((k for k, t in enumerate(tokens) if t[0] == "1"), None)
+        if first is None or first < 3:
+            continue
+        columns = [t for t, _, _ in tokens[1:first] if t not in ("序", "号")]
+        width = len(columns)
+        title = next(
+            (
+                lines[j].text.strip()
+                for j in range(i - 1, max(-1, i - 3), -1)
+                if _TABLE_TITLE.match(lines[j].text.strip())
+            ),
+            "",
+        )
+        head_start, head_end = tokens[0][1], tokens[first - 1][2]
+        at, number = first, 1
+        while at + width < len(tokens) + 1 and tokens[at][0] == str(number):
+            cells = [t for t, _, _ in tokens[at + 1 : at + 1 + width]]
+            if len(cells) < width:
+                break
+            after = at + 1 + width
+            last = after == len(tokens) or tokens[after][0] != str(number + 1)
+            end = tokens[after - 1][2]
+            if last:
+                # The table's total ("现有总计30.3") follows the last row's final cell.
+                trimmed = _TOTAL_CELL.sub("", cells[-1])
+                end -= len(cells[-1]) - len(trimmed)
+                cells[-1] = trimmed
+            if not all(cells):
+                break
+            name = next(
+                (c for col, c in zip(columns, cells, strict=True) if "名称" in col), cells[0]
+            )
+            numbers = [c for c in cells if _VALUE.match(c) and not _YEAR_CELL.match(c)]
+            value = mentions(numbers[0], strict=False) if numbers else []
+            start = tokens[at][1]
+            facts.append(
+                Fact(
+                    fact_id=_fact_id(doc.meta.doc_id, title, head_start, number),
+                    doc_id=doc.meta.doc_id,
+                    region=doc.meta.region,
+                    source="row",
+                    table=title,
+                    row=str(number),
+                    indicator=name,
+                    unit="",
+                    year=None,
+                    period="",
+                    kind="",
+                    value_text=numbers[0] if numbers else "",
+                    value=float(value[0].value) if value else None,
+                    comparator="",
+                    # The cells under their column names, as an answer states the row.
+                    note="；".join(
+                        f"{col}：{cell}" for col, cell in zip(columns, cells, strict=True)
+                    ),
+                    quote=doc.text[start:end],
+                    start=start,
+                    end=end,
+                    context_quote=doc.text[head_start:head_end],
+                    context_start=head_start,
+                    context_end=head_end,
+                )
+            )
+            if last:
+                break
+            at, number = after, number + 1
+    return facts
+
+
+def extract_facts(doc: Document) -> list[Fact]:
+    tables = table_facts(doc) + list_table_facts(doc)
+    spans = [(f.start, f.end) for f in tables]
+    # A table's notes column continues below its rows; keep the prose pass out of the whole
+    # table (from its first row to the end of its last row's block).
+    if spans:
+        spans = _table_extents(tables)
+    return tables + prose_facts(doc, spans)
+
+
+def _table_extents(facts: list[Fact]) -> list[tuple[int, int]]:
+    by_table: dict[tuple[str, int], list[Fact]] = {}
+    for f in facts:
+        by_table.setdefault((f.table, f.context_start), []).append(f)
+    extents = []
+    for group in by_table.values():
+        extents.append((min(f.start for f in group), max(f.end for f in group)))
+    return extents

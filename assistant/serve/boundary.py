@@ -1,0 +1,39 @@
+"""Where errors leave the library: one function renders an error for the command line, one for
+an HTTP response. Everything else raises ``AssistantError`` subclasses and never formats them."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from assistant.errors import AssistantError
+
+log = logging.getLogger("assistant.serve")
+
+INTERNAL_ERROR = (
+    "系统内部错误，本次操作未生效。请稍后重试；如反复出现，请联系管理员（错误编号 {ref}）。"
+)
+
+
+def user_message(exc: BaseException) -> str:
+    """The Chinese sentence a user reads. An unexpected error is logged with a short reference
+    that the message shows, so an administrator can find it in the log without the user seeing
+    any internals."""
+    if isinstance(exc, AssistantError):
+        return exc.message
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error [%s]", ref, exc_info=exc)
+    return INTERNAL_ERROR.format(ref=ref)
+
+
+def cli_error(exc: AssistantError) -> tuple[str, int]:
+    """The line printed on stderr and the exit code."""
+    return f"错误：{exc.message}", exc.exit_code
+
+
+def http_error(exc: BaseException) -> tuple[int, dict[str, Any]]:
+    """HTTP status and JSON body: 4xx for a bad request, 503 while the index is missing or stale,
+    500 for the server's own problems (whose details stay in the log)."""
+    status = exc.http_status if isinstance(exc, AssistantError) else 500
+    return status, {"error": user_message(exc)}

@@ -1,0 +1,344 @@
+"""Command line: ``assistant build | ask | chat | bench | eval``.
+
+This is a thin shell over the library; every AssistantError becomes a Chinese message on stderr
+and a non-zero exit code here, in one place."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from assistant.answer.texts import STATUS_LABEL
+from assistant.answer.types import Answer
+from assistant.errors import AssistantError, InvalidRequestError
+from assistant.serve.boundary import cli_error
+from assistant.settings import Settings
+
+
+def _quiet_libraries() -> None:
+    import os
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def format_answer(answer: Answer) -> str:
+    """Human-readable answer with its sources, for the terminal."""
+    lines = [f"【{STATUS_LABEL[answer.status]}】{answer.answer}"]
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        lines.insert(0, f"理解为：{answer.resolved_question}")
+    if answer.citations:
+        lines.append("")
+        lines.append("引用：")
+        for c in answer.citations:
+            number = f"（{c.doc_number}）" if c.doc_number else ""
+            section = f" · {c.section}" if c.section else ""
+            lines.append(f"[{c.n}] 《{c.doc_title}》{number}{section}")
+            lines.append(f"    “{c.quote}”")
+    elif answer.retrieved:
+        lines.append("")
+        lines.append("最接近的段落：")
+        for i, p in enumerate(answer.retrieved[:3], start=1):
+            section = f" · {p.chunk.section_path}" if p.chunk.section else ""
+            flat = " ".join(p.chunk.text.split())
+            snippet = flat[:80] + ("…" if len(flat) > 80 else "")
+            lines.append(f"{i}. 《{p.chunk.doc_title}》{section}")
+            lines.append(f"    {snippet}")
+    return "\n".join(lines)
+
+
+def _emit(answer: Answer, as_json: bool, out: TextIO, extra: dict[str, Any] | None = None) -> None:
+    if as_json:
+        payload = {**(extra or {}), **answer.to_dict()}
+        out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    else:
+        out.write(format_answer(answer) + "\n")
+    out.flush()
+
+
+def _build_assistant(settings: Settings) -> Any:
+    from assistant.serve.service import build_assistant
+
+    return build_assistant(settings)
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.index.build import build_index
+    from assistant.index.embedding import SentenceTransformerEmbedder
+
+    report = build_index(settings, SentenceTransformerEmbedder(settings), progress=not args.quiet)
+    print(
+        f"完成：{report.documents} 个文档，{report.chunks} 个段落，"
+        f"新计算向量 {report.embedded} 个，用时 {report.seconds:.1f} 秒。"
+    )
+    return 0
+
+
+def _read_batch(path: str) -> list[dict[str, Any]]:
+    from assistant.ingest.loaders import decode_text
+
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidRequestError(f"无法读取批量问题文件 {path}：{exc.strerror}。") from exc
+    items = []
+    for no, line in enumerate(decode_text(raw, path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidRequestError(
+                f"批量问题文件第 {no} 行不是合法的 JSON：{exc.msg}。"
+            ) from exc
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise InvalidRequestError(f"批量问题文件第 {no} 行缺少 question 字段（字符串）。")
+        items.append(item)
+    return items
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch:
+        items = _read_batch(args.batch)  # validate the whole file before loading the model
+        assistant = _build_assistant(settings)
+        failures = 0
+        for item in items:
+            try:
+                answer = assistant.ask(item["question"], item.get("history") or [], args.doc)
+            except AssistantError as exc:
+                failures += 1
+                payload = {"id": item.get("id"), "question": item["question"], "error": exc.message}
+                sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+                continue
+            _emit(answer, args.json, sys.stdout, {"id": item.get("id")})
+        return 1 if failures else 0
+    if args.question is None:
+        raise InvalidRequestError('请提供问题，例如：assistant ask "晋城市公路总里程是多少？"')
+    from assistant.answer.request import validate_question
+
+    validate_question(args.question, settings.max_question_chars)  # fail before loading models
+    assistant = _build_assistant(settings)
+    _emit(assistant.ask(args.question, [], args.doc), args.json, sys.stdout)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answer.types import Turn
+
+    assistant = _build_assistant(settings)
+    history: list[Turn] = []
+    print("政策问答助手（命令行）。输入问题后回车；输入 exit 退出。")
+    while True:
+        try:
+            question = input("\n问：").strip()
+        except EOFError:
+            return 0
+        if question.lower() in {"exit", "quit", "退出"}:
+            return 0
+        try:
+            answer = assistant.ask(question, history, args.doc)
+        except AssistantError as exc:
+            print(f"错误：{exc.message}")
+            continue
+        print(format_answer(answer))
+        history += [Turn("user", question), Turn("assistant", answer.answer)]
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Add a document to the corpus, then rebuild the index (only new passages are embedded)."""
+    from assistant.ingest.corpus import add_document
+
+    target = add_document(settings.corpus_dir, Path(args.file))
+    print(f"已添加：{target.name}。正在更新索引…")
+    try:
+        return cmd_build(argparse.Namespace(quiet=args.quiet), settings)
+    except AssistantError:
+        target.unlink(missing_ok=True)  # the corpus stays as it was when the index cannot be built
+        raise
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.serve.bench import run_benchmark
+
+    result = run_benchmark(settings, Path(args.questions), rebuild=not args.no_build)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.evaluation.dataset import load_dataset
+    from assistant.evaluation.runner import run_eval
+
+    load_dataset(Path(args.dataset))  # a bad dataset is reported before the model loads
+    report = run_eval(
+        settings,
+        Path(args.dataset),
+        Path(args.out) if args.out else None,
+        args.limit,
+        assistant=_build_assistant(settings),
+    )
+    print("\n".join(report.summary_lines()))
+    return 0
+
+
+def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the page's 👍/👎 feedback as eval-format JSON Lines (👎 items are regression cases)."""
+    from assistant.serve.feedback import FeedbackStore, Rating, export_eval_items, feedback_path
+
+    store = FeedbackStore(feedback_path(settings))
+    only: Rating | None = args.only  # argparse restricts it to "up"/"down"
+    if args.out in (None, "-"):
+        count = export_eval_items(store, sys.stdout, only)
+    else:
+        out = Path(args.out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with open(out, "w", encoding="utf-8") as fh:
+                count = export_eval_items(store, fh, only)
+        except OSError as exc:
+            raise InvalidRequestError(f"无法写入 {out}：{exc.strerror}。") from exc
+    print(f"已导出 {count} 条反馈。", file=sys.stderr)
+    return 0
+
+
+_FACT_COLUMNS = (
+    "doc_id",
+    "source",
+    "table",
+    "row",
+    "indicator",
+    "unit",
+    "year",
+    "kind",
+    "comparator",
+    "value_text",
+    "value",
+    "period",
+    "start",
+    "end",
+    "quote",
+)
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    """Audit: every extracted value, one row per indicator/year cell and per prose figure."""
+    import contextlib
+    import csv
+
+    from assistant.index.load import load_index
+
+    index = load_index(settings)
+    if args.doc:
+        unknown = sorted(set(args.doc) - set(index.documents))
+        if unknown:
+            raise InvalidRequestError(
+                f"未知的文档编号：{'、'.join(unknown)}。可用的编号：{'、'.join(sorted(index.documents))}。"
+            )
+    facts = [f for f in index.facts if not args.doc or f.doc_id in args.doc]
+    with contextlib.ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if args.csv:
+            out = stack.enter_context(open(args.csv, "w", encoding="utf-8-sig", newline=""))
+        writer = csv.writer(out, delimiter="," if args.csv else "\t")
+        writer.writerow(_FACT_COLUMNS)
+        for f in facts:
+            row = f.to_dict()
+            writer.writerow(
+                [" ".join(str(row[c] if row[c] is not None else "").split()) for c in _FACT_COLUMNS]
+            )
+    if args.csv:
+        print(f"已写入 {len(facts)} 条数值到 {args.csv}。", file=sys.stderr)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the index when it is missing or stale, then start the chat loop."""
+    from assistant.errors import IndexMissingError, IndexStaleError
+    from assistant.index.manifest import check_fresh, read_manifest
+
+    try:
+        check_fresh(settings, read_manifest(settings.index_dir))
+    except (IndexMissingError, IndexStaleError) as exc:
+        print(f"{exc.message}\n正在自动构建索引…", file=sys.stderr)
+        cmd_build(argparse.Namespace(quiet=False), settings)
+    return cmd_chat(args, settings)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="assistant", description="政策问答助手：基于已收录文件、带引用的问答。"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="构建（或重建）索引")
+    b.add_argument("--quiet", action="store_true", help="不显示进度")
+    b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("ask", help="提问一个问题，或用 --batch 批量提问")
+    a.add_argument("question", nargs="?", help="问题（中文）")
+    a.add_argument("--json", action="store_true", help="输出 JSON")
+    a.add_argument("--doc", action="append", help="只在指定文档中查找（文档编号，可重复）")
+    a.add_argument("--batch", metavar="FILE", help="JSON Lines 文件：每行 {id, question, history}")
+    a.set_defaults(func=cmd_ask)
+
+    add = sub.add_parser("add", help="添加文档（.txt/.md/.pdf/.docx）并更新索引")
+    add.add_argument("file")
+    add.add_argument("--quiet", action="store_true", help="不显示进度")
+    add.set_defaults(func=cmd_add)
+
+    c = sub.add_parser("chat", help="命令行多轮对话")
+    c.add_argument("--doc", action="append", help="只在指定文档中查找")
+    c.set_defaults(func=cmd_chat)
+
+    r = sub.add_parser("run", help="必要时构建索引，然后启动对话")
+    r.add_argument("--doc", action="append", help="只在指定文档中查找")
+    r.set_defaults(func=cmd_run)
+
+    bench = sub.add_parser("bench", help="性能基准：构建时间、查询延迟、内存峰值")
+    bench.add_argument("--questions", default="eval/datasets/dev.jsonl")
+    bench.add_argument("--no-build", action="store_true", help="不重新构建索引")
+    bench.set_defaults(func=cmd_bench)
+
+    f = sub.add_parser("facts", help="列出从表格和正文中抽取的数值（供核对）")
+    f.add_argument("--doc", action="append", help="只列出指定文档（文档编号，可重复）")
+    f.add_argument("--csv", metavar="FILE", help="写入 CSV 文件（默认以制表符分隔输出到终端）")
+    f.set_defaults(func=cmd_facts)
+
+    e = sub.add_parser("eval", help="在评测集上运行并生成报告")
+    e.add_argument("--dataset", required=True)
+    e.add_argument("--out", default=None, help="报告目录（默认 eval/reports/<数据集名>）")
+    e.add_argument("--limit", type=int, default=None)
+    e.set_defaults(func=cmd_eval)
+
+    fb = sub.add_parser("feedback", help="网页上收集的用户反馈")
+    fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
+    fx = fb_sub.add_parser("export", help="导出为评测集格式（JSON Lines），👎 成为回归用例")
+    fx.add_argument("--out", default=None, help="输出文件（默认输出到屏幕）")
+    fx.add_argument("--only", choices=["up", "down"], default=None, help="只导出 👍 或 👎")
+    fx.set_defaults(func=cmd_feedback_export)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _quiet_libraries()
+    args = make_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        code: int = args.func(args, settings)
+        return code
+    except AssistantError as exc:
+        text, exit_code = cli_error(exc)
+        print(text, file=sys.stderr)
+        return exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

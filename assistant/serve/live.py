@@ -1,0 +1,234 @@
+"""The assistant as a long-running service (the web page and its HTTP API).
+
+``LiveAssistant`` owns the current ``Assistant`` and replaces it after the corpus changes, so
+every page and API request sees the new documents without a restart. Corpus changes (upload,
+delete) are transactional: the file is added or removed, the index rebuilt (atomically, by
+``build_index``) and only then is the live assistant swapped; on any failure the file change is
+undone, so the corpus and the index stay as they were."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.answer.types import Answer, Turn
+from assistant.errors import (
+    CorpusError,
+    DocumentLoadError,
+    IndexMissingError,
+    IndexStaleError,
+    InvalidRequestError,
+)
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES, check_size
+from assistant.ingest.types import DocumentMeta
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.index.embedding import Embedder
+    from assistant.serve.service import Assistant
+
+# (fraction 0–1, Chinese description) for a progress bar.
+ProgressCallback = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    title: str
+    doc_number: str
+    issuer: str
+    date: str
+    source_file: str
+    chunks: int
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    file_name: str
+    documents: tuple[DocumentMeta, ...]  # the documents added or removed
+    chunks: int  # chunks in the whole index afterwards
+    seconds: float
+
+
+def ensure_index(settings: Settings, embedder: Embedder, progress: bool = True) -> bool:
+    """Build the index when it is missing or stale; True when a build was needed."""
+    from assistant.index.build import build_index
+    from assistant.index.manifest import check_fresh, read_manifest
+
+    try:
+        check_fresh(settings, read_manifest(settings.index_dir))
+        return False
+    except (IndexMissingError, IndexStaleError) as exc:
+        if progress:
+            print(f"{exc.message}\n正在自动构建索引…", file=sys.stderr, flush=True)
+        build_index(settings, embedder, progress=progress)
+        return True
+
+
+class LiveAssistant:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        assistant: Assistant | None = None,
+    ) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._assistant = assistant
+        # The retriever and embedder are not documented as thread-safe, and torch already uses
+        # every core for one query, so questions are answered one at a time.
+        self._ask_lock = threading.Lock()
+        # One corpus change at a time: two concurrent rebuilds would race on the index swap.
+        self._change_lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from assistant.index.embedding import SentenceTransformerEmbedder
+
+            self._embedder = SentenceTransformerEmbedder(self.settings)
+        return self._embedder
+
+    def start(self, build_if_needed: bool = True) -> LiveAssistant:
+        """Load the index (building it first when missing or stale) and warm the model up."""
+        if build_if_needed:
+            ensure_index(self.settings, self.embedder)
+        self.reload()
+        return self
+
+    def reload(self) -> None:
+        from assistant.serve.service import build_assistant
+
+        # Built fully before the swap: requests keep using the old assistant meanwhile.
+        self._assistant = build_assistant(self.settings, embedder=self.embedder)
+
+    @property
+    def assistant(self) -> Assistant:
+        if self._assistant is None:
+            raise IndexMissingError("助手尚未加载索引。请稍候片刻再试，或联系管理员。")
+        return self._assistant
+
+    @property
+    def documents(self) -> dict[str, DocumentMeta]:
+        return self.assistant.documents
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        doc_ids: Collection[str] | None = None,
+    ) -> Answer:
+        assistant = self.assistant
+        with self._ask_lock:
+            return assistant.ask(question, history, doc_ids)
+
+    def document_rows(self) -> list[DocumentRow]:
+        index = self.assistant.index
+        counts = Counter(c.doc_id for c in index.chunks)
+        return [
+            DocumentRow(
+                doc_id=doc_id,
+                title=d.meta.title,
+                doc_number=d.meta.doc_number,
+                issuer=d.meta.issuer,
+                date=d.meta.date or d.meta.period,
+                source_file=d.meta.source_file,
+                chunks=counts.get(doc_id, 0),
+            )
+            for doc_id, d in index.documents.items()
+        ]
+
+    def source_files(self) -> list[str]:
+        return sorted({d.meta.source_file for d in self.assistant.index.documents.values()})
+
+    # ------------------------------------------------------------------ corpus changes
+
+    def _rebuild(self, progress: ProgressCallback) -> int:
+        from assistant.index.build import build_index
+
+        progress(0.3, "正在更新索引（只为新增段落计算向量）…")
+        report = build_index(self.settings, self.embedder, progress=False)
+        progress(0.85, "正在重新加载助手…")
+        self.reload()
+        return report.chunks
+
+    def add_upload(
+        self, upload: Path, original_name: str, progress: ProgressCallback = _no_progress
+    ) -> ChangeResult:
+        """Add an uploaded file (a temporary path; ``original_name`` is the user's file name).
+
+        Size and type are checked first (the type from the content), the file is copied into
+        the corpus under a safe name, and the index is rebuilt; any failure removes the file."""
+        import time
+
+        from assistant.ingest.corpus import add_document, safe_file_name
+
+        started = time.perf_counter()
+        name = safe_file_name(original_name or upload.name)
+        if Path(name).suffix not in SUPPORTED_SUFFIXES:
+            raise DocumentLoadError(
+                f"不支持的文件类型“{Path(original_name).name}”。"
+                f"请上传 {'、'.join(SUPPORTED_SUFFIXES)} 格式的文件。"
+            )
+        check_size(upload.stat().st_size, name)
+        progress(0.05, "正在校验文件…")
+        with self._change_lock, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
+            # add_document names the corpus file after its source, so give it the safe name.
+            staged = Path(tmp) / name
+            shutil.copyfile(upload, staged)
+            before = set(self.assistant.index.documents)
+            target = add_document(self.settings.corpus_dir, staged)
+            progress(0.2, f"已写入文档库：{target.name}")
+            try:
+                chunks = self._rebuild(progress)
+            except BaseException:
+                target.unlink(missing_ok=True)  # the corpus stays as the (unchanged) index
+                raise
+        added = tuple(m for i, m in self.documents.items() if i not in before)
+        progress(1.0, "完成")
+        return ChangeResult(target.name, added, chunks, time.perf_counter() - started)
+
+    def delete_file(
+        self, file_name: str, progress: ProgressCallback = _no_progress
+    ) -> ChangeResult:
+        """Remove one corpus file (all documents it holds) and rebuild the index."""
+        import time
+
+        from assistant.ingest.corpus import FILES_DIR
+
+        started = time.perf_counter()
+        with self._change_lock:
+            files = self.source_files()
+            if file_name not in files:
+                raise InvalidRequestError(f"文档库中没有文件“{file_name}”。请刷新列表后重试。")
+            if len(files) == 1:
+                raise CorpusError("文档库中只剩这一个文件，不能删除：至少需要保留一个文件。")
+            removed = tuple(
+                d.meta
+                for d in self.assistant.index.documents.values()
+                if d.meta.source_file == file_name
+            )
+            path = self.settings.corpus_dir / FILES_DIR / file_name
+            # Moved aside (a dot-file is not part of the corpus) so a failed rebuild can undo it.
+            parked = path.with_name(f".{file_name}.deleting")
+            progress(0.1, f"正在删除 {file_name}…")
+            path.replace(parked)
+            try:
+                chunks = self._rebuild(progress)
+            except BaseException:
+                parked.replace(path)
+                raise
+            parked.unlink(missing_ok=True)
+        progress(1.0, "完成")
+        return ChangeResult(file_name, removed, chunks, time.perf_counter() - started)

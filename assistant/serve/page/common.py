@@ -1,0 +1,179 @@
+"""What every tab of the page shares: texts, styling, the error boundary and small helpers."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+# Before gradio is imported: no usage reporting to the internet (intranet deployments), and no
+# model-loading progress bars in the server log.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from assistant.serve.boundary import user_message
+from assistant.serve.live import LiveAssistant
+
+log = logging.getLogger("assistant.page")
+
+TITLE = "政策问答助手"
+EXAMPLES = [
+    "晋城市“十四五”时期铁路总里程达到多少？",
+    "到2030年晋城打算一共建多少个充电桩？",
+    "吉林省2023年交通建设投资目标是多少？",
+    "晋城市交旅融合三年行动计划推出了哪些精品旅游线路？",
+    "晋城市道路交通安全应急预案的指挥部办公室设在哪里？",
+]
+MODE_QA = "问答"
+MODE_DRAFT = "答复草稿"
+DOC_HEADERS = ["文档编号", "标题", "文号", "段落数", "发布机关", "日期/期限", "来源文件"]
+
+CSS = """
+.status-badge {display:inline-block;padding:0 .5em;border-radius:4px;font-size:.85em;
+  font-weight:600;margin-right:.3em;}
+.status-answered {background:#dcfce7;color:#166534;}
+.status-partial {background:#fef9c3;color:#854d0e;}
+.status-not_found {background:#e5e7eb;color:#374151;}
+a.cite {font-weight:600;text-decoration:none;color:#1d4ed8;cursor:pointer;}
+#sources {max-height:640px;overflow-y:auto;}
+#sources details.turn {border:1px solid #e5e7eb;border-radius:6px;padding:.4em .6em;
+  margin-bottom:.5em;}
+#sources summary {cursor:pointer;font-weight:600;}
+#sources .source {border-left:3px solid #93c5fd;padding:.3em .6em;margin:.5em 0;}
+#sources .source.nearest {border-left-color:#d1d5db;}
+#sources .source.flash {background:#eff6ff;transition:background 1s;}
+#sources .src-title {font-weight:600;}
+#sources .src-section {color:#6b7280;font-size:.85em;}
+#sources .src-passage {line-height:1.7;margin-top:.2em;}
+#sources mark {background:#fde68a;padding:0 .1em;}
+#sources .status-hint, #sources .nearest-head {color:#6b7280;font-size:.85em;}
+"""
+
+# Citation markers in the chat jump to their source in the sources panel (a plain #anchor link
+# would be opened by the chat's link handling instead of scrolling the page).
+HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest('a[href^="#src-"]');
+  if (!link) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  const turn = target.closest("details");
+  if (turn) turn.open = true;
+  target.scrollIntoView({behavior: "smooth", block: "center"});
+  target.classList.add("flash");
+  setTimeout(() => target.classList.remove("flash"), 1500);
+}, true);
+</script>
+"""
+
+
+def local_fonts_theme() -> gr.themes.Base:
+    """The Soft theme with system fonts only: the default themes fetch Google Fonts, which an
+    intranet deployment cannot reach (and which would stall the page's loading)."""
+    cjk = [
+        "PingFang SC",
+        "Microsoft YaHei",
+        "Noto Sans CJK SC",
+        "WenQuanYi Micro Hei",
+        "sans-serif",
+    ]
+    return gr.themes.Soft(font=cjk, font_mono=["Menlo", "Consolas", "monospace"])
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def ui_errors(outputs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Turn errors into a Chinese notice and leave all ``outputs`` components as they were.
+
+    A user error (AssistantError: bad question, bad upload, …) is a gr.Warning toast; outputs are
+    skipped rather than failed, because a failed event puts an “Error” overlay on every output
+    and hides the conversation. An unexpected error is logged and shown as gr.Error."""
+
+    def skipped() -> Any:
+        return gr.skip() if outputs == 1 else tuple(gr.skip() for _ in range(outputs))
+
+    def notify(exc: Exception) -> None:
+        if isinstance(exc, AssistantError):
+            gr.Warning(user_message(exc), title="提示")
+        else:
+            raise gr.Error(user_message(exc), title="错误") from exc
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if _is_generator(fn):
+
+            @functools.wraps(fn)
+            def gen_wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+                try:
+                    yield from fn(*args, **kwargs)
+                except gr.Error:
+                    raise
+                except Exception as exc:
+                    notify(exc)
+                    yield skipped()
+
+            return gen_wrapper
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                notify(exc)
+                return skipped()
+
+        return wrapper
+
+    return decorate
+
+
+def _is_generator(fn: Callable[..., Any]) -> bool:
+    return inspect.isgeneratorfunction(fn)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def history_of(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The conversation so far in the library's {"role", "content"} form."""
+    history: list[dict[str, str]] = []
+    for t in turns:
+        history.append({"role": "user", "content": t["answer"]["question"]})
+        history.append({"role": "assistant", "content": t["answer"]["answer"]})
+    return history
+
+
+def stream_cuts(text: str, step: int = 14) -> list[int]:
+    """Where to cut the answer while streaming it, never inside a [n] marker."""
+    cuts = []
+    pos = step
+    while pos < len(text):
+        while pos < len(text) and "[" in text[max(0, pos - 3) : pos] and text[pos - 1] != "]":
+            pos += 1
+        cuts.append(pos)
+        pos += step
+    return [*cuts, len(text)]
+
+
+def doc_choices(live: LiveAssistant) -> list[tuple[str, str]]:
+    return [(meta.title, doc_id) for doc_id, meta in live.documents.items()]
+
+
+def doc_table(live: LiveAssistant) -> list[list[Any]]:
+    return [
+        [r.doc_id, r.title, r.doc_number, r.chunks, r.issuer, r.date, r.source_file]
+        for r in live.document_rows()
+    ]

@@ -1,0 +1,115 @@
+"""The composition root and the library's Python API: ``build_assistant(settings)`` wires the
+index, the embedder, the retriever, the records and the answer pipeline into an ``Assistant``,
+whose ``ask(question, history)`` is what the page, the HTTP API, the CLI and the eval call."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.extractive import AnswerPolicy
+from assistant.answer.followup import resolve_question
+from assistant.answer.llm.client import LLMClient, llm_enabled
+from assistant.answer.llm.generation import stream_answer
+from assistant.answer.numeric import NumericAnswerer
+from assistant.answer.pipeline import ExtractivePipeline
+from assistant.answer.request import coerce_history, validate_question
+from assistant.answer.types import Answer, Turn
+from assistant.errors import NotFoundError
+from assistant.index.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.index.load import LoadedIndex, load_index
+from assistant.index.manifest import check_model
+from assistant.ingest.types import DocumentMeta
+from assistant.records.store import FactStore
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.settings import Settings
+
+WARM_UP_QUESTION = "公路总里程"
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    index: LoadedIndex
+    retriever: HybridRetriever
+    pipeline: ExtractivePipeline
+    # The optional LLM (ASSISTANT_LLM_BASE_URL); None: extractive answers only.
+    llm: LLMClient | None = None
+
+    @property
+    def documents(self) -> dict[str, DocumentMeta]:
+        return {doc_id: d.meta for doc_id, d in self.index.documents.items()}
+
+    def check_doc_filter(self, doc_ids: Collection[str] | None) -> None:
+        if not doc_ids:
+            return
+        unknown = sorted(set(doc_ids) - set(self.index.documents))
+        if unknown:
+            valid = "、".join(sorted(self.index.documents))
+            raise NotFoundError(f"未知的文档编号：{'、'.join(unknown)}。可用的编号：{valid}。")
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        doc_ids: Collection[str] | None = None,
+    ) -> Answer:
+        """The final answer. With an LLM configured it is the verified generated answer (or the
+        extractive one it fell back to)."""
+        final: Answer | None = None
+        for item in self.ask_stream(question, history, doc_ids):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # ask_stream always ends with an Answer
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        doc_ids: Collection[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text as it is generated (provisional), then the final verified ``Answer``. Without an
+        LLM: the extractive answer's text in one piece, then the Answer."""
+        q = validate_question(question, self.settings.max_question_chars)
+        turns = coerce_history(history)
+        self.check_doc_filter(doc_ids)
+        if self.llm is None:
+            answer = self.pipeline.answer(q, resolve_question(q, turns), doc_ids)
+            return iter((answer.answer, answer))
+        return stream_answer(
+            self.pipeline,
+            self.llm,
+            q,
+            turns,
+            doc_ids,
+            max_question_chars=self.settings.max_question_chars,
+        )
+
+
+def build_assistant(
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    policy: AnswerPolicy | None = None,
+) -> Assistant:
+    """Load the index (checked for staleness and model mismatch) and the embedding model."""
+    settings = settings or Settings.from_env()
+    index = load_index(settings)
+    embedder = embedder or SentenceTransformerEmbedder(settings)
+    check_model(index.manifest, embedder.info)
+    retriever = HybridRetriever(index, embedder)
+    titles = {doc_id: d.meta.title for doc_id, d in index.documents.items()}
+    numeric = NumericAnswerer(FactStore(index.facts, titles), index.documents, index.chunks)
+    pipeline = ExtractivePipeline(
+        retriever=retriever,
+        weights=retriever.term_weights,
+        policy=policy or AnswerPolicy.load(),
+        documents={doc_id: d.meta for doc_id, d in index.documents.items()},
+        top_k=settings.top_k,
+        numeric=numeric,
+    )
+    assistant = Assistant(settings, index, retriever, pipeline)
+    assistant.ask(WARM_UP_QUESTION)  # warm-up: jieba's dictionary and the model's first pass
+    if llm_enabled(settings):
+        assistant.llm = LLMClient(settings)  # after the warm-up, which must not call the LLM
+    return assistant
