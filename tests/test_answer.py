@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.answer.types import Answer
 from assistant.errors import EmptyQuestionError, InvalidRequestError, QuestionTooLongError
 
+if TYPE_CHECKING:
+    from assistant.serve.service import Assistant
+
 pytestmark = pytest.mark.slow
 
 MARKER = re.compile(r"\[(\d+)\]")
 
 
-def _check_grounding(assistant, answer: Answer) -> None:  # type: ignore[no-untyped-def]
+def _check_grounding(assistant: Assistant, answer: Answer) -> None:
     """Every marker resolves; every quote is in its passage and at its span in the document."""
     numbers = {c.n for c in answer.citations}
     assert {int(n) for n in MARKER.findall(answer.answer)} == numbers
@@ -36,7 +40,9 @@ def _check_grounding(assistant, answer: Answer) -> None:  # type: ignore[no-unty
         ("晋城市国土空间总体规划的规划期限是哪年到哪年？", ["2021年至2035年"]),
     ],
 )
-def test_cited_quotes_contain_the_key_facts(assistant, question: str, facts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_cited_quotes_contain_the_key_facts(
+    assistant: Assistant, question: str, facts: list[str]
+) -> None:
     answer = assistant.ask(question)
     assert answer.status != "not_found", answer.answer
     quotes = " ".join(c.quote for c in answer.citations)
@@ -45,7 +51,7 @@ def test_cited_quotes_contain_the_key_facts(assistant, question: str, facts: lis
     _check_grounding(assistant, answer)
 
 
-def test_gazette_document_is_cited_by_its_own_title(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_gazette_document_is_cited_by_its_own_title(assistant: Assistant) -> None:
     answer = assistant.ask("晋城市道路交通安全应急指挥部办公室设在哪里？")
     assert answer.status != "not_found"
     assert answer.citations[0].doc_title == "晋城市道路交通安全应急预案"
@@ -56,7 +62,7 @@ def test_gazette_document_is_cited_by_its_own_title(assistant) -> None:  # type:
 @pytest.mark.parametrize(
     "question", ["今天北京的天气怎么样？", "如何申请美国签证？", "推荐一部好看的电影"]
 )
-def test_off_topic_question_is_not_found(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+def test_off_topic_question_is_not_found(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.status == "not_found"
     assert answer.answer.startswith("未在已收录文件中找到")
@@ -64,7 +70,7 @@ def test_off_topic_question_is_not_found(assistant, question: str) -> None:  # t
     assert answer.retrieved  # the nearest passages are still listed
 
 
-def test_json_schema(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_json_schema(assistant: Assistant) -> None:
     data = assistant.ask("阳泉公交都市创建的牵头单位是谁？").to_dict()
     assert {"question", "status", "answer", "citations", "retrieved", "timings_ms"} <= set(data)
     assert {"n", "doc_title", "section", "quote", "passage", "chunk_id"} <= set(
@@ -74,21 +80,21 @@ def test_json_schema(assistant) -> None:  # type: ignore[no-untyped-def]
     assert data["timings_ms"]["total"] > 0
 
 
-def test_doc_filter_and_unknown_doc(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_doc_filter_and_unknown_doc(assistant: Assistant) -> None:
     answer = assistant.ask("指挥部办公室设在哪里？", doc_ids=["jc-construction-emergency"])
     assert {c.doc_id for c in answer.citations} <= {"jc-construction-emergency"}
     with pytest.raises(InvalidRequestError, match="未知的文档编号"):
         assistant.ask("指挥部办公室设在哪里？", doc_ids=["no-such-doc"])
 
 
-def test_bad_questions(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_bad_questions(assistant: Assistant) -> None:
     with pytest.raises(EmptyQuestionError):
         assistant.ask("   \n ")
     with pytest.raises(QuestionTooLongError, match="问题过长"):
         assistant.ask("问" * 20_000)
 
 
-def test_follow_up_uses_history(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_uses_history(assistant: Assistant) -> None:
     history = [
         {"role": "user", "content": "阳泉市2025年城市公共交通正点率目标是多少？"},
         {"role": "assistant", "content": "预计达到80%左右。[1]"},

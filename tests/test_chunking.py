@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ingest.chunking import chunk_document, split_sentences
+from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import load_documents
 from assistant.ingest.types import Document
+from assistant.lang.sentences import split_sentences
 
 from .conftest import CORPUS
 

@@ -7,10 +7,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .conftest import CORPUS, cli_env
+
+if TYPE_CHECKING:
+    from assistant.index.build import BuildReport
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +32,7 @@ def run_cli(
     )
 
 
-def test_ask_json(session_home: Path, built_index) -> None:  # type: ignore[no-untyped-def]
+def test_ask_json(session_home: Path, built_index: BuildReport) -> None:
     proc = run_cli(["ask", "晋城市公路总里程是多少？", "--json"], cli_env(session_home))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
@@ -37,14 +41,14 @@ def test_ask_json(session_home: Path, built_index) -> None:  # type: ignore[no-u
     assert data["citations"][0]["doc_title"] == "晋城市交通运输“十五五”发展规划"
 
 
-def test_ask_text_output_lists_sources(session_home: Path, built_index) -> None:  # type: ignore[no-untyped-def]
+def test_ask_text_output_lists_sources(session_home: Path, built_index: BuildReport) -> None:
     proc = run_cli(["ask", "吉林省2023年交通建设投资多少？"], cli_env(session_home))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(("【已找到】", "【部分找到】"))
     assert "《2023年全省交通运输工作要点》" in proc.stdout and "278亿元" in proc.stdout
 
 
-def test_batch(session_home: Path, built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_batch(session_home: Path, built_index: BuildReport, tmp_path: Path) -> None:
     batch = tmp_path / "q.jsonl"
     rows = [
         {"id": "q1", "question": "晋城市公路总里程是多少？", "history": []},
@@ -92,8 +96,8 @@ def test_missing_index(tmp_path: Path) -> None:
 
 
 def test_broken_pdf_in_corpus_fails_build_cleanly(
-    session_home: Path, built_index, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "files" / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
@@ -109,8 +113,8 @@ def test_broken_pdf_in_corpus_fails_build_cleanly(
 
 
 def test_unsupported_file_in_corpus_is_ignored_by_suffix_but_fake_pdf_is_reported(
-    session_home: Path, built_index, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
     import io
     import zipfile
 
@@ -128,7 +132,9 @@ def test_unsupported_file_in_corpus_is_ignored_by_suffix_but_fake_pdf_is_reporte
     assert not (tmp_path / "home" / "index").exists()
 
 
-def test_add_document_then_ask(session_home: Path, built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_add_document_then_ask(
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     home = tmp_path / "home"

@@ -222,20 +222,6 @@ def test_chinese_numeral_value() -> None:
     assert m.chinese_numeral_value("") is None
 
 
-def test_simple_chinese_numeral_fallback() -> None:
-    # the converter used when cn2an is not installed agrees with cn2an on common forms
-    for text, value in [
-        ("三", 3),
-        ("十五", 15),
-        ("一百零五", 105),
-        ("两千", 2000),
-        ("一万八千", 18000),
-        ("二〇二五", 2025),
-    ]:
-        assert m._simple_chinese_numeral(text) == Decimal(value), text
-    assert m._simple_chinese_numeral("三点五") == Decimal("3.5")
-
-
 def test_unsupported_numbers() -> None:
     passages = [
         "序号 指标名称 单位 2021 年 2025 年\n4 城市公共交通站点 500 米覆盖率 % 86.2 95",

@@ -10,12 +10,14 @@ import re
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.answer.extractive import NOT_FOUND_TEXT, PARTIAL_PREFIX
 from assistant.answer.guard import guard_answer
-from assistant.answer.types import Citation
+from assistant.answer.texts import NOT_FOUND_TEXT, PARTIAL_PREFIX
+from assistant.answer.types import Answer, Citation
 from assistant.errors import InvalidFactQueryError
 from assistant.ingest.corpus import load_documents
 from assistant.ingest.types import Document
@@ -23,6 +25,10 @@ from assistant.lang.numbers import mentions, parse_value
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact, extract_facts
 from assistant.records.store import FactQuery, FactStore, read_store, write_store
 from tests.conftest import CORPUS, cli_env
+
+if TYPE_CHECKING:
+    from assistant.index.build import BuildReport
+    from assistant.serve.service import Assistant
 
 # 表5-1 of the 阳泉 plan, read off the source document by hand: (row, 2021, 2025, unit).
 TABLE_5_1 = [
@@ -139,7 +145,7 @@ def test_parse_value_ignores_the_comparison_sign() -> None:
     assert parse_value("公交") is None
 
 
-def test_store_round_trip_and_query(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_store_round_trip_and_query(tmp_path: Path) -> None:
     facts = list(_facts("yq-transit-metropolis"))
     write_store(tmp_path / "facts.sqlite", facts)
     assert read_store(tmp_path / "facts.sqlite") == facts
@@ -190,7 +196,7 @@ def test_guard_accepts_normalised_support_and_degrades_to_not_found() -> None:
 MARKER = re.compile(r"\[(\d+)\]")
 
 
-def _grounded(assistant, answer) -> None:  # type: ignore[no-untyped-def]
+def _grounded(assistant: Assistant, answer: Answer) -> None:
     assert {int(n) for n in MARKER.findall(answer.answer)} == {c.n for c in answer.citations}
     for c in answer.citations:
         assert assistant.index.documents[c.doc_id].text[c.quote_start : c.quote_end] == c.quote
@@ -210,7 +216,9 @@ def _grounded(assistant, answer) -> None:  # type: ignore[no-untyped-def]
         ("阳泉城市公共交通机动化出行分担率2021年和2025年分别是多少？", ["38.5%", "39%"]),
     ],
 )
-def test_numeric_questions_are_answered_from_table_rows(assistant, question, facts) -> None:  # type: ignore[no-untyped-def]
+def test_numeric_questions_are_answered_from_table_rows(
+    assistant: Assistant, question: str, facts: list[str]
+) -> None:
     answer = assistant.ask(question)
     assert answer.status == "answered", answer.answer
     for fact in facts:
@@ -229,14 +237,14 @@ def test_numeric_questions_are_answered_from_table_rows(assistant, question, fac
         "太原市2025年公交分担率目标是多少？",
     ],
 )
-def test_uncovered_year_or_place_is_not_found(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+def test_uncovered_year_or_place_is_not_found(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.status == "not_found", answer.answer
     assert answer.citations == ()
 
 
 @pytest.mark.slow
-def test_filter_lists_the_indicators_with_that_target(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_filter_lists_the_indicators_with_that_target(assistant: Assistant) -> None:
     answer = assistant.ask("阳泉哪些指标2025年要达到100%？")
     assert answer.status == "answered"
     for name in ("城市公共交通投诉处理完结率", "城市公共交通运营补贴补偿到位率"):
@@ -246,21 +254,23 @@ def test_filter_lists_the_indicators_with_that_target(assistant) -> None:  # typ
 
 
 @pytest.mark.slow
-def test_guard_is_reported_in_json(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_guard_is_reported_in_json(assistant: Assistant) -> None:
     data = assistant.ask("阳泉市城市公共交通站点500米覆盖率2025年的目标值是多少？").to_dict()
     assert data["guard"]["checked"] >= 2 and data["guard"]["removed"] == []
     assert data["guard"]["status_changed"] is False
 
 
 @pytest.mark.slow
-def test_index_holds_the_fact_store(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_index_holds_the_fact_store(assistant: Assistant) -> None:
     facts = assistant.index.facts
     assert assistant.index.manifest["facts"]["count"] == len(facts) > 100
     assert {f.doc_id for f in facts} >= {"yq-transit-metropolis", "jc-transport-15th"}
 
 
 @pytest.mark.slow
-def test_facts_command_writes_an_audit_csv(session_home, built_index, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_facts_command_writes_an_audit_csv(
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
     out = tmp_path / "facts.csv"
     run = subprocess.run(
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,8 +33,8 @@ def test_manifest_records_what_built_the_index(
 
 
 def test_rebuild_gives_identical_chunk_ids(
-    settings: Settings, embedder, built_index: BuildReport
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, embedder: Embedder, built_index: BuildReport
+) -> None:
     before = (settings.index_dir / "chunks.jsonl").read_text(encoding="utf-8")
     report = build_index(settings, embedder, progress=False)
     after = (settings.index_dir / "chunks.jsonl").read_text(encoding="utf-8")
@@ -69,8 +70,8 @@ def test_changed_corpus_makes_index_stale(
 
 
 def test_model_mismatch_is_an_error_with_the_fix(
-    settings: Settings, built_index: BuildReport, embedder
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, built_index: BuildReport, embedder: Embedder
+) -> None:
     manifest = read_manifest(settings.index_dir)
     check_model(manifest, embedder.info)
     other = dict(manifest, model={**manifest["model"], "fingerprint": "0" * 16, "name": "bge-m3"})
@@ -78,24 +79,28 @@ def test_model_mismatch_is_an_error_with_the_fix(
         check_model(other, embedder.info)
 
 
+if TYPE_CHECKING:
+    from assistant.index.embedding import Embedder, ModelInfo
+
+
 class _FailingEmbedder:
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
 
     @property
-    def info(self):  # type: ignore[no-untyped-def]
+    def info(self) -> ModelInfo:
         return self.inner.info
 
-    def embed_queries(self, texts):  # type: ignore[no-untyped-def]
+    def embed_queries(self, texts: list[str]) -> Any:
         raise RuntimeError("boom")
 
-    def embed_passages(self, texts, batch_size=16, progress=False):  # type: ignore[no-untyped-def]
+    def embed_passages(self, texts: list[str], batch_size: int = 16, progress: bool = False) -> Any:
         raise RuntimeError("disk full")
 
 
 def test_failed_build_leaves_previous_index_untouched(
-    settings: Settings, built_index: BuildReport, embedder, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, built_index: BuildReport, embedder: Embedder, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     shutil.copytree(settings.index_dir, home / "index")
     s = settings.with_(home=home)  # empty embedding cache: the build must embed, and fails

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from assistant.retrieve.hybrid import rrf_fuse
+
+if TYPE_CHECKING:
+    from assistant.serve.service import Assistant
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +40,7 @@ PARAPHRASED = [
 ]
 
 
-def test_paraphrased_questions_retrieve_the_answer(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_paraphrased_questions_retrieve_the_answer(assistant: Assistant) -> None:
     # Retrieval is not perfect on everyday wording; the bar is 9 of 10 in the top 5 (the dev
     # set's recall@5 in eval/README.md is the fuller measure).
     misses = []
@@ -46,14 +51,14 @@ def test_paraphrased_questions_retrieve_the_answer(assistant) -> None:  # type: 
     assert len(misses) <= 1, misses
 
 
-def test_doc_filter_restricts_results(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_doc_filter_restricts_results(assistant: Assistant) -> None:
     passages = assistant.retriever.retrieve(
         "应急响应分级", top_k=8, doc_ids=["jc-construction-emergency"]
     )
     assert passages and {p.chunk.doc_id for p in passages} == {"jc-construction-emergency"}
 
 
-def test_langchain_retriever(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_langchain_retriever(assistant: Assistant) -> None:
     from langchain_core.retrievers import BaseRetriever
 
     from assistant.retrieve.langchain import PolicyRetriever

@@ -142,7 +142,7 @@ def test_feedback_store_uses_wal_and_keeps_everything(tmp_path: Path) -> None:
 def test_feedback_rejects_bad_rating_and_long_comment(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "f.sqlite3")
     with pytest.raises(InvalidRequestError):
-        store.record("meh", ANSWERED.to_dict())  # type: ignore[arg-type]
+        store.record("meh", ANSWERED.to_dict())  # type: ignore[arg-type]  # the point of the test
     with pytest.raises(InvalidRequestError, match="意见过长"):
         store.record("up", ANSWERED.to_dict(), comment="长" * 5000)
     assert store.rows() == []

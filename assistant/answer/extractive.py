@@ -19,8 +19,8 @@ from pathlib import Path
 from assistant.answer.citations import cite
 from assistant.answer.texts import NOT_FOUND_TEXT, PARTIAL_PREFIX
 from assistant.answer.types import Citation, Status
-from assistant.ingest.chunking import split_sentences
 from assistant.ingest.types import DocumentMeta
+from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import coverage, uncovered_share
 from assistant.retrieve.types import Passage
 

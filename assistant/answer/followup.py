@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Turn
-from assistant.lang.tokens import DATA_DIR
+from assistant.lang.patterns import PLAN_PERIOD, YEAR, known_regions
 
-_YEAR = re.compile(r"(?:19|20)\d{2}年?")
-_PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|末|初)?")
+_YEAR = re.compile(rf"{YEAR}年?")
+_PERIOD = re.compile(rf"[“\"]?{PLAN_PERIOD}[”\"]?(?:期间|时期|末|初)?")
 # A document reference ends with a document-type word; it starts at the clause start, so
 # "晋城交旅融合三年行动计划里，…" yields the whole name with its region.
 _DOC_REF = re.compile(
@@ -76,16 +76,8 @@ _DEPENDENT_CONTENT = 6  # a question with this few content characters leans on i
 
 
 @functools.cache
-def _regions() -> tuple[str, ...]:
-    # Shared with the numeric answerer: the place names a question may be anchored to.
-    raw = (DATA_DIR / "regions.txt").read_text(encoding="utf-8")
-    names = {w for line in raw.splitlines() if not line.startswith("#") for w in line.split()}
-    return tuple(sorted(names, key=len, reverse=True))
-
-
-@functools.cache
 def _region_pattern() -> re.Pattern[str]:
-    names = "|".join(re.escape(n) for n in _regions())
+    names = "|".join(re.escape(n) for n in known_regions())
     return re.compile(rf"(?:{names})(?:市|省|县|区)?")
 
 

@@ -4,16 +4,12 @@ future LLM), and removes the sentences that fail; its decision is reported with 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Citation, Status
 from assistant.lang.numbers import is_supported, mentions, supported_values
-
-# A sentence of an answer and the citation markers that close it.
-_SENTENCE = re.compile(r"(?P<body>[^\[]*?)(?P<marks>(?:\[\d+\])+)")
-_MARK = re.compile(r"\[(\d+)\]")
+from assistant.lang.sentences import CITED_RUN, MARKER
 
 
 @dataclass(frozen=True)
@@ -62,9 +58,9 @@ def guard_answer(
     removed: list[str] = []
     checked = 0
     consumed = 0
-    for m in _SENTENCE.finditer(body):
+    for m in CITED_RUN.finditer(body):
         consumed = m.end()
-        cited = [by_n[int(n)] for n in _MARK.findall(m.group("marks")) if int(n) in by_n]
+        cited = [by_n[int(n)] for n in MARKER.findall(m.group("marks")) if int(n) in by_n]
         values = supported_values(_support(cited))
         numbers = mentions(m.group("body"), strict=True)
         checked += len(numbers)
@@ -85,7 +81,7 @@ def guard_answer(
     if not kept:
         report = GuardReport(checked, tuple(removed), True)
         return Guarded(not_found_text, "not_found", (), report)
-    used = {int(n) for s in kept for n in _MARK.findall(s)}
+    used = {int(n) for s in kept for n in MARKER.findall(s)}
     new_status: Status = "partial"
     new_prefix = head or (prefix if prefix else "")
     report = GuardReport(checked, tuple(removed), new_status != status)

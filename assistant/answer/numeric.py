@@ -6,7 +6,6 @@ documents do not cover, rather than a neighbouring number."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import Chunk, Document
-from assistant.lang.tokens import DATA_DIR
+from assistant.lang.patterns import YEAR_RE, known_regions
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.store import FactQuery, FactStore, Match
 
@@ -22,7 +21,6 @@ _ASKS_NUMBER = re.compile(
     r"多少|几[个条座项处家辆台天年]?|多大|多长|多高|多快|比例|比率|什么水平|目标值|现状值|数值|达到|控制在"
 )
 _ASKS_LIST = re.compile(r"哪些|哪几")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _TITLE = re.compile(r"《[^》]*》")
 _ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
 # "三年里一共…": the whole period's figure, not one year's row of a year-by-year task table.
@@ -52,13 +50,6 @@ STRICT_SCORE = 0.7
 RUNNING_MIN_SCORE = 0.75
 
 
-@functools.cache
-def known_regions() -> tuple[str, ...]:
-    raw = (DATA_DIR / "regions.txt").read_text(encoding="utf-8")
-    names = [w for line in raw.splitlines() if not line.startswith("#") for w in line.split()]
-    return tuple(sorted(set(names), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class NumericAnswer:
     status: Status
@@ -82,13 +73,13 @@ def asked_regions(question: str) -> tuple[str, ...]:
 
 
 def asked_years(question: str) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_TITLE.sub("", question))))
+    return tuple(dict.fromkeys(int(y) for y in YEAR_RE.findall(_TITLE.sub("", question))))
 
 
 def doc_years(doc: Document, facts: Sequence[Fact]) -> set[int]:
     """Years a document states values for: its period, its date, and its facts' years."""
     years = {f.year for f in facts if f.doc_id == doc.meta.doc_id and f.year}
-    span = [int(y) for y in _YEAR.findall(f"{doc.meta.period} {doc.meta.date}")]
+    span = [int(y) for y in YEAR_RE.findall(f"{doc.meta.period} {doc.meta.date}")]
     if span:
         years |= set(range(min(span), max(span) + 1))
     return {y for y in years if y is not None}
@@ -134,7 +125,7 @@ class NumericAnswerer:
         topic = question
         for r in regions:
             topic = topic.replace(r, " ")
-        topic = _ASKING.sub(" ", _YEAR.sub(" ", topic))
+        topic = _ASKING.sub(" ", YEAR_RE.sub(" ", topic))
         query = FactQuery(
             indicator=topic,
             regions=regions,
@@ -143,7 +134,7 @@ class NumericAnswerer:
         matches = self.store.search(query)
         if not matches:
             return None
-        if _ASKS_LIST.search(question) and _VALUE_ASKED.search(_YEAR.sub(" ", question)):
+        if _ASKS_LIST.search(question) and _VALUE_ASKED.search(YEAR_RE.sub(" ", question)):
             return self._filter(question, query, years)
         if years:
             # A project-table row answers a year question only when one of its cells is that year.
@@ -305,7 +296,7 @@ class NumericAnswerer:
         self, question: str, query: FactQuery, years: tuple[int, ...]
     ) -> NumericAnswer | None:
         """ "哪些指标2025年要达到100%": the table rows whose value in that year equals it."""
-        value = _VALUE_ASKED.search(_YEAR.sub(" ", question))
+        value = _VALUE_ASKED.search(YEAR_RE.sub(" ", question))
         assert value is not None
         hits = self.store.search(
             FactQuery(
@@ -328,7 +319,7 @@ class NumericAnswerer:
 
     def _single_year(self, doc_id: str) -> int | None:
         meta = self.documents[doc_id].meta
-        found = set(_YEAR.findall(f"{meta.period} {meta.date}"))
+        found = set(YEAR_RE.findall(f"{meta.period} {meta.date}"))
         return int(found.pop()) if len(found) == 1 else None
 
     # -- citations -------------------------------------------------------------------------

@@ -11,8 +11,16 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from assistant.lang.numbers import (
+    Mention,
+    chinese_numeral,
+    is_supported,
+    mentions,
+    supported_values,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Text normalisation
@@ -271,181 +279,43 @@ def citation_precision(
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NumberMention:
-    """A number found in text: ``text`` as written (width-folded), ``value`` with 万/亿 applied
-    and Chinese numerals converted, ``unit`` the unit written after it ("" if none)."""
-
-    text: str
-    value: Decimal
-    unit: str
-
-
-_CN_DIGITS = "零〇一二两三四五六七八九"
-_CN_CHARS = _CN_DIGITS + "十百千万亿"
-# Units after a number (the longest is tried first).
-_UNITS_TEXT = (
-    "% ‰ 万元 亿元 元 平方公里 平方米 立方米 公里 千米 米 公顷 亩 "
-    "千克 公斤 吨 千瓦 兆瓦 标台 辆 台 架 艘 个月 个 项 条 家 座 所 "
-    "处 人次 车次 人 名 户 年 月 日 天 周 小时 分钟 秒 次 倍 批 类 "
-    "种 级 期 件 张 篇 部 层 道 轮 岁 大 方面 班 段 片 站 场 "
-)
-_UNITS = _UNITS_TEXT.split()
-_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-_MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
-_MULTIPLIERS_PATTERN = "万亿|亿|万|千(?![米克瓦])"
-
-_NUMBER = re.compile(
-    # 百分之九十五 / 百分之95
-    rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?)"
-    # Arabic: 10300, 10,300, 1.8 — then an optional multiplier and unit (spaces allowed between)
-    rf"|(?<![\d.])(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
-    rf"(?:[ \t]*(?P<mult>{_MULTIPLIERS_PATTERN}))?(?:[ \t]*(?P<aunit>{_UNIT_PATTERN}))?"
-    # Chinese numerals: 三, 十五, 一万八千, 三点五 — then an optional unit
-    rf"|(?P<cn>[{_CN_DIGITS}十百千][{_CN_CHARS}]*(?:点[{_CN_DIGITS}]+)?)"
-    rf"(?:[ \t]*(?P<cunit>{_UNIT_PATTERN}))?"
-)
-# Text that looks numeric but states no quantity.
-_CITATION_MARKER = re.compile(r"\[\d+(?:\s*[,，、\-–]\s*\d+)*\]")
-_CIRCLED = re.compile("[\u2460-\u2473\u24f5-\u24fe\u2776-\u2793]")
-_TITLE = re.compile(r"《[^《》]*》")
-_PLAN_NAME = re.compile(r"十[一二三四五六七八九]五")  # “十四五” is a plan period, not 145
-_LIST_MARKER = re.compile(
-    r"(?m)^[ \t]*(?:[-*][ \t]*)?(?:[（(]\d{1,2}[)）]|\d{1,2}[.、)）](?!\d))|[（(]\d{1,2}[)）]"
-)
+def _display(mention: Mention) -> str:
+    """How a number is listed in the report: 百分之九十五 as 95%, anything else as written."""
+    if mention.text.startswith("百分之"):
+        return f"{format(mention.value.normalize(), 'f')}%"
+    return mention.text
 
 
 def chinese_numeral_value(text: str) -> Decimal | None:
     """三 -> 3, 一万八千 -> 18000, 三点五 -> 3.5, 百 -> 100, 二〇二五 -> 2025; None if invalid."""
-    if not text:
-        return None
-    if text[0] in "百千万亿":
-        text = "一" + text
-    try:
-        import cn2an  # lazy: only needed when there are Chinese numerals
-
-        value = cn2an.cn2an(text, "normal")
-    except ImportError:
-        return _simple_chinese_numeral(text)
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+    return chinese_numeral(text)
 
 
-_CN_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
-
-
-def _simple_chinese_numeral(text: str) -> Decimal | None:
-    """Fallback converter for when cn2an is not installed (integers and 点 decimals)."""
-    integer, _, fraction = text.partition("点")
-    if any(c not in _CN_DIGIT_VALUES for c in fraction):
-        return None
-    if integer and all(c in _CN_DIGIT_VALUES for c in integer) and len(integer) > 1:
-        whole = int("".join(str(_CN_DIGIT_VALUES[c]) for c in integer))
-    else:
-        whole, section, digit = 0, 0, 0
-        for c in integer:
-            if c in _CN_DIGIT_VALUES:
-                digit = _CN_DIGIT_VALUES[c]
-            elif c in _CN_SMALL_UNITS:
-                section += (digit or 1) * _CN_SMALL_UNITS[c]
-                digit = 0
-            elif c in _CN_BIG_UNITS:
-                whole += (section + digit) * _CN_BIG_UNITS[c]
-                section = digit = 0
-            else:
-                return None
-        whole += section + digit
-    digits = "".join(str(_CN_DIGIT_VALUES[c]) for c in fraction)
-    return Decimal(f"{whole}.{digits}") if digits else Decimal(whole)
-
-
-def _prepare_number_text(text: str) -> str:
-    text = _CIRCLED.sub(" ", text)  # before folding: NFKC turns ① into 1
-    text = fold_width(text)
-    text = _CITATION_MARKER.sub(" ", text)
-    text = _TITLE.sub(" ", text)
-    text = _PLAN_NAME.sub(" ", text)
-    return _LIST_MARKER.sub(" ", text)
-
-
-def _mentions(text: str, *, strict: bool) -> list[tuple[NumberMention, Decimal | None]]:
-    """Number mentions with, for Arabic numbers with a multiplier, the unscaled value too.
-
-    ``strict`` (used on answers) only takes Chinese numerals followed by a unit and skips a bare
-    一 (一个/一批/一体 are rarely quantities worth checking); the lenient mode (used on passages)
-    takes every numeral so that support is found generously."""
-    found: list[tuple[NumberMention, Decimal | None]] = []
-    for match in _NUMBER.finditer(_prepare_number_text(text)):
-        if match.group("pct") is not None:
-            raw = match.group("pct")
-            value = Decimal(raw) if raw[0].isdigit() else chinese_numeral_value(raw)
-            if value is not None:
-                found.append((NumberMention(f"{_format(value)}%", value, "%"), None))
-        elif match.group("arabic") is not None:
-            base = Decimal(match.group("arabic").replace(",", ""))
-            mult = match.group("mult") or ""
-            scale = _MULTIPLIERS.get(mult, Decimal(1000) if mult == "千" else Decimal(1))
-            unit = match.group("aunit") or ""
-            mention = NumberMention(remove_whitespace(match.group(0)), base * scale, unit)
-            found.append((mention, base if mult else None))
-        else:
-            raw, unit = match.group("cn"), match.group("cunit") or ""
-            if strict and (not unit or raw == "一"):
-                continue
-            value = chinese_numeral_value(raw)
-            if value is not None:
-                found.append((NumberMention(remove_whitespace(match.group(0)), value, unit), None))
-    return found
-
-
-def _format(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def extract_numbers(text: str) -> list[NumberMention]:
-    """Numbers stated in ``text`` (an answer): Arabic with 万/亿 applied (1.8万 -> 18000),
-    百分之N as N%, and Chinese numerals followed by a unit (三条 -> 3). Citation markers [n],
-    list markers (1. / （2） / ①), book titles 《…》 and plan names (十四五) are ignored."""
-    return [mention for mention, _ in _mentions(text, strict=True)]
+def extract_numbers(text: str) -> list[Mention]:
+    """Numbers stated in ``text`` (an answer), parsed by the library's one number parser
+    (``assistant.lang.numbers``): Arabic with 万/亿 applied (1.8万 -> 18000), 百分之N as N%, and
+    Chinese numerals followed by a unit (三条 -> 3). Citation markers [n], list markers
+    (1. / （2） / ①), book titles 《…》 and plan names (十四五) are ignored."""
+    return [replace(m, text=_display(m)) for m in mentions(text, strict=True)]
 
 
 def number_values(text: str) -> set[Decimal]:
     """Every numeric value a passage states, generously: scaled and unscaled values of
     Arabic numbers, and all Chinese numerals whether or not a unit follows."""
-    values: set[Decimal] = set()
-    for mention, unscaled in _mentions(text, strict=False):
-        values.add(mention.value)
-        if unscaled is not None:
-            values.add(unscaled)
-    return values
-
-
-def _supported(mention: NumberMention, values: set[Decimal]) -> bool:
-    if mention.value in values:
-        return True
-    # 95% may be written as 0.95 in a passage.
-    return mention.unit == "%" and mention.value / 100 in values
+    return supported_values([text])
 
 
 def unsupported_numbers(
     answer: str, cited_passages: Iterable[str], question: str = ""
 ) -> list[str]:
-    """The numbers of ``answer`` (as written, deduplicated, in order) whose value occurs in none
-    of ``cited_passages``. A table cell "95" in a % column supports "95%"; "1.8万" and "18000"
+    """The numbers of ``answer`` (deduplicated, in order) whose value occurs in none of
+    ``cited_passages``. A table cell "95" in a % column supports "95%"; "1.8万" and "18000"
     support each other. Numbers the ``question`` states (e.g. the year asked about) are the
     user's, not claims of the answer, and are not counted."""
-    values: set[Decimal] = number_values(question) if question else set()
-    for passage in cited_passages:
-        values |= number_values(passage)
+    values = supported_values([*cited_passages, *([question] if question else [])])
     result: list[str] = []
     for mention in extract_numbers(answer):
-        if not _supported(mention, values) and mention.text not in result:
+        if not is_supported(mention, values) and mention.text not in result:
             result.append(mention.text)
     return result
 

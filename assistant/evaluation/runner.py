@@ -224,9 +224,10 @@ def default_out_dir(settings: Settings, dataset_path: Path) -> Path:
 
 
 def _settings_snapshot(settings: Settings) -> dict[str, Any]:
+    # Secrets never reach a report file.
+    public = settings.model_dump(exclude={"admin_password", "llm_api_key"})
     return {
-        name: str(value) if isinstance(value, Path) else value
-        for name, value in settings.__dict__.items()
+        name: str(value) if isinstance(value, Path) else value for name, value in public.items()
     }
 
 

@@ -7,7 +7,6 @@ sentence-transformers directory instead. Nothing is ever fetched from a model hu
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +155,3 @@ class SentenceTransformerEmbedder:
         self, texts: list[str], batch_size: int = 16, progress: bool = False
     ) -> npt.NDArray[np.float32]:
         return self._encode(texts, self.info.passage_prompt, batch_size, progress)
-
-
-def model_summary(info: ModelInfo) -> str:
-    return json.dumps({"name": info.name, "dimension": info.dimension}, ensure_ascii=False)

@@ -11,22 +11,9 @@ from collections.abc import Iterator
 
 from assistant.ingest.structure import is_standalone_heading
 from assistant.ingest.types import Chunk, Document
+from assistant.lang.sentences import split_sentences
 
-# A sentence ends at a full stop (plus any closing quotes/brackets) or at the end of a line.
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 _SOFT_BREAK = re.compile(r"[，,、：:]")
-
-
-def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
-    """Spans (absolute, using ``offset``) of the non-blank sentences of ``text``."""
-    for m in _SENTENCE.finditer(text):
-        start, end = m.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield offset + start, offset + end
 
 
 def _split_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:

@@ -1,9 +1,9 @@
-"""Number normalisation for the library: 1.8万 = 18000, 百分之九十五 = 95%, 三条 = 3.
+"""The one number parser: 1.8万 = 18000, 百分之九十五 = 95%, 三条 = 3.
 
-The same rules as the evaluation's number check (assistant/evaluation/metrics.py), kept separate
-because library code must not depend on the evaluation package. Used by fact extraction (values
-are stored normalised), by the fact query (a value asked in the question) and by the numeric
-guard (every number of an answer must occur in a cited passage)."""
+Used by record extraction (values are stored normalised), by the fact query (a value asked in
+the question), by the numeric guard and the LLM verifier (every number of an answer must occur in
+a cited passage) and by the evaluation's unsupported-number metric, so the guard and the metric
+can never disagree about what a number is."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from assistant.lang.patterns import PLAN_PERIOD_RE
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_CHARS = _CN_DIGITS + "十百千万亿"
@@ -75,6 +77,7 @@ UNITS = [
     "道",
     "轮",
     "岁",
+    "大",
     "方面",
     "班",
     "段",
@@ -99,7 +102,6 @@ _NUMBER = re.compile(
 _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[,，、\-–]\s*\d+)*\]")
 _CIRCLED = re.compile("[\u2460-\u2473\u24f5-\u24fe\u2776-\u2793]")
 _TITLE = re.compile(r"《[^《》]*》")
-_PLAN_NAME = re.compile(r"十[一二三四五六七八九]五")
 _LIST_MARKER = re.compile(
     r"(?m)^[ \t]*(?:[-*][ \t]*)?(?:[（(]\d{1,2}[)）]|\d{1,2}[.、)）](?!\d))|[（(]\d{1,2}[)）]"
 )
@@ -147,7 +149,7 @@ def mentions(text: str, *, strict: bool = True) -> list[Mention]:
     so support is found generously."""
     prepared = _blank(_CIRCLED, text)
     prepared = fold(prepared)
-    for pattern in (_CITATION_MARKER, _TITLE, _PLAN_NAME, _LIST_MARKER):
+    for pattern in (_CITATION_MARKER, _TITLE, PLAN_PERIOD_RE, _LIST_MARKER):
         prepared = _blank(pattern, prepared)
     found: list[Mention] = []
     for m in _NUMBER.finditer(prepared):
@@ -193,7 +195,3 @@ def supported_values(texts: list[str]) -> set[Decimal]:
 def is_supported(mention: Mention, values: set[Decimal]) -> bool:
     # A table cell "95" under a % column, or 0.95, supports "95%".
     return mention.value in values or (mention.unit == "%" and mention.value / 100 in values)
-
-
-def format_decimal(value: Decimal) -> str:
-    return format(value.normalize(), "f")

@@ -7,9 +7,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from assistant.lang.patterns import YEAR_TOKEN_RE
 from assistant.lang.tokens import content_terms, normalise, synonym_groups
 
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _SPACE = re.compile(r"\s+")
 
 
@@ -57,7 +57,7 @@ class TermWeights:
         top = self.idf("\x00")  # the weight of a term no passage contains
         for term, factor in content_terms(question):
             w = min(self.idf(term), self.absent_cap) * factor
-            if stress_years and _YEAR.match(term):
+            if stress_years and YEAR_TOKEN_RE.match(term):
                 w = top * 1.2
             weights[term] = w
         return weights

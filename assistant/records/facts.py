@@ -14,15 +14,16 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from assistant.ingest.chunking import split_sentences
 from assistant.ingest.structure import heading_kind
 from assistant.ingest.types import Document
 from assistant.lang.numbers import mentions
+from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_TOKEN_RE, plan_period_years
+from assistant.lang.sentences import split_sentences
 
 KIND_CURRENT = "现状"
 KIND_TARGET = "目标"
 
-_YEAR_COL = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_COL = re.compile(rf"({YEAR})\s*年")
 _TABLE_TITLE = re.compile(r"^表\s*\d+(?:[-－.]\d+)?")
 _ROW_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 _VALUE = re.compile(r"^[≤≥<>＜＞]?\d+(?:\.\d+)?%?$")
@@ -33,14 +34,14 @@ _UNIT_CELL = re.compile(
     r"^(?:%|‰|[个条座辆台项处家所人次元公里米千米吨标台万亿平方公顷亩km]{1,5})$"
 )
 _HEADER_REPEAT = re.compile(r"^(?:序|号|序号)$")
-_YEAR_LINE = re.compile(r"^((?:19|20)\d{2})(?:\s+(.*))?$")
-_TRAILING_YEAR = re.compile(r"(?:年度|年份).*?((?:19|20)\d{2})$")
+_YEAR_LINE = re.compile(rf"^({YEAR})(?:\s+(.*))?$")
+_TRAILING_YEAR = re.compile(rf"(?:年度|年份).*?({YEAR})$")
 # A comparison written after the value in running text or notes.
 _AFTER_SIGN = re.compile(r"^\s*(以上|以下|以内|左右)")
 _BEFORE_SIGN = re.compile(r"(不低于|不少于|不超过|不高于|超过|低于|小于|大于|约)\s*$")
 _DEADLINE = re.compile(
-    r"(?:(到|至|截至|截止|力争|预计)\s*)?((?:19|20)\d{2})\s*(?:年\s*(底|末|前)?|(?=[新建完开实续推启]))"
-    r"|(?:(到|至)\s*)[“\"]?(十[一二三四五六七八九]五)[”\"]?\s*(期末|末)"
+    rf"(?:(到|至|截至|截止|力争|预计)\s*)?({YEAR})\s*(?:年\s*(底|末|前)?|(?=[新建完开实续推启]))"
+    rf"|(?:(到|至)\s*)[“\"]?({PLAN_PERIOD})[”\"]?\s*(期末|末)"
 )
 _CURRENT_CUES = re.compile(r"累计|已|现有|目前|现状|截至|共有|建成了|完成了|达到了")
 _TARGET_CUES = re.compile(
@@ -54,7 +55,6 @@ _VERB_TAIL = re.compile(
 _COUNT_UNITS = frozenset("个条座辆台项处家所批种类件张部轮班站场")
 _SECTION_RANK = 6
 _COUNT_TIME = re.compile(r"[半多]?(?:小时|钟头|星期)")
-_PLAN_END_YEAR = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 
 
 @dataclass(frozen=True)
@@ -301,12 +301,13 @@ def _deadline(sentence: str, before: int) -> tuple[int | None, str, bool]:
     if best.group(2):
         deadline = bool(best.group(1)) or bool(best.group(3) and best.group(3) != "末")
         return int(best.group(2)), best.group(0).strip(), deadline
-    return _PLAN_END_YEAR.get(best.group(5)), best.group(0).strip(), True
+    period = plan_period_years(best.group(5))
+    return (period[1] if period else None), best.group(0).strip(), True
 
 
 def _document_year(doc: Document) -> int:
     """The year the document speaks from: its date, else the start of its period."""
-    m = re.search(r"(?:19|20)\d{2}", doc.meta.date) or re.search(r"(?:19|20)\d{2}", doc.meta.period)
+    m = re.search(YEAR, doc.meta.date) or re.search(YEAR, doc.meta.period)
     return int(m.group(0)) if m else 0
 
 
@@ -449,7 +450,7 @@ _LIST_HEADER = re.compile(r"^\s*序\s*号\s")
 # A cell glued to the next row's number ("现有5", "建设年限1") by the PDF extraction.
 _GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{1,3})$")
 _TOTAL_CELL = re.compile(r"(?:总计|合计|小计).*$")
-_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
+_YEAR_CELL = YEAR_TOKEN_RE
 
 
 def _row_tokens(line: _Line) -> list[tuple[str, int, int]]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import platform
 import resource
-import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import InvalidRequestError
+from assistant.evaluation.metrics import latency_summary
 from assistant.settings import Settings
 
 
@@ -29,11 +29,6 @@ def _questions(path: Path) -> list[str]:
     if len(out) < 50:
         raise InvalidRequestError(f"基准测试至少需要 50 个问题，{path} 只有 {len(out)} 个。")
     return out
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run_benchmark(settings: Settings, questions_path: Path, rebuild: bool = True) -> dict[str, Any]:
@@ -70,10 +65,12 @@ def run_benchmark(settings: Settings, questions_path: Path, rebuild: bool = True
         t = time.perf_counter()
         assistant.ask(q)
         latencies.append((time.perf_counter() - t) * 1000)
+    # The same percentile definition as the eval report's latency figures.
+    summary = latency_summary(latencies)
     result["query_ms"] = {
-        "p50": round(statistics.median(latencies), 1),
-        "p95": round(_pct(latencies, 0.95), 1),
-        "max": round(max(latencies), 1),
+        "p50": round(summary["p50"] or 0.0, 1),
+        "p95": round(summary["p95"] or 0.0, 1),
+        "max": round(summary["max"] or 0.0, 1),
     }
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
     return result

@@ -17,14 +17,11 @@ from dataclasses import dataclass
 
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation
-from assistant.ingest.chunking import split_sentences
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import is_supported, mentions, supported_values
+from assistant.lang.sentences import MARKER, MARKS, TERMINAL, split_answer, split_sentences
 from assistant.retrieve.types import Passage
 
-_MARKS = re.compile(r"(?:\s*\[\d+\])+")
-_MARK = re.compile(r"\[(\d+)\]")
-_TERMINAL = "。！？!?；;"
 _WORD_CHAR = re.compile(r"[\w%]")
 # Share of a sentence's character bigrams that must occur in the passages it cites. Chinese
 # paraphrase of policy text keeps most bigrams; invented content keeps few.
@@ -57,37 +54,6 @@ class Verified:
         return self.kept + len(self.dropped)
 
 
-def split_answer(text: str) -> list[str]:
-    """Sentences of a generated answer, each with the markers that follow it ("…。[1]" and
-    "…[1]。" both belong to one sentence)."""
-    out: list[str] = []
-    buf = ""
-    i = 0
-    while i < len(text):
-        m = _MARKS.match(text, i)
-        if m and buf.strip():
-            buf += m.group(0)
-            i = m.end()
-            if i < len(text) and text[i] in _TERMINAL:
-                buf += text[i]
-                i += 1
-            out.append(buf)
-            buf = ""
-            continue
-        c = text[i]
-        buf += c
-        i += 1
-        if c in _TERMINAL or c == "\n":
-            m = _MARKS.match(text, i)
-            if m:
-                buf += m.group(0)
-                i = m.end()
-            out.append(buf)
-            buf = ""
-    out.append(buf)
-    return [s.strip() for s in out if s.strip() and s.strip().strip(_TERMINAL)]
-
-
 def _bigrams(text: str) -> set[str]:
     chars = "".join(_WORD_CHAR.findall(text))
     return {chars[i : i + 2] for i in range(len(chars) - 1)}
@@ -117,8 +83,8 @@ def verify(
     kept_parts: list[tuple[str, list[int]]] = []
     dropped: list[Dropped] = []
     for sentence in split_answer(text):
-        body = _MARKS.sub("", sentence).strip()
-        numbers = [int(n) for n in _MARK.findall(sentence)]
+        body = MARKS.sub("", sentence).strip()
+        numbers = [int(n) for n in MARKER.findall(sentence)]
         if not numbers:
             dropped.append(Dropped(sentence, REASON_NO_CITATION))
             continue
@@ -161,6 +127,6 @@ def verify(
                     )
                 )
             marks.append(f"[{key_to_n[key]}]")
-        closed = body if body[-1] in _TERMINAL else body + "。"
+        closed = body if body[-1] in TERMINAL else body + "。"
         parts.append(closed + "".join(dict.fromkeys(marks)))
     return Verified("".join(parts), tuple(citations), len(kept_parts), tuple(dropped))
