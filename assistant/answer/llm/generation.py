@@ -35,15 +35,19 @@ REASON_NOT_FOUND = "文件中未找到依据，未调用大模型"
 
 
 def _error_kind(exc: BaseException) -> str:
-    """A short Chinese description of why the LLM call failed, for the notice and the record."""
-    name = type(exc).__name__.lower()
-    if "timeout" in name:
+    """A short Chinese description of why the LLM call failed, for the notice and the record.
+
+    Classified by the ``openai`` SDK's exception types, which ``ChatOpenAI`` raises unchanged. A
+    timeout is a connection error in the SDK's hierarchy, so it is tested first. Anything else
+    (a malformed body, a broken stream) is the endpoint returning something unusable."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
         return "请求超时"
-    if "connection" in name:
+    if isinstance(exc, openai.APIConnectionError):
         return "无法连接"
-    status = getattr(exc, "status_code", None)
-    if status is not None:
-        return f"HTTP {status}"
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
     return "返回格式错误"
 
 
