@@ -8,6 +8,8 @@ The requested model name picks the scripted behaviour, so one server serves ever
 - ``badcite``: a faithful sentence citing [9] (only 5 passages are given);
 - ``obey``: what a model that obeys an injected instruction writes (an uncited claim and a
   cited sentence with the number the injection asked for);
+- ``steady``: the ``faithful`` answer, streamed a piece every ``STEADY_SECONDS`` (a real
+  model's pace, so a reader can watch the text grow);
 - ``slow``: answers only after ``SLOW_SECONDS`` (longer than the client's timeout);
 - ``broken``: HTTP 500 for everything.
 
@@ -25,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 SLOW_SECONDS = 4.0
+STEADY_SECONDS = 0.3
 INVENTED = "全市公路总里程为98765公里。"
 REWRITE_PREFIX = "晋城市"
 _PASSAGE = re.compile(r"^\[(\d+)\] 《[^》]*》[^\n]*\n(?P<text>[^\n]+)", re.MULTILINE)
@@ -49,7 +52,7 @@ def scripted_answer(model: str, messages: list[dict[str, Any]]) -> str:
     passages = _passages(messages)
     first = _first_sentence(passages.get(1, ""))
     second = _first_sentence(passages.get(2, ""))
-    if model == "faithful":
+    if model in ("faithful", "steady"):
         return f"{first}[1]{second}[2]"
     if model == "invented":
         return f"{first}[1]{INVENTED}[1]"
@@ -127,6 +130,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         chunk({"role": "assistant", "content": ""}, None)
         for i in range(0, len(content), 7):
+            if model == "steady":
+                time.sleep(STEADY_SECONDS)
             chunk({"content": content[i : i + 7]}, None)
         chunk({}, "stop")
         self.wfile.write(b"data: [DONE]\n\n")

