@@ -20,7 +20,12 @@ from assistant.evaluation.dataset import load_dataset
 from assistant.evaluation.metrics import unsupported_numbers
 from assistant.ingest.types import DocumentMeta
 from assistant.serve.feedback import FeedbackStore, export_eval_items
-from assistant.serve.page.render import answer_markdown, highlight, sources_html
+from assistant.serve.page.render import (
+    answer_markdown,
+    highlight,
+    provisional_markdown,
+    sources_html,
+)
 
 from .conftest import cli_env
 
@@ -213,3 +218,9 @@ def test_sources_panel_highlights_quotes_newest_first() -> None:
 def test_highlight_escapes_and_tolerates_missing_quote() -> None:
     assert highlight("a<b>c", "<b>") == "a<mark>&lt;b&gt;</mark>c"
     assert highlight("a<b>c", "zzz") == "a&lt;b&gt;c"
+
+
+def test_provisional_text_is_marked_unverified_and_links_nothing() -> None:
+    md = provisional_markdown("全市公路总里程达10300公里[1]<b>")
+    assert "生成中 · 未核验" in md and "status-pending" in md
+    assert "href=" not in md and r"\[1\]" in md and "&lt;b&gt;" in md

@@ -21,6 +21,8 @@ STATUS_HINT: Final[dict[str, str]] = {
     "partial": "找到相关内容，但不一定直接回答了问题，请核对原文。",
     "not_found": "已收录的文件中没有找到答案。",
 }
+# The page's badge on the optional LLM's text while it streams, before the verifier has run.
+PROVISIONAL_LABEL: Final = "生成中 · 未核验"
 # The eval report's wording (it also has an "error" status for questions that failed).
 REPORT_STATUS_LABEL: Final[dict[str, str]] = {
     "answered": "已回答",

@@ -1,5 +1,6 @@
-"""The 问答 tab: the chat with streamed cited answers, the sources panel, the reply draft and the
-feedback buttons."""
+"""The 问答 tab: the chat with cited answers, the sources panel, the reply draft and the feedback
+buttons. With the optional LLM its text streams in as it is generated, marked 生成中 · 未核验,
+and the verified answer replaces it; without one the answer appears whole (it is ready at once)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import gradio as gr
 
 from assistant.answer.drafts import compose_reply
 from assistant.answer.request import validate_question
+from assistant.answer.types import Answer
 from assistant.errors import InvalidRequestError
 from assistant.serve.feedback import FeedbackStore, Rating
 from assistant.serve.live import LiveAssistant
@@ -22,10 +24,11 @@ from assistant.serve.page.common import (
     MODE_QA,
     doc_choices,
     history_of,
-    stream_cuts,
     ui_errors,
 )
-from assistant.serve.page.render import answer_markdown, sources_html
+from assistant.serve.page.render import answer_markdown, provisional_markdown, sources_html
+
+PROVISIONAL_REPAINT_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -101,33 +104,45 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
     def respond(
         text: str, chat: list[dict[str, Any]], state: list[dict[str, Any]], docs: list[str]
     ) -> Iterator[Any]:
-        # Everything that can fail happens before the first yield, so a bad question or
-        # filter leaves the page exactly as it was.
+        # Everything that can fail happens before the first yield (ask_stream checks the
+        # question, history and filter at the call; LLM failures end in the extractive answer),
+        # so a bad question or filter leaves the page exactly as it was.
         question = validate_question(text, settings.max_question_chars)
         doc_ids = list(docs or [])
-        answer = live.ask(question, history_of(state), doc_ids or None)
-        data = answer.to_dict()
+        history = history_of(state)
+        stream = live.ask_stream(question, history, doc_ids or None)
         turn = len(state) + 1
+        chat = [*chat, {"role": "user", "content": question}]
+        generated = ""
+        shown = 0.0
+        answer: Answer | None = None
+        try:
+            for item in stream:
+                if isinstance(item, Answer):
+                    answer = item
+                    continue
+                # The optional LLM's text as it arrives, marked as not yet verified; a browser
+                # needs no more than ~10 repaints a second.
+                generated += item
+                if time.monotonic() - shown >= PROVISIONAL_REPAINT_SECONDS:
+                    shown = time.monotonic()
+                    bubble = {"role": "assistant", "content": provisional_markdown(generated)}
+                    yield [*chat, bubble], state, gr.skip(), gr.skip(), "", ""
+        except Exception:
+            if generated:  # no unverified text may stay on the page: back to where it was
+                yield chat[:-1], state, gr.skip(), gr.skip(), text, gr.skip()
+            raise
+        if answer is None:  # ask_stream always ends with an Answer
+            raise RuntimeError("ask_stream ended without an answer")
+        data = answer.to_dict()
         record = {
             "answer": data,
             "draft": compose_reply(answer, live.documents),
             "doc_ids": doc_ids,
-            "history": history_of(state),
+            "history": history,
         }
-        chat = [*chat, {"role": "user", "content": question}]
-        full = str(data["answer"])
-        for cut in stream_cuts(full):
-            partial = {**data, "answer": full[:cut]}
-            yield (
-                [*chat, {"role": "assistant", "content": answer_markdown(partial, turn)}],
-                state,
-                gr.skip(),
-                gr.skip(),
-                "",
-                "",
-            )
-            time.sleep(0.02)
         new_state = [*state, record]
+        # The verified answer replaces the provisional text (it says so when it differs).
         yield (
             [*chat, {"role": "assistant", "content": answer_markdown(data, turn)}],
             new_state,

@@ -42,6 +42,8 @@ CSS = """
 .status-answered {background:#dcfce7;color:#166534;}
 .status-partial {background:#fef9c3;color:#854d0e;}
 .status-not_found {background:#e5e7eb;color:#374151;}
+.status-pending {background:#e0e7ff;color:#3730a3;}
+.provisional {color:#4b5563;}
 a.cite {font-weight:600;text-decoration:none;color:#1d4ed8;cursor:pointer;}
 #sources {max-height:640px;overflow-y:auto;}
 #sources details.turn {border:1px solid #e5e7eb;border-radius:6px;padding:.4em .6em;
@@ -154,18 +156,6 @@ def history_of(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
         history.append({"role": "user", "content": t["answer"]["question"]})
         history.append({"role": "assistant", "content": t["answer"]["answer"]})
     return history
-
-
-def stream_cuts(text: str, step: int = 14) -> list[int]:
-    """Where to cut the answer while streaming it, never inside a [n] marker."""
-    cuts = []
-    pos = step
-    while pos < len(text):
-        while pos < len(text) and "[" in text[max(0, pos - 3) : pos] and text[pos - 1] != "]":
-            pos += 1
-        cuts.append(pos)
-        pos += step
-    return [*cuts, len(text)]
 
 
 def doc_choices(live: LiveAssistant) -> list[tuple[str, str]]:

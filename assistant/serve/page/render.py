@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.answer.texts import STATUS_HINT, STATUS_LABEL
+from assistant.answer.texts import PROVISIONAL_LABEL, STATUS_HINT, STATUS_LABEL
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Characters Markdown would interpret; document text is shown literally.
@@ -51,6 +51,13 @@ def answer_markdown(answer: Mapping[str, Any], turn: int) -> str:
         pos = m.end()
     parts.append(_md_text(text[pos:]))
     return f"{status_badge(str(answer.get('status', '')))} {''.join(parts)}"
+
+
+def provisional_markdown(text: str) -> str:
+    """The LLM's text while it is being generated: marked as not yet verified, its [n] markers
+    plain text (the citations exist only once the verifier has checked them)."""
+    badge = f'<span class="status-badge status-pending">{PROVISIONAL_LABEL}</span>'
+    return f'{badge} <span class="provisional">{_md_text(text)}</span>'
 
 
 def highlight(passage: str, quote: str) -> str:
