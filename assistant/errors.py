@@ -55,6 +55,12 @@ class NotFoundError(InvalidRequestError):
     http_status = 404
 
 
+class AuthenticationError(InvalidRequestError):
+    """A request to a route protected by ``ASSISTANT_API_KEY`` without the right bearer token."""
+
+    http_status = 401
+
+
 class DocumentLoadError(AssistantError):
     """A file that cannot be turned into text."""
 

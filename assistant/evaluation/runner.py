@@ -34,7 +34,7 @@ from assistant.evaluation.types import (
     EvalReport,
     ItemRecord,
 )
-from assistant.settings import Settings
+from assistant.settings import SECRET_FIELDS, Settings
 
 # Errors that mean the whole run cannot work (no index, no model): stop instead of recording
 # the same failure for every question.
@@ -225,7 +225,7 @@ def default_out_dir(settings: Settings, dataset_path: Path) -> Path:
 
 def _settings_snapshot(settings: Settings) -> dict[str, Any]:
     # Secrets never reach a report file.
-    public = settings.model_dump(exclude={"admin_password", "llm_api_key"})
+    public = settings.model_dump(exclude=set(SECRET_FIELDS))
     return {
         name: str(value) if isinstance(value, Path) else value for name, value in public.items()
     }

@@ -14,6 +14,7 @@ from assistant.errors import AssistantError
 from assistant.serve.boundary import http_error
 from assistant.serve.feedback import FeedbackStore, feedback_path
 from assistant.serve.live import LiveAssistant
+from assistant.serve.openai_api import openai_router
 from assistant.serve.page.common import CSS, HEAD, TITLE, local_fonts_theme
 
 BAD_REQUEST = (
@@ -130,6 +131,8 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
     @app.get("/api/health", response_model=HealthResponse)
     def api_health() -> dict[str, Any]:
         return {"status": "ok", "documents": len(live.documents)}
+
+    app.include_router(openai_router(live))  # /v1: the OpenAI-compatible API
 
     demo = build_page(live, store)
     demo.queue(default_concurrency_limit=8)

@@ -37,3 +37,14 @@ def http_error(exc: BaseException) -> tuple[int, dict[str, Any]]:
     500 for the server's own problems (whose details stay in the log)."""
     status = exc.http_status if isinstance(exc, AssistantError) else 500
     return status, {"error": user_message(exc)}
+
+
+def openai_error(exc: BaseException) -> tuple[int, dict[str, Any]]:
+    """The same error for the OpenAI-compatible API, in OpenAI's shape
+    (``{"error": {"message", "type", "code", "param"}}``), which its clients (the ``openai`` SDK,
+    LangChain, Open WebUI…) read and show to the user. Also sent as an SSE event when an error
+    happens after a stream has started."""
+    status, body = http_error(exc)
+    kind = "invalid_request_error" if 400 <= status < 500 else "server_error"
+    code = "invalid_api_key" if status == 401 else None
+    return status, {"error": {"message": body["error"], "type": kind, "code": code, "param": None}}
