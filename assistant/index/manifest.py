@@ -59,8 +59,9 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return data
 
 
-def check_fresh(settings: Settings, manifest: dict[str, Any]) -> None:
-    """Raise IndexStaleError when the corpus, the pipeline code or the settings have changed."""
+def stale_reasons(settings: Settings, manifest: dict[str, Any]) -> list[str]:
+    """Why the index no longer matches the corpus, the pipeline code or the settings (Chinese,
+    one phrase each); empty when it is fresh."""
     reasons = []
     if manifest.get("format_version") != FORMAT_VERSION:
         reasons.append("索引格式版本已更新")
@@ -76,6 +77,12 @@ def check_fresh(settings: Settings, manifest: dict[str, Any]) -> None:
     for label, names in (("新增", added), ("删除", removed), ("修改", changed)):
         if names:
             reasons.append(f"{label}了文件 {'、'.join(names)}")
+    return reasons
+
+
+def check_fresh(settings: Settings, manifest: dict[str, Any]) -> None:
+    """Raise IndexStaleError when the corpus, the pipeline code or the settings have changed."""
+    reasons = stale_reasons(settings, manifest)
     if reasons:
         raise IndexStaleError(
             f"索引已过期：{'；'.join(reasons)}。请运行 `{BUILD_COMMAND}` 重新构建索引。"

@@ -16,15 +16,8 @@ from assistant.answer.texts import STATUS_LABEL
 from assistant.answer.types import Answer
 from assistant.errors import AssistantError, InvalidRequestError
 from assistant.serve.boundary import cli_error
+from assistant.serve.console import quiet_third_party
 from assistant.settings import Settings
-
-
-def _quiet_libraries() -> None:
-    import os
-
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def format_answer(answer: Answer) -> str:
@@ -70,8 +63,11 @@ def _build_assistant(settings: Settings) -> Any:
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.index.build import build_index
     from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.progress import as_progress
 
-    report = build_index(settings, SentenceTransformerEmbedder(settings), progress=not args.quiet)
+    progress = as_progress(not args.quiet)  # a line per stage, the embedding count as a bar
+    embedder = SentenceTransformerEmbedder(settings, progress)
+    report = build_index(settings, embedder, progress=progress)
     print(
         f"完成：{report.documents} 个文档，{report.chunks} 个段落，"
         f"新计算向量 {report.embedded} 个，用时 {report.seconds:.1f} 秒。"
@@ -258,14 +254,12 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
-    from assistant.errors import IndexMissingError, IndexStaleError
-    from assistant.index.manifest import check_fresh, read_manifest
+    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.progress import ConsoleProgress
+    from assistant.serve.live import ensure_index
 
-    try:
-        check_fresh(settings, read_manifest(settings.index_dir))
-    except (IndexMissingError, IndexStaleError) as exc:
-        print(f"{exc.message}\n正在自动构建索引…", file=sys.stderr)
-        cmd_build(argparse.Namespace(quiet=False), settings)
+    progress = ConsoleProgress()
+    ensure_index(settings, SentenceTransformerEmbedder(settings, progress), progress)
     return cmd_chat(args, settings)
 
 
@@ -325,7 +319,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _quiet_libraries()
+    quiet_third_party()
     args = make_parser().parse_args(argv)
     try:
         settings = Settings.from_env()

@@ -9,7 +9,6 @@ undone, so the corpus and the index stay as they were."""
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 import threading
 from collections import Counter
@@ -32,6 +31,7 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.index.embedding import Embedder
+    from assistant.index.progress import Progress
     from assistant.serve.service import Assistant
 
 # (fraction 0–1, Chinese description) for a progress bar.
@@ -40,6 +40,41 @@ ProgressCallback = Callable[[float, str], None]
 
 def _no_progress(fraction: float, message: str) -> None:
     return None
+
+
+class _Status:
+    """The latest build stage and count, for the page's 正在建立索引 notice (a ``Progress``)."""
+
+    def __init__(self) -> None:
+        self.text = "正在启动…"
+        self.done = self.total = 0
+
+    def stage(self, text: str) -> None:
+        self.text, self.done, self.total = text, 0, 0
+
+    def advance(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def describe(self) -> str:
+        count = f" {self.done}/{self.total}" if self.total else ""
+        return self.text.rstrip("…。") + count
+
+
+class _CallbackProgress:
+    """A rebuild's stages and embedding count as (fraction, text) for the admin's progress bar:
+    the build runs between ``low`` and ``high``, embedding filling it; it never moves back."""
+
+    def __init__(self, callback: ProgressCallback, low: float, high: float) -> None:
+        self.callback, self.low, self.high = callback, low, high
+        self.fraction = low
+
+    def stage(self, text: str) -> None:
+        self.callback(self.fraction, text)
+
+    def advance(self, done: int, total: int) -> None:
+        if total:
+            self.fraction = max(self.fraction, self.low + (self.high - self.low) * done / total)
+            self.callback(self.fraction, f"正在计算向量 {done}/{total}…")
 
 
 @dataclass(frozen=True)
@@ -61,19 +96,25 @@ class ChangeResult:
     seconds: float
 
 
-def ensure_index(settings: Settings, embedder: Embedder, progress: bool = True) -> bool:
-    """Build the index when it is missing or stale; True when a build was needed."""
+def ensure_index(settings: Settings, embedder: Embedder, progress: bool | Progress = True) -> bool:
+    """Build the index when it is missing or stale; True when a build was needed. Says why in
+    one line first, and never "please run assistant build": the build is already running."""
     from assistant.index.build import build_index
-    from assistant.index.manifest import check_fresh, read_manifest
+    from assistant.index.manifest import read_manifest, stale_reasons
+    from assistant.index.progress import as_progress
 
+    report = as_progress(progress)
     try:
-        check_fresh(settings, read_manifest(settings.index_dir))
+        reasons = stale_reasons(settings, read_manifest(settings.index_dir))
+    except IndexMissingError:
+        reasons = ["首次启动，尚无索引"]
+    except IndexStaleError:  # an unreadable index manifest
+        reasons = ["索引清单已损坏"]
+    if not reasons:
         return False
-    except (IndexMissingError, IndexStaleError) as exc:
-        if progress:
-            print(f"{exc.message}\n正在自动构建索引…", file=sys.stderr, flush=True)
-        build_index(settings, embedder, progress=progress)
-        return True
+    report.stage(f"需要建立索引（{'；'.join(reasons)}），开始构建…")
+    build_index(settings, embedder, progress=report)
+    return True
 
 
 class LiveAssistant:
@@ -93,6 +134,7 @@ class LiveAssistant:
         self._compute_lock = threading.Lock()
         # One corpus change at a time: two concurrent rebuilds would race on the index swap.
         self._change_lock = threading.Lock()
+        self._status = _Status()
 
     @property
     def embedder(self) -> Embedder:
@@ -102,12 +144,35 @@ class LiveAssistant:
             self._embedder = SentenceTransformerEmbedder(self.settings)
         return self._embedder
 
-    def start(self, build_if_needed: bool = True) -> LiveAssistant:
-        """Load the index (building it first when missing or stale) and warm the model up."""
+    def start(
+        self, build_if_needed: bool = True, progress: bool | Progress = True
+    ) -> LiveAssistant:
+        """Load the index (building it first when missing or stale) and warm the model up.
+
+        Every stage is reported to ``progress`` (True: the terminal) and kept for ``status``,
+        so a page opened meanwhile can say what is happening."""
+        from assistant.index.progress import TeeProgress, as_progress
+
+        report = TeeProgress(as_progress(progress), self._status)
+        if self._embedder is None:
+            from assistant.index.embedding import SentenceTransformerEmbedder
+
+            self._embedder = SentenceTransformerEmbedder(self.settings, report)
         if build_if_needed:
-            ensure_index(self.settings, self.embedder)
+            ensure_index(self.settings, self.embedder, report)
+        report.stage("正在加载索引并预热…")
         self.reload()
         return self
+
+    @property
+    def ready(self) -> bool:
+        """True once an index is loaded (questions can be answered)."""
+        return self._assistant is not None
+
+    @property
+    def status(self) -> str:
+        """What the start-up is doing, in Chinese (e.g. "正在计算向量：744 个段落 320/744")."""
+        return self._status.describe()
 
     def reload(self) -> None:
         from assistant.serve.service import build_assistant
@@ -120,7 +185,9 @@ class LiveAssistant:
     @property
     def assistant(self) -> Assistant:
         if self._assistant is None:
-            raise IndexMissingError("助手尚未加载索引。请稍候片刻再试，或联系管理员。")
+            raise IndexMissingError(
+                f"正在建立索引（{self.status}），完成后即可提问。请稍候片刻再试。"
+            )
         return self._assistant
 
     @property
@@ -170,7 +237,9 @@ class LiveAssistant:
         from assistant.index.build import build_index
 
         progress(0.3, "正在更新索引（只为新增段落计算向量）…")
-        report = build_index(self.settings, self.embedder, progress=False)
+        report = build_index(
+            self.settings, self.embedder, progress=_CallbackProgress(progress, 0.3, 0.8)
+        )
         progress(0.85, "正在重新加载助手…")
         self.reload()
         return report.chunks

@@ -3,13 +3,18 @@ answering, reply drafts, feedback storage and corpus changes all come from the l
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
 from assistant.serve.feedback import FeedbackStore
 from assistant.serve.live import LiveAssistant
 from assistant.serve.page.admin import build_admin_tab
 from assistant.serve.page.chat import build_chat_tab
-from assistant.serve.page.common import TITLE
+from assistant.serve.page.common import TITLE, doc_choices, index_status_html
+
+# While the index is being built (first start), the page checks this often whether it is ready.
+STATUS_POLL_SECONDS = 2.0
 
 
 def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
@@ -18,14 +23,22 @@ def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
         gr.Markdown(
             f"# {TITLE}\n基于已收录的政策文件作答，每句话都注明出处；文件中没有的内容会明确说明“未找到”。"
         )
+        # Empty once the index is loaded; during a first start it says what is happening.
+        status = gr.HTML(lambda: index_status_html(live), elem_id="index-status")
         with gr.Tabs():
             chat = build_chat_tab(live, store)
             build_admin_tab(live, chat)
-        # A page opened before a corpus change still offers the current documents.
-        demo.load(
-            lambda: gr.update(choices=[(m.title, d) for d, m in live.documents.items()]),
-            None,
-            [chat.doc_filter],
-            api_visibility="private",
-        )
+        poll = gr.Timer(STATUS_POLL_SECONDS)
+
+        def refresh() -> tuple[Any, Any, Any]:
+            # Also on every page load: a page opened before a corpus change (or before the
+            # index was ready) offers the current documents.
+            if not live.ready:
+                return index_status_html(live), gr.skip(), gr.skip()
+            choices = gr.update(choices=doc_choices(live))
+            return "", choices, gr.Timer(active=False)
+
+        outputs = [status, chat.doc_filter, poll]
+        demo.load(refresh, None, outputs, api_visibility="private")
+        poll.tick(refresh, None, outputs, api_visibility="private")
     return demo

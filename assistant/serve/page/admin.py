@@ -36,7 +36,7 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
         with gr.Column(visible=False) as admin_panel:
             docs_table = gr.Dataframe(
                 headers=DOC_HEADERS,
-                value=doc_table(live),
+                value=lambda: doc_table(live),  # on every page load: the page is built at start
                 interactive=False,
                 label="已收录文档",
                 elem_id="docs-table",
@@ -51,13 +51,20 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             admin_note = gr.Markdown("", elem_id="admin-note")
             with gr.Row():
                 delete_choice = gr.Dropdown(
-                    choices=live.source_files(),
+                    choices=live.source_files() if live.ready else [],
                     label="删除文件（文件中的全部文档都会移除）",
                     scale=3,
                     elem_id="delete-file",
                 )
                 delete_confirm = gr.Checkbox(label="确认删除", scale=1)
                 delete_btn = gr.Button("删除并更新索引", variant="stop", scale=1)
+            # Built while the index may still be loading: the list is filled when opened.
+            delete_choice.focus(
+                lambda: gr.update(choices=live.source_files()),
+                None,
+                [delete_choice],
+                api_visibility="private",
+            )
 
     # ------------------------------------------------------------------ documents (admin)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import inspect
 import logging
 import os
@@ -57,6 +58,8 @@ a.cite {font-weight:600;text-decoration:none;color:#1d4ed8;cursor:pointer;}
 #sources .src-passage {line-height:1.7;margin-top:.2em;}
 #sources mark {background:#fde68a;padding:0 .1em;}
 #sources .status-hint, #sources .nearest-head {color:#6b7280;font-size:.85em;}
+.index-status {background:#fef9c3;color:#854d0e;border-radius:6px;padding:.6em 1em;
+  font-weight:600;}
 """
 
 # Citation markers in the chat jump to their source in the sources panel (a plain #anchor link
@@ -158,11 +161,28 @@ def history_of(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
     return history
 
 
+def index_status_html(live: LiveAssistant) -> str:
+    """The notice shown while the index is being built; empty once it is loaded."""
+    if live.ready:
+        return ""
+    return (
+        '<div class="index-status">⏳ 正在建立索引…（'
+        f"{html.escape(live.status)}）。首次启动需要几分钟，完成后即可提问，本页会自动更新。</div>"
+    )
+
+
+# The lists below are empty until the index is loaded (the page is served from the start).
+
+
 def doc_choices(live: LiveAssistant) -> list[tuple[str, str]]:
+    if not live.ready:
+        return []
     return [(meta.title, doc_id) for doc_id, meta in live.documents.items()]
 
 
 def doc_table(live: LiveAssistant) -> list[list[Any]]:
+    if not live.ready:
+        return []
     return [
         [r.doc_id, r.title, r.doc_number, r.chunks, r.issuer, r.date, r.source_file]
         for r in live.document_rows()
