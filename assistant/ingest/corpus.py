@@ -5,14 +5,23 @@ at, and each becomes its own citable document."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import hashlib
 import json
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CorpusError, UnsupportedFileTypeError
+from assistant.errors import (
+    CorpusError,
+    InvalidRequestError,
+    NotFoundError,
+    UnsupportedFileTypeError,
+)
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from assistant.ingest.structure import parse_sections
@@ -29,6 +38,19 @@ _META_FIELDS = (
     "region",
 )
 _WS = re.compile(r"\s+")
+
+# What an administrator may change about a document (the page's 文档管理 tab), with the labels
+# the page and the messages use. The id stays: API clients and feedback rows refer to it.
+EDITABLE_FIELDS: dict[str, str] = {
+    "title": "标题",
+    "issuer": "发布机关",
+    "date": "日期",
+    "doc_number": "文号",
+    "region": "地区",
+}
+MAX_TITLE_CHARS = 100
+MAX_FIELD_CHARS = 60
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -198,3 +220,94 @@ def add_document(corpus_dir: Path, source: Path) -> Path:
     tmp.write_bytes(source.read_bytes())
     tmp.replace(target)
     return target
+
+
+# --------------------------------------------------------------------------- metadata edits
+
+
+def _check_meta(values: Mapping[str, str]) -> None:
+    for name, value in values.items():
+        label = EDITABLE_FIELDS[name]
+        limit = MAX_TITLE_CHARS if name == "title" else MAX_FIELD_CHARS
+        if len(value) > limit:
+            raise InvalidRequestError(f"{label}过长：共 {len(value)} 个字符，上限为 {limit}。")
+    if "title" in values and not values["title"]:
+        raise InvalidRequestError("标题不能为空：引用时要用它指明出处。")
+    date = values.get("date", "")
+    m = _DATE.fullmatch(date)
+    if date and not m:
+        raise InvalidRequestError(
+            f"日期“{date}”格式不对：请写成 2025-07-03、2025-07 或 2025，不知道可以留空。"
+        )
+    if m:
+        year, month, day = (int(g) if g else 1 for g in m.groups())
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            raise InvalidRequestError(f"日期“{date}”不存在，请检查月份和日。") from None
+
+
+def _locate(corpus_dir: Path, doc_id: str) -> tuple[SourceFile, int, DocumentMeta]:
+    """The file holding document ``doc_id``, its position in that file and its metadata."""
+    for source in list_source_files(corpus_dir):
+        for index, (meta, _) in enumerate(source.documents):
+            if meta.doc_id == doc_id:
+                return source, index, meta
+    raise NotFoundError(f"文档库中没有编号为“{doc_id}”的文档。请刷新列表后重试。")
+
+
+def update_document_meta(
+    corpus_dir: Path, doc_id: str, changes: Mapping[str, str]
+) -> tuple[DocumentMeta, DocumentMeta]:
+    """Store new metadata for one document in ``manifest.json`` and return (before, after).
+
+    Only ``EDITABLE_FIELDS``; whitespace is normalised. A document the manifest does not
+    describe yet (an upload, titled from its first line) gets an entry that keeps its current
+    id and title. The manifest is replaced atomically; rebuilding the index applies the change."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidRequestError(
+            f"不能修改的字段：{'、'.join(unknown)}。可修改：{'、'.join(EDITABLE_FIELDS.values())}。"
+        )
+    values = {name: " ".join(str(v).split()) for name, v in changes.items()}
+    _check_meta(values)
+    source, index, meta = _locate(corpus_dir, doc_id)
+    if all(getattr(meta, name) == value for name, value in values.items()):
+        raise InvalidRequestError("文档信息没有变化，无需保存。")
+    manifest = _read_manifest(corpus_dir)
+    entry = next(
+        (e for e in manifest["files"] if isinstance(e, dict) and e.get("file") == source.path.name),
+        None,
+    )
+    if entry is None or not entry.get("documents"):
+        # Described by the file alone until now: record what the index already shows for it.
+        if entry is None:
+            entry = {"file": source.path.name}
+            manifest["files"].append(entry)
+        entry["documents"] = [{"doc_id": meta.doc_id, "title": meta.title}]
+    entry["documents"][index].update(values)
+    manifest.setdefault("version", 1)
+    path = corpus_dir / "manifest.json"
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(format_manifest(manifest), encoding="utf-8")
+    os.replace(tmp, path)
+    return meta, dataclasses.replace(meta, **values)
+
+
+def format_manifest(manifest: Mapping[str, Any]) -> str:
+    """``manifest.json`` in the corpus's own layout: one document per line, so a hand edit or a
+    metadata change from the page is a one-line diff."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    top = [f"  {dump(k)}: {dump(v)}" for k, v in manifest.items() if k != "files"]
+    entries = []
+    for entry in manifest.get("files", []):
+        fields = [f"      {dump(k)}: {dump(v)}" for k, v in entry.items() if k != "documents"]
+        if "documents" in entry:
+            docs = ",\n".join(f"        {dump(d)}" for d in entry["documents"])
+            fields.append(f'      "documents": [\n{docs}\n      ]')
+        entries.append("    {\n" + ",\n".join(fields) + "\n    }")
+    files = '  "files": [\n' + ",\n".join(entries) + "\n  ]"
+    return "{\n" + ",\n".join([*top, files]) + "\n}\n"

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -313,3 +313,34 @@ class LiveAssistant:
             parked.unlink(missing_ok=True)
         progress(1.0, "完成")
         return ChangeResult(file_name, removed, chunks, time.perf_counter() - started)
+
+    def update_metadata(
+        self,
+        doc_id: str,
+        changes: Mapping[str, str],
+        progress: ProgressCallback = _no_progress,
+    ) -> ChangeResult:
+        """Change a document's title, issuer, date, 文号 or region (``EDITABLE_FIELDS``): stored
+        in the corpus manifest, then the index is rebuilt. Only passages whose embedded text
+        changed (a new title is part of it) are embedded again. On failure the manifest is put
+        back, so the corpus and the index stay as they were."""
+        import time
+
+        from assistant.ingest.corpus import update_document_meta
+
+        started = time.perf_counter()
+        with self._change_lock:
+            manifest = self.settings.corpus_manifest
+            saved = manifest.read_bytes() if manifest.exists() else None
+            progress(0.1, "正在保存文档信息…")
+            _, after = update_document_meta(self.settings.corpus_dir, doc_id, changes)
+            try:
+                chunks = self._rebuild(progress)
+            except BaseException:
+                if saved is None:
+                    manifest.unlink(missing_ok=True)
+                else:
+                    manifest.write_bytes(saved)
+                raise
+        progress(1.0, "完成")
+        return ChangeResult(after.source_file, (after,), chunks, time.perf_counter() - started)

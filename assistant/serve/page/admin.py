@@ -14,7 +14,14 @@ from assistant.errors import InvalidRequestError
 from assistant.ingest.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from assistant.serve.live import LiveAssistant
 from assistant.serve.page.chat import ChatTab
-from assistant.serve.page.common import DOC_HEADERS, doc_choices, doc_table, ui_errors
+from assistant.serve.page.common import (
+    DOC_HEADERS,
+    doc_choices,
+    doc_table,
+    file_choices,
+    ui_errors,
+)
+from assistant.serve.page.metadata import build_metadata_editor
 
 
 def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
@@ -51,7 +58,7 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             admin_note = gr.Markdown("", elem_id="admin-note")
             with gr.Row():
                 delete_choice = gr.Dropdown(
-                    choices=live.source_files() if live.ready else [],
+                    choices=file_choices(live),
                     label="删除文件（文件中的全部文档都会移除）",
                     scale=3,
                     elem_id="delete-file",
@@ -60,10 +67,13 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
                 delete_btn = gr.Button("删除并更新索引", variant="stop", scale=1)
             # Built while the index may still be loading: the list is filled when opened.
             delete_choice.focus(
-                lambda: gr.update(choices=live.source_files()),
+                lambda: gr.update(choices=file_choices(live)),
                 None,
                 [delete_choice],
                 api_visibility="private",
+            )
+            build_metadata_editor(
+                live, admin_ok, lambda ok: _require_admin(ok), docs_table, doc_filter, delete_choice
             )
 
     # ------------------------------------------------------------------ documents (admin)
@@ -76,7 +86,7 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
         return (
             gr.update(value=doc_table(live)),
             gr.update(choices=doc_choices(live)),
-            gr.update(choices=live.source_files(), value=None),
+            gr.update(choices=file_choices(live), value=None),
         )
 
     @ui_errors(outputs=4)
@@ -135,7 +145,7 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             raise InvalidRequestError("请勾选“确认删除”后再删除。")
         result = live.delete_file(file_name, lambda f, m: progress(f, desc=m))
         titles = "、".join(f"《{m.title}》" for m in result.documents)
-        note = f"🗑️ 已删除 {result.file_name}（{titles}），索引已更新。"
+        note = f"🗑️ 已删除 {titles}，索引已更新。"
         return (note, False, *_refreshed())
 
     delete_btn.click(

@@ -20,6 +20,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.ingest.types import DocumentMeta
 from assistant.serve.boundary import user_message
 from assistant.serve.live import LiveAssistant
 
@@ -178,6 +179,23 @@ def doc_choices(live: LiveAssistant) -> list[tuple[str, str]]:
     if not live.ready:
         return []
     return [(meta.title, doc_id) for doc_id, meta in live.documents.items()]
+
+
+def file_choices(live: LiveAssistant) -> list[tuple[str, str]]:
+    """The delete list: one entry per corpus file (deleting removes the whole file), labelled by
+    the titles of the documents it holds rather than by its stored file name."""
+    if not live.ready:
+        return []
+    groups: dict[str, list[DocumentMeta]] = {}
+    for meta in live.documents.values():
+        groups.setdefault(meta.source_file, []).append(meta)
+    choices = []
+    for name, metas in groups.items():
+        titles = "、".join(f"《{m.title}》" for m in metas)
+        if len(metas) > 1:
+            titles = f"{metas[0].container or '同一文件'}（{len(metas)} 个文档）：{titles}"
+        choices.append((titles, name))
+    return choices
 
 
 def doc_table(live: LiveAssistant) -> list[list[Any]]:
