@@ -215,7 +215,7 @@ def test_run_eval_writes_three_reports(tmp_path: Path) -> None:
         assert key in records["t1"]
 
     page = (out / "report.html").read_text("utf-8")
-    assert page.count('<img src="data:image/png;base64,') == 3
+    assert page.count('<img src="data:image/png;base64,') == 4  # the trend is the fourth
     assert 'class="failures"' in page
     assert "晋城市公路总里程是多少？" in page  # a failed question is in the failure table
     # everything is escaped
@@ -236,8 +236,8 @@ def test_run_eval_limit_and_default_out_dir(tmp_path: Path) -> None:
     assert [r.id for r in report.items] == ["t1", "f1"]
     assert report.out_dir == settings.home / "eval" / "reports" / "mini"
     page = (report.out_dir / "report.html").read_text("utf-8")
-    # no unanswerable items and no latency problems: still three plots
-    assert page.count('<img src="data:image/png;base64,') == 3
+    # no unanswerable items and no latency problems: still all four plots
+    assert page.count('<img src="data:image/png;base64,') == 4
     assert report.summary["abstention"]["recall"] is None
     with pytest.raises(InvalidRequestError, match="--limit"):
         run_eval(settings, dataset, limit=0, assistant=FakeAssistant(), progress=False)
@@ -384,3 +384,125 @@ def test_unwritable_out_dir_is_a_clear_error(tmp_path: Path) -> None:
         run_eval(
             _settings(tmp_path), dataset, blocker / "out", assistant=FakeAssistant(), progress=False
         )
+
+
+# --- feedback cases waiting for a reviewer ---------------------------------------------------
+
+PENDING = {
+    "id": "feedback-7",
+    "type": "fact",
+    "question": "晋城市公路总里程是多少？",
+    "history": [],
+    "answer": "",
+    "must_include": [],
+    "evidence": [],
+    "needs_review": True,
+    "regression": True,
+    "rejected_answer": "约为90%。",
+}
+
+
+def test_unreviewed_cases_are_skipped_and_counted_until_must_include_is_filled(
+    tmp_path: Path,
+) -> None:
+    dataset = _write(tmp_path / "fb.jsonl", [ITEMS[0], PENDING])
+    fake = FakeAssistant()
+    report = run_eval(_settings(tmp_path), dataset, tmp_path / "o", assistant=fake, progress=False)
+    assert [r.id for r in report.items] == ["t1"] and list(fake.histories) == [ITEMS[0]["question"]]
+    assert [i.id for i in report.pending_review] == ["feedback-7"]
+    assert report.summary["answer_accuracy"] == 1.0  # the unreviewed case scores nothing
+    assert "另有 1 题待审核" in report.summary_lines()[0]
+    for name in ("report.md", "report.html"):
+        text = (tmp_path / "o" / name).read_text("utf-8")
+        assert "待审核题目（1，未评测）" in text and "feedback-7" in text
+    data = json.loads((tmp_path / "o" / "report.json").read_text("utf-8"))
+    assert data["pending_review"][0]["id"] == "feedback-7"
+
+    # Reviewed: must_include filled in, and the case is asked and scored (here: wrongly).
+    reviewed = {**PENDING, "must_include": ["10030公里"]}
+    report = run_eval(
+        _settings(tmp_path),
+        _write(tmp_path / "fb2.jsonl", [ITEMS[0], reviewed]),
+        tmp_path / "o2",
+        assistant=FakeAssistant(),
+        progress=False,
+    )
+    assert report.pending_review == () and report.summary["answer_accuracy"] == 0.5
+
+    with pytest.raises(InvalidRequestError, match="都待审核"):
+        run_eval(
+            _settings(tmp_path),
+            _write(tmp_path / "only.jsonl", [PENDING]),
+            assistant=FakeAssistant(),
+            progress=False,
+        )
+    problems = check_dataset(_write(tmp_path / "c.jsonl", [PENDING]), tmp_path)
+    assert any("待审核" in p and "feedback-7" in p for p in problems)
+
+
+# --- the trend over runs and the Chinese plots -----------------------------------------------
+
+
+def test_each_run_adds_to_the_history_and_the_trend(tmp_path: Path) -> None:
+    dataset = _write(tmp_path / "mini.jsonl", ITEMS)
+    out = tmp_path / "out"
+    settings = _settings(tmp_path)
+    run_eval(settings, dataset, out, assistant=FakeAssistant(), progress=False)
+    # A report from before the history existed starts it.
+    (out / "history.jsonl").unlink()
+    run_eval(settings, dataset, out, assistant=FakeAssistant(), progress=False)
+    run_eval(settings, dataset, out, limit=2, assistant=FakeAssistant(), progress=False)
+    report = run_eval(settings, dataset, out, assistant=FakeAssistant(), progress=False)
+    history = [json.loads(line) for line in (out / "history.jsonl").read_text("utf-8").splitlines()]
+    assert [h["limit"] for h in history] == [None, None, 2, None]  # seeded, then three runs
+    assert history[-1]["by_type"]["numeric_table"] == 1.0
+    assert history[-1]["by_type"]["unanswerable"] == pytest.approx(0.5)  # correct refusals
+    assert history[-1]["answer_accuracy"] == report.summary["answer_accuracy"]
+    markdown = (out / "report.md").read_text("utf-8")
+    # The first report (seeded from report.json), the second and this one; not the --limit run.
+    assert "## 最近 3 次评测的准确率" in markdown
+    assert "最近 3 次评测的准确率" in (out / "report.html").read_text("utf-8")
+
+
+def test_plots_are_chinese_with_a_cjk_font_and_english_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    from assistant.evaluation import plots
+
+    if plots.cjk_font() is None:
+        pytest.fail("未找到中文字体：请运行 make chromium（安装 fonts-wqy-microhei）。")
+    dataset = _write(tmp_path / "mini.jsonl", ITEMS)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_eval(
+            _settings(tmp_path), dataset, tmp_path / "zh", assistant=FakeAssistant(), progress=False
+        )
+    # matplotlib warns for every glyph its font lacks: none is missing.
+    assert not [w for w in caught if "missing from" in str(w.message)]
+    zh = (tmp_path / "zh" / "report.html").read_text("utf-8")
+    assert plots.NO_CJK_FONT_NOTE not in zh
+    assert "表格数值" in zh and "不可回答" in zh  # question types by their Chinese names
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_eval(
+            _settings(tmp_path), dataset, tmp_path / "en", assistant=FakeAssistant(), progress=False
+        )
+    assert not [w for w in caught if "missing from" in str(w.message)]  # no boxes either
+    en = (tmp_path / "en" / "report.html").read_text("utf-8")
+    assert plots.NO_CJK_FONT_NOTE in en and en.count('<img src="data:image/png;base64,') == 4
+
+
+def test_labels_are_what_the_plots_draw() -> None:
+    """The Chinese label set has no ASCII-only title; the English one has no Chinese."""
+    from dataclasses import fields
+
+    from assistant.evaluation.plots import CHINESE, ENGLISH
+
+    texts = [f.name for f in fields(CHINESE) if isinstance(getattr(CHINESE, f.name), str)]
+    titled = ("accuracy_title", "recall_title", "latency_title", "trend_title", "trend_single")
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in getattr(CHINESE, n)) for n in titled)
+    assert not any(any("\u4e00" <= ch <= "\u9fff" for ch in getattr(ENGLISH, n)) for n in texts)

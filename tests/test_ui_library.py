@@ -173,9 +173,12 @@ def test_export_is_eval_format_and_thumbs_down_is_a_regression_case(tmp_path: Pa
     ]
     assert down["regression"] is True and down["comment"] == "应引用应急预案"
     assert down["answer"] == "" and down["rejected_answer"] == ANSWERED.answer
+    assert down["needs_review"] is True and "needs_review" not in up
     assert unanswerable["type"] == "unanswerable" and unanswerable["evidence"] == []
     loaded = load_dataset(path)  # the eval loader accepts the file as is
     assert [i.id for i in loaded] == ["feedback-1", "feedback-2", "feedback-3"]
+    # The 👎 case waits for a reviewer (assistant eval skips it) instead of scoring 100 %.
+    assert [i.pending_review for i in loaded] == [False, True, False]
 
 
 def test_cli_feedback_export(tmp_path: Path) -> None:

@@ -60,7 +60,11 @@ def check_dataset(path: Path | str, corpus_files_dir: Path | str) -> list[str]:
                 problems.append(f"{where}：must_include 中有空字符串。")
             elif not any(normal in source for source in sources):
                 problems.append(f"{where}：must_include“{needed}”既不在参考答案中，也不在证据中。")
-        if item.answerable:
+        if item.pending_review:
+            problems.append(
+                f"{where}：待审核（needs_review），请填写 must_include；评测时暂时跳过。"
+            )
+        elif item.answerable:
             if not item.evidence:
                 problems.append(f"{where}：可回答的题目缺少 evidence。")
             if not item.must_include:

@@ -3,8 +3,9 @@
 Fields: ``id`` (str), ``type`` (see ``ITEM_TYPES``), ``question``, ``history`` (list of
 {"role": "user"|"assistant", "content"}), ``answer`` (reference), ``must_include`` (list of str),
 ``evidence`` (list of exact source quotes), ``doc`` (list of file names, informational),
-``paraphrased`` (bool). ``history``, ``doc`` and ``paraphrased`` may be left out; unknown extra
-fields are ignored.
+``paraphrased`` (bool), ``needs_review`` (bool: a case waiting for a reviewer; skipped while its
+``must_include`` is empty). ``history``, ``doc``, ``paraphrased`` and ``needs_review`` may be left
+out; unknown extra fields are ignored.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ def _parse_line(text: str, line: int) -> EvalItem:
     paraphrased = obj.get("paraphrased", False)
     if not isinstance(paraphrased, bool):
         raise _LineError("字段“paraphrased”应为 true 或 false")
+    needs_review = obj.get("needs_review", False)
+    if not isinstance(needs_review, bool):
+        raise _LineError("字段“needs_review”应为 true 或 false")
     return EvalItem(
         id=_string(obj, "id"),
         type=cast(ItemType, item_type),
@@ -86,6 +90,7 @@ def _parse_line(text: str, line: int) -> EvalItem:
         doc=_string_list(obj, "doc"),
         paraphrased=paraphrased,
         line=line,
+        needs_review=needs_review,
     )
 
 

@@ -1,49 +1,57 @@
-"""Write an ``EvalReport`` as report.json, report.md and a self-contained report.html.
-
-Plots are drawn with matplotlib's Agg canvas (no pyplot, no display) and embedded as base64
-PNG. Plot labels are ASCII because a CJK font may be missing; a plot that fails to render is
-replaced by a short note instead of failing the run.
+"""Write an ``EvalReport`` as report.json, report.md and a self-contained report.html, all in
+Chinese, and add the run to the folder's history (``assistant.evaluation.history``), from which
+the report shows the trend of the last runs. The plots (``assistant.evaluation.plots``) are
+embedded in the HTML as base64 PNG.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
-import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.answer.texts import REPORT_STATUS_LABEL
 from assistant.errors import AssistantError
+from assistant.evaluation.history import (
+    HISTORY_FILE,
+    append_runs,
+    read_history,
+    run_entry,
+    trend_runs,
+)
+from assistant.evaluation.plots import render_plots
 from assistant.evaluation.types import (
+    ITEM_TYPES,
     RETRIEVAL_DEPTH,
     EvalReport,
     ItemRecord,
     fmt_num,
     fmt_rate,
+    type_label,
 )
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
-log = logging.getLogger(__name__)
 
 
 def write_reports(report: EvalReport) -> dict[str, Path]:
-    """Write the three report files into ``report.out_dir`` (created if needed)."""
+    """Write the three report files into ``report.out_dir`` (created if needed) and append the
+    run to the folder's history."""
     files = report.files
+    current = run_entry(report)
+    # Read before report.json is overwritten: a folder without a history starts from it.
+    seeded = not (report.out_dir / HISTORY_FILE).exists()
+    history = read_history(report.out_dir)
+    runs = trend_runs(history, current)
     contents = {
         "json": json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-        "md": render_markdown(report),
-        "html": render_html(report),
+        "md": render_markdown(report, runs),
+        "html": render_html(report, runs),
     }
     try:
         report.out_dir.mkdir(parents=True, exist_ok=True)
         for name, text in contents.items():
             files[name].write_text(text, encoding="utf-8")
+        append_runs(report.out_dir, [*history, current] if seeded else [current])
     except OSError as exc:
         raise AssistantError(
             f"无法把评测报告写入 {report.out_dir}：{exc.strerror or exc}。"
@@ -65,6 +73,7 @@ def _overall_rows(report: EvalReport) -> list[tuple[str, str]]:
     return [
         ("题目数", f"{s['n_items']}（可回答 {s['n_answerable']}，不可回答 {s['n_unanswerable']}）"),
         ("运行出错的题目", str(s["n_errors"])),
+        ("待审核（未评测，不计入指标）", str(len(report.pending_review))),
         ("答案准确率 answer_accuracy", fmt_rate(s["answer_accuracy"])),
         ("拒答精确率 abstention precision", fmt_rate(a["precision"])),
         ("拒答召回率 abstention recall", fmt_rate(a["recall"])),
@@ -113,7 +122,7 @@ def _type_rows(report: EvalReport) -> list[list[str]]:
         )
         rows.append(
             [
-                item_type,
+                type_label(item_type),
                 str(s["n_items"]),
                 fmt_rate(s["answer_accuracy"]),
                 fmt_rate(refusal),
@@ -144,9 +153,13 @@ def _rank_text(rank: int | None) -> str:
 
 def _notes(report: EvalReport) -> list[str]:
     notes = [
-        "不可回答题（unanswerable）的“准确率”一栏为空，其“拒答率”即拒答召回率；"
-        "其他题型的“拒答率”为误拒率。",
+        "不可回答题的“准确率”一栏为空，其“拒答率”即拒答召回率；其他题型的“拒答率”为误拒率。",
     ]
+    if report.pending_review:
+        notes.append(
+            f"另有 {len(report.pending_review)} 题待审核（由 👎 反馈导出、must_include 尚未填写），"
+            "本次未评测；填写 must_include 后会自动计入。"
+        )
     depth = report.summary["retrieval"]["max_retrieved"]
     if 0 < depth < RETRIEVAL_DEPTH:
         notes.append(
@@ -173,7 +186,29 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
     return lines
 
 
-def render_markdown(report: EvalReport) -> str:
+def _pending_rows(report: EvalReport) -> list[list[str]]:
+    return [[i.id, type_label(i.type), i.question] for i in report.pending_review]
+
+
+_TREND_HEADER = ["时间", "题数", "全部可回答题", *(type_label(t) for t in ITEM_TYPES)]
+
+
+def _trend_rows(runs: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    def rate(value: Any) -> str:
+        return fmt_rate(value) if isinstance(value, int | float) else "—"
+
+    return [
+        [
+            str(r["created_at"]),
+            str(r.get("n_items", "")),
+            rate(r.get("answer_accuracy")),
+            *(rate(r["by_type"].get(t)) for t in ITEM_TYPES),
+        ]
+        for r in reversed(runs)
+    ]
+
+
+def render_markdown(report: EvalReport, runs: Sequence[Mapping[str, Any]] = ()) -> str:
     lines = [
         "# 评测报告",
         "",
@@ -201,7 +236,7 @@ def render_markdown(report: EvalReport) -> str:
         rows = [
             [
                 r.id,
-                r.type,
+                type_label(r.type),
                 r.question,
                 r.expected_answer + (f"（缺少：{'、'.join(r.missing)}）" if r.missing else ""),
                 r.error or r.answer,
@@ -222,116 +257,13 @@ def render_markdown(report: EvalReport) -> str:
         lines += _md_table(["id", "问题", "无依据数字", "实际回答"], rows)
     else:
         lines.append("无。")
+    if report.pending_review:
+        lines += ["", f"## 待审核题目（{len(report.pending_review)}，未评测）", ""]
+        lines += _md_table(["id", "题型", "问题"], _pending_rows(report))
+    if runs:
+        lines += ["", f"## 最近 {len(runs)} 次评测的准确率（新的在前，不可回答题为正确拒答率）", ""]
+        lines += _md_table(_TREND_HEADER, _trend_rows(runs))
     return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------------------------------------
-# Plots
-# ---------------------------------------------------------------------------------------------
-
-
-def _render_png(draw: Callable[[Axes], None]) -> str:
-    """Draw on a fresh Agg figure and return the PNG as base64."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6.4, 3.6), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    draw(axes)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _no_data(axes: Axes, text: str) -> None:
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes)
-    axes.set_xticks([])
-    axes.set_yticks([])
-
-
-def _draw_accuracy(by_type: Mapping[str, Mapping[str, Any]]) -> Callable[[Axes], None]:
-    def draw(axes: Axes) -> None:
-        labels, values = [], []
-        for item_type, s in by_type.items():
-            if item_type == "unanswerable":
-                value, label = s["abstention"]["recall"], "unanswerable*"
-            else:
-                value, label = s["answer_accuracy"], item_type
-            labels.append(f"{label}\n(n={s['n_items']})")
-            values.append(value or 0.0)
-        if not labels:
-            _no_data(axes, "no items")
-            return
-        bars = axes.bar(range(len(values)), values, color="#4C72B0")
-        for bar, value in zip(bars, values, strict=True):
-            axes.annotate(
-                f"{value:.0%}",
-                (bar.get_x() + bar.get_width() / 2, value),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
-        axes.set_xticks(range(len(labels)), labels, fontsize=7)
-        axes.set_ylim(0, 1.1)
-        axes.set_ylabel("accuracy")
-        axes.set_title("Answer accuracy by type (* = correct refusals)", fontsize=10)
-
-    return draw
-
-
-def _draw_recall(retrieval: Mapping[str, Any]) -> Callable[[Axes], None]:
-    def draw(axes: Axes) -> None:
-        if not retrieval["n_items_with_evidence"]:
-            _no_data(axes, "no items with evidence")
-            return
-        ks = list(range(1, RETRIEVAL_DEPTH + 1))
-        for curve, label, style in (
-            (retrieval["curve"], "all evidence quotes", "o-"),
-            (retrieval["any_quote"]["curve"], "any evidence quote", "s--"),
-        ):
-            axes.plot(ks, [v or 0.0 for v in curve], style, label=label)
-        axes.set_xticks(ks)
-        axes.set_ylim(0, 1.05)
-        axes.set_xlabel("k")
-        axes.set_ylabel("recall@k")
-        axes.set_title(f"Retrieval recall@k (n={retrieval['n_items_with_evidence']})", fontsize=10)
-        axes.grid(alpha=0.3)
-        axes.legend(loc="lower right", fontsize=8)
-
-    return draw
-
-
-def _draw_latency(latencies: Sequence[float]) -> Callable[[Axes], None]:
-    def draw(axes: Axes) -> None:
-        if not latencies:
-            _no_data(axes, "no latencies")
-            return
-        axes.hist(latencies, bins=min(30, max(5, len(latencies) // 2)), color="#55A868")
-        axes.set_xlabel("latency per question (ms)")
-        axes.set_ylabel("questions")
-        axes.set_title(f"Latency (n={len(latencies)})", fontsize=10)
-
-    return draw
-
-
-def render_plots(report: EvalReport) -> list[tuple[str, str | None]]:
-    """(Chinese caption, base64 PNG or None if the plot could not be drawn) for each plot."""
-    latencies = [r.latency_ms for r in report.items if r.latency_ms is not None]
-    specs = [
-        ("各题型准确率", _draw_accuracy(report.by_type)),
-        ("检索召回率随 k 的变化", _draw_recall(report.summary["retrieval"])),
-        ("单题延迟分布", _draw_latency(latencies)),
-    ]
-    plots: list[tuple[str, str | None]] = []
-    for caption, draw in specs:
-        try:
-            plots.append((caption, _render_png(draw)))
-        except Exception:
-            log.warning("无法生成图表：%s", caption, exc_info=True)
-            plots.append((caption, None))
-    return plots
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,7 +326,7 @@ def _failure_row(r: ItemRecord) -> str:
     status = f'<span class="status-{_e(r.status)}">{_e(REPORT_STATUS_LABEL.get(r.status, r.status))}</span>'
     cells = [
         _e(r.id),
-        _e(r.type),
+        _e(type_label(r.type)),
         question,
         expected,
         got,
@@ -405,9 +337,13 @@ def _failure_row(r: ItemRecord) -> str:
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
-def render_html(report: EvalReport) -> str:
+def render_html(report: EvalReport, runs: Sequence[Mapping[str, Any]] = ()) -> str:
+    latencies = [r.latency_ms for r in report.items if r.latency_ms is not None]
+    rendered, font_note = render_plots(
+        report.by_type, report.summary["retrieval"], latencies, runs or [run_entry(report)]
+    )
     plots = []
-    for caption, png in render_plots(report):
+    for caption, png in rendered:
         body = (
             f'<img src="data:image/png;base64,{png}" alt="{_e(caption)}">'
             if png is not None
@@ -428,7 +364,7 @@ def render_html(report: EvalReport) -> str:
     all_rows = [
         [
             r.id,
-            r.type,
+            type_label(r.type),
             r.question,
             "✓" if r.correct else "✗",
             REPORT_STATUS_LABEL.get(r.status, r.status),
@@ -453,6 +389,7 @@ def render_html(report: EvalReport) -> str:
         _html_table(_TYPE_HEADER, _type_rows(report)),
         *[f'<p class="note">{_e(note)}</p>' for note in _notes(report)],
         "<h2>图表</h2>",
+        f'<p class="note">{_e(font_note)}</p>' if font_note else "",
         f'<div class="plots">{"".join(plots)}</div>',
         "<h2>各阶段延迟</h2>",
         _html_table(_STAGE_HEADER, stage_rows) if stage_rows else "<p>（无）</p>",
@@ -465,6 +402,24 @@ def render_html(report: EvalReport) -> str:
             ["id", "题型", "问题", "正确", "状态", "证据位置", "无依据数字", "延迟 (ms)"], all_rows
         ),
         "</details>",
+        *(
+            [
+                f"<h2>待审核题目（{len(report.pending_review)}，未评测）</h2>",
+                '<p class="note">由 👎 反馈导出，must_include 尚未填写；填写后会自动计入评测。</p>',
+                _html_table(["id", "题型", "问题"], _pending_rows(report)),
+            ]
+            if report.pending_review
+            else []
+        ),
+        *(
+            [
+                f"<h2>最近 {len(runs)} 次评测的准确率</h2>",
+                '<p class="note">新的在前；不可回答题为正确拒答率。</p>',
+                _html_table(_TREND_HEADER, _trend_rows(runs)),
+            ]
+            if runs
+            else []
+        ),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

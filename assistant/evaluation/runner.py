@@ -242,7 +242,9 @@ def run_eval(
     write: bool = True,
 ) -> EvalReport:
     """Evaluate the dataset at ``dataset_path`` and write report.json/.md/.html to ``out_dir``
-    (default: ``<home>/eval/reports/<dataset stem>``). ``limit`` keeps the first N items.
+    (default: ``<home>/eval/reports/<dataset stem>``). ``limit`` keeps the first N items. Items
+    waiting for a reviewer (``EvalItem.pending_review``) are not asked; the report counts them
+    as 待审核.
     ``assistant`` is what answers (``assistant.serve.service.build_assistant`` builds the real
     one; the evaluation layer sits below the service and never builds it itself).
 
@@ -256,6 +258,13 @@ def run_eval(
     items = load_dataset(dataset_path)
     if limit is not None:
         items = items[:limit]
+    pending = tuple(i for i in items if i.pending_review)
+    items = [i for i in items if not i.pending_review]
+    if not items:
+        raise InvalidRequestError(
+            f"评测数据集 {dataset_path} 中的 {len(pending)} 题都待审核（needs_review 且 "
+            "must_include 为空），没有可评测的题目。请先为它们填写 must_include。"
+        )
     target = Path(out_dir) if out_dir is not None else default_out_dir(settings, dataset_path)
     from tqdm import tqdm
 
@@ -289,6 +298,8 @@ def run_eval(
         by_type=summarise_by_type(records),
         items=tuple(records),
         out_dir=target,
+        pending_review=pending,
+        limit=limit,
     )
     if write:
         write_reports(report)

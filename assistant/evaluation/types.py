@@ -19,6 +19,21 @@ ItemType = Literal[
 ]
 ITEM_TYPES: tuple[str, ...] = get_args(ItemType)
 UNANSWERABLE = "unanswerable"
+# How the report names each type (the code stays in report.json and the dataset).
+TYPE_LABELS: dict[str, str] = {
+    "numeric_table": "表格数值",
+    "numeric_prose": "正文数值",
+    "fact": "事实",
+    "list": "列举",
+    "compare": "比较",
+    "unanswerable": "不可回答",
+    "followup": "追问",
+}
+
+
+def type_label(item_type: str) -> str:
+    return TYPE_LABELS.get(item_type, item_type)
+
 
 REQUIRED_FIELDS = ("id", "type", "question", "answer", "must_include", "evidence")
 
@@ -35,10 +50,19 @@ class EvalItem:
     doc: tuple[str, ...] = ()
     paraphrased: bool = False
     line: int = 0
+    # Marked by the feedback export for a 👎 case: a reviewer still has to say what a right
+    # answer must contain.
+    needs_review: bool = False
 
     @property
     def answerable(self) -> bool:
         return self.type != UNANSWERABLE
+
+    @property
+    def pending_review(self) -> bool:
+        """Skipped by the eval (counted as 待审核) until a reviewer fills ``must_include``:
+        with nothing to check, any answer would score as correct."""
+        return self.needs_review and self.answerable and not self.must_include
 
 
 @dataclass(frozen=True)
@@ -119,6 +143,9 @@ class EvalReport:
     by_type: Mapping[str, Mapping[str, Any]]
     items: tuple[ItemRecord, ...]
     out_dir: Path
+    # Items not asked because they wait for a reviewer (``EvalItem.pending_review``).
+    pending_review: tuple[EvalItem, ...] = ()
+    limit: int | None = None  # --limit of the run (runs compare only with like runs)
 
     @property
     def failures(self) -> list[ItemRecord]:
@@ -136,6 +163,9 @@ class EvalReport:
             "summary": self.summary,
             "by_type": self.by_type,
             "items": [r.to_dict() for r in self.items],
+            "pending_review": [
+                {"id": i.id, "type": i.type, "question": i.question} for i in self.pending_review
+            ],
         }
 
     def summary_lines(self) -> list[str]:
@@ -143,9 +173,14 @@ class EvalReport:
         s = self.summary
         retrieval, abstention = s["retrieval"], s["abstention"]
         latency = s["latency_ms"]
+        pending = (
+            f"另有 {len(self.pending_review)} 题待审核（must_include 未填写），未评测。"
+            if self.pending_review
+            else ""
+        )
         return [
             f"评测完成：共 {s['n_items']} 题（可回答 {s['n_answerable']}，"
-            f"不可回答 {s['n_unanswerable']}，出错 {s['n_errors']}）。",
+            f"不可回答 {s['n_unanswerable']}，出错 {s['n_errors']}）。{pending}",
             f"答案准确率 {fmt_rate(s['answer_accuracy'])}；"
             f"拒答精确率 {fmt_rate(abstention['precision'])}、"
             f"召回率 {fmt_rate(abstention['recall'])}、"

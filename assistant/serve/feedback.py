@@ -169,7 +169,8 @@ def to_eval_item(row: FeedbackRow) -> dict[str, Any]:
     👍: the answer is the reference and the cited sentences are the evidence, so a later change
     that loses this answer fails the eval. 👎: the shown answer is wrong, so it must not become the
     reference; ``answer``/``must_include`` stay empty for a reviewer to fill in, and the rejected
-    answer, its citations and the comment are kept in extra fields (the eval ignores them)."""
+    answer, its citations and the comment are kept in extra fields (the eval ignores them), and
+    ``needs_review`` marks it, so the eval skips it until ``must_include`` is filled."""
     item_type = _item_type(row)
     docs = sorted({str(c.get("doc_title", "")) for c in row.citations if c.get("doc_title")})
     item: dict[str, Any] = {
@@ -191,6 +192,9 @@ def to_eval_item(row: FeedbackRow) -> dict[str, Any]:
             item["evidence"] = [str(c.get("quote", "")) for c in row.citations if c.get("quote")]
     else:
         item["regression"] = True
+        # Until a reviewer writes must_include, `assistant eval` skips it (and counts it as
+        # 待审核) instead of scoring any answer as correct.
+        item["needs_review"] = True
         item["comment"] = row.comment
         item["rejected_answer"] = row.answer
         item["rejected_status"] = row.status
