@@ -266,3 +266,46 @@ def test_6_admin_upload_then_ask_about_it(
     assert "90%" in bot.inner_text()
     assert "晋城市智慧停车管理办法" in page.locator("#sources details.turn[open]").inner_text()
     page.screenshot(path=str(SHOTS / "05-answer-from-uploaded-document.png"), full_page=True)
+
+
+def test_7_admin_edits_metadata_and_deletes_by_title(page: Any, server: dict[str, Any]) -> None:
+    # Each tab once, by its own name, also after switching (a gr.State directly under gr.Tabs
+    # made Gradio 6.31 label both tabs 问答, then draw the admin tab twice).
+    assert page.get_by_role("tab").all_inner_texts() == ["问答", "文档管理（管理员）"]
+    page.get_by_role("tab", name="文档管理（管理员）").click()
+    # The delete list names documents by title, a file with several under its gazette issue.
+    page.locator("#delete-file input").click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    labels = options.all_inner_texts()
+    page.keyboard.press("Escape")
+    assert "《晋城市智慧停车管理办法》" in labels
+    assert any(
+        label.startswith("晋城市人民政府公报") and "（5 个文档）" in label for label in labels
+    )
+    assert not any(label.endswith(".txt") for label in labels)
+
+    page.get_by_text("修改文档信息").click()
+    page.locator("#meta-doc input").click()
+    page.get_by_role("option", name="晋城市智慧停车管理办法").click()
+    page.wait_for_function(
+        "document.querySelector('#meta-title textarea, #meta-title input').value"
+        ".includes('智慧停车')"
+    )
+    page.locator("#meta-issuer textarea, #meta-issuer input").first.fill("晋城市城市管理局")
+    page.locator("#meta-date textarea, #meta-date input").first.fill("2025-08-01")
+    page.locator("#meta-doc-number textarea, #meta-doc-number input").first.fill(
+        "晋市城管发〔2025〕3号"
+    )
+    page.locator("#meta-save").click()
+    page.locator("#meta-note").get_by_text("已保存").wait_for(timeout=120_000)
+    table = page.locator("#docs-table").inner_text()
+    assert "晋市城管发〔2025〕3号" in table and "晋城市城市管理局" in table
+    manifest = (server["corpus"] / "manifest.json").read_text(encoding="utf-8")
+    assert "晋市城管发〔2025〕3号" in manifest
+    page.screenshot(path=str(SHOTS / "10-document-metadata.png"), full_page=True)
+
+    # The answer now cites the document with its 文号.
+    page.get_by_role("tab", name="问答").click()
+    _ask(page, "智慧停车平台接入率要达到多少？")
+    assert "晋市城管发〔2025〕3号" in page.locator("#sources details.turn[open]").inner_text()

@@ -28,8 +28,9 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
     settings = live.settings
     admin_enabled = bool(settings.admin_password)
     doc_filter = chat.doc_filter
-    admin_ok = gr.State(False)
     with gr.Tab("文档管理（管理员）", id="admin"):
+        # Inside the tab: a State directly under gr.Tabs makes Gradio 6.31 draw tabs twice.
+        admin_ok = gr.State(False)
         if not admin_enabled:
             gr.Markdown(
                 "文档管理已停用：未设置管理员密码。请设置环境变量 "
