@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(home: Path, env: dict[str, str], timeout: float = 180) -> Iterator[str]:
+def running_app(
+    home: Path, env: dict[str, str], timeout: float = 180, wait_ready: bool = True
+) -> Iterator[str]:
     """Start app.py with ``env`` (ASSISTANT_* values) over ``home``; yield its base URL once
-    ``/api/health`` answers 200 (the index is loaded), stop it afterwards. Its output goes to
-    ``home/app.log``, shown when it fails to start."""
+    ``/api/health`` answers 200 (the index is loaded) or, with ``wait_ready=False``, as soon as
+    the server answers at all; stop it afterwards. Its output goes to ``home/app.log``, shown
+    when it fails to start."""
     port = free_port()
     full = dict(os.environ)
     full.update(
@@ -51,12 +55,15 @@ def running_app(home: Path, env: dict[str, str], timeout: float = 180) -> Iterat
         try:
             deadline = time.monotonic() + timeout
             while True:
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(url + "api/health", timeout=2) as r,
-                ):
-                    if r.status == 200:
+                try:
+                    with urllib.request.urlopen(url + "api/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except urllib.error.HTTPError:
+                    if not wait_ready:  # the server is up, the index not yet
                         break
+                except OSError:
+                    pass  # not listening yet
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.flush()
                     pytest.fail("app.py did not start:\n" + log_path.read_text("utf-8"))
