@@ -15,6 +15,11 @@ from assistant.serve.page.common import TITLE, doc_choices, index_status_html
 
 # While the index is being built (first start), the page checks this often whether it is ready.
 STATUS_POLL_SECONDS = 2.0
+API_NOTE = (
+    "<small>接入其他系统：HTTP 接口 `POST /api/ask`（JSON 问答）、`GET /api/documents`；"
+    "OpenAI 兼容接口 `POST /v1/chat/completions`、`GET /v1/models`（模型 `policy-assistant`），"
+    "可直接接入 Open WebUI、Cherry Studio 等客户端。页脚“通过 API 使用”只列出本页面自身的接口。</small>"
+)
 
 
 def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
@@ -28,6 +33,8 @@ def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
         with gr.Tabs():
             chat = build_chat_tab(live, store)
             build_admin_tab(live, chat)
+        # The footer's "通过 API 使用" lists only the page's own Gradio events.
+        gr.Markdown(API_NOTE, elem_id="api-note")
         poll = gr.Timer(STATUS_POLL_SECONDS)
 
         def refresh() -> tuple[Any, Any, Any]:
