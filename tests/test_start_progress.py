@@ -6,6 +6,10 @@ answers) while it is not ready yet. The running app's first start is in test_fir
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,8 @@ from assistant.errors import IndexMissingError
 from assistant.index.build import build_index
 from assistant.index.progress import ConsoleProgress
 from assistant.serve.live import LiveAssistant, ensure_index
+from assistant.settings import PROJECT_ROOT
+from tests.app_process import free_port
 from tests.hashing_embedder import HashingEmbedder
 from tests.tiny import TINY, tiny_settings
 
@@ -109,3 +115,44 @@ def test_a_live_assistant_that_is_not_ready_says_what_it_is_doing(tmp_path: Path
     live.start(progress=Watcher())
     assert live.ready and any(s.startswith("正在计算向量") and "/" in s for s in seen)
     assert live.ask("防汛指挥部办公室设在哪里？").answer
+
+
+def _app(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "app.py")],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=PROJECT_ROOT,
+    )
+
+
+def test_a_failed_start_stops_the_server_with_the_error_and_its_exit_code(tmp_path: Path) -> None:
+    """The start-up runs in a thread beside the server; when it fails (here: no such model
+    directory) the process still ends with the usual Chinese error and its exit code."""
+    missing = tmp_path / "no-model"
+    proc = _app(
+        {
+            "ASSISTANT_HOME": str(tmp_path / "home"),
+            "ASSISTANT_CORPUS_DIR": str(TINY),
+            "ASSISTANT_EMBEDDING_MODEL": str(missing),
+            "ASSISTANT_PORT": str(free_port()),
+        }
+    )
+    assert proc.returncode == 5, proc.stdout + proc.stderr
+    assert "正在启动" in proc.stdout
+    assert f"错误：未找到向量模型目录 {missing}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_port_in_use_is_a_chinese_error(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = _app({"ASSISTANT_HOME": str(tmp_path), "ASSISTANT_PORT": str(port)})
+    assert proc.returncode == 2
+    assert f"错误：127.0.0.1:{port} 已被其他程序占用" in proc.stderr
