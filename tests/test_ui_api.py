@@ -68,21 +68,21 @@ def test_ask_with_history_and_doc_filter(client: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "status", "message"),
     [
-        ({"question": "   "}, "问题为空"),
-        ({"question": "问" * 20000}, "问题过长"),
-        ({"question": "公路里程", "doc_ids": ["no-such-doc"]}, "未知的文档编号"),
-        ({"question": "公路里程", "history": [{"role": "robot", "content": "x"}]}, "对话历史"),
-        ({"history": []}, "请求格式错误"),
-        ({"question": 123}, "请求格式错误"),
+        ({"question": "   "}, 400, "问题为空"),
+        ({"question": "问" * 20000}, 400, "问题过长"),
+        ({"question": "公路里程", "doc_ids": ["no-such-doc"]}, 404, "未知的文档编号"),
+        ({"question": "公路里程", "history": [{"role": "robot", "content": "x"}]}, 400, "对话历史"),
+        ({"history": []}, 400, "请求格式错误"),
+        ({"question": 123}, 400, "请求格式错误"),
     ],
 )
-def test_bad_requests_are_400_with_a_chinese_message(
-    client: Any, body: dict[str, Any], message: str
+def test_bad_requests_are_4xx_with_a_chinese_message(
+    client: Any, body: dict[str, Any], status: int, message: str
 ) -> None:
     r = client.post("/api/ask", json=body)
-    assert r.status_code == 400
+    assert r.status_code == status
     assert message in r.json()["error"]
 
 

@@ -28,8 +28,9 @@ from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import corpus_fingerprint, load_documents
 from assistant.ingest.types import Chunk, Document
 from assistant.lang.tokens import tokenize
+from assistant.records.extract import extract_records
 from assistant.records.facts import extract_facts
-from assistant.records.store import STORE_FILE, write_store
+from assistant.records.store import STORE_FILE, write_records, write_store
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -150,6 +151,8 @@ def build_index(
         # spans always index the documents stored beside it.
         facts = [f for d in docs for f in extract_facts(d)]
         write_store(tmp / STORE_FILE, facts)
+        records = [r for d in docs for r in extract_records(d)]
+        write_records(tmp / STORE_FILE, records)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(_chunk_to_dict(c), ensure_ascii=False) + "\n")
@@ -162,6 +165,7 @@ def build_index(
             "chunking": {"chunk_size": settings.chunk_size},
             "counts": {"documents": len(docs), "chunks": len(chunks)},
             "facts": {"file": STORE_FILE, "count": len(facts)},
+            "records": {"file": STORE_FILE, "count": len(records)},
         }
         _atomic_write_text(
             tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2)

@@ -10,7 +10,8 @@ from assistant.errors import IndexStaleError
 from assistant.index.manifest import BUILD_COMMAND, check_fresh, read_manifest
 from assistant.ingest.types import Chunk, Document, DocumentMeta, Section
 from assistant.records.facts import Fact
-from assistant.records.store import read_store
+from assistant.records.store import read_records, read_store
+from assistant.records.types import Record
 from assistant.settings import Settings
 
 
@@ -22,6 +23,7 @@ class LoadedIndex:
     dense: Any
     bm25: Any
     facts: tuple[Fact, ...] = ()
+    records: tuple[Record, ...] = ()
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -51,6 +53,7 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         dense = faiss.read_index(str(d / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(d / "bm25"))
         facts = tuple(read_store(d / manifest["facts"]["file"]))
+        records = tuple(read_records(d / manifest["records"]["file"]))
     except (
         OSError,
         ValueError,
@@ -66,4 +69,6 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
     if len(facts) != manifest["facts"]["count"]:
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
-    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts)
+    if len(records) != manifest["records"]["count"]:
+        raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
+    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts, records)

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.errors import CorpusError, UnsupportedFileTypeError
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from assistant.ingest.metadata import infer_meta
 from assistant.ingest.structure import parse_sections
 from assistant.ingest.types import Document, DocumentMeta
 
@@ -108,9 +109,23 @@ def list_source_files(corpus_dir: Path) -> list[SourceFile]:
                 )
                 docs.append((meta, str(d.get("start", ""))))
         else:
-            title = _infer_title(path)
+            # No manifest entry (a document added later): its metadata comes from its own text.
+            text = clean_text(load_file(path))
+            inferred = infer_meta(text, _infer_title(path))
             docs.append(
-                (DocumentMeta(doc_id=_auto_doc_id(path), title=title, source_file=path.name), "")
+                (
+                    DocumentMeta(
+                        doc_id=_auto_doc_id(path),
+                        title=inferred.title,
+                        source_file=path.name,
+                        issuer=inferred.issuer,
+                        date=inferred.date,
+                        doc_number=inferred.doc_number,
+                        doc_type=inferred.doc_type,
+                        region=inferred.region,
+                    ),
+                    "",
+                )
             )
         sources.append(SourceFile(path, tuple(docs)))
     ids = [meta.doc_id for s in sources for meta, _ in s.documents]

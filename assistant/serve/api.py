@@ -106,6 +106,14 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        for e in exc.errors():
+            loc = e.get("loc", ())
+            if len(loc) >= 3 and loc[1] == "history" and isinstance(loc[2], int):
+                message = (
+                    f"对话历史第 {loc[2] + 1} 条格式错误：应为 "
+                    '{"role": "user"|"assistant", "content": "…"}。'
+                )
+                return JSONResponse({"error": message}, status_code=400)
         fields = "、".join(
             sorted(
                 {".".join(str(p) for p in e.get("loc", ())[1:]) or "请求体" for e in exc.errors()}

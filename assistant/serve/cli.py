@@ -256,6 +256,74 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_RECORD_TYPE_NAMES = ("indicator_row", "stated_figure")
+
+
+def _fact_type(source: str) -> str:
+    # An indicator table's cell is an indicator row; figures read from prose or task tables
+    # are stated figures.
+    return "indicator_row" if source == "table" else "stated_figure"
+
+
+def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
+    """Audit: every record the build extracted, with its quote (``--type`` filters)."""
+    import contextlib
+    import csv
+
+    from assistant.index.load import load_index
+    from assistant.records.types import RECORD_TYPES
+
+    valid = (*RECORD_TYPES, *_RECORD_TYPE_NAMES)
+    unknown_types = sorted(set(args.type or ()) - set(valid))
+    if unknown_types:
+        raise InvalidRequestError(
+            f"未知的记录类型：{'、'.join(unknown_types)}。可用的类型：{'、'.join(valid)}。"
+        )
+    index = load_index(settings)
+    if args.doc:
+        unknown = sorted(set(args.doc) - set(index.documents))
+        if unknown:
+            raise InvalidRequestError(
+                f"未知的文档编号：{'、'.join(unknown)}。可用的编号：{'、'.join(sorted(index.documents))}。"
+            )
+    rows: list[tuple[str, str, str, dict[str, Any], str]] = []
+    for f in index.facts:
+        fields = {c: f.to_dict()[c] for c in _FACT_COLUMNS if c not in ("start", "end", "quote")}
+        rows.append((_fact_type(f.source), f.doc_id, f.table or f.row, fields, f.quote))
+    for r in index.records:
+        rows.append((r.type, r.doc_id, r.section, r.field_values(), r.quote))
+    titles = {d: doc.meta.title for d, doc in index.documents.items()}
+    selected = [
+        row
+        for row in rows
+        if (not args.doc or row[1] in args.doc) and (not args.type or row[0] in args.type)
+    ]
+    with contextlib.ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if args.csv:
+            out = stack.enter_context(open(args.csv, "w", encoding="utf-8-sig", newline=""))
+        writer = csv.writer(out, delimiter="," if args.csv else "\t")
+        writer.writerow(["type", "doc_id", "doc_title", "section", "fields", "quote"])
+        for kind, doc_id, section, values, quote in selected:
+            pairs = "; ".join(
+                f"{k}={_cell_text(v)}" for k, v in values.items() if v not in ("", (), None)
+            )
+            writer.writerow(
+                [kind, doc_id, titles.get(doc_id, ""), section, pairs, " ".join(str(quote).split())]
+            )
+    if args.csv:
+        print(f"已写入 {len(selected)} 条记录到 {args.csv}。", file=sys.stderr)
+    return 0
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, tuple):
+        return "、".join(
+            f"{v[0]}:{v[1]}" if isinstance(v, tuple) and len(v) == 2 else str(v) for v in value
+        )
+    return " ".join(str(value).split())
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
     from assistant.errors import IndexMissingError, IndexStaleError
@@ -308,6 +376,17 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument("--doc", action="append", help="只列出指定文档（文档编号，可重复）")
     f.add_argument("--csv", metavar="FILE", help="写入 CSV 文件（默认以制表符分隔输出到终端）")
     f.set_defaults(func=cmd_facts)
+
+    r = sub.add_parser("records", help="列出从文档中抽取的全部结构化记录（供核对）")
+    r.add_argument("--doc", action="append", help="只列出指定文档（文档编号，可重复）")
+    r.add_argument(
+        "--type",
+        action="append",
+        help="只列出指定类型（可重复）：table_row、list_item、definition、responsibility、"
+        "document_facts、outline、indicator_row、stated_figure",
+    )
+    r.add_argument("--csv", metavar="FILE", help="写入 CSV 文件（默认以制表符分隔输出到终端）")
+    r.set_defaults(func=cmd_records)
 
     e = sub.add_parser("eval", help="在评测集上运行并生成报告")
     e.add_argument("--dataset", required=True)

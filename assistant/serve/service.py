@@ -13,6 +13,7 @@ from assistant.answer.llm.client import LLMClient, llm_enabled
 from assistant.answer.llm.generation import stream_answer
 from assistant.answer.numeric import NumericAnswerer
 from assistant.answer.pipeline import ExtractivePipeline
+from assistant.answer.records import RecordAnswerer
 from assistant.answer.request import coerce_history, validate_question
 from assistant.answer.types import Answer, Turn
 from assistant.errors import NotFoundError
@@ -107,6 +108,7 @@ def build_assistant(
         documents={doc_id: d.meta for doc_id, d in index.documents.items()},
         top_k=settings.top_k,
         numeric=numeric,
+        records=RecordAnswerer(index.records, index.documents),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
     assistant.ask(WARM_UP_QUESTION)  # warm-up: jieba's dictionary and the model's first pass

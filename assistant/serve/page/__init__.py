@@ -18,9 +18,11 @@ def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
         gr.Markdown(
             f"# {TITLE}\n基于已收录的政策文件作答，每句话都注明出处；文件中没有的内容会明确说明“未找到”。"
         )
+        turns = gr.State([])
+        admin_ok = gr.State(False)
         with gr.Tabs():
-            chat = build_chat_tab(live, store)
-            build_admin_tab(live, chat)
+            chat = build_chat_tab(live, store, turns)
+            build_admin_tab(live, chat, admin_ok)
         # A page opened before a corpus change still offers the current documents.
         demo.load(
             lambda: gr.update(choices=[(m.title, d) for d, m in live.documents.items()]),

@@ -17,11 +17,11 @@ from assistant.serve.page.chat import ChatTab
 from assistant.serve.page.common import DOC_HEADERS, doc_choices, doc_table, ui_errors
 
 
-def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
+def build_admin_tab(live: LiveAssistant, chat: ChatTab, admin_ok: gr.State) -> None:
+    """``admin_ok`` is the session's login state (created outside the Tabs)."""
     settings = live.settings
     admin_enabled = bool(settings.admin_password)
     doc_filter = chat.doc_filter
-    admin_ok = gr.State(False)
     with gr.Tab("文档管理（管理员）", id="admin"):
         if not admin_enabled:
             gr.Markdown(

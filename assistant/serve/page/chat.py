@@ -35,9 +35,10 @@ class ChatTab:
     doc_filter: gr.Dropdown
 
 
-def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
+def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -> ChatTab:
+    """``turns`` is the per-session state (created outside the Tabs, whose children must all be
+    tabs): [{"answer": Answer dict, "draft", "doc_ids", "history"}]."""
     settings = live.settings
-    turns = gr.State([])  # per browser session: [{"answer": Answer dict, "draft", "doc_ids"}]
     with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
         with gr.Column(scale=3):
             with gr.Row():
