@@ -337,3 +337,53 @@ def test_pdf_table_found_by_pdfplumber_yields_the_same_rows_as_its_text() -> Non
     )
     rows = table_rows(_doc_from_text(load_bytes(buf.getvalue(), "t.pdf")))
     assert _cells([r for r in rows if isinstance(r, TableRow)]) == _cells(_text_rows())
+
+
+# --- currency: a repealed document and two documents that disagree -----------------------------
+
+OLD_PLAN = """临州市人民政府办公室关于印发临州市公交发展方案的通知
+临政办发〔2021〕7号
+临州市人民政府办公室
+2021年4月1日
+临州市公交发展方案
+表 1 主要指标
+序号 指标名称 单位 2021 年 2025 年
+1 公交站点500米覆盖率 % 80 90
+"""
+NEW_PLAN = """临州市人民政府办公室关于印发临州市公交优先实施方案的通知
+临政办发〔2024〕3号
+《临州市公交优先实施方案》已经市政府同意，现印发给你们。《临州市人民政府办公室关于印发临州市公交发展方案的通知》（临政办发〔2021〕7号）同时废止。
+临州市人民政府办公室
+2024年5月6日
+临州市公交优先实施方案
+表 1 主要指标
+序号 指标名称 单位 2021 年 2025 年
+1 公交站点500米覆盖率 % 80 95
+"""
+
+
+def test_the_store_knows_which_document_is_newer(tmp_path: Path) -> None:
+    from assistant.records.currency import currency_records
+    from assistant.records.facts import extract_facts
+    from assistant.records.types import Conflict, Supersedes
+
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    (files / "old.txt").write_text(OLD_PLAN, encoding="utf-8")
+    (files / "new.txt").write_text(NEW_PLAN, encoding="utf-8")
+    docs = {d.meta.doc_id: d for d in load_documents(tmp_path / "corpus")}
+    new_id = next(i for i, d in docs.items() if d.meta.doc_number == "临政办发〔2024〕3号")
+    old_id = next(i for i in docs if i != new_id)
+    records = [r for d in docs.values() for r in extract_records(d)]
+    facts = [f for d in docs.values() for f in extract_facts(d)]
+    current = currency_records(docs, records, facts)
+    (repeal,) = [r for r in current if isinstance(r, Supersedes)]
+    assert (repeal.doc_id, repeal.repealed_number, repeal.repealed_doc_id) == (
+        new_id,
+        "临政办发〔2021〕7号",
+        old_id,
+    )
+    (conflict,) = [r for r in current if isinstance(r, Conflict)]
+    assert conflict.year == 2025 and conflict.newer_doc_id == new_id
+    assert [v[1] for v in conflict.values] == ["90%", "95%"]  # oldest first
+    assert docs[new_id].text[conflict.start : conflict.end] == conflict.quote

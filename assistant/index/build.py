@@ -28,6 +28,7 @@ from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import corpus_fingerprint, load_documents
 from assistant.ingest.types import Chunk, Document
 from assistant.lang.tokens import tokenize
+from assistant.records.currency import currency_records
 from assistant.records.extract import extract_records
 from assistant.records.facts import extract_facts
 from assistant.records.store import STORE_FILE, write_records, write_store
@@ -152,6 +153,7 @@ def build_index(
         facts = [f for d in docs for f in extract_facts(d)]
         write_store(tmp / STORE_FILE, facts)
         records = [r for d in docs for r in extract_records(d)]
+        records += currency_records({d.meta.doc_id: d for d in docs}, records, facts)
         write_records(tmp / STORE_FILE, records)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
 RecordType = Literal[
-    "table_row", "list_item", "definition", "responsibility", "document_facts", "outline"
+    "table_row",
+    "list_item",
+    "definition",
+    "responsibility",
+    "document_facts",
+    "outline",
+    "supersedes",
+    "conflict",
 ]
 RECORD_TYPES: tuple[RecordType, ...] = (
     "table_row",
@@ -24,6 +31,8 @@ RECORD_TYPES: tuple[RecordType, ...] = (
     "responsibility",
     "document_facts",
     "outline",
+    "supersedes",
+    "conflict",
 )
 
 
@@ -166,9 +175,52 @@ class OutlineNode(Record):
         return "\x1f".join(self.path)
 
 
+@dataclass(frozen=True)
+class Supersedes(Record):
+    """This document (``doc_id``) repeals an earlier one: by its 文号 or title, and, when that
+    document is in the corpus too, its id. The span is the "…同时废止" clause."""
+
+    type: ClassVar[RecordType] = "supersedes"
+    repealed_title: str = ""
+    repealed_number: str = ""
+    repealed_doc_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.repealed_number or self.repealed_title
+
+
+@dataclass(frozen=True)
+class Conflict(Record):
+    """Two or more documents state different values for the same indicator, year and kind
+    (现状/目标). ``values`` are (doc_id, value as written, document date); ``newer_doc_id`` is the
+    document with the latest date (empty when the dates do not tell). The span is the newer
+    document's statement."""
+
+    type: ClassVar[RecordType] = "conflict"
+    indicator: str = ""
+    year: int = 0
+    kind: str = ""
+    values: tuple[tuple[str, str, str], ...] = ()
+    newer_doc_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator}\x1f{self.year}\x1f{self.kind}"
+
+
 RECORD_CLASSES: dict[str, type[Record]] = {
     cls.type: cls
-    for cls in (TableRow, ListItem, Definition, Responsibility, DocumentFacts, OutlineNode)
+    for cls in (
+        TableRow,
+        ListItem,
+        Definition,
+        Responsibility,
+        DocumentFacts,
+        OutlineNode,
+        Supersedes,
+        Conflict,
+    )
 }
 
 
