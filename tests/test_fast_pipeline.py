@@ -146,3 +146,16 @@ def test_lead_question_is_answered_from_the_responsibility_record(tiny: Assistan
     assert "市交通运输局" in answer.answer
     assert answer.evidence.get("record_match", 0) > 0
     _grounded(tiny, answer.answer, answer.citations)
+
+
+def test_off_topic_question_after_an_on_topic_turn_is_standalone(tiny: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "临河市2025年公交正点率目标是多少？"},
+        {"role": "assistant", "content": "85%。"},
+    ]
+    answer = tiny.ask("如何办理护照？", history)
+    assert answer.resolved_question == "如何办理护照？"  # nothing of the previous turn glued on
+    assert answer.status == "not_found"
+    # an on-topic follow-up still inherits the place and the indicator's context
+    follow = tiny.ask("那2021年呢？", history)
+    assert "2021" in follow.resolved_question and "正点率" in follow.resolved_question

@@ -76,7 +76,8 @@ class Assistant:
         turns = coerce_history(history)
         self.check_doc_filter(doc_ids)
         if self.llm is None:
-            answer = self.pipeline.answer(q, resolve_question(q, turns), doc_ids)
+            resolved = resolve_question(q, turns, self.pipeline.weights.known)
+            answer = self.pipeline.answer(q, resolved, doc_ids)
             return iter((answer.answer, answer))
         return stream_answer(
             self.pipeline,
