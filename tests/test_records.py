@@ -387,3 +387,61 @@ def test_the_store_knows_which_document_is_newer(tmp_path: Path) -> None:
     assert conflict.year == 2025 and conflict.newer_doc_id == new_id
     assert [v[1] for v in conflict.values] == ["90%", "95%"]  # oldest first
     assert docs[new_id].text[conflict.start : conflict.end] == conflict.quote
+
+
+# --- lists and outline on every file (the documents' own top-level headings, in order) ---------
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "parent", "first_items"),
+    [
+        ("jc-transport-tourism-2023", "", ["一、指导思想", "二、基本原则", "三、发展目标"]),  # 001
+        ("yq-transit-metropolis", "", ["一、公交都市创建总体思路和目标"]),  # 002
+        # 003: the work points are the notice's 附件, so they are the list under "附件"
+        ("jl-transport-2023", "附件", ["一、全面加强新时代党的建设", "二、着力加快交通项目建设"]),
+        ("jc-territorial-plan", "", ["第一章 总 则", "第二章 规划基础与风险挑战"]),  # 004
+        ("jc-construction-emergency", "", ["1 总则", "2 应急组织机构与体系", "3 监测预警"]),
+        ("jc-business-environment", "", ["一、回应企业需求“可感可及”"]),  # 004
+        ("jc-finance-action", "", ["一、加强金融要素供给", "二、强化重点领域金融保障"]),  # 004
+    ],
+)
+def test_headings_are_an_ordered_list(doc_id: str, parent: str, first_items: list[str]) -> None:
+    parent = parent or _docs()[doc_id].meta.title
+    listed = sorted(
+        (
+            i
+            for i in _of(doc_id, ListItem)
+            if isinstance(i, ListItem) and i.kind == "heading" and i.parent == parent
+        ),
+        key=lambda i: i.position,
+    )
+    assert [i.text for i in listed][: len(first_items)] == first_items
+    assert [i.position for i in listed] == list(range(1, len(listed) + 1))
+
+
+def test_responsibilities_in_the_business_measures() -> None:
+    # 004, 营商环境 一、2. 畅通政企交流 …（责任单位：市委统战部、市工信局、市工商联、…各县(市、区)政府）
+    leads = {
+        r.action: r.lead_units
+        for r in _of("jc-business-environment", Responsibility)
+        if isinstance(r, Responsibility)
+    }
+    units = leads["2. 畅通政企交流"]
+    assert units[:3] == ("市委统战部", "市工信局", "市工商联")
+    assert all("〕" not in u and "〔" not in u for u in units)
+
+
+def test_a_post_held_by_a_person_is_not_a_lead_unit() -> None:
+    # 004, 建设工程事故应急预案: "副指挥长由市有关部门负责同志…担任" names posts, not units
+    assert not any(
+        "负责同志" in u
+        for r in _of("jc-construction-emergency", Responsibility)
+        if isinstance(r, Responsibility)
+        for u in r.lead_units
+    )
+
+
+def test_issuer_and_date_of_the_tourism_plan() -> None:
+    # 001 lines ~1–10: 晋城市人民政府办公室 … 2023年10月13日
+    f = _facts("jc-transport-tourism-2023")
+    assert (f.issuer, f.issue_date) == ("晋城市人民政府办公室", "2023年10月13日")

@@ -291,7 +291,8 @@ def definition_records(doc: Document, locator: Locator) -> list[Record]:
 _LEAD_LABEL = re.compile(r"(?:牵头单位|责任单位|牵头部门|责任部门)\s*[：:]\s*")
 _CO_LABEL = re.compile(r"(?:配合单位|协同单位|配合部门)\s*[：:]\s*")
 _NEXT_LABEL = re.compile(r"(?:牵头|责任|配合|协同)(?:单位|部门)\s*[：:]|完成时限|时间节点")
-_LED_BY = re.compile(rf"由(?P<lead>[^，,。；;由]{{2,40}}?{ORG_TAIL})(?:牵头|负责)")
+# "由X牵头/负责…" names a lead unit; "由X负责同志担任" names a person's post, not a unit.
+_LED_BY = re.compile(rf"由(?P<lead>[^，,。；;由]{{2,40}}?{ORG_TAIL})(?:牵头|负责(?!同志))")
 _DEADLINE = re.compile(r"(?:完成时限|时间节点|完成时间)\s*[：:]\s*(?P<d>[^。；;\n）)]{2,30})")
 
 
@@ -303,9 +304,9 @@ def units_end(text: str, pos: int) -> int:
     i = pos
     while i < len(text):
         ch = text[i]
-        if ch in "（(":
+        if ch in "（(〔":
             depth += 1
-        elif ch in "）)":
+        elif ch in "）)〕":
             if depth == 0:
                 return i
             depth -= 1
@@ -327,9 +328,9 @@ def split_units(text: str) -> tuple[str, ...]:
     depth = 0
     buf = ""
     for ch in cleaned:
-        if ch in "（(":
+        if ch in "（(〔":
             depth += 1
-        elif ch in "）)":
+        elif ch in "）)〕":
             depth = max(0, depth - 1)
         if ch in "、，," and depth == 0:
             if buf:
