@@ -117,6 +117,10 @@ def start(home: Path, corpus: Path, **kwargs: Any) -> Server:
 # ----------------------------------------------------------------------------- Gradio events
 
 
+class EventIncomplete(Exception):
+    """The event's stream ended without a result."""
+
+
 @dataclass
 class EventResult:
     success: bool
@@ -202,7 +206,7 @@ class PageSession:
                         output.get("error"),
                         raw,
                     )
-        raise AssertionError(f"event {fn} did not complete: {raw}")
+        raise EventIncomplete(f"event {fn} did not complete (the server went away?): {raw}")
 
     def upload(self, path: Path, headers: dict[str, str] | None = None) -> httpx.Response:
         with open(path, "rb") as fh:

@@ -86,7 +86,7 @@ def _title_line(line: str) -> str:
 def _infer_title(path: Path, name: str) -> str:
     """Title for a file the manifest does not describe: its first short line (without Markdown
     heading marks), else the file name."""
-    text = clean_text(load_file(path))
+    text = clean_text(load_file(path, name))
     for raw in text.split("\n")[:10]:
         line = _title_line(raw)
         if 4 <= len(line) <= 40 and not re.search(r"[，。；]", line):
@@ -186,7 +186,7 @@ def split_documents(raw: str, markers: list[str], file_name: str) -> list[str]:
 def load_documents(corpus_dir: Path, view: CorpusView = NO_CHANGE) -> list[Document]:
     docs: list[Document] = []
     for source in list_source_files(corpus_dir, view):
-        raw = load_file(source.path)
+        raw = load_file(source.path, source.file_name)
         parts = split_documents(raw, [m for _, m in source.documents], source.file_name)
         for (meta, _), part in zip(source.documents, parts, strict=True):
             text = clean_text(part)
@@ -223,7 +223,7 @@ def check_new_file(corpus_dir: Path, source: Path, original_name: str) -> str:
             f"不支持的文件类型“{Path(original_name).name or source.name}”。"
             f"请上传 {'、'.join(SUPPORTED_SUFFIXES)} 格式的文件。"
         )
-    text = load_file(source)
+    text = load_file(source, name)
     if not clean_text(text).strip():
         raise CorpusError(f"文件“{name}”清洗后没有正文内容，未添加。")
     if (corpus_dir / FILES_DIR / name).exists():

@@ -59,10 +59,20 @@ def parse_json_body(raw: bytes) -> Any:
         ) from None
 
 
+FIELD_NAMES = {"question": "问题", "history": "对话历史", "doc_ids": "文档筛选"}
+
+
 def _fields(errors: list[Any]) -> str:
-    return "、".join(
-        sorted({".".join(str(p) for p in e.get("loc", ())) or "请求体" for e in errors})
-    )
+    """The fields at fault, with their Chinese names: "对话历史 history.0.role"."""
+    names = set()
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ())]
+        names.add(
+            f"{FIELD_NAMES[loc[0]]} {'.'.join(loc)}"
+            if loc and loc[0] in FIELD_NAMES
+            else ".".join(loc) or "请求体"
+        )
+    return "、".join(sorted(names))
 
 
 class TurnModel(BaseModel):
@@ -154,12 +164,8 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = "、".join(
-            sorted(
-                {".".join(str(p) for p in e.get("loc", ())[1:]) or "请求体" for e in exc.errors()}
-            )
-        )
-        return JSONResponse({"error": BAD_REQUEST.format(fields=fields)}, status_code=400)
+        errors = [{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in exc.errors()]
+        return JSONResponse({"error": BAD_REQUEST.format(fields=_fields(errors))}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

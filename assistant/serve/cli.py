@@ -149,6 +149,19 @@ def _read_batch(path: str) -> list[BatchLine]:
     ]
 
 
+def _prechecked(line: BatchLine, settings: Settings) -> BatchLine:
+    from assistant.answer.request import coerce_history, validate_question
+
+    if line.item is None or line.error:
+        return line
+    try:
+        validate_question(line.item["question"], settings.max_question_chars)
+        coerce_history(line.item.get("history") or [], settings.max_question_chars)
+    except AssistantError as exc:
+        return BatchLine(line.no, line.item, exc.message)
+    return line
+
+
 def _json_line(payload: dict[str, Any]) -> str:
     # Text from the input (an id, a question) may hold lone surrogates, which no UTF-8 stream
     # can carry; they are written as "?" rather than failing the whole run.
@@ -168,7 +181,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch:
         from assistant.answer.request import normalize_text
 
-        lines = _read_batch(args.batch)  # an unreadable file fails before the model loads
+        # An unreadable file or an unknown --doc fails before the model loads; a line that
+        # cannot be asked gets its error now, and the model loads only if any line can be.
+        lines = [_prechecked(b, settings) for b in _read_batch(args.batch)]
         _check_docs_early(settings, args.doc)
         assistant = (
             _build_assistant(settings) if any(b.item and not b.error for b in lines) else None
