@@ -30,16 +30,33 @@ class LoadedIndex:
         return dict(self.manifest.get("model", {}))
 
 
+def indexed_documents(settings: Settings) -> dict[str, DocumentMeta]:
+    """The documents of the current (fresh) index, read without loading vectors or the model:
+    for checking a document filter before anything slow starts."""
+    d = settings.index_dir.resolve()
+    check_fresh(settings, read_manifest(d))
+    try:
+        rows = json.loads((d / "documents.json").read_text("utf-8"))
+        metas = [DocumentMeta(**row["meta"]) for row in rows]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexStaleError(
+            f"索引文件不完整或已损坏（documents.json）。请运行 `{BUILD_COMMAND}` 重新构建。"
+        ) from exc
+    return {m.doc_id: m for m in metas}
+
+
 def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
     import sqlite3
 
     import bm25s
     import faiss
 
-    manifest = read_manifest(settings.index_dir)
+    # ``index`` is a link flipped by each build: resolve it once, so every file below comes from
+    # the same build even if another one is swapped in meanwhile.
+    d = settings.index_dir.resolve()
+    manifest = read_manifest(d)
     if check:
         check_fresh(settings, manifest)
-    d = settings.index_dir
     try:
         chunks = tuple(
             Chunk(**{**row, "section": tuple(row["section"])})
@@ -62,8 +79,9 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         RuntimeError,
         sqlite3.Error,
     ) as exc:
+        # The exception's own text is English; the cause stays in the traceback chain.
         raise IndexStaleError(
-            f"索引文件不完整或已损坏（{exc}）。请运行 `{BUILD_COMMAND}` 重新构建。"
+            f"索引文件不完整或已损坏（{d}）。请运行 `{BUILD_COMMAND}` 重新构建。"
         ) from exc
     if dense.ntotal != len(chunks):
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")

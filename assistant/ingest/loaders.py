@@ -24,6 +24,7 @@ from assistant.errors import (
     EncodingDetectionError,
     FileTooLargeError,
     UnsupportedFileTypeError,
+    os_reason,
 )
 
 if TYPE_CHECKING:
@@ -524,10 +525,12 @@ def load_bytes(data: bytes, filename: str) -> str:
     return text
 
 
-def load_file(path: Path) -> str:
-    """Read ``path`` and return its raw text (see :func:`load_bytes`)."""
+def load_file(path: Path, name: str = "") -> str:
+    """Read ``path`` and return its raw text (see :func:`load_bytes`). ``name`` is the file's
+    name for the type check and messages when the path is a temporary one (an upload)."""
     path = Path(path)
-    name = _display_name(str(path))
+    filename = name or path.name
+    name = _display_name(filename)
     if not path.exists():
         raise DocumentLoadError(f"找不到文件“{name}”。请检查文件路径是否正确。")
     if not path.is_file():
@@ -537,7 +540,6 @@ def load_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentLoadError(
-            f"无法读取文件“{name}”：{exc.strerror or '读取失败'}。"
-            "请检查文件权限，或文件是否被其他程序占用。"
+            f"无法读取文件“{name}”：{os_reason(exc)}。请检查文件权限，或文件是否被其他程序占用。"
         ) from exc
-    return load_bytes(data, path.name)
+    return load_bytes(data, filename)

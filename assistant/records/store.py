@@ -97,7 +97,11 @@ def write_store(path: Path, facts: Sequence[Fact]) -> None:
 
 
 def read_store(path: Path) -> list[Fact]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if not path.is_file():
+        raise FileNotFoundError(2, "facts store missing", str(path))
+    # Read-only through a URI that ``Path.as_uri`` escapes: a "#" or "?" in ASSISTANT_HOME
+    # would otherwise end the path early, and SQLite would create a stray file elsewhere.
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = con.execute(
             "SELECT " + ", ".join(f'"{c}"' for c in _COLUMNS) + " FROM facts"

@@ -2,15 +2,13 @@
 
 ``LiveAssistant`` owns the current ``Assistant`` and replaces it after the corpus changes, so
 every page and API request sees the new documents without a restart. Corpus changes (upload,
-delete) are transactional: the file is added or removed, the index rebuilt (atomically, by
-``build_index``) and only then is the live assistant swapped; on any failure the file change is
-undone, so the corpus and the index stay as they were."""
+delete) are transactions (``assistant.index.changes``): the new index is built and loaded before
+the file change commits, and a failure or a killed process leaves corpus, index and the live
+assistant as they were."""
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -18,15 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.request import coerce_doc_ids, coerce_history, validate_question
 from assistant.answer.types import Answer, Turn
 from assistant.errors import (
-    CorpusError,
-    DocumentLoadError,
     IndexMissingError,
     IndexStaleError,
-    InvalidRequestError,
 )
-from assistant.ingest.loaders import SUPPORTED_SUFFIXES, check_size
+from assistant.ingest.loaders import check_size
 from assistant.ingest.types import DocumentMeta
 from assistant.settings import Settings
 
@@ -101,7 +97,13 @@ class LiveAssistant:
         return self._embedder
 
     def start(self, build_if_needed: bool = True) -> LiveAssistant:
-        """Load the index (building it first when missing or stale) and warm the model up."""
+        """Undo a corpus change a killed process left unfinished, load the index (building it
+        first when missing or stale) and warm the model up."""
+        from assistant.index.journal import recover
+
+        undone = recover(self.settings)
+        if undone:
+            print(undone, file=sys.stderr, flush=True)
         if build_if_needed:
             ensure_index(self.settings, self.embedder)
         self.reload()
@@ -129,9 +131,17 @@ class LiveAssistant:
         history: Sequence[Turn | dict[str, str]] | None = None,
         doc_ids: Collection[str] | None = None,
     ) -> Answer:
+        # Everything proportional to the request's size (normalising and checking the question,
+        # the history and the filter) happens before the lock; what runs under it is bounded by
+        # the limits in assistant.answer.request.
+        limit = self.settings.max_question_chars
+        q = validate_question(question, limit)
+        turns = coerce_history(history, limit)
+        ids = coerce_doc_ids(doc_ids)
         assistant = self.assistant
+        assistant.check_doc_filter(ids)
         with self._ask_lock:
-            return assistant.ask(question, history, doc_ids)
+            return assistant.ask(q, turns, ids)
 
     def document_rows(self) -> list[DocumentRow]:
         index = self.assistant.index
@@ -154,50 +164,52 @@ class LiveAssistant:
 
     # ------------------------------------------------------------------ corpus changes
 
-    def _rebuild(self, progress: ProgressCallback) -> int:
-        from assistant.index.build import build_index
+    def _change(
+        self, run: Callable[[Callable[[], None]], int], progress: ProgressCallback
+    ) -> tuple[int, dict[str, DocumentMeta]]:
+        """Run a corpus change (``assistant.index.changes``) whose commit waits until the new
+        assistant is loaded; only then is it swapped in, so a failure anywhere leaves both the
+        files and the live assistant as they were. Returns the chunk count and the documents
+        before the change."""
+        from assistant.serve.service import build_assistant
 
-        progress(0.3, "正在更新索引（只为新增段落计算向量）…")
-        report = build_index(self.settings, self.embedder, progress=False)
-        progress(0.85, "正在重新加载助手…")
-        self.reload()
-        return report.chunks
+        loaded: list[Assistant] = []
+
+        def load_new() -> None:
+            loaded.append(build_assistant(self.settings, embedder=self.embedder))
+
+        with self._change_lock:
+            before = dict(self.documents)
+            chunks = run(load_new)
+            self._assistant = loaded[-1]
+        progress(1.0, "完成")
+        return chunks, before
 
     def add_upload(
         self, upload: Path, original_name: str, progress: ProgressCallback = _no_progress
     ) -> ChangeResult:
         """Add an uploaded file (a temporary path; ``original_name`` is the user's file name).
 
-        Size and type are checked first (the type from the content), the file is copied into
-        the corpus under a safe name, and the index is rebuilt; any failure removes the file."""
+        Size, type (from the content), name and duplicates are checked first; the file enters
+        the corpus only together with the rebuilt index (``assistant.index.changes``)."""
         import time
 
-        from assistant.ingest.corpus import add_document, safe_file_name
+        from assistant.index.changes import add_file
 
         started = time.perf_counter()
-        name = safe_file_name(original_name or upload.name)
-        if Path(name).suffix not in SUPPORTED_SUFFIXES:
-            raise DocumentLoadError(
-                f"不支持的文件类型“{Path(original_name).name}”。"
-                f"请上传 {'、'.join(SUPPORTED_SUFFIXES)} 格式的文件。"
+        check_size(upload.stat().st_size, Path(original_name or upload.name).name)
+        names: list[str] = []
+
+        def run(load_new: Callable[[], None]) -> int:
+            name, report = add_file(
+                self.settings, self.embedder, upload, original_name, load_new, progress
             )
-        check_size(upload.stat().st_size, name)
-        progress(0.05, "正在校验文件…")
-        with self._change_lock, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-            # add_document names the corpus file after its source, so give it the safe name.
-            staged = Path(tmp) / name
-            shutil.copyfile(upload, staged)
-            before = set(self.assistant.index.documents)
-            target = add_document(self.settings.corpus_dir, staged)
-            progress(0.2, f"已写入文档库：{target.name}")
-            try:
-                chunks = self._rebuild(progress)
-            except BaseException:
-                target.unlink(missing_ok=True)  # the corpus stays as the (unchanged) index
-                raise
+            names.append(name)
+            return report.chunks
+
+        chunks, before = self._change(run, progress)
         added = tuple(m for i, m in self.documents.items() if i not in before)
-        progress(1.0, "完成")
-        return ChangeResult(target.name, added, chunks, time.perf_counter() - started)
+        return ChangeResult(names[0], added, chunks, time.perf_counter() - started)
 
     def delete_file(
         self, file_name: str, progress: ProgressCallback = _no_progress
@@ -205,30 +217,14 @@ class LiveAssistant:
         """Remove one corpus file (all documents it holds) and rebuild the index."""
         import time
 
-        from assistant.ingest.corpus import FILES_DIR
+        from assistant.index.changes import remove_file
 
         started = time.perf_counter()
-        with self._change_lock:
-            files = self.source_files()
-            if file_name not in files:
-                raise InvalidRequestError(f"文档库中没有文件“{file_name}”。请刷新列表后重试。")
-            if len(files) == 1:
-                raise CorpusError("文档库中只剩这一个文件，不能删除：至少需要保留一个文件。")
-            removed = tuple(
-                d.meta
-                for d in self.assistant.index.documents.values()
-                if d.meta.source_file == file_name
-            )
-            path = self.settings.corpus_dir / FILES_DIR / file_name
-            # Moved aside (a dot-file is not part of the corpus) so a failed rebuild can undo it.
-            parked = path.with_name(f".{file_name}.deleting")
-            progress(0.1, f"正在删除 {file_name}…")
-            path.replace(parked)
-            try:
-                chunks = self._rebuild(progress)
-            except BaseException:
-                parked.replace(path)
-                raise
-            parked.unlink(missing_ok=True)
-        progress(1.0, "完成")
+        progress(0.1, f"正在删除 {file_name}…")
+
+        def run(load_new: Callable[[], None]) -> int:
+            return remove_file(self.settings, self.embedder, file_name, load_new, progress).chunks
+
+        chunks, before = self._change(run, progress)
+        removed = tuple(m for i, m in before.items() if m.source_file == file_name)
         return ChangeResult(file_name, removed, chunks, time.perf_counter() - started)

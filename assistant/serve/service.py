@@ -14,9 +14,13 @@ from assistant.answer.llm.generation import stream_answer
 from assistant.answer.numeric import NumericAnswerer
 from assistant.answer.pipeline import ExtractivePipeline
 from assistant.answer.records import RecordAnswerer
-from assistant.answer.request import coerce_history, validate_question
+from assistant.answer.request import (
+    check_doc_filter,
+    coerce_doc_ids,
+    coerce_history,
+    validate_question,
+)
 from assistant.answer.types import Answer, Turn
-from assistant.errors import NotFoundError
 from assistant.index.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.index.load import LoadedIndex, load_index
 from assistant.index.manifest import check_model
@@ -42,12 +46,7 @@ class Assistant:
         return {doc_id: d.meta for doc_id, d in self.index.documents.items()}
 
     def check_doc_filter(self, doc_ids: Collection[str] | None) -> None:
-        if not doc_ids:
-            return
-        unknown = sorted(set(doc_ids) - set(self.index.documents))
-        if unknown:
-            valid = "、".join(sorted(self.index.documents))
-            raise NotFoundError(f"未知的文档编号：{'、'.join(unknown)}。可用的编号：{valid}。")
+        check_doc_filter(doc_ids, self.index.documents)
 
     def ask(
         self,
@@ -72,8 +71,10 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Text as it is generated (provisional), then the final verified ``Answer``. Without an
         LLM: the extractive answer's text in one piece, then the Answer."""
-        q = validate_question(question, self.settings.max_question_chars)
-        turns = coerce_history(history)
+        limit = self.settings.max_question_chars
+        q = validate_question(question, limit)
+        turns = coerce_history(history, limit)
+        doc_ids = coerce_doc_ids(doc_ids)
         self.check_doc_filter(doc_ids)
         if self.llm is None:
             resolved = resolve_question(q, turns, self.pipeline.weights.known)

@@ -10,9 +10,10 @@ from assistant.serve.live import LiveAssistant
 from assistant.serve.page.admin import build_admin_tab
 from assistant.serve.page.chat import build_chat_tab
 from assistant.serve.page.common import TITLE
+from assistant.serve.uploads import UploadArea
 
 
-def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
+def build_page(live: LiveAssistant, store: FeedbackStore, uploads: UploadArea) -> gr.Blocks:
     demo: gr.Blocks
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(
@@ -22,7 +23,7 @@ def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
         admin_ok = gr.State(False)
         with gr.Tabs():
             chat = build_chat_tab(live, store, turns)
-            build_admin_tab(live, chat, admin_ok)
+            build_admin_tab(live, chat, uploads, admin_ok)
         # A page opened before a corpus change still offers the current documents.
         demo.load(
             lambda: gr.update(choices=[(m.title, d) for d, m in live.documents.items()]),

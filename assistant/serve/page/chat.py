@@ -51,7 +51,11 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -
                 )
                 doc_filter = gr.Dropdown(
                     choices=doc_choices(live),
+                    value=[],
                     multiselect=True,
+                    # A document deleted in another tab reaches the library's Chinese check
+                    # ("未知的文档编号") instead of Gradio's English one.
+                    allow_custom_value=True,
                     label="只在以下文件中查找（可多选；不选则查找全部文件）",
                     elem_id="doc-filter",
                 )
@@ -89,8 +93,9 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -
                         scale=4,
                         elem_id="comment",
                     )
-                    up = gr.Button("👍 有帮助", scale=1, elem_id="thumbs-up")
-                    down = gr.Button("👎 有问题", scale=1, elem_id="thumbs-down")
+                    # Text only: Debian's chromium has no emoji font and showed boxes.
+                    up = gr.Button("有帮助", scale=1, elem_id="thumbs-up")
+                    down = gr.Button("有问题", scale=1, elem_id="thumbs-down")
                 feedback_note = gr.Markdown("", elem_id="feedback-note")
         with gr.Column(scale=2):
             gr.Markdown("### 引用原文")
@@ -106,14 +111,15 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -
         # filter leaves the page exactly as it was.
         question = validate_question(text, settings.max_question_chars)
         doc_ids = list(docs or [])
-        answer = live.ask(question, history_of(state), doc_ids or None)
+        history = history_of(state, settings.max_question_chars)
+        answer = live.ask(question, history, doc_ids or None)
         data = answer.to_dict()
         turn = len(state) + 1
         record = {
             "answer": data,
             "draft": compose_reply(answer, live.documents),
             "doc_ids": doc_ids,
-            "history": history_of(state),
+            "history": history,
         }
         chat = [*chat, {"role": "user", "content": question}]
         full = str(data["answer"])
@@ -169,7 +175,7 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -
             comment=note or "",
             doc_ids=record.get("doc_ids", []),
         )
-        label = "👍 有帮助" if rating == "up" else "👎 有问题"
+        label = "有帮助" if rating == "up" else "有问题"
         return f"已记录您的评价（{label}），谢谢！"
 
     @ui_errors(outputs=2)
