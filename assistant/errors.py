@@ -4,6 +4,8 @@ boundary (``assistant.serve.boundary``) turns them into CLI text or an HTTP resp
 
 from __future__ import annotations
 
+import errno
+
 
 class AssistantError(Exception):
     """Base class. ``message`` is shown to users as is; ``exit_code`` is used by the CLI,
@@ -47,6 +49,19 @@ class RequestTooLargeError(InvalidRequestError):
     """A request over one of the documented size limits (body, history, file)."""
 
     http_status = 413
+
+
+class ForbiddenError(InvalidRequestError):
+    """A request the server refuses whoever sends it (a cross-site upload, a file path that was
+    not uploaded through the page, a locked-out login)."""
+
+    http_status = 403
+
+
+class ServiceBusyError(AssistantError):
+    """The server cannot take this now (upload area full); trying later helps."""
+
+    http_status = 503
 
 
 class NotFoundError(InvalidRequestError):
@@ -104,6 +119,55 @@ class ModelError(AssistantError):
     """The embedding model cannot be found, loaded, or does not match the index."""
 
     exit_code = 5
+
+
+class DuplicateDocumentError(InvalidRequestError):
+    """An upload whose content is already in the corpus (same file or same cleaned text)."""
+
+    http_status = 409
+
+
+class StorageError(AssistantError):
+    """A file or folder the assistant must read or write is not accessible (read-only home,
+    full disk, missing permission). The server's problem, not the request's."""
+
+    exit_code = 6
+    http_status = 500
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, what: str = "") -> StorageError:
+        """A Chinese sentence naming the path and the reason, without the OS's English text."""
+        path = exc.filename if isinstance(exc.filename, str) else ""
+        where = what or (f"“{path}”" if path else "文件")
+        return cls(
+            f"无法读写{where}：{os_reason(exc)}。请检查该位置的写入权限和磁盘空间，"
+            "或把 ASSISTANT_HOME 设为可写的目录后重试。"
+        )
+
+
+# The OS's own messages (``strerror``) are English; users get these instead.
+_OS_REASONS = {
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "操作不被允许",
+    errno.EROFS: "所在的文件系统是只读的",
+    errno.ENOENT: "文件或目录不存在",
+    errno.ENOTDIR: "路径中的某一部分不是目录",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EEXIST: "文件已存在",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EMFILE: "打开的文件过多",
+    errno.EBUSY: "文件正被占用",
+    errno.EIO: "磁盘读写错误",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in Chinese (the error number stays for an administrator)."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    return f"系统错误（错误码 {exc.errno}）" if exc.errno else "读写失败"
 
 
 class InvalidFactQueryError(InvalidRequestError):

@@ -51,6 +51,9 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     admin_password: str = Field(default="", repr=False)
+    # Failed admin logins from one client before it is locked out, and for how long.
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lockout_seconds: float = Field(default=900.0, gt=0, le=86400)
     # Optional LLM (any OpenAI-compatible endpoint: vLLM, Ollama, a cloud API). Off while the
     # base URL is empty; the key stays out of repr like the password.
     llm_base_url: str = ""

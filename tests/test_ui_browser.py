@@ -205,6 +205,10 @@ def test_5_bad_input_shows_a_message_and_changes_nothing(page: Any) -> None:
     page.locator("#question textarea").fill("问" * 20000)
     page.locator("#send").click()
     page.get_by_text("问题过长").first.wait_for()
+    # Notices are titled in Chinese (this Gradio titles them "Warning" by itself).
+    titles = page.locator(".toast-title").all_inner_texts()
+    assert titles and all(t.strip().startswith("提示") for t in titles), titles
+    assert "Warning" not in page.locator(".toast-body").first.inner_text()
     page.screenshot(path=str(SHOTS / "03-bad-input.png"), full_page=True)
     assert _messages(page) == count
     assert page.locator("#sources details.turn").count() == 3
@@ -235,6 +239,8 @@ def test_6_admin_upload_then_ask_about_it(
     page.locator("#admin-password input").fill("wrong")
     page.locator("#admin-login").click()
     page.get_by_text("管理员密码不正确").wait_for()
+    page.wait_for_timeout(1200)  # the back-off after one failure is 1 s
+    _close_toasts(page)
     page.locator("#admin-password input").fill(PASSWORD)
     page.locator("#admin-login").click()
     page.locator("#docs-table").wait_for()

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Turn
 from assistant.lang.patterns import PLAN_PERIOD, YEAR, known_regions
+from assistant.lang.tokens import content_terms
 
 _YEAR = re.compile(rf"{YEAR}年?")
 _PERIOD = re.compile(rf"[“\"]?{PLAN_PERIOD}[”\"]?(?:期间|时期|末|初)?")
@@ -276,14 +277,32 @@ def _context(history: Sequence[Turn]) -> tuple[str, str, Sequence[Turn]] | None:
     return None
 
 
-def resolve_question(question: str, history: Sequence[Turn]) -> str:
-    """The question to retrieve with. Unchanged when there is no history to lean on."""
+def _off_topic(core: str, known: Callable[[str], bool] | None) -> bool:
+    """A question whose content words the documents never use starts a thread of its own
+    ("如何办理护照？" after a question about investment): inheriting the previous question's place
+    and year would only glue it to a topic it has nothing to do with."""
+    if known is None:
+        return False
+    terms = [t for t, _ in content_terms(core) if len(t) >= 2]
+    return bool(terms) and not any(known(t) for t in terms)
+
+
+def resolve_question(
+    question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None
+) -> str:
+    """The question to retrieve with. Unchanged when there is no history to lean on, or when
+    its own words are outside the documents' vocabulary (``known``, when given)."""
     found = _context(history)
     if found is None:
         return question
     raw_previous, answer, earlier = found
-    previous = resolve_question(raw_previous, earlier)  # a chain of follow-ups keeps its anchor
+    previous = resolve_question(raw_previous, earlier, known)  # a chain keeps its anchor
     core = _core(question)
+    # A complete question (no pronoun, no "…呢" ellipsis) outside the documents' vocabulary
+    # starts a new thread.
+    refers_back = bool(_PRONOUN.search(core) or _DETERMINER.search(core) or _SUBSET.match(core))
+    if core and not refers_back and not _ENDS_WITH_NE.search(question) and _off_topic(core, known):
+        return question
     if _CONTINUE.match(_TRAIL.sub("", question.strip())):
         return _finish(f"{topic_of(previous)}还有哪些", "？")
     if not core:

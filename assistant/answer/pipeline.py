@@ -19,6 +19,7 @@ from typing import Any
 from assistant.answer.extractive import AnswerPolicy, draft_answer
 from assistant.answer.guard import guard_answer
 from assistant.answer.numeric import NumericAnswerer
+from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import NOT_FOUND_TEXT, PARTIAL_PREFIX
 from assistant.answer.types import Answer
 from assistant.ingest.types import DocumentMeta
@@ -37,6 +38,7 @@ class ExtractivePipeline:
     # Shared by every pipeline that uses the same embedder (the live service passes one lock to
     # each assistant it builds, so a reload does not open a second door to the same model).
     lock: AbstractContextManager[Any] = field(default_factory=threading.Lock, repr=False)
+    records: RecordAnswerer | None = None
 
     def answer(
         self, question: str, resolved: str, doc_ids: Collection[str] | None = None
@@ -65,6 +67,16 @@ class ExtractivePipeline:
         if numeric is not None:
             status, text, citations = numeric.status, numeric.text, numeric.citations
             features["fact_match"] = numeric.score
+        elif self.records is not None:
+            # Who leads / what a list holds / how a grade is defined / a document's own facts:
+            # answered from the record that states it, when one qualifies and passes the guard
+            # (otherwise the extractive draft stands).
+            found = self.records.answer(resolved, doc_ids)
+            if found is not None:
+                checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
+                if not checked.report.removed:
+                    status, text, citations = found.status, found.text, found.citations
+                    features["record_match"] = found.score
         guarded = guard_answer(text, status, citations, NOT_FOUND_TEXT, PARTIAL_PREFIX)
         t2 = time.perf_counter()
         return Answer(

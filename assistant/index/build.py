@@ -1,11 +1,11 @@
-"""Build the on-disk index atomically.
+"""Build the on-disk index; ``layout`` makes it current atomically.
 
-Layout of ``index/``: ``manifest.json`` (what built it, see ``manifest.py``), ``documents.json``
+Layout of an index folder: ``manifest.json`` (what built it, see ``manifest.py``), ``documents.json``
 (metadata and cleaned text, for quoting and highlighting), ``chunks.jsonl``, ``dense.faiss``
 (inner-product index of normalised embeddings), ``bm25/`` (bm25s) and ``facts.sqlite`` (the
 records extracted from tables and prose, see ``assistant.records``). A build writes everything
-into a temporary sibling directory and renames it into place, so a failed build leaves the
-previous index untouched."""
+into a temporary folder and only a complete build becomes current, so a failed or killed build
+leaves the previous index untouched."""
 
 from __future__ import annotations
 
@@ -22,14 +22,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.index.embedding import Embedder, ModelInfo
+from assistant.index.journal import recover_locked
+from assistant.index.layout import (
+    activate,
+    cleanup,
+    crash_point,
+    home_lock,
+    home_not_writable,
+    new_build_dir,
+    publish,
+)
 from assistant.index.manifest import FORMAT_VERSION, code_version, indexed_text
 from assistant.index.progress import Progress, as_progress
 from assistant.ingest.chunking import chunk_document
-from assistant.ingest.corpus import corpus_fingerprint, load_documents
+from assistant.ingest.corpus import NO_CHANGE, CorpusView, corpus_fingerprint, load_documents
 from assistant.ingest.types import Chunk, Document
 from assistant.lang.tokens import tokenize
+from assistant.records.currency import currency_records
+from assistant.records.extract import extract_records
 from assistant.records.facts import extract_facts
-from assistant.records.store import STORE_FILE, write_store
+from assistant.records.store import STORE_FILE, write_records, write_store
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -135,74 +147,125 @@ def build_index(
     progress: bool | Progress = True,
     documents: list[Document] | None = None,
 ) -> BuildReport:
-    """Build the whole index into a temporary directory, then swap it in atomically.
+    """Build the whole index and make it current in one rename (see ``layout``); clean up what
+    killed builds left behind first.
 
     ``progress``: True prints a Chinese line per stage and an embedding bar on stderr, False
     is silent, or any ``Progress`` (the live service's, which the page shows)."""
-    import bm25s
-    import faiss
+    with home_lock(settings):
+        recover_locked(settings)
+        cleanup(settings)
+        report, version = build_version(settings, embedder, progress, documents)
+        crash_point("build-published")
+        try:
+            activate(settings, version)
+        except OSError as exc:
+            raise home_not_writable(settings, exc) from exc
+        cleanup(settings)
+    as_progress(progress).stage(
+        f"索引已写入 {settings.index_dir}（用时 {report.seconds:.1f} 秒）。"
+    )
+    return report
 
-    report = as_progress(progress)
+
+def build_version(
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool | Progress = True,
+    documents: list[Document] | None = None,
+    view: CorpusView = NO_CHANGE,
+) -> tuple[BuildReport, Path]:
+    """Build an index of the corpus (as ``view`` leaves it) into a new folder of
+    ``index.versions/``, not yet current. Must hold ``home_lock``."""
+    stages = as_progress(progress)
     started = time.perf_counter()
-    report.stage("正在读取并清洗文档…")
-    docs = documents if documents is not None else load_documents(settings.corpus_dir)
-    fingerprint = corpus_fingerprint(settings.corpus_dir)
+    stages.stage("正在读取并清洗文档…")
+    docs = documents if documents is not None else load_documents(settings.corpus_dir, view)
+    fingerprint = corpus_fingerprint(settings.corpus_dir, view)
     metas = {d.meta.doc_id: d.meta for d in docs}
     chunks = [c for d in docs for c in chunk_document(d, settings.chunk_size)]
     texts = [indexed_text(c, metas[c.doc_id]) for c in chunks]
-    report.stage(f"共 {len(docs)} 个文档、{len(chunks)} 个段落。")
-    vectors, embedded = embed_with_cache(embedder, texts, settings, report)
-    info = embedder.info
-    report.stage("正在写入索引（向量、关键词、数值表）…")
-
-    target = settings.index_dir
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".index-build-", dir=target.parent))
+    stages.stage(f"共 {len(docs)} 个文档、{len(chunks)} 个段落。")
     try:
-        dense = faiss.IndexFlatIP(info.dimension)
-        dense.add(vectors)
-        faiss.write_index(dense, str(tmp / "dense.faiss"))
-        bm25 = bm25s.BM25()
-        bm25.index([tokenize(t) for t in texts], show_progress=False)
-        bm25.save(str(tmp / "bm25"))
-        _write_documents(tmp / "documents.json", docs)
-        # The fact store is built from the same cleaned text, in the same atomic build, so its
-        # spans always index the documents stored beside it.
-        facts = [f for d in docs for f in extract_facts(d)]
-        write_store(tmp / STORE_FILE, facts)
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for c in chunks:
-                fh.write(json.dumps(_chunk_to_dict(c), ensure_ascii=False) + "\n")
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "code_version": code_version(),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "corpus": fingerprint,
-            "model": info.to_dict(),
-            "chunking": {"chunk_size": settings.chunk_size},
-            "counts": {"documents": len(docs), "chunks": len(chunks)},
-            "facts": {"file": STORE_FILE, "count": len(facts)},
-        }
-        _atomic_write_text(
-            tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2)
-        )
-        _swap_in(tmp, target)
+        vectors, embedded = embed_with_cache(embedder, texts, settings, stages)
+    except OSError as exc:
+        raise home_not_writable(settings, exc) from exc
+    stages.stage("正在写入索引（向量、关键词、数值表、结构记录）…")
+    tmp = new_build_dir(settings)
+    try:
+        facts, records = _write_files(tmp, settings, embedder.info, docs, chunks, texts, vectors)
+        _write_manifest(tmp, settings, embedder.info, fingerprint, docs, chunks, facts, records)
+        crash_point("build-written")
+        version = publish(settings, tmp)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise home_not_writable(settings, exc) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started
-    report.stage(f"索引已写入 {target}（用时 {seconds:.1f} 秒）。")
-    return BuildReport(target, len(docs), len(chunks), seconds, embedded, len(chunks) - embedded)
+    report = BuildReport(
+        settings.index_dir, len(docs), len(chunks), seconds, embedded, len(chunks) - embedded
+    )
+    return report, version
 
 
-def _swap_in(new: Path, target: Path) -> None:
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".index-old-{os.getpid()}-{time.time_ns()}")
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _write_files(
+    tmp: Path,
+    settings: Settings,
+    info: ModelInfo,
+    docs: list[Document],
+    chunks: list[Chunk],
+    texts: list[str],
+    vectors: npt.NDArray[np.float32],
+) -> tuple[int, int]:
+    """Write the index files; returns the number of facts and of structure records."""
+    import bm25s
+    import faiss
+
+    dense = faiss.IndexFlatIP(info.dimension)
+    dense.add(vectors)
+    faiss.write_index(dense, str(tmp / "dense.faiss"))
+    bm25 = bm25s.BM25()
+    bm25.index([tokenize(t) for t in texts], show_progress=False)
+    bm25.save(str(tmp / "bm25"))
+    _write_documents(tmp / "documents.json", docs)
+    # The fact store is built from the same cleaned text, in the same build, so its spans always
+    # index the documents stored beside it.
+    facts = [f for d in docs for f in extract_facts(d)]
+    write_store(tmp / STORE_FILE, facts)
+    records = [r for d in docs for r in extract_records(d)]
+    records += currency_records({d.meta.doc_id: d for d in docs}, records, facts)
+    write_records(tmp / STORE_FILE, records)
+    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps(_chunk_to_dict(c), ensure_ascii=False) + "\n")
+    return len(facts), len(records)
+
+
+def _write_manifest(
+    tmp: Path,
+    settings: Settings,
+    info: ModelInfo,
+    fingerprint: dict[str, str],
+    docs: list[Document],
+    chunks: list[Chunk],
+    facts: int,
+    records: int,
+) -> None:
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "code_version": code_version(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "corpus": fingerprint,
+        "model": info.to_dict(),
+        "chunking": {"chunk_size": settings.chunk_size},
+        "counts": {"documents": len(docs), "chunks": len(chunks)},
+        "facts": {"file": STORE_FILE, "count": facts},
+        "records": {"file": STORE_FILE, "count": records},
+    }
+    # Written last: a folder without a manifest is an incomplete build.
+    _atomic_write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
 def _chunk_to_dict(c: Chunk) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from assistant.errors import IndexStaleError
 from assistant.index.manifest import BUILD_COMMAND, check_fresh, read_manifest
 from assistant.ingest.types import Chunk, Document, DocumentMeta, Section
 from assistant.records.facts import Fact
-from assistant.records.store import read_store
+from assistant.records.store import read_records, read_store
+from assistant.records.types import Record
 from assistant.settings import Settings
 
 
@@ -22,10 +23,26 @@ class LoadedIndex:
     dense: Any
     bm25: Any
     facts: tuple[Fact, ...] = ()
+    records: tuple[Record, ...] = ()
 
     @property
     def model_info(self) -> dict[str, Any]:
         return dict(self.manifest.get("model", {}))
+
+
+def indexed_documents(settings: Settings) -> dict[str, DocumentMeta]:
+    """The documents of the current (fresh) index, read without loading vectors or the model:
+    for checking a document filter before anything slow starts."""
+    d = settings.index_dir.resolve()
+    check_fresh(settings, read_manifest(d))
+    try:
+        rows = json.loads((d / "documents.json").read_text("utf-8"))
+        metas = [DocumentMeta(**row["meta"]) for row in rows]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexStaleError(
+            f"索引文件不完整或已损坏（documents.json）。请运行 `{BUILD_COMMAND}` 重新构建。"
+        ) from exc
+    return {m.doc_id: m for m in metas}
 
 
 def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
@@ -34,10 +51,12 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
     import bm25s
     import faiss
 
-    manifest = read_manifest(settings.index_dir)
+    # ``index`` is a link flipped by each build: resolve it once, so every file below comes from
+    # the same build even if another one is swapped in meanwhile.
+    d = settings.index_dir.resolve()
+    manifest = read_manifest(d)
     if check:
         check_fresh(settings, manifest)
-    d = settings.index_dir
     try:
         chunks = tuple(
             Chunk(**{**row, "section": tuple(row["section"])})
@@ -51,6 +70,7 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         dense = faiss.read_index(str(d / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(d / "bm25"))
         facts = tuple(read_store(d / manifest["facts"]["file"]))
+        records = tuple(read_records(d / manifest["records"]["file"]))
     except (
         OSError,
         ValueError,
@@ -59,11 +79,14 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         RuntimeError,
         sqlite3.Error,
     ) as exc:
+        # The exception's own text is English; the cause stays in the traceback chain.
         raise IndexStaleError(
-            f"索引文件不完整或已损坏（{exc}）。请运行 `{BUILD_COMMAND}` 重新构建。"
+            f"索引文件不完整或已损坏（{d}）。请运行 `{BUILD_COMMAND}` 重新构建。"
         ) from exc
     if dense.ntotal != len(chunks):
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
     if len(facts) != manifest["facts"]["count"]:
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
-    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts)
+    if len(records) != manifest["records"]["count"]:
+        raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
+    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts, records)

@@ -17,7 +17,7 @@ from assistant.ingest.corpus import corpus_fingerprint
 from assistant.ingest.types import Chunk, DocumentMeta
 from assistant.settings import Settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the store holds structure records too
 BUILD_COMMAND = "assistant build"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The packages whose behaviour decides what is in the index: a change to any of their modules

@@ -10,6 +10,7 @@ import re
 import statistics
 from collections import Counter
 
+from assistant.ingest.loaders import CELL_MARK
 from assistant.ingest.structure import heading_kind, is_standalone_heading, marker_kind
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -120,6 +121,8 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
     """Whether ``nxt`` is the rest of a sentence that the extraction broke after ``prev``."""
     if marker_kind(nxt) is not None or _LABEL_START.match(nxt):
         return False
+    if CELL_MARK in prev or CELL_MARK in nxt:
+        return False  # a table row whose cells the loader kept apart stays one line
     if _ends_sentence(prev) or prev.endswith(("：", ":")):
         return False
     if _has_unclosed_bracket(prev):

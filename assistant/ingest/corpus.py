@@ -18,12 +18,14 @@ from typing import Any
 
 from assistant.errors import (
     CorpusError,
+    DuplicateDocumentError,
     InvalidRequestError,
     NotFoundError,
     UnsupportedFileTypeError,
 )
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from assistant.ingest.metadata import infer_meta
 from assistant.ingest.structure import parse_sections
 from assistant.ingest.types import Document, DocumentMeta
 
@@ -57,6 +59,25 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 class SourceFile:
     path: Path
     documents: tuple[tuple[DocumentMeta, str], ...]  # (metadata, start marker or "")
+    name: str = ""  # the name in files/ (differs from path.name for a staged file)
+
+    @property
+    def file_name(self) -> str:
+        return self.name or self.path.name
+
+
+@dataclass(frozen=True)
+class CorpusView:
+    """The corpus as it will be after a change that is not on disk yet: ``add`` holds
+    (staged path, name it will have in files/), ``remove`` names files to leave out. The
+    index of a pending change is built from this view, so the corpus itself changes only when
+    that index is in place."""
+
+    add: tuple[tuple[Path, str], ...] = ()
+    remove: frozenset[str] = frozenset()
+
+
+NO_CHANGE = CorpusView()
 
 
 def file_sha256(path: Path) -> str:
@@ -76,26 +97,36 @@ def _read_manifest(corpus_dir: Path) -> dict[str, Any]:
     return data
 
 
-def _infer_title(path: Path) -> str:
-    """Title for a file the manifest does not describe: its first short line, else the name."""
-    try:
-        text = clean_text(load_file(path))
-    except CorpusError:
-        raise
-    for line in text.split("\n")[:10]:
+# Markdown heading and emphasis marks around a title line ("# 标题", "**标题**").
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*|\s+#+\s*$")
+_MD_EMPHASIS = re.compile(r"^[*_]{1,3}(.+?)[*_]{1,3}$")
+
+
+def _title_line(line: str) -> str:
+    line = _MD_HEADING.sub("", line).strip()
+    return _MD_EMPHASIS.sub(r"\1", line).strip()
+
+
+def _infer_title(path: Path, name: str) -> str:
+    """Title for a file the manifest does not describe: its first short line (without Markdown
+    heading marks), else the file name."""
+    text = clean_text(load_file(path, name))
+    for raw in text.split("\n")[:10]:
+        line = _title_line(raw)
         if 4 <= len(line) <= 40 and not re.search(r"[，。；]", line):
             return line
-    return path.stem
+    return Path(name).stem
 
 
-def _auto_doc_id(path: Path) -> str:
-    digest = hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:8]
-    slug = re.sub(r"[^0-9A-Za-z]+", "-", path.stem).strip("-").lower()[:24]
+def _auto_doc_id(name: str) -> str:
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    slug = re.sub(r"[^0-9A-Za-z]+", "-", Path(name).stem).strip("-").lower()[:24]
     return f"{slug or 'doc'}-{digest}"
 
 
-def list_source_files(corpus_dir: Path) -> list[SourceFile]:
-    """Every supported file in ``corpus_dir/files`` with its documents' metadata."""
+def list_source_files(corpus_dir: Path, view: CorpusView = NO_CHANGE) -> list[SourceFile]:
+    """Every supported file in ``corpus_dir/files`` with its documents' metadata (as ``view``
+    will leave them)."""
     files_dir = corpus_dir / FILES_DIR
     if not files_dir.is_dir():
         raise CorpusError(
@@ -107,34 +138,55 @@ def list_source_files(corpus_dir: Path) -> list[SourceFile]:
         if isinstance(entry, dict) and isinstance(entry.get("file"), str):
             by_name[entry["file"]] = entry
     sources: list[SourceFile] = []
-    paths = [p for p in sorted(files_dir.iterdir()) if p.is_file() and not p.name.startswith(".")]
-    unsupported = [p.name for p in paths if p.suffix.lower() not in SUPPORTED_SUFFIXES]
+    # Dot-files are not part of the corpus: staged uploads and parked deletions live there.
+    named = {
+        p.name: p
+        for p in files_dir.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.name not in view.remove
+    }
+    named.update({name: path for path, name in view.add})
+    unsupported = [n for n in sorted(named) if Path(n).suffix.lower() not in SUPPORTED_SUFFIXES]
     if unsupported:
         raise UnsupportedFileTypeError(
             f"文档目录中有不支持的文件：{'、'.join(unsupported)}。支持的类型为 "
             f"{'、'.join(SUPPORTED_SUFFIXES)}；请转换格式或把这些文件移出 {files_dir}。"
         )
-    for path in paths:
-        entry = by_name.get(path.name)
+    for name in sorted(named):
+        path = named[name]
+        entry = by_name.get(name)
         docs: list[tuple[DocumentMeta, str]] = []
         if entry and entry.get("documents"):
             for d in entry["documents"]:
                 if not d.get("doc_id") or not d.get("title"):
-                    raise CorpusError(f"文件清单中 {path.name} 的文档缺少 doc_id 或 title。")
+                    raise CorpusError(f"文件清单中 {name} 的文档缺少 doc_id 或 title。")
                 meta = DocumentMeta(
                     doc_id=str(d["doc_id"]),
                     title=str(d["title"]),
-                    source_file=path.name,
+                    source_file=name,
                     container=str(entry.get("container", "")),
                     **{k: str(d.get(k, "")) for k in _META_FIELDS},
                 )
                 docs.append((meta, str(d.get("start", ""))))
         else:
-            title = _infer_title(path)
+            # No manifest entry (a document added later): its metadata comes from its own text.
+            text = clean_text(load_file(path, name))
+            inferred = infer_meta(text, _infer_title(path, name))
             docs.append(
-                (DocumentMeta(doc_id=_auto_doc_id(path), title=title, source_file=path.name), "")
+                (
+                    DocumentMeta(
+                        doc_id=_auto_doc_id(name),
+                        title=inferred.title,
+                        source_file=name,
+                        issuer=inferred.issuer,
+                        date=inferred.date,
+                        doc_number=inferred.doc_number,
+                        doc_type=inferred.doc_type,
+                        region=inferred.region,
+                    ),
+                    "",
+                )
             )
-        sources.append(SourceFile(path, tuple(docs)))
+        sources.append(SourceFile(path, tuple(docs), name))
     ids = [meta.doc_id for s in sources for meta, _ in s.documents]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
@@ -169,21 +221,22 @@ def split_documents(raw: str, markers: list[str], file_name: str) -> list[str]:
     return ["\n".join(lines[bounds[i] : bounds[i + 1]]) for i in range(len(starts))]
 
 
-def load_documents(corpus_dir: Path) -> list[Document]:
+def load_documents(corpus_dir: Path, view: CorpusView = NO_CHANGE) -> list[Document]:
     docs: list[Document] = []
-    for source in list_source_files(corpus_dir):
-        raw = load_file(source.path)
-        parts = split_documents(raw, [m for _, m in source.documents], source.path.name)
+    for source in list_source_files(corpus_dir, view):
+        raw = load_file(source.path, source.file_name)
+        parts = split_documents(raw, [m for _, m in source.documents], source.file_name)
         for (meta, _), part in zip(source.documents, parts, strict=True):
             text = clean_text(part)
             docs.append(Document(meta=meta, text=text, sections=parse_sections(text)))
     return docs
 
 
-def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
+def corpus_fingerprint(corpus_dir: Path, view: CorpusView = NO_CHANGE) -> dict[str, str]:
     """sha256 of every source file and of the manifest: the index is stale when any changes."""
     prints = {
-        f"{FILES_DIR}/{s.path.name}": file_sha256(s.path) for s in list_source_files(corpus_dir)
+        f"{FILES_DIR}/{s.file_name}": file_sha256(s.path)
+        for s in list_source_files(corpus_dir, view)
     }
     manifest = corpus_dir / "manifest.json"
     if manifest.exists():
@@ -199,27 +252,53 @@ def safe_file_name(name: str) -> str:
     return f"{stem[:80]}{suffix}"
 
 
-def add_document(corpus_dir: Path, source: Path) -> Path:
-    """Validate ``source`` (readable, supported, has text) and copy it into the corpus.
-
-    Nothing is written unless the file loads; an existing file of the same name is an error."""
-    text = load_file(source)
-    if not clean_text(text).strip():
-        raise CorpusError(f"文件“{source.name}”清洗后没有正文内容，未添加。")
-    target = corpus_dir / FILES_DIR / safe_file_name(source.name)
-    if target.suffix not in SUPPORTED_SUFFIXES:
+def check_new_file(corpus_dir: Path, source: Path, original_name: str) -> str:
+    """Validate a file to be added (supported, readable, has text, name not taken) and return
+    the safe name it will have in ``files/``. Writes nothing."""
+    name = safe_file_name(original_name or source.name)
+    if Path(name).suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFileTypeError(
-            f"不支持的文件类型“{source.name}”。支持的类型为 {'、'.join(SUPPORTED_SUFFIXES)}。"
+            f"不支持的文件类型“{Path(original_name).name or source.name}”。"
+            f"请上传 {'、'.join(SUPPORTED_SUFFIXES)} 格式的文件。"
         )
-    if target.exists():
-        raise CorpusError(
-            f"文档目录中已有同名文件“{target.name}”。请改名后再添加，或先删除旧文件。"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.write_bytes(source.read_bytes())
-    tmp.replace(target)
-    return target
+    text = load_file(source, name)
+    if not clean_text(text).strip():
+        raise CorpusError(f"文件“{name}”清洗后没有正文内容，未添加。")
+    if (corpus_dir / FILES_DIR / name).exists():
+        raise CorpusError(f"文档目录中已有同名文件“{name}”。请改名后再添加，或先删除旧文件。")
+    return name
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def check_not_duplicate(docs: list[Document], fingerprint: dict[str, str], new_name: str) -> None:
+    """Refuse a new file whose bytes equal an existing file's, or any of whose documents has
+    the same cleaned text as an existing document (the same text under another name or format
+    would only add duplicate passages)."""
+    new_hash = fingerprint.get(f"{FILES_DIR}/{new_name}")
+    for key, digest in fingerprint.items():
+        if (
+            key.startswith(f"{FILES_DIR}/")
+            and key != f"{FILES_DIR}/{new_name}"
+            and digest == new_hash
+        ):
+            existing = [d.meta for d in docs if d.meta.source_file == key.split("/", 1)[1]]
+            raise _duplicate(new_name, existing[0] if existing else None, key.split("/", 1)[1])
+    texts = {_text_hash(d.text): d.meta for d in docs if d.meta.source_file != new_name}
+    for d in docs:
+        if d.meta.source_file == new_name and _text_hash(d.text) in texts:
+            meta = texts[_text_hash(d.text)]
+            raise _duplicate(new_name, meta, meta.source_file)
+
+
+def _duplicate(new_name: str, meta: DocumentMeta | None, file_name: str) -> DuplicateDocumentError:
+    what = f"《{meta.title}》（文件 {file_name}）" if meta else f"文件 {file_name}"
+    return DuplicateDocumentError(
+        f"“{new_name}”与文档库中已有的{what}内容相同，未重复添加。"
+        "如需更新该文档，请先删除旧文件再上传。"
+    )
 
 
 # --------------------------------------------------------------------------- metadata edits

@@ -24,6 +24,7 @@ from assistant.errors import (
     EncodingDetectionError,
     FileTooLargeError,
     UnsupportedFileTypeError,
+    os_reason,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 # Placed between the texts of two consecutive PDF pages; the cleaner splits pages on "\f".
 PDF_PAGE_SEPARATOR = "\n\f\n"
+# Table cells that the source keeps apart (.docx tables, PDF tables found by pdfplumber) are
+# joined with this separator, one table row per line, so the records layer reads exact cells.
+CELL_MARK = "|"
+CELL_SEPARATOR = f" {CELL_MARK} "
 
 _SUPPORTED_LIST = "、".join(SUPPORTED_SUFFIXES)
 _TEXT_SUFFIXES = ("", ".txt", ".text", ".md", ".markdown")
@@ -403,7 +408,46 @@ def _load_pdf(data: bytes, name: str) -> str:
             f"PDF 文件“{name}”未包含可提取的文字（可能是扫描件），"
             "请先进行文字识别（OCR），再上传识别后的 PDF 或文本文件。"
         )
+    pages = _with_pdf_tables(data, pages)
     return _NEWLINES.sub("\n", PDF_PAGE_SEPARATOR.join(pages))
+
+
+def _with_pdf_tables(data: bytes, pages: list[str]) -> list[str]:
+    """Pages on which pdfplumber finds a ruled table are re-read with it: the text outside the
+    tables line by line and each table row as cells joined by ``CELL_SEPARATOR``, in reading
+    order. pypdf's text stays wherever pdfplumber finds no table or fails."""
+    try:
+        import pdfplumber
+    except ImportError:  # the text path still works without it
+        return pages
+    out = list(pages)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for n, page in enumerate(pdf.pages[: len(pages)]):
+                tables = page.find_tables()
+                if not tables:
+                    continue
+                boxes = [t.bbox for t in tables]
+
+                def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
+                    x = (obj["x0"] + obj["x1"]) / 2
+                    y = (obj["top"] + obj["bottom"]) / 2
+                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+                blocks: list[tuple[float, str]] = [
+                    (line["top"], line["text"])
+                    for line in page.filter(outside).extract_text_lines()
+                    if line["text"].strip()
+                ]
+                for table in tables:
+                    for k, row in enumerate(table.extract()):
+                        cells = [" ".join((c or "").split()).replace(CELL_MARK, "｜") for c in row]
+                        if any(cells):
+                            blocks.append((table.bbox[1] + k * 1e-3, CELL_SEPARATOR.join(cells)))
+                out[n] = "\n".join(text for _, text in sorted(blocks, key=lambda b: b[0]))
+    except Exception:  # pdfplumber's failures on odd PDFs must not lose the pypdf text
+        return pages
+    return out
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -435,10 +479,9 @@ def _docx_blocks(document: DocxDocument) -> Iterator[str]:
                         if id(cell._tc) in seen:
                             continue
                         seen.add(id(cell._tc))
-                        text = " ".join(cell.text.split())
-                        if text:
-                            cells.append(text)
-                    yield " ".join(cells)
+                        cells.append(" ".join(cell.text.split()).replace(CELL_MARK, "｜"))
+                    if any(cells):
+                        yield CELL_SEPARATOR.join(cells)
             elif child.tag == sdt_tag:  # content controls wrap ordinary body content
                 for content in child.iterchildren(sdt_content_tag):
                     yield from walk(content)
@@ -482,10 +525,12 @@ def load_bytes(data: bytes, filename: str) -> str:
     return text
 
 
-def load_file(path: Path) -> str:
-    """Read ``path`` and return its raw text (see :func:`load_bytes`)."""
+def load_file(path: Path, name: str = "") -> str:
+    """Read ``path`` and return its raw text (see :func:`load_bytes`). ``name`` is the file's
+    name for the type check and messages when the path is a temporary one (an upload)."""
     path = Path(path)
-    name = _display_name(str(path))
+    filename = name or path.name
+    name = _display_name(filename)
     if not path.exists():
         raise DocumentLoadError(f"找不到文件“{name}”。请检查文件路径是否正确。")
     if not path.is_file():
@@ -495,7 +540,6 @@ def load_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentLoadError(
-            f"无法读取文件“{name}”：{exc.strerror or '读取失败'}。"
-            "请检查文件权限，或文件是否被其他程序占用。"
+            f"无法读取文件“{name}”：{os_reason(exc)}。请检查文件权限，或文件是否被其他程序占用。"
         ) from exc
-    return load_bytes(data, path.name)
+    return load_bytes(data, filename)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from assistant.lang.tokens import DATA_DIR
+from assistant.lang import DATA_DIR
 
 # A calendar year as the documents write it (1900–2099), as a regex fragment to embed.
 YEAR = r"(?:19|20)\d{2}"

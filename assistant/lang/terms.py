@@ -43,6 +43,13 @@ class TermWeights:
         # each idf scans every passage: remember them. The corpus is fixed for this object.
         self._idf: dict[str, float] = {}
 
+    def known(self, term: str) -> bool:
+        """Whether any passage uses ``term`` (or a synonym): the corpus's vocabulary."""
+        return self.idf(term) < self._absent_idf()
+
+    def _absent_idf(self) -> float:
+        return math.log(1 + (self._n + 0.5) / 0.5)
+
     def idf(self, term: str) -> float:
         if term not in self._idf:
             variants = synonyms_of(term)

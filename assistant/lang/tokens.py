@@ -7,10 +7,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from assistant.lang import DATA_DIR
+from assistant.lang.patterns import plan_period_years
+
 _KEEP = re.compile(r"[\w%％.．]+")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 # Function words and question words that carry no topic.
@@ -149,6 +150,12 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
         line = line.strip()
         if line and not line.startswith("#"):
             groups.append(tuple(normalise(t) for t in line.split()))
+    # A five-year plan period is searched with its first and last year (十五五 → 2026, 2030).
+    for n in "一二三四五六七八九":
+        name = f"十{n}五"
+        years = plan_period_years(name)
+        if years:
+            groups.append((name, str(years[0]), str(years[1])))
     return tuple(groups)
 
 

@@ -18,6 +18,7 @@ from assistant.errors import InvalidFactQueryError
 from assistant.lang.numbers import parse_value
 from assistant.lang.terms import TermWeights, coverage
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
+from assistant.records.types import Record, record_from_row
 
 STORE_FILE = "facts.sqlite"
 _COLUMNS = tuple(f.name for f in fields(Fact))
@@ -96,7 +97,11 @@ def write_store(path: Path, facts: Sequence[Fact]) -> None:
 
 
 def read_store(path: Path) -> list[Fact]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if not path.is_file():
+        raise FileNotFoundError(2, "facts store missing", str(path))
+    # Read-only through a URI that ``Path.as_uri`` escapes: a "#" or "?" in ASSISTANT_HOME
+    # would otherwise end the path early, and SQLite would create a stray file elsewhere.
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = con.execute(
             "SELECT " + ", ".join(f'"{c}"' for c in _COLUMNS) + " FROM facts"
@@ -155,3 +160,35 @@ class FactStore:
         # structured statement of the same figure.
         out.sort(key=lambda m: (-m.score, m.fact.source == "prose", m.fact.start))
         return out
+
+
+_RECORD_COLUMNS = ("record_id", "type", "doc_id", "section", "quote", "start", "end", "fields")
+
+
+def write_records(path: Path, records: Sequence[Record]) -> None:
+    """Add the structure records to the store file (table ``records``; fields as JSON)."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute(
+            "CREATE TABLE records (record_id TEXT, type TEXT, doc_id TEXT, section TEXT, "
+            'quote TEXT, start INTEGER, "end" INTEGER, fields TEXT)'
+        )
+        con.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [tuple(r.to_row()[c] for c in _RECORD_COLUMNS) for r in records],
+        )
+        con.execute("CREATE INDEX records_doc ON records(doc_id, type)")
+        con.commit()
+    finally:
+        con.close()
+
+
+def read_records(path: Path) -> list[Record]:
+    # Opened by path (never through a file: URI, whose ?/# would be read as URI syntax).
+    con = sqlite3.connect(path)
+    try:
+        quoted = ", ".join(f'"{c}"' for c in _RECORD_COLUMNS)
+        rows = con.execute(f"SELECT {quoted} FROM records ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+    return [record_from_row(dict(zip(_RECORD_COLUMNS, row, strict=True))) for row in rows]

@@ -3,25 +3,77 @@ every error rendered by ``assistant.serve.boundary.http_error`` as ``{"error": "
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InvalidRequestError
 from assistant.serve.boundary import http_error
 from assistant.serve.feedback import FeedbackStore, feedback_path
+from assistant.serve.http_limits import RequestLimits
 from assistant.serve.live import LiveAssistant
 from assistant.serve.openai_api import openai_router
 from assistant.serve.page.common import CSS, HEAD, TITLE, local_fonts_theme
+from assistant.serve.uploads import UploadArea
 
 BAD_REQUEST = (
     "请求格式错误（{fields}）：请发送 JSON 对象 "
     '{{"question": "问题", "history": [{{"role": "user", "content": "…"}}], '
     '"doc_ids": ["文档编号"]}}，其中 history 和 doc_ids 可省略。'
 )
+
+
+HTTP_MESSAGES = {
+    400: "请求无法解析：请发送 UTF-8 编码的 JSON 对象。",
+    404: "没有这个地址。可用的接口：POST /api/ask、GET /api/documents、GET /api/health。",
+    405: "该地址不支持这种请求方法（例如 /api/ask 只接受 POST）。",
+}
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The request body as JSON, or an InvalidRequestError saying in Chinese what is wrong
+    (FastAPI's own parsing answers such bodies in English)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequestError(
+            f"请求体不是合法的 UTF-8 文本（第 {exc.start + 1} 个字节）。请以 UTF-8 编码发送 JSON。"
+        ) from None
+    if not text.strip():
+        raise InvalidRequestError(BAD_REQUEST.format(fields="请求体为空"))
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InvalidRequestError(
+            "请求体的 JSON 嵌套层数过多。" + BAD_REQUEST.format(fields="请求体")
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidRequestError(
+            BAD_REQUEST.format(fields=f"不是合法的 JSON，第 {exc.lineno} 行第 {exc.colno} 列")
+        ) from None
+
+
+FIELD_NAMES = {"question": "问题", "history": "对话历史", "doc_ids": "文档筛选"}
+
+
+def _fields(errors: list[Any]) -> str:
+    """The fields at fault, with their Chinese names: "对话历史 history.0.role"."""
+    names = set()
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ())]
+        names.add(
+            f"{FIELD_NAMES[loc[0]]} {'.'.join(loc)}"
+            if loc and loc[0] in FIELD_NAMES
+            else ".".join(loc) or "请求体"
+        )
+    return "、".join(sorted(names))
 
 
 class TurnModel(BaseModel):
@@ -91,7 +143,13 @@ class ErrorResponse(BaseModel):
 
 
 def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastAPI:
-    """The FastAPI app: JSON routes under /api, the page at /."""
+    """The FastAPI app: JSON routes under /api, the page at /, both behind the request limits
+    (``http_limits``)."""
+    # Gradio reads its upload folder from the environment when the page's components and its
+    # app are created: a folder of this process only (``uploads``).
+    uploads = UploadArea.create(live.settings)
+    os.environ["GRADIO_TEMP_DIR"] = str(uploads.root)
+
     import gradio as gr
 
     from assistant.ingest.loaders import MAX_FILE_BYTES
@@ -107,22 +165,44 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = "、".join(
-            sorted(
-                {".".join(str(p) for p in e.get("loc", ())[1:]) or "请求体" for e in exc.errors()}
-            )
-        )
-        return JSONResponse({"error": BAD_REQUEST.format(fields=fields)}, status_code=400)
+        for e in exc.errors():
+            loc = e.get("loc", ())
+            if len(loc) >= 3 and loc[1] == "history" and isinstance(loc[2], int):
+                message = (
+                    f"对话历史第 {loc[2] + 1} 条格式错误：应为 "
+                    '{"role": "user"|"assistant", "content": "…"}。'
+                )
+                return JSONResponse({"error": message}, status_code=400)
+        errors = [{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in exc.errors()]
+        return JSONResponse({"error": BAD_REQUEST.format(fields=_fields(errors))}, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = HTTP_MESSAGES.get(exc.status_code, f"请求失败（HTTP {exc.status_code}）。")
+        return JSONResponse({"error": message}, status_code=exc.status_code)
 
     errors: dict[int | str, dict[str, Any]] = {
         code: {"model": ErrorResponse} for code in (400, 404, 413, 500, 503)
     }
+    ask_body = {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": AskRequest.model_json_schema()}},
+        }
+    }
 
-    @app.post("/api/ask", response_model=AnswerResponse, responses=errors)
-    def api_ask(req: AskRequest) -> dict[str, Any]:
-        # A plain def: FastAPI runs it in its thread pool, so answering never blocks the loop.
+    @app.post("/api/ask", response_model=AnswerResponse, responses=errors, openapi_extra=ask_body)
+    async def api_ask(request: Request) -> dict[str, Any]:
+        # The body is parsed here (bounded by the request limits) so that every malformed body
+        # gets a Chinese message; answering runs in the thread pool, off the event loop.
+        data = parse_json_body(await request.body())
+        try:
+            req = AskRequest.model_validate(data)
+        except ValidationError as exc:
+            raise InvalidRequestError(BAD_REQUEST.format(fields=_fields(exc.errors()))) from None
         history = [t.model_dump() for t in req.history]
-        return live.ask(req.question, history, req.doc_ids).to_dict()
+        answer = await run_in_threadpool(live.ask, req.question, history, req.doc_ids)
+        return answer.to_dict()
 
     @app.get("/api/documents", response_model=list[DocumentModel])
     def api_documents() -> list[dict[str, Any]]:
@@ -134,7 +214,7 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
 
     app.include_router(openai_router(live))  # /v1: the OpenAI-compatible API
 
-    demo = build_page(live, store)
+    demo = build_page(live, store, uploads)
     demo.queue(default_concurrency_limit=8)
     mounted: FastAPI = gr.mount_gradio_app(
         app,
@@ -144,9 +224,11 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
         head=HEAD,
         theme=local_fonts_theme(),
         footer_links=["api"],
-        # Gradio's own limit is kept above the library's so an oversize file reaches the
-        # library's check and gets its Chinese message; it only bounds what is written to disk.
-        max_file_size=2 * MAX_FILE_BYTES,
-        show_error=True,
+        # The app's own file limit; larger uploads are refused before they are read
+        # (http_limits), and the library checks the stored file again.
+        max_file_size=MAX_FILE_BYTES,
+        # Internal errors are logged with a reference (boundary.user_message), never shown.
+        show_error=False,
     )
+    mounted.add_middleware(RequestLimits, uploads=uploads)
     return mounted

@@ -1,5 +1,6 @@
 """``python app.py`` / ``assistant run``: serve the page and the HTTP API on
-ASSISTANT_HOST:ASSISTANT_PORT, and meanwhile build the index if needed and load it.
+ASSISTANT_HOST:ASSISTANT_PORT, and meanwhile undo an unfinished corpus change, build the index if
+needed and load it.
 
 The server starts first, so a page opened during a first start (which converts the model and
 embeds every passage) says 正在建立索引… with the current stage instead of failing to connect;
@@ -8,14 +9,19 @@ model), the error is printed as everywhere else and the server stops with its ex
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
 from assistant.serve.boundary import cli_error, user_message
 from assistant.serve.console import quiet_third_party
 from assistant.serve.live import LiveAssistant
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.index.embedding import Embedder
 
 TITLE = "政策问答助手"
 
@@ -32,8 +38,18 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def main() -> int:
+def main(embedder: Embedder | None = None) -> int:
+    """Start the server. ``embedder`` replaces the default model (the fast tests serve a tiny
+    corpus with a hashing embedder through this same function)."""
     quiet_third_party()
+    # The assistant's own records (logins, undone changes, internal errors with their
+    # reference) are kept; libraries stay at warnings (quiet_third_party's root handler).
+    own = logging.getLogger("assistant")
+    own.setLevel(logging.INFO)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    own.addHandler(handler)
+    own.propagate = False
     try:
         settings = Settings.from_env()
     except AssistantError as exc:
@@ -51,7 +67,7 @@ def main() -> int:
 
     from assistant.serve.api import create_app
 
-    live = LiveAssistant(settings)
+    live = LiveAssistant(settings, embedder)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(live), host=settings.host, port=settings.port, log_level="warning"

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from assistant.errors import InvalidRequestError
+from assistant.errors import InvalidRequestError, StorageError
 from assistant.settings import Settings
 
 Rating = Literal["up", "down"]
@@ -73,8 +73,11 @@ class FeedbackStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10)
+        except (OSError, sqlite3.Error) as exc:
+            raise self._storage_error(exc) from exc
         try:
             with self._init_lock:
                 if not self._initialised:
@@ -84,6 +87,38 @@ class FeedbackStore:
                     self._initialised = True
             yield conn
             conn.commit()
+        except sqlite3.OperationalError as exc:
+            raise self._storage_error(exc) from exc
+        finally:
+            conn.close()
+
+    def _storage_error(self, exc: Exception) -> StorageError:
+        if isinstance(exc, OSError):
+            return StorageError.from_os_error(exc, f"反馈数据库 {self.path}")
+        return StorageError(
+            f"无法读写反馈数据库 {self.path}（数据库错误）。请检查该目录是否可写、磁盘空间是否充足。"
+        )
+
+    @contextmanager
+    def _read_only(self) -> Iterator[sqlite3.Connection]:
+        """A connection that writes nothing, so an export works on a read-only home: the URI is
+        built by ``Path.as_uri`` (which escapes "#", "?" and "%" in the path)."""
+        uri = self.path.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)
+            try:
+                conn.execute("SELECT 1 FROM feedback LIMIT 1")
+            except sqlite3.OperationalError:
+                # A WAL database needs its -shm file, which a read-only folder cannot hold; the
+                # database is not changing there, so it can be read as immutable.
+                conn.close()
+                conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=10)
+        except sqlite3.Error as exc:
+            raise self._storage_error(exc) from exc
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise self._storage_error(exc) from exc
         finally:
             conn.close()
 
@@ -131,7 +166,7 @@ class FeedbackStore:
     def rows(self) -> list[FeedbackRow]:
         if not self.path.exists():
             return []
-        with self._connect() as conn:
+        with self._read_only() as conn:
             cur = conn.execute(
                 "SELECT id, created_at, rating, comment, question, resolved_question, history,"
                 " answer, status, citations, doc_ids FROM feedback ORDER BY id"

@@ -2,14 +2,13 @@
 
 ``LiveAssistant`` owns the current ``Assistant`` and replaces it after the corpus changes, so
 every page and API request sees the new documents without a restart. Corpus changes (upload,
-delete) are transactional: the file is added or removed, the index rebuilt (atomically, by
-``build_index``) and only then is the live assistant swapped; on any failure the file change is
-undone, so the corpus and the index stay as they were."""
+delete) are transactions (``assistant.index.changes``): the new index is built and loaded before
+the file change commits, and a failure or a killed process leaves corpus, index and the live
+assistant as they were."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -17,15 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.request import coerce_doc_ids, coerce_history, validate_question
 from assistant.answer.types import Answer, Turn
 from assistant.errors import (
-    CorpusError,
-    DocumentLoadError,
     IndexMissingError,
     IndexStaleError,
-    InvalidRequestError,
 )
-from assistant.ingest.loaders import SUPPORTED_SUFFIXES, check_size
+from assistant.ingest.loaders import check_size
 from assistant.ingest.types import DocumentMeta
 from assistant.settings import Settings
 
@@ -147,12 +144,17 @@ class LiveAssistant:
     def start(
         self, build_if_needed: bool = True, progress: bool | Progress = True
     ) -> LiveAssistant:
-        """Load the index (building it first when missing or stale) and warm the model up.
+        """Undo a corpus change a killed process left unfinished, load the index (building it
+        first when missing or stale) and warm the model up.
 
         Every stage is reported to ``progress`` (True: the terminal) and kept for ``status``,
         so a page opened meanwhile can say what is happening."""
+        from assistant.index.journal import recover
         from assistant.index.progress import TeeProgress, as_progress
 
+        undone = recover(self.settings)
+        if undone:
+            print(undone, file=sys.stderr, flush=True)
         report = TeeProgress(as_progress(progress), self._status)
         if self._embedder is None:
             from assistant.index.embedding import SentenceTransformerEmbedder
@@ -200,7 +202,25 @@ class LiveAssistant:
         history: Sequence[Turn | dict[str, str]] | None = None,
         doc_ids: Collection[str] | None = None,
     ) -> Answer:
-        return self.assistant.ask(question, history, doc_ids)
+        # Everything proportional to the request's size (normalising and checking the question,
+        # the history and the filter) happens here, outside any lock; the pipeline's own lock
+        # covers only the bounded CPU work, never an LLM call.
+        q, turns, ids, assistant = self._checked(question, history, doc_ids)
+        return assistant.ask(q, turns, ids)
+
+    def _checked(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None,
+        doc_ids: Collection[str] | None,
+    ) -> tuple[str, tuple[Turn, ...], tuple[str, ...] | None, Assistant]:
+        limit = self.settings.max_question_chars
+        q = validate_question(question, limit)
+        turns = coerce_history(history, limit)
+        ids = coerce_doc_ids(doc_ids)
+        assistant = self.assistant
+        assistant.check_doc_filter(ids)
+        return q, turns, ids, assistant
 
     def ask_stream(
         self,
@@ -210,7 +230,8 @@ class LiveAssistant:
     ) -> Iterator[str | Answer]:
         """``Assistant.ask_stream`` on the current assistant: provisional LLM text, then the
         final Answer. A corpus change meanwhile does not affect a question already started."""
-        return self.assistant.ask_stream(question, history, doc_ids)
+        q, turns, ids, assistant = self._checked(question, history, doc_ids)
+        return assistant.ask_stream(q, turns, ids)
 
     def document_rows(self) -> list[DocumentRow]:
         index = self.assistant.index
@@ -233,7 +254,30 @@ class LiveAssistant:
 
     # ------------------------------------------------------------------ corpus changes
 
+    def _change(
+        self, run: Callable[[Callable[[], None]], int], progress: ProgressCallback
+    ) -> tuple[int, dict[str, DocumentMeta]]:
+        """Run a corpus change (``assistant.index.changes``) whose commit waits until the new
+        assistant is loaded; only then is it swapped in, so a failure anywhere leaves both the
+        files and the live assistant as they were. Returns the chunk count and the documents
+        before the change."""
+        from assistant.serve.service import build_assistant
+
+        loaded: list[Assistant] = []
+
+        def load_new() -> None:
+            loaded.append(build_assistant(self.settings, embedder=self.embedder))
+
+        with self._change_lock:
+            before = dict(self.documents)
+            chunks = run(load_new)
+            self._assistant = loaded[-1]
+        progress(1.0, "完成")
+        return chunks, before
+
     def _rebuild(self, progress: ProgressCallback) -> int:
+        """Rebuild the index in place (used by metadata edits, whose undo is the manifest's
+        saved copy) and reload the assistant."""
         from assistant.index.build import build_index
 
         progress(0.3, "正在更新索引（只为新增段落计算向量）…")
@@ -249,36 +293,26 @@ class LiveAssistant:
     ) -> ChangeResult:
         """Add an uploaded file (a temporary path; ``original_name`` is the user's file name).
 
-        Size and type are checked first (the type from the content), the file is copied into
-        the corpus under a safe name, and the index is rebuilt; any failure removes the file."""
+        Size, type (from the content), name and duplicates are checked first; the file enters
+        the corpus only together with the rebuilt index (``assistant.index.changes``)."""
         import time
 
-        from assistant.ingest.corpus import add_document, safe_file_name
+        from assistant.index.changes import add_file
 
         started = time.perf_counter()
-        name = safe_file_name(original_name or upload.name)
-        if Path(name).suffix not in SUPPORTED_SUFFIXES:
-            raise DocumentLoadError(
-                f"不支持的文件类型“{Path(original_name).name}”。"
-                f"请上传 {'、'.join(SUPPORTED_SUFFIXES)} 格式的文件。"
+        check_size(upload.stat().st_size, Path(original_name or upload.name).name)
+        names: list[str] = []
+
+        def run(load_new: Callable[[], None]) -> int:
+            name, report = add_file(
+                self.settings, self.embedder, upload, original_name, load_new, progress
             )
-        check_size(upload.stat().st_size, name)
-        progress(0.05, "正在校验文件…")
-        with self._change_lock, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-            # add_document names the corpus file after its source, so give it the safe name.
-            staged = Path(tmp) / name
-            shutil.copyfile(upload, staged)
-            before = set(self.assistant.index.documents)
-            target = add_document(self.settings.corpus_dir, staged)
-            progress(0.2, f"已写入文档库：{target.name}")
-            try:
-                chunks = self._rebuild(progress)
-            except BaseException:
-                target.unlink(missing_ok=True)  # the corpus stays as the (unchanged) index
-                raise
+            names.append(name)
+            return report.chunks
+
+        chunks, before = self._change(run, progress)
         added = tuple(m for i, m in self.documents.items() if i not in before)
-        progress(1.0, "完成")
-        return ChangeResult(target.name, added, chunks, time.perf_counter() - started)
+        return ChangeResult(names[0], added, chunks, time.perf_counter() - started)
 
     def delete_file(
         self, file_name: str, progress: ProgressCallback = _no_progress
@@ -286,32 +320,16 @@ class LiveAssistant:
         """Remove one corpus file (all documents it holds) and rebuild the index."""
         import time
 
-        from assistant.ingest.corpus import FILES_DIR
+        from assistant.index.changes import remove_file
 
         started = time.perf_counter()
-        with self._change_lock:
-            files = self.source_files()
-            if file_name not in files:
-                raise InvalidRequestError(f"文档库中没有文件“{file_name}”。请刷新列表后重试。")
-            if len(files) == 1:
-                raise CorpusError("文档库中只剩这一个文件，不能删除：至少需要保留一个文件。")
-            removed = tuple(
-                d.meta
-                for d in self.assistant.index.documents.values()
-                if d.meta.source_file == file_name
-            )
-            path = self.settings.corpus_dir / FILES_DIR / file_name
-            # Moved aside (a dot-file is not part of the corpus) so a failed rebuild can undo it.
-            parked = path.with_name(f".{file_name}.deleting")
-            progress(0.1, f"正在删除 {file_name}…")
-            path.replace(parked)
-            try:
-                chunks = self._rebuild(progress)
-            except BaseException:
-                parked.replace(path)
-                raise
-            parked.unlink(missing_ok=True)
-        progress(1.0, "完成")
+        progress(0.1, f"正在删除 {file_name}…")
+
+        def run(load_new: Callable[[], None]) -> int:
+            return remove_file(self.settings, self.embedder, file_name, load_new, progress).chunks
+
+        chunks, before = self._change(run, progress)
+        removed = tuple(m for i, m in before.items() if m.source_file == file_name)
         return ChangeResult(file_name, removed, chunks, time.perf_counter() - started)
 
     def update_metadata(

@@ -16,9 +16,14 @@ from assistant.answer.llm.client import LLMClient, llm_enabled
 from assistant.answer.llm.generation import stream_answer
 from assistant.answer.numeric import NumericAnswerer
 from assistant.answer.pipeline import ExtractivePipeline
-from assistant.answer.request import coerce_history, validate_question
+from assistant.answer.records import RecordAnswerer
+from assistant.answer.request import (
+    check_doc_filter,
+    coerce_doc_ids,
+    coerce_history,
+    validate_question,
+)
 from assistant.answer.types import Answer, Turn
-from assistant.errors import NotFoundError
 from assistant.index.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.index.load import LoadedIndex, load_index
 from assistant.index.manifest import check_model
@@ -44,12 +49,7 @@ class Assistant:
         return {doc_id: d.meta for doc_id, d in self.index.documents.items()}
 
     def check_doc_filter(self, doc_ids: Collection[str] | None) -> None:
-        if not doc_ids:
-            return
-        unknown = sorted(set(doc_ids) - set(self.index.documents))
-        if unknown:
-            valid = "、".join(sorted(self.index.documents))
-            raise NotFoundError(f"未知的文档编号：{'、'.join(unknown)}。可用的编号：{valid}。")
+        check_doc_filter(doc_ids, self.index.documents)
 
     def ask(
         self,
@@ -78,11 +78,14 @@ class Assistant:
 
         The question, history and document filter are checked at the call, before the first
         item, so a caller can report a bad request before it starts streaming."""
-        q = validate_question(question, self.settings.max_question_chars)
-        turns = coerce_history(history)
+        limit = self.settings.max_question_chars
+        q = validate_question(question, limit)
+        turns = coerce_history(history, limit)
+        doc_ids = coerce_doc_ids(doc_ids)
         self.check_doc_filter(doc_ids)
         if self.llm is None:
-            return iter((self.pipeline.answer(q, resolve_question(q, turns), doc_ids),))
+            resolved = resolve_question(q, turns, self.pipeline.weights.known)
+            return iter((self.pipeline.answer(q, resolved, doc_ids),))
         return stream_answer(
             self.pipeline,
             self.llm,
@@ -118,6 +121,7 @@ def build_assistant(
         top_k=settings.top_k,
         numeric=numeric,
         lock=lock or threading.Lock(),
+        records=RecordAnswerer(index.records, index.documents),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
     assistant.ask(WARM_UP_QUESTION)  # warm-up: jieba's dictionary and the model's first pass

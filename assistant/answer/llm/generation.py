@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from assistant.answer.followup import resolve_question
@@ -56,7 +56,11 @@ def _error_kind(exc: BaseException) -> str:
 
 
 def _rewrite(
-    llm: LLMClient | None, question: str, turns: Sequence[Turn], limit: int
+    llm: LLMClient | None,
+    question: str,
+    turns: Sequence[Turn],
+    limit: int,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[str, str]:
     """The standalone question and who wrote it ("llm", "rules" or "none")."""
     if not turns:
@@ -68,7 +72,7 @@ def _rewrite(
             rewritten = None
         if rewritten:
             return rewritten, "llm"
-    return resolve_question(question, turns), "rules"
+    return resolve_question(question, turns, known), "rules"
 
 
 def _fallback(base: Answer, record: dict[str, Any], notice: str) -> Answer:
@@ -89,7 +93,7 @@ def stream_answer(
     """``question`` is already validated and ``turns`` coerced (``assistant.answer.request``)."""
     started = time.perf_counter()
     q = question
-    resolved, rewrite_by = _rewrite(llm, q, turns, max_question_chars)
+    resolved, rewrite_by = _rewrite(llm, q, turns, max_question_chars, pipeline.weights.known)
     base = pipeline.answer(q, resolved, doc_ids)
     record: dict[str, Any] = {
         "mode": "extractive",

@@ -12,6 +12,7 @@ from assistant.serve.live import LiveAssistant
 from assistant.serve.page.admin import build_admin_tab
 from assistant.serve.page.chat import build_chat_tab
 from assistant.serve.page.common import TITLE, doc_choices, index_status_html
+from assistant.serve.uploads import UploadArea
 
 # While the index is being built (first start), the page checks this often whether it is ready.
 STATUS_POLL_SECONDS = 2.0
@@ -22,7 +23,7 @@ API_NOTE = (
 )
 
 
-def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
+def build_page(live: LiveAssistant, store: FeedbackStore, uploads: UploadArea) -> gr.Blocks:
     demo: gr.Blocks
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(
@@ -30,9 +31,11 @@ def build_page(live: LiveAssistant, store: FeedbackStore) -> gr.Blocks:
         )
         # Empty once the index is loaded; during a first start it says what is happening.
         status = gr.HTML(lambda: index_status_html(live), elem_id="index-status")
+        turns = gr.State([])
+        admin_ok = gr.State(False)
         with gr.Tabs():
-            chat = build_chat_tab(live, store)
-            build_admin_tab(live, chat)
+            chat = build_chat_tab(live, store, turns)
+            build_admin_tab(live, chat, uploads, admin_ok)
         # The footer's "通过 API 使用" lists only the page's own Gradio events.
         gr.Markdown(API_NOTE, elem_id="api-note")
         poll = gr.Timer(STATUS_POLL_SECONDS)

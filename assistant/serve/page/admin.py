@@ -3,7 +3,6 @@ rebuilding the index and reloading the live assistant."""
 
 from __future__ import annotations
 
-import hmac
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import gradio as gr
 
 from assistant.errors import InvalidRequestError
 from assistant.ingest.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+from assistant.serve.auth import LoginGuard
 from assistant.serve.live import LiveAssistant
 from assistant.serve.page.chat import ChatTab
 from assistant.serve.page.common import (
@@ -22,15 +22,25 @@ from assistant.serve.page.common import (
     ui_errors,
 )
 from assistant.serve.page.metadata import build_metadata_editor
+from assistant.serve.uploads import UploadArea
 
 
-def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
+def _client(request: gr.Request | None) -> str:
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "unknown")
+
+
+def build_admin_tab(
+    live: LiveAssistant, chat: ChatTab, uploads: UploadArea, admin_ok: gr.State
+) -> None:
+    """``admin_ok`` is the session's login state (created outside the Tabs)."""
     settings = live.settings
     admin_enabled = bool(settings.admin_password)
+    guard = LoginGuard(
+        settings.admin_password, settings.login_max_failures, settings.login_lockout_seconds
+    )
     doc_filter = chat.doc_filter
-    with gr.Tab("文档管理（管理员）", id="admin"):
-        # Inside the tab: a State directly under gr.Tabs makes Gradio 6.31 draw tabs twice.
-        admin_ok = gr.State(False)
+    with gr.Tab("文档管理（管理员）", id="admin", elem_id="admin-tab") as admin_tab:
         if not admin_enabled:
             gr.Markdown(
                 "文档管理已停用：未设置管理员密码。请设置环境变量 "
@@ -42,13 +52,16 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             )
             login = gr.Button("进入", scale=1, elem_id="admin-login")
         with gr.Column(visible=False) as admin_panel:
+            # Filled from the live assistant on login, on every visit of the tab and by the
+            # refresh button, never from the documents of the page's start-up.
             docs_table = gr.Dataframe(
                 headers=DOC_HEADERS,
-                value=lambda: doc_table(live),  # on every page load: the page is built at start
+                value=[],
                 interactive=False,
                 label="已收录文档",
                 elem_id="docs-table",
             )
+            refresh = gr.Button("刷新列表", size="sm", elem_id="docs-refresh")
             gr.Markdown(
                 f"**上传文档**：支持 {'、'.join(SUPPORTED_SUFFIXES)}，单个文件不超过 "
                 f"{MAX_FILE_BYTES // 1048576} MB；文件类型按内容识别。上传后自动更新索引，"
@@ -58,21 +71,18 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             upload_btn = gr.Button("上传并更新索引", variant="primary", elem_id="upload")
             admin_note = gr.Markdown("", elem_id="admin-note")
             with gr.Row():
+                # Nothing is preselected, and a name the list no longer holds reaches the
+                # library's Chinese check instead of Gradio's English one.
                 delete_choice = gr.Dropdown(
-                    choices=file_choices(live),
+                    choices=[],
+                    value=None,
+                    allow_custom_value=True,
                     label="删除文件（文件中的全部文档都会移除）",
                     scale=3,
                     elem_id="delete-file",
                 )
-                delete_confirm = gr.Checkbox(label="确认删除", scale=1)
-                delete_btn = gr.Button("删除并更新索引", variant="stop", scale=1)
-            # Built while the index may still be loading: the list is filled when opened.
-            delete_choice.focus(
-                lambda: gr.update(choices=file_choices(live)),
-                None,
-                [delete_choice],
-                api_visibility="private",
-            )
+                delete_confirm = gr.Checkbox(label="确认删除", scale=1, elem_id="delete-confirm")
+                delete_btn = gr.Button("删除并更新索引", variant="stop", scale=1, elem_id="delete")
             build_metadata_editor(
                 live, admin_ok, lambda ok: _require_admin(ok), docs_table, doc_filter, delete_choice
             )
@@ -90,36 +100,54 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             gr.update(choices=file_choices(live), value=None),
         )
 
-    @ui_errors(outputs=4)
-    def do_login(secret: str) -> Any:
+    @ui_errors(outputs=7)
+    def do_login(secret: str, request: gr.Request) -> Any:
         if not admin_enabled:
             raise InvalidRequestError("文档管理已停用：未设置管理员密码。")
-        if not hmac.compare_digest(secret.encode(), settings.admin_password.encode()):
-            time.sleep(1)  # slows down password guessing
-            raise InvalidRequestError("管理员密码不正确。")
-        return True, gr.update(visible=True), gr.update(visible=False), ""
+        guard.check(_client(request), secret or "")
+        return (True, gr.update(visible=True), gr.update(visible=False), "", *_refreshed())
 
     login.click(
         do_login,
         [password],
-        [admin_ok, admin_panel, login_row, password],
+        [admin_ok, admin_panel, login_row, password, docs_table, doc_filter, delete_choice],
         api_visibility="private",
     )
 
-    @ui_errors(outputs=5)
+    def refresh_lists(ok: bool) -> Any:
+        if not (admin_enabled and ok):
+            return gr.skip(), gr.skip(), gr.skip()
+        return _refreshed()
+
+    for event in (admin_tab.select, refresh.click):
+        event(
+            refresh_lists,
+            [admin_ok],
+            [docs_table, doc_filter, delete_choice],
+            api_visibility="private",
+        )
+
+    # On a refused upload the file box is cleared too: its temporary file is gone.
+    @ui_errors(outputs=5, reset={1: None})
     def do_upload(
         ok: bool,
         file: str | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects progress)
     ) -> Any:
-        _require_admin(ok)
-        if not file:
-            raise InvalidRequestError("请先选择要上传的文件。")
-        path = Path(file)
-        result = live.add_upload(path, path.name, lambda f, m: progress(f, desc=m))
+        # Gradio has prepared the file (and its placeholder) before this runs.
+        started = time.time()
+        try:
+            path = uploads.accept(file) if file else None
+            _require_admin(ok)
+            if path is None:
+                raise InvalidRequestError("请先选择要上传的文件。")
+            result = live.add_upload(path, path.name, lambda f, m: progress(f, desc=m))
+        finally:
+            # Added or refused, the temporary copy goes.
+            uploads.discard(Path(file).resolve() if file else None, started)
         titles = "、".join(f"《{m.title}》" for m in result.documents) or result.file_name
         note = (
-            f"✅ 已添加 {titles}，索引已更新（共 {result.chunks} 个段落，用时 "
+            f"已添加 {titles}，索引已更新（共 {result.chunks} 个段落，用时 "
             f"{result.seconds:.1f} 秒）。现在可以在“问答”页提问。"
         )
         return (note, None, *_refreshed())
@@ -146,7 +174,7 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab) -> None:
             raise InvalidRequestError("请勾选“确认删除”后再删除。")
         result = live.delete_file(file_name, lambda f, m: progress(f, desc=m))
         titles = "、".join(f"《{m.title}》" for m in result.documents)
-        note = f"🗑️ 已删除 {titles}，索引已更新。"
+        note = f"已删除 {result.file_name}（{titles}），索引已更新。"
         return (note, False, *_refreshed())
 
     delete_btn.click(

@@ -38,7 +38,9 @@ class ChatTab:
     doc_filter: gr.Dropdown
 
 
-def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
+def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -> ChatTab:
+    """``turns`` is the per-session state (created outside the Tabs, whose children must all be
+    tabs): [{"answer": Answer dict, "draft", "doc_ids", "history"}]."""
     settings = live.settings
     with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
         # Per browser session: [{"answer": Answer dict, "draft", "doc_ids"}]. Created inside the
@@ -56,7 +58,11 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
                 )
                 doc_filter = gr.Dropdown(
                     choices=doc_choices(live),
+                    value=[],
                     multiselect=True,
+                    # A document deleted in another tab reaches the library's Chinese check
+                    # ("未知的文档编号") instead of Gradio's English one.
+                    allow_custom_value=True,
                     label="只在以下文件中查找（可多选；不选则查找全部文件）",
                     elem_id="doc-filter",
                 )
@@ -94,8 +100,9 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
                         scale=4,
                         elem_id="comment",
                     )
-                    up = gr.Button("👍 有帮助", scale=1, elem_id="thumbs-up")
-                    down = gr.Button("👎 有问题", scale=1, elem_id="thumbs-down")
+                    # Text only: Debian's chromium has no emoji font and showed boxes.
+                    up = gr.Button("有帮助", scale=1, elem_id="thumbs-up")
+                    down = gr.Button("有问题", scale=1, elem_id="thumbs-down")
                 feedback_note = gr.Markdown("", elem_id="feedback-note")
         with gr.Column(scale=2):
             gr.Markdown("### 引用原文")
@@ -112,7 +119,7 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
         # so a bad question or filter leaves the page exactly as it was.
         question = validate_question(text, settings.max_question_chars)
         doc_ids = list(docs or [])
-        history = history_of(state)
+        history = history_of(state, settings.max_question_chars)
         stream = live.ask_stream(question, history, doc_ids or None)
         turn = len(state) + 1
         chat = [*chat, {"role": "user", "content": question}]
@@ -186,7 +193,7 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
             comment=note or "",
             doc_ids=record.get("doc_ids", []),
         )
-        label = "👍 有帮助" if rating == "up" else "👎 有问题"
+        label = "有帮助" if rating == "up" else "有问题"
         return f"已记录您的评价（{label}），谢谢！"
 
     @ui_errors(outputs=2)

@@ -19,6 +19,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import gradio as gr
 
+from assistant.answer.request import recent_history
 from assistant.errors import AssistantError
 from assistant.ingest.types import DocumentMeta
 from assistant.serve.boundary import user_message
@@ -64,9 +65,20 @@ a.cite {font-weight:600;text-decoration:none;color:#1d4ed8;cursor:pointer;}
 """
 
 # Citation markers in the chat jump to their source in the sources panel (a plain #anchor link
-# would be opened by the chat's link handling instead of scrolling the page).
+# would be opened by the chat's link handling instead of scrolling the page). Notices: this
+# Gradio version titles every toast with its English type ("Warning") whatever title is passed,
+# so the titles are replaced by Chinese ones as toasts appear.
 HEAD = """
 <script>
+const TOAST_TITLES = {Warning: "提示", Error: "错误", Info: "提示", Success: "完成"};
+new MutationObserver(() => {
+  for (const title of document.querySelectorAll(".toast-title")) {
+    const text = title.firstChild;
+    if (text && text.nodeType === Node.TEXT_NODE && TOAST_TITLES[text.data.trim()]) {
+      text.data = TOAST_TITLES[text.data.trim()] + " ";
+    }
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href^="#src-"]');
   if (!link) return;
@@ -100,15 +112,21 @@ def local_fonts_theme() -> gr.themes.Base:
 # ----------------------------------------------------------------------------- errors
 
 
-def ui_errors(outputs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Turn errors into a Chinese notice and leave all ``outputs`` components as they were.
+def ui_errors(
+    outputs: int, reset: dict[int, Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Turn errors into a Chinese notice and leave all ``outputs`` components as they were
+    (except those ``reset`` names: output index -> value after an error).
 
     A user error (AssistantError: bad question, bad upload, …) is a gr.Warning toast; outputs are
     skipped rather than failed, because a failed event puts an “Error” overlay on every output
-    and hides the conversation. An unexpected error is logged and shown as gr.Error."""
+    and hides the conversation. An unexpected error is logged with a reference and shown as
+    gr.Error with that reference only (``boundary.user_message``)."""
+    reset = reset or {}
 
     def skipped() -> Any:
-        return gr.skip() if outputs == 1 else tuple(gr.skip() for _ in range(outputs))
+        values = [reset.get(i, gr.skip()) for i in range(outputs)]
+        return values[0] if outputs == 1 else tuple(values)
 
     def notify(exc: Exception) -> None:
         if isinstance(exc, AssistantError):
@@ -153,13 +171,14 @@ def _is_generator(fn: Callable[..., Any]) -> bool:
 # ----------------------------------------------------------------------------- helpers
 
 
-def history_of(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The conversation so far in the library's {"role", "content"} form."""
+def history_of(turns: list[dict[str, Any]], question_limit: int) -> list[dict[str, str]]:
+    """The conversation so far in the library's {"role", "content"} form: its most recent turns
+    within the library's history limits (a long session keeps working)."""
     history: list[dict[str, str]] = []
     for t in turns:
         history.append({"role": "user", "content": t["answer"]["question"]})
         history.append({"role": "assistant", "content": t["answer"]["answer"]})
-    return history
+    return recent_history(history, question_limit)
 
 
 def index_status_html(live: LiveAssistant) -> str:

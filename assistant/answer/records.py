@@ -1,0 +1,269 @@
+"""Answers read from the structure records: who leads a task, what a heading's list holds, how a
+grade is defined, a document's 文号/date/what it repeals. The question's kind is read from Chinese
+question syntax (谁牵头 / 有哪些 / 是指 / 文号 …), the record that answers it is the one whose
+own text and context (document title, section path) cover the question's terms best, and the
+answer is composed only of strings inside that record, cited at the record's span.
+
+A question names constraints that must hold (a grade such as 较大 or Ⅲ级, a region); a record
+that breaks one is never used, however similar. When no record qualifies the extractive answer
+stands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.citations import cite
+from assistant.answer.types import Citation, Status
+from assistant.ingest.types import Document
+from assistant.lang.patterns import known_regions
+from assistant.lang.sentences import split_sentences
+from assistant.lang.terms import TermWeights, coverage
+from assistant.records.types import (
+    Definition,
+    DocumentFacts,
+    ListItem,
+    Record,
+    Responsibility,
+)
+
+_ASKS_LEAD = re.compile(
+    r"谁牵头|由谁(?:牵头|负责|落实)|哪个(?:部门|单位)|哪些(?:部门|单位)|牵头(?:单位|部门)|责任(?:单位|部门)|谁负责|负责单位"
+)
+_ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几个方面|几类|几级|主要任务")
+_ASKS_DEFINITION = re.compile(
+    r"是指|什么是|指的是|怎么界定|如何界定|标准是|什么标准|算(?:是)?什么|属于"
+)
+_ASKS_NUMBER_DOC = re.compile(r"文号|发文字号|字号")
+_ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
+_ASKS_REPEAL = re.compile(r"废止|作废|取代|替代")
+_ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期")
+_ASKS_ISSUER = re.compile(r"哪个(?:部门|单位|机关)(?:印发|发布|发的)|发文机关|谁(?:印发|发布)")
+_GRADE = re.compile(r"特别重大|重大|较大|一般|[ⅠⅡⅢⅣ]+级|[一二三四]级|红色|橙色|黄色|蓝色")
+_CUE_WORDS = re.compile(
+    r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
+    r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
+    r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
+)
+# A heading's or item's own number ("1. ", "（二）", "2.4.1 "): not part of what it says.
+_MARKER = re.compile(
+    r"^(?:\d+(?:\.\d+)*[.、．]?\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|[一二三四五六七八九十]+、)"
+)
+# Minimum share of the question's focus weight a record's context must cover, and by how much
+# the best record must lead the runner-up (ties are left to the extractive answer).
+MIN_COVERAGE = 0.6
+MIN_LEAD = 0.05
+
+
+@dataclass(frozen=True)
+class RecordAnswer:
+    status: Status
+    text: str
+    citations: tuple[Citation, ...]
+    score: float
+
+
+def _focus(question: str) -> str:
+    return _CUE_WORDS.sub(" ", question)
+
+
+class RecordAnswerer:
+    def __init__(self, records: Sequence[Record], documents: Mapping[str, Document]) -> None:
+        self.documents = documents
+        self.records = tuple(records)
+        self._context = [self._context_of(r) for r in self.records]
+        self._weights = TermWeights(self._context)
+
+    def _context_of(self, r: Record) -> str:
+        doc = self.documents.get(r.doc_id)
+        title = doc.meta.title if doc else ""
+        short = doc.meta.short_title if doc else ""
+        if isinstance(r, Responsibility):
+            own = r.action
+        elif isinstance(r, ListItem):
+            own = r.parent
+        elif isinstance(r, Definition):
+            own = r.term
+        else:
+            own = ""
+        return " ".join([title, short, r.section, own])
+
+    def answer(self, question: str, doc_ids: Collection[str] | None = None) -> RecordAnswer | None:
+        kind = self._kind(question)
+        if kind is None:
+            return None
+        weights = self._weights.weigh(_focus(question), stress_years=False)
+        if not weights:
+            return None
+        regions = [r for r in known_regions() if r in question]
+        grades = _GRADE.findall(question)
+        scored: list[tuple[float, int]] = []
+        for i, r in enumerate(self.records):
+            if not self._fits(kind, r):
+                continue
+            if doc_ids and r.doc_id not in doc_ids:
+                continue
+            doc = self.documents.get(r.doc_id)
+            if (
+                regions
+                and doc
+                and doc.meta.region
+                and not any(g in doc.meta.region or doc.meta.region in g for g in regions)
+            ):
+                continue  # a hard constraint: another region's document never answers
+            if kind == "definition" and grades:
+                assert isinstance(r, Definition)
+                if r.level not in grades:
+                    continue
+            scored.append((coverage(weights, self._context[i]), i))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        best, index = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        record = self.records[index]
+        if best < MIN_COVERAGE:
+            return None
+        if (
+            kind != "list"
+            and best - runner_up < MIN_LEAD
+            and not self._same_answer(record, self.records[scored[1][1]])
+        ):
+            return None
+        return self._compose(kind, record, question, best)
+
+    @staticmethod
+    def _same_answer(a: Record, b: Record) -> bool:
+        if isinstance(a, Responsibility) and isinstance(b, Responsibility):
+            return a.lead_units == b.lead_units
+        return False
+
+    @staticmethod
+    def _kind(question: str) -> str | None:
+        if _ASKS_NUMBER_DOC.search(question) or _ASKS_REPEAL.search(question):
+            return "document"
+        if _ASKS_EFFECTIVE.search(question) or _ASKS_ISSUER.search(question):
+            return "document"
+        if _ASKS_DATE.search(question) and re.search(r"印发|发布|出台|成文", question):
+            return "document"
+        if _ASKS_LEAD.search(question):
+            return "lead"
+        if _ASKS_DEFINITION.search(question):
+            return "definition"
+        if _ASKS_LIST.search(question):
+            return "list"
+        return None
+
+    @staticmethod
+    def _fits(kind: str, r: Record) -> bool:
+        if kind == "lead":
+            return isinstance(r, Responsibility) and bool(r.lead_units)
+        if kind == "definition":
+            return isinstance(r, Definition)
+        if kind == "document":
+            return isinstance(r, DocumentFacts)
+        if kind == "list":
+            return isinstance(r, ListItem) and r.position == 1
+        return False
+
+    def _cite(
+        self, n: int, r: Record, start: int | None = None, end: int | None = None
+    ) -> Citation:
+        doc = self.documents[r.doc_id]
+        s = r.start if start is None else start
+        e = r.end if end is None else end
+        return cite(
+            n,
+            doc_id=r.doc_id,
+            quote=doc.text[s:e],
+            start=s,
+            end=e,
+            meta=doc.meta,
+            passage=doc.text[s:e],
+        )
+
+    def _compose(self, kind: str, r: Record, question: str, score: float) -> RecordAnswer | None:
+        doc = self.documents[r.doc_id]
+        title = f"《{doc.meta.title}》"
+        if kind == "lead" and isinstance(r, Responsibility):
+            if r.action == r.quote.strip():
+                # The responsibility is stated in one sentence ("由X牵头…"): quote it as it is.
+                return RecordAnswer(
+                    "answered", f"{r.quote.rstrip('。')}[1]。", (self._cite(1, r),), score
+                )
+            action = _MARKER.sub("", r.action).strip()
+            text = f"{title}中，“{action}”的牵头单位为{'、'.join(r.lead_units)}"
+            if r.co_units:
+                text += f"，配合单位为{'、'.join(r.co_units)}"
+            return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
+        if kind == "definition" and isinstance(r, Definition):
+            text = f"{title}规定：{r.term}，是指{r.definition.rstrip('。')}[1]。"
+            return RecordAnswer("answered", text, (self._cite(1, r),), score)
+        if kind == "document" and isinstance(r, DocumentFacts):
+            return self._document_answer(r, question, title, score)
+        if kind == "list" and isinstance(r, ListItem):
+            items = sorted(
+                (
+                    x
+                    for x in self.records
+                    if isinstance(x, ListItem)
+                    and x.doc_id == r.doc_id
+                    and x.parent == r.parent
+                    and x.kind == r.kind
+                    and x.section == r.section
+                ),
+                key=lambda x: x.position,
+            )
+            if len(items) < 2:
+                return None
+            # Only the items' own words: a count or a number the text does not state would be
+            # an unsupported figure.
+            names = "；".join(_MARKER.sub("", x.text).strip() for x in items)
+            start, end = items[0].start, items[-1].end
+            parent = _MARKER.sub("", r.parent).strip()
+            text = f"{title}中“{parent}”包括：{names}[1]。"
+            return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
+        return None
+
+    def _cite_sentence(self, n: int, doc_id: str, needle: str) -> Citation | None:
+        """Cite the sentence of the document that states ``needle`` (its first occurrence)."""
+        doc = self.documents[doc_id]
+        at = doc.text.find(needle)
+        if at < 0:
+            return None
+        for s, e in split_sentences(doc.text):
+            if s <= at < e:
+                return cite(n, doc_id=doc_id, quote=doc.text[s:e], start=s, end=e, meta=doc.meta)
+        return None
+
+    def _document_answer(
+        self, r: DocumentFacts, question: str, title: str, score: float
+    ) -> RecordAnswer | None:
+        parts: list[str] = []
+        citations: list[Citation] = []
+
+        def add(sentence: str, needle: str) -> None:
+            c = self._cite_sentence(len(citations) + 1, r.doc_id, needle)
+            if c is not None:
+                citations.append(c)
+                parts.append(f"{sentence}[{c.n}]")
+
+        if _ASKS_NUMBER_DOC.search(question) and r.doc_number:
+            add(f"{title}的文号为{r.doc_number}", r.doc_number[:3])
+        if _ASKS_REPEAL.search(question) and (r.repeals or r.repealed_numbers):
+            repealed = "、".join(
+                [f"《{t}》" for t in r.repeals] + [f"（{n}）" for n in r.repealed_numbers]
+            )
+            add(f"{title}印发时同时废止{repealed}", "同时废止")
+        if _ASKS_EFFECTIVE.search(question):
+            if r.effective:
+                add(f"{title}自{r.effective}起施行", f"自{r.effective}")
+            if r.validity:
+                add(f"有效期{r.validity}", f"有效期{r.validity}")
+        if (_ASKS_DATE.search(question) or _ASKS_ISSUER.search(question)) and r.issue_date:
+            issuer = f"由{r.issuer}" if r.issuer else ""
+            add(f"{title}{issuer}于{r.issue_date}印发", r.issue_date)
+        if not parts:
+            return None
+        return RecordAnswer("answered", "；".join(parts) + "。", tuple(citations), score)

@@ -1,0 +1,447 @@
+"""Structure records, hand-checked against the corpus files (each expectation says where in the
+source it was read), plus a synthetic document and .docx/.pdf tables.
+
+Fast: extraction runs on the cleaned documents without any model or index."""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+import pytest
+
+from assistant.ingest.cleaning import clean_text
+from assistant.ingest.corpus import list_source_files, load_documents
+from assistant.ingest.loaders import load_bytes
+from assistant.ingest.types import Document, DocumentMeta
+from assistant.records.extract import extract_records
+from assistant.records.store import read_records, write_records
+from assistant.records.structures import split_units
+from assistant.records.tables import table_rows
+from assistant.records.types import (
+    Definition,
+    DocumentFacts,
+    ListItem,
+    OutlineNode,
+    Record,
+    Responsibility,
+    TableRow,
+)
+from assistant.settings import PROJECT_ROOT
+
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+@functools.cache
+def _docs() -> dict[str, Document]:
+    return {d.meta.doc_id: d for d in load_documents(CORPUS)}
+
+
+@functools.cache
+def _records(doc_id: str) -> tuple[Record, ...]:
+    return tuple(extract_records(_docs()[doc_id]))
+
+
+def _of(doc_id: str, cls: type[Record]) -> list[Record]:
+    return [r for r in _records(doc_id) if isinstance(r, cls)]
+
+
+def test_every_record_quotes_its_span_exactly() -> None:
+    for doc_id, doc in _docs().items():
+        for r in _records(doc_id):
+            assert doc.text[r.start : r.end] == r.quote, (doc_id, r.type, r.quote[:30])
+
+
+# --- document facts (the 印发 notices at the head of the gazette's documents, file 004) --------
+
+
+def _facts(doc_id: str) -> DocumentFacts:
+    (facts,) = _of(doc_id, DocumentFacts)
+    assert isinstance(facts, DocumentFacts)
+    return facts
+
+
+def test_road_safety_plan_states_its_number_issuer_date_and_what_it_repeals() -> None:
+    # 004 line ~2197–2203: 晋市政办〔2025〕18号 … (晋市政办发〔2020〕12号)同时废止 … 2025年7月29日
+    f = _facts("jc-road-safety-emergency")
+    assert f.doc_number == "晋市政办〔2025〕18号"
+    assert f.issuer == "晋城市人民政府办公室"
+    assert f.issue_date == "2025年7月29日"
+    assert f.repealed_numbers == ("晋市政办发〔2020〕12号",)
+    assert f.title == "晋城市道路交通安全应急预案"
+    assert f.effective == "发布之日"  # "本预案自发布之日起施行"
+
+
+def test_construction_plan_repeals_the_2021_notice() -> None:
+    # 004 line ~1588–1592: 晋市政办〔2025〕15号 … (晋市政办〔2021〕48号)同时废止
+    f = _facts("jc-construction-emergency")
+    assert f.doc_number == "晋市政办〔2025〕15号"
+    assert f.repealed_numbers == ("晋市政办〔2021〕48号",)
+    assert f.issue_date == "2025年7月10日"
+
+
+def test_business_measures_state_their_validity_and_ascii_brackets_are_normalised() -> None:
+    assert _facts("jc-business-environment").validity == "3年"  # 004 line ~2104 "有效期3年"
+    # 004: the finance plan's number is printed with ASCII brackets, 晋市政办[2025]17号
+    assert _facts("jc-finance-action").doc_number == "晋市政办〔2025〕17号"
+
+
+# --- definitions and grades (004: 道路交通安全应急预案 1.5; 国土空间总体规划) -------------------
+
+
+def test_accident_grades_are_definitions_with_their_level() -> None:
+    defs = {
+        d.level: d for d in _of("jc-road-safety-emergency", Definition) if isinstance(d, Definition)
+    }
+    assert set(defs) >= {"特别重大", "重大", "较大", "一般"}
+    assert defs["较大"].scale == "事故"
+    assert "3人以上10人以下死亡" in defs["较大"].definition
+
+
+def test_plain_definition_in_the_territorial_plan() -> None:
+    terms = {d.term: d for d in _of("jc-territorial-plan", Definition) if isinstance(d, Definition)}
+    assert "高品质游憩空间" in terms["魅力空间"].definition  # 004 line ~588
+
+
+# --- responsibilities (002: "牵头单位：…/配合单位：…" lines; 004: working groups) ------------
+
+
+def test_lead_and_co_units_after_an_item() -> None:
+    # 002 lines ~120–150: 1. 成立创建工作领导小组 … 牵头单位：市交通运输局 配合单位：市发改委、…
+    resp = [
+        r
+        for r in _of("yq-transit-metropolis", Responsibility)
+        if isinstance(r, Responsibility) and "成立创建工作领导小组" in r.action
+    ]
+    assert resp and resp[0].lead_units == ("市交通运输局",)
+    assert "市发改委" in resp[0].co_units and "市工信局（市国资委）" in resp[0].co_units
+
+
+def test_working_group_leads_in_the_road_safety_plan() -> None:
+    # 004 line ~2285: 2.4.1 综合协调组 … 牵头单位:市公安局
+    leads = {
+        r.action: r.lead_units
+        for r in _of("jc-road-safety-emergency", Responsibility)
+        if isinstance(r, Responsibility)
+    }
+    assert leads["2.4.1 综合协调组"] == ("市公安局",)
+    assert leads["2.4.2 抢险救援组"] == ("市公安局", "市消防救援支队")
+
+
+def test_split_units_keeps_brackets_with_their_unit() -> None:
+    assert split_units("市交通运输局、市工信局（市国资委）、各县(市、区)人民政府等相关单位") == (
+        "市交通运输局",
+        "市工信局（市国资委）",
+        "各县(市、区)人民政府",
+    )
+
+
+# --- lists (000: top-level headings; 004: the four grades as an enumeration) -----------------
+
+
+def test_a_sections_child_headings_are_a_list() -> None:
+    # 000: "一、发展基础" has the sub-headings （一）…; the document's own top level is a list too
+    outline = [n for n in _of("jc-transport-15th", OutlineNode) if isinstance(n, OutlineNode)]
+    top = [n.path[-1] for n in outline if n.depth == 1]
+    items = [
+        i
+        for i in _of("jc-transport-15th", ListItem)
+        if isinstance(i, ListItem) and i.kind == "heading" and i.parent in top
+    ]
+    by_parent: dict[str, list[int]] = {}
+    for i in items:
+        by_parent.setdefault(i.parent, []).append(i.position)
+    assert by_parent and all(p == list(range(1, len(p) + 1)) for p in by_parent.values())
+
+
+def test_numbered_lines_under_a_heading_are_an_enumeration() -> None:
+    # 004, 道路交通安全应急预案 1.5: (1)特别重大事故 … (4)一般事故
+    items = [
+        i
+        for i in _of("jc-road-safety-emergency", ListItem)
+        if isinstance(i, ListItem) and i.kind == "enumeration" and "分级" in i.parent
+    ]
+    assert [i.position for i in items[:4]] == [1, 2, 3, 4]
+    assert items[2].text.startswith("较大事故")
+
+
+# --- tables (001: 表1–表3 year tables; 002: 表3-1 indicator table) ---------------------------
+
+
+def test_year_task_table_rows() -> None:
+    rows = [r for r in _of("jc-transport-tourism-2023", TableRow) if isinstance(r, TableRow)]
+    table1 = [r for r in rows if r.table.startswith("表 1")]
+    # 001 lines ~60–70: 表 1 快进路网建设任务 — 2023 / 2024 / 2025
+    assert [r.number for r in table1] == ["2023", "2024", "2025"]
+    assert "太行山机场" in table1[0].cell("建设内容")
+    assert {r.table.split()[1] for r in rows} == {"1", "2", "3"}
+
+
+def test_indicator_table_rows_have_their_header_cells() -> None:
+    rows = [
+        r
+        for r in _of("yq-transit-metropolis", TableRow)
+        if isinstance(r, TableRow) and r.table.startswith("表 3-1")
+    ]
+    # 002 lines 49–53: 序号 指标名称 单位 2021 年 2025 年 / 1 城市公共交通机动化出行分担率 % 38.5 39
+    first = rows[0]
+    assert first.cells == (
+        ("序号", "1"),
+        ("指标名称", "城市公共交通机动化出行分担率"),
+        ("单位", "%"),
+        ("2021年", "38.5"),
+        ("2025年", "39"),
+    )
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+def test_records_round_trip_through_sqlite(tmp_path: Path) -> None:
+    records = list(_records("jc-road-safety-emergency"))
+    path = tmp_path / "store.sqlite"
+    write_records(path, records)
+    assert read_records(path) == records
+
+
+# --- a synthetic document of the genre, and the same table as .txt, .docx and .pdf ------------
+
+SYNTHETIC = """临州市人民政府办公室关于印发临州市城市内涝防治实施方案的通知
+临政办发〔2026〕5号
+各县（市、区）人民政府，市直各单位：
+《临州市城市内涝防治实施方案》已经市政府同意，现印发给你们，请认真贯彻执行。《临州市人民政府办公室关于印发临州市排水防涝工作方案的通知》（临政办发〔2019〕33号）同时废止。
+临州市人民政府办公室
+2026年3月2日
+临州市城市内涝防治实施方案
+一、事件分级
+（一）较大内涝，是指城区积水深度超过30厘米且持续6小时以上的内涝。
+（二）一般内涝，是指城区积水深度超过15厘米的内涝。
+二、重点任务
+（一）改造易涝点
+完成30处易涝点改造。
+牵头单位：市住建局
+配合单位：市水务局、市财政局
+（二）建设排水管网
+新建雨水管网120公里（责任单位：市水务局）。
+表 1 重点任务清单
+序号 工作任务 牵头单位 完成时限
+1 改造易涝点 市住建局 2026年底
+2 建设排水管网 市水务局 2027年6月
+三、保障措施
+本方案自印发之日起施行，有效期5年。
+"""
+
+TABLE = [
+    ["序号", "工作任务", "牵头单位", "完成时限"],
+    ["1", "优化公交线网", "市交通运输局", "2025年底"],
+    ["2", "建设公交场站", "市住建局", "2024年6月"],
+]
+
+
+def _doc_from_text(raw: str, doc_id: str = "synthetic") -> Document:
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(raw)
+    return Document(DocumentMeta(doc_id, "t", f"{doc_id}.txt"), text, parse_sections(text))
+
+
+def test_synthetic_document_without_manifest_gets_its_metadata_and_records(
+    tmp_path: Path,
+) -> None:
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    (files / "neilao.txt").write_text(SYNTHETIC, encoding="utf-8")
+    (source,) = list_source_files(tmp_path / "corpus")
+    ((meta, _),) = source.documents
+    assert meta.title == "临州市城市内涝防治实施方案"
+    assert meta.doc_number == "临政办发〔2026〕5号"
+    assert meta.issuer == "临州市人民政府办公室"
+    assert meta.date == "2026-03-02"
+    assert meta.region == "临州市"
+    assert meta.doc_type == "实施方案"
+    (doc,) = load_documents(tmp_path / "corpus")
+    records = extract_records(doc)
+    facts = next(r for r in records if isinstance(r, DocumentFacts))
+    assert facts.repealed_numbers == ("临政办发〔2019〕33号",)
+    assert facts.validity == "5年"
+    levels = {r.level: r for r in records if isinstance(r, Definition)}
+    assert "30厘米" in levels["较大"].definition and levels["较大"].scale == "内涝"
+    leads = {r.action: r for r in records if isinstance(r, Responsibility)}
+    assert leads["（一）改造易涝点"].lead_units == ("市住建局",)
+    assert leads["（一）改造易涝点"].co_units == ("市水务局", "市财政局")
+    inline = next(r for r in records if isinstance(r, Responsibility) and "雨水管网" in r.action)
+    assert inline.lead_units == ("市水务局",)
+    rows = [r for r in records if isinstance(r, TableRow)]
+    assert [(r.cell("工作任务"), r.lead_units, r.deadline) for r in rows] == [
+        ("改造易涝点", ("市住建局",), "2026年底"),
+        ("建设排水管网", ("市水务局",), "2027年6月"),
+    ]
+
+
+def _cells(rows: list[TableRow]) -> list[tuple[tuple[str, str], ...]]:
+    return [r.cells for r in rows]
+
+
+def _text_rows() -> list[TableRow]:
+    raw = "表 1 重点任务清单\n" + "\n".join(" ".join(r) for r in TABLE) + "\n以上任务按时完成。\n"
+    return [r for r in table_rows(_doc_from_text(raw)) if isinstance(r, TableRow)]
+
+
+def test_docx_table_yields_the_same_rows_as_its_text() -> None:
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.add_paragraph("表 1 重点任务清单")
+    table = doc.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+    for i, row in enumerate(TABLE):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = value
+    doc.add_paragraph("以上任务按时完成。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    rows = table_rows(_doc_from_text(load_bytes(buf.getvalue(), "t.docx")))
+    expected = _text_rows()
+    assert len(expected) == 2
+    assert _cells([r for r in rows if isinstance(r, TableRow)]) == _cells(expected)
+    assert [r.lead_units for r in rows if isinstance(r, TableRow)] == [
+        ("市交通运输局",),
+        ("市住建局",),
+    ]
+
+
+def test_pdf_table_found_by_pdfplumber_yields_the_same_rows_as_its_text() -> None:
+    reportlab = pytest.importorskip("reportlab")
+    assert reportlab
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=10)
+    grid = Table(TABLE)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ]
+        )
+    )
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(
+        [Paragraph("表 1 重点任务清单", style), grid, Paragraph("以上任务按时完成。", style)]
+    )
+    rows = table_rows(_doc_from_text(load_bytes(buf.getvalue(), "t.pdf")))
+    assert _cells([r for r in rows if isinstance(r, TableRow)]) == _cells(_text_rows())
+
+
+# --- currency: a repealed document and two documents that disagree -----------------------------
+
+OLD_PLAN = """临州市人民政府办公室关于印发临州市公交发展方案的通知
+临政办发〔2021〕7号
+临州市人民政府办公室
+2021年4月1日
+临州市公交发展方案
+表 1 主要指标
+序号 指标名称 单位 2021 年 2025 年
+1 公交站点500米覆盖率 % 80 90
+"""
+NEW_PLAN = """临州市人民政府办公室关于印发临州市公交优先实施方案的通知
+临政办发〔2024〕3号
+《临州市公交优先实施方案》已经市政府同意，现印发给你们。《临州市人民政府办公室关于印发临州市公交发展方案的通知》（临政办发〔2021〕7号）同时废止。
+临州市人民政府办公室
+2024年5月6日
+临州市公交优先实施方案
+表 1 主要指标
+序号 指标名称 单位 2021 年 2025 年
+1 公交站点500米覆盖率 % 80 95
+"""
+
+
+def test_the_store_knows_which_document_is_newer(tmp_path: Path) -> None:
+    from assistant.records.currency import currency_records
+    from assistant.records.facts import extract_facts
+    from assistant.records.types import Conflict, Supersedes
+
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    (files / "old.txt").write_text(OLD_PLAN, encoding="utf-8")
+    (files / "new.txt").write_text(NEW_PLAN, encoding="utf-8")
+    docs = {d.meta.doc_id: d for d in load_documents(tmp_path / "corpus")}
+    new_id = next(i for i, d in docs.items() if d.meta.doc_number == "临政办发〔2024〕3号")
+    old_id = next(i for i in docs if i != new_id)
+    records = [r for d in docs.values() for r in extract_records(d)]
+    facts = [f for d in docs.values() for f in extract_facts(d)]
+    current = currency_records(docs, records, facts)
+    (repeal,) = [r for r in current if isinstance(r, Supersedes)]
+    assert (repeal.doc_id, repeal.repealed_number, repeal.repealed_doc_id) == (
+        new_id,
+        "临政办发〔2021〕7号",
+        old_id,
+    )
+    (conflict,) = [r for r in current if isinstance(r, Conflict)]
+    assert conflict.year == 2025 and conflict.newer_doc_id == new_id
+    assert [v[1] for v in conflict.values] == ["90%", "95%"]  # oldest first
+    assert docs[new_id].text[conflict.start : conflict.end] == conflict.quote
+
+
+# --- lists and outline on every file (the documents' own top-level headings, in order) ---------
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "parent", "first_items"),
+    [
+        ("jc-transport-tourism-2023", "", ["一、指导思想", "二、基本原则", "三、发展目标"]),  # 001
+        ("yq-transit-metropolis", "", ["一、公交都市创建总体思路和目标"]),  # 002
+        # 003: the work points are the notice's 附件, so they are the list under "附件"
+        ("jl-transport-2023", "附件", ["一、全面加强新时代党的建设", "二、着力加快交通项目建设"]),
+        ("jc-territorial-plan", "", ["第一章 总 则", "第二章 规划基础与风险挑战"]),  # 004
+        ("jc-construction-emergency", "", ["1 总则", "2 应急组织机构与体系", "3 监测预警"]),
+        ("jc-business-environment", "", ["一、回应企业需求“可感可及”"]),  # 004
+        ("jc-finance-action", "", ["一、加强金融要素供给", "二、强化重点领域金融保障"]),  # 004
+    ],
+)
+def test_headings_are_an_ordered_list(doc_id: str, parent: str, first_items: list[str]) -> None:
+    parent = parent or _docs()[doc_id].meta.title
+    listed = sorted(
+        (
+            i
+            for i in _of(doc_id, ListItem)
+            if isinstance(i, ListItem) and i.kind == "heading" and i.parent == parent
+        ),
+        key=lambda i: i.position,
+    )
+    assert [i.text for i in listed][: len(first_items)] == first_items
+    assert [i.position for i in listed] == list(range(1, len(listed) + 1))
+
+
+def test_responsibilities_in_the_business_measures() -> None:
+    # 004, 营商环境 一、2. 畅通政企交流 …（责任单位：市委统战部、市工信局、市工商联、…各县(市、区)政府）
+    leads = {
+        r.action: r.lead_units
+        for r in _of("jc-business-environment", Responsibility)
+        if isinstance(r, Responsibility)
+    }
+    units = leads["2. 畅通政企交流"]
+    assert units[:3] == ("市委统战部", "市工信局", "市工商联")
+    assert all("〕" not in u and "〔" not in u for u in units)
+
+
+def test_a_post_held_by_a_person_is_not_a_lead_unit() -> None:
+    # 004, 建设工程事故应急预案: "副指挥长由市有关部门负责同志…担任" names posts, not units
+    assert not any(
+        "负责同志" in u
+        for r in _of("jc-construction-emergency", Responsibility)
+        if isinstance(r, Responsibility)
+        for u in r.lead_units
+    )
+
+
+def test_issuer_and_date_of_the_tourism_plan() -> None:
+    # 001 lines ~1–10: 晋城市人民政府办公室 … 2023年10月13日
+    f = _facts("jc-transport-tourism-2023")
+    assert (f.issuer, f.issue_date) == ("晋城市人民政府办公室", "2023年10月13日")
