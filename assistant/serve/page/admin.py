@@ -30,8 +30,8 @@ def build_admin_tab(live: LiveAssistant, chat: ChatTab, uploads: UploadArea) -> 
         settings.admin_password, settings.login_max_failures, settings.login_lockout_seconds
     )
     doc_filter = chat.doc_filter
-    admin_ok = gr.State(False)
     with gr.Tab("文档管理（管理员）", id="admin", elem_id="admin-tab") as admin_tab:
+        admin_ok = gr.State(False)  # inside the tab (see chat.py)
         if not admin_enabled:
             gr.Markdown(
                 "文档管理已停用：未设置管理员密码。请设置环境变量 "

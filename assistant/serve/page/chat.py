@@ -37,8 +37,10 @@ class ChatTab:
 
 def build_chat_tab(live: LiveAssistant, store: FeedbackStore) -> ChatTab:
     settings = live.settings
-    turns = gr.State([])  # per browser session: [{"answer": Answer dict, "draft", "doc_ids"}]
     with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
+        # Inside the tab: a State directly under gr.Tabs makes Gradio 6.31 label every tab
+        # like the first one (the admin tab could not be found).
+        turns = gr.State([])  # per browser session: [{"answer": Answer dict, "draft", "doc_ids"}]
         with gr.Column(scale=3):
             with gr.Row():
                 mode = gr.Radio(
