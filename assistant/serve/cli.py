@@ -370,8 +370,12 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
     from assistant.errors import IndexMissingError, IndexStaleError
+    from assistant.index.journal import recover
     from assistant.index.manifest import check_fresh, read_manifest
 
+    undone = recover(settings)  # a corpus change a killed process left unfinished
+    if undone:
+        print(undone, file=sys.stderr)
     try:
         check_fresh(settings, read_manifest(settings.index_dir))
     except (IndexMissingError, IndexStaleError) as exc:
