@@ -72,6 +72,23 @@ def test_gbk_file_without_manifest_entry_loads(tmp_path: Path) -> None:
     assert "到2027年，全市建成公共充电桩3000个，实现乡镇全覆盖。" in docs[0].text
 
 
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "# 某市充电设施建设实施方案",
+        "## 某市充电设施建设实施方案 ##",
+        "**某市充电设施建设实施方案**",
+    ],
+)
+def test_markdown_title_loses_its_marks(tmp_path: Path, first_line: str) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "files").mkdir(parents=True)
+    text = f"{first_line}\n\n## 一、工作目标\n\n到2027年，全市建成公共充电桩3000个。\n"
+    (corpus / "files" / "plan.md").write_text(text, encoding="utf-8")
+    (doc,) = load_documents(corpus)
+    assert doc.meta.title == "某市充电设施建设实施方案"
+
+
 def test_broken_manifest_is_reported(tmp_path: Path) -> None:
     corpus = _corpus_copy(tmp_path)
     (corpus / "manifest.json").write_text("{not json", encoding="utf-8")

@@ -315,3 +315,24 @@ def test_7_admin_edits_metadata_and_deletes_by_title(page: Any, server: dict[str
     page.get_by_role("tab", name="问答").click()
     _ask(page, "智慧停车平台接入率要达到多少？")
     assert "晋市城管发〔2025〕3号" in page.locator("#sources details.turn[open]").inner_text()
+
+
+def test_8_oversize_file_and_tabs_are_chinese(
+    page: Any, server: dict[str, Any], tmp_path: Path
+) -> None:
+    """The page checks the file size itself before uploading; its message is Chinese too, and
+    both tabs carry their own names."""
+    assert page.get_by_role("tab").all_inner_texts() == ["问答", "文档管理（管理员）"]
+    page.get_by_role("tab", name="文档管理（管理员）").click()
+    files = server["corpus"] / "files"
+    before = sorted(p.name for p in files.iterdir())
+    big = tmp_path / "超大文件.txt"
+    with open(big, "wb") as fh:  # sparse: over the limit without writing 51 MB
+        fh.truncate(51 * 1024 * 1024)
+    _close_toasts(page)
+    page.locator("#upload-file input[type=file]").set_input_files(str(big))
+    page.get_by_text("单个文件上限为 50 MB").first.wait_for()
+    toasts = _toasts(page)
+    assert "超大文件.txt" in toasts and "exceed" not in toasts and "Error" not in toasts
+    page.screenshot(path=str(SHOTS / "06-oversize-file.png"), full_page=True)
+    assert sorted(p.name for p in files.iterdir()) == before

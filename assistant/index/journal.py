@@ -124,7 +124,11 @@ def recover_locked(settings: Settings) -> str | None:
 
 
 def recover(settings: Settings) -> str | None:
-    """``recover_locked`` plus ``cleanup``, under the lock: for a server or command at start."""
+    """``recover_locked`` plus ``cleanup``, under the lock: for a server or command at start.
+    A home this process cannot write holds nothing it could have left unfinished: it is served
+    as it is (feedback and uploads then report their own errors)."""
+    if settings.home.is_dir() and not os.access(settings.home, os.W_OK):
+        return None
     with home_lock(settings):
         message = recover_locked(settings)
         cleanup(settings)

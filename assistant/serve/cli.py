@@ -434,9 +434,13 @@ def _cell_text(value: object) -> str:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
     from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.journal import recover
     from assistant.index.progress import ConsoleProgress
     from assistant.serve.live import ensure_index
 
+    undone = recover(settings)  # a corpus change a killed process left unfinished
+    if undone:
+        print(undone, file=sys.stderr)
     progress = ConsoleProgress()
     ensure_index(settings, SentenceTransformerEmbedder(settings, progress), progress)
     return cmd_chat(args, settings)

@@ -43,10 +43,6 @@ def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -
     tabs): [{"answer": Answer dict, "draft", "doc_ids", "history"}]."""
     settings = live.settings
     with gr.Tab("问答", id="chat"), gr.Row(equal_height=False):
-        # Per browser session: [{"answer": Answer dict, "draft", "doc_ids"}]. Created inside the
-        # tab: a State directly under gr.Tabs before the first tab makes Gradio 6.31 give every
-        # tab the first one's label (the admin tab could not be found or clicked).
-        turns = gr.State([])
         with gr.Column(scale=3):
             with gr.Row():
                 mode = gr.Radio(

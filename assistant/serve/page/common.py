@@ -68,9 +68,15 @@ a.cite {font-weight:600;text-decoration:none;color:#1d4ed8;cursor:pointer;}
 # would be opened by the chat's link handling instead of scrolling the page). Notices: this
 # Gradio version titles every toast with its English type ("Warning") whatever title is passed,
 # so the titles are replaced by Chinese ones as toasts appear.
-HEAD = """
+HEAD = r"""
 <script>
 const TOAST_TITLES = {Warning: "提示", Error: "错误", Info: "提示", Success: "完成"};
+// Gradio's own messages a user can cause in the page (the file-size check happens in the
+// browser, before anything reaches the server).
+const TOAST_MESSAGES = [
+  [/^File\(s\) exceed the maximum allowed size of ([\d.]+) ?Mb: ?"?(.*?)"?$/i,
+   (m) => `文件“${m[2]}”过大：单个文件上限为 ${Math.round(Number(m[1]))} MB。请拆分为多个较小的文件后再上传。`],
+];
 new MutationObserver(() => {
   for (const title of document.querySelectorAll(".toast-title")) {
     const text = title.firstChild;
@@ -78,7 +84,16 @@ new MutationObserver(() => {
       text.data = TOAST_TITLES[text.data.trim()] + " ";
     }
   }
-}).observe(document.documentElement, {childList: true, subtree: true});
+  for (const body of document.querySelectorAll(".toast-body")) {
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const [pattern, chinese] of TOAST_MESSAGES) {
+        const m = node.data.trim().match(pattern);
+        if (m) node.data = chinese(m);
+      }
+    }
+  }
+}).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href^="#src-"]');
   if (!link) return;
