@@ -74,7 +74,11 @@ def test_gbk_file_without_manifest_entry_loads(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "first_line",
-    ["# 某市充电设施建设实施方案", "## 某市充电设施建设实施方案 ##", "**某市充电设施建设实施方案**"],
+    [
+        "# 某市充电设施建设实施方案",
+        "## 某市充电设施建设实施方案 ##",
+        "**某市充电设施建设实施方案**",
+    ],
 )
 def test_markdown_title_loses_its_marks(tmp_path: Path, first_line: str) -> None:
     corpus = tmp_path / "corpus"
