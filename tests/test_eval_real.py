@@ -49,7 +49,8 @@ def test_eval_on_real_assistant(settings: Settings, assistant: Assistant, tmp_pa
     for path in report.files.values():
         assert path.exists() and path.stat().st_size > 0
     html = report.files["html"].read_text(encoding="utf-8")
-    assert html.count('<img src="data:image/png;base64,') == 3
+    assert html.count('<img src="data:image/png;base64,') == 4  # with the trend over runs
+    assert (tmp_path / "history.jsonl").exists()
     assert report.summary["unsupported_numbers"]["total"] == 0
 
 
