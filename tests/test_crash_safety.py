@@ -48,6 +48,9 @@ if op == "build":
     build_index(settings, HashingEmbedder(), progress=False)
     sys.exit(0)
 live = LiveAssistant(settings, HashingEmbedder()).start()
+if op == "cycle" and "停车办法.txt" in live.source_files():
+    # The previous run was killed after an add was committed: the cycle starts with a delete.
+    live.delete_file("停车办法.txt")
 for _ in range(rounds):
     if op in ("add", "cycle"):
         live.add_upload(Path(arg), "停车办法.txt")
