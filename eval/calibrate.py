@@ -9,7 +9,10 @@ logistic regression over the evidence features the answerer reports (``Answer.ev
 The not_found cut-off is set for a target false-refusal rate on the answerable calibration items
 (default 5 %): refusing a question the documents do answer costs an official more than a
 "partial" answer that shows the nearest passage with a warning. The answered/partial cut-off is
-the lowest score above which at least 90 % of calibration items are answerable."""
+the lowest score above which at least 90 % of calibration items are answerable (kept for the
+optional LLM path; the reader no longer hedges extractive answers with it). The reader's focus
+rule (``min_focus``, ``dense_floor``) is fitted on the same run within the same false-refusal
+budget."""
 
 from __future__ import annotations
 
@@ -68,6 +71,32 @@ def answered_cutoff(scores: np.ndarray, y: np.ndarray, floor: float, purity: flo
     return floor
 
 
+def focus_cutoffs(
+    focus: np.ndarray,
+    dense: np.ndarray,
+    declined: np.ndarray,
+    y: np.ndarray,
+    max_false_refusal: float,
+) -> tuple[float, float]:
+    """The reader's focus rule declines when the cited text covers less than ``min_focus`` of
+    the focus's term weight *and* the dense similarity is below ``dense_floor``. Pick the pair
+    that declines the most unanswerable items while the false refusals of all declines together
+    (``declined``: those for other reasons) stay within the budget; ties go to the pair that
+    refuses fewer answerable items."""
+    best = (0.0, 0.0)
+    best_key = (-1.0, 0.0)
+    for min_focus in np.arange(0.2, 0.81, 0.05):
+        for dense_floor in np.arange(0.0, 1.01, 0.05):
+            dec = declined | ((focus < min_focus) & (dense < dense_floor))
+            false_refusal = float(np.mean(dec[y == 1]))
+            if false_refusal > max_false_refusal:
+                continue
+            key = (float(np.mean(dec[y == 0])), -false_refusal)
+            if key > best_key:
+                best_key, best = key, (float(min_focus), float(dense_floor))
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", default="eval/datasets/calibration.jsonl")
@@ -76,12 +105,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items = load_dataset(Path(args.dataset))
     assistant = build_assistant(Settings.from_env())
-    rows, labels = [], []
+    rows, labels, focus, dense, declined = [], [], [], [], []
     for item in items:
         answer = assistant.ask(item.question, item.history)
         rows.append([answer.evidence[k] for k in FEATURES])
         labels.append(0.0 if item.type == "unanswerable" else 1.0)
+        focus.append(answer.evidence.get("focus_cov", 1.0))
+        dense.append(answer.evidence.get("dense", 0.0))
+        declined.append(answer.status == "not_found" and not answer.evidence.get("gap_focus"))
     x, y = np.array(rows), np.array(labels)
+    min_focus, dense_floor = focus_cutoffs(
+        np.array(focus), np.array(dense), np.array(declined), y, args.max_false_refusal
+    )
     w, b = fit_logistic(x, y)
     scores = 1 / (1 + np.exp(-(x @ w + b)))
     not_found_below = refusal_cutoff(scores, y, args.max_false_refusal)
@@ -92,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         "intercept": round(b, 4),
         "not_found_below": round(not_found_below, 4),
         "answered_from": round(answered_from, 4),
+        "min_focus": round(min_focus, 2),
+        "dense_floor": round(dense_floor, 2),
         "fitted_on": {
             "dataset": args.dataset,
             "items": len(items),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer.citations import cite
-from assistant.answer.texts import NOT_FOUND_TEXT, PARTIAL_PREFIX
+from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.sentences import split_sentences
@@ -63,6 +63,10 @@ class AnswerPolicy:
     max_list_sentences: int = 5
     max_chars: int = 420
     passages_considered: int = 5
+    # Share of the focus's term weight the cited text and its context must cover (reader.check).
+    min_focus: float = 0.5
+    # ... unless the dense similarity (rescaled 0–1) is at least this: a paraphrase.
+    dense_floor: float = 0.6
 
     @classmethod
     def load(cls, path: Path = POLICY_FILE) -> AnswerPolicy:
@@ -75,6 +79,8 @@ class AnswerPolicy:
             intercept=float(data["intercept"]),
             not_found_below=float(data["not_found_below"]),
             answered_from=float(data["answered_from"]),
+            min_focus=float(data.get("min_focus", 0.5)),
+            dense_floor=float(data.get("dense_floor", 0.6)),
         )
 
     def confidence(self, features: Mapping[str, float]) -> float:
@@ -224,8 +230,6 @@ def draft_answer(
         )
         sentence = c.text if c.text[-1] in "。！？；;!?”）)" else c.text + "。"
         parts.append(f"{sentence}[{n}]")
-    status: Status = "answered" if conf >= policy.answered_from else "partial"
-    text = "".join(parts)
-    if status == "partial":
-        text = PARTIAL_PREFIX + text
-    return Drafted(status, text, tuple(citations), conf, features)
+    # Above the cut-off the draft is a candidate answer; whether it answers is decided by the
+    # reader's constraint check, not by a hedge on every answer.
+    return Drafted("answered", "".join(parts), tuple(citations), conf, features)

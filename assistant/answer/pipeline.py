@@ -1,6 +1,9 @@
-"""The extractive answer pipeline: retrieve, draft from the passages, prefer a numeric record,
-guard every number. Both the plain path and the optional LLM path call it, so there is one way a
-standalone question becomes a cited ``Answer``.
+"""The extractive answer pipeline: plan the question, then for each sub-question retrieve within
+its constraints (the document it names, its region), draft from the passages, prefer a numeric
+or structure record, check the draft against the constraints (a decline that says what is
+missing when it fails), and compose one cited answer; the guard checks every number. Both the
+plain path and the optional LLM path call it, so there is one way a standalone question becomes a
+cited ``Answer``.
 
 The pipeline is the CPU-bound part of answering (embedding the question, searching, drafting) and
 the only part that touches the retriever and the embedder, which are not documented as
@@ -13,18 +16,36 @@ import threading
 import time
 from collections.abc import Collection, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.extractive import AnswerPolicy, draft_answer
 from assistant.answer.guard import guard_answer
 from assistant.answer.numeric import NumericAnswerer
+from assistant.answer.plan import (
+    QueryPlan,
+    SubQuestion,
+    Vocabulary,
+    plan_question,
+    region_documents,
+    whole_question,
+)
+from assistant.answer.reader import (
+    Gap,
+    SubAnswer,
+    check,
+    compose,
+    decline_text,
+    direct_answer,
+    focus_coverage,
+)
 from assistant.answer.records import RecordAnswerer
-from assistant.answer.texts import NOT_FOUND_TEXT, PARTIAL_PREFIX
+from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Answer
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.terms import TermWeights
 from assistant.retrieve.hybrid import Retriever
+from assistant.retrieve.types import Passage
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,10 @@ class ExtractivePipeline:
     # each assistant it builds, so a reload does not open a second door to the same model).
     lock: AbstractContextManager[Any] = field(default_factory=threading.Lock, repr=False)
     records: RecordAnswerer | None = None
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+
+    def plan(self, resolved: str) -> QueryPlan:
+        return plan_question(resolved, self.vocabulary)
 
     def answer(
         self, question: str, resolved: str, doc_ids: Collection[str] | None = None
@@ -49,49 +74,194 @@ class ExtractivePipeline:
 
     def _answer(self, question: str, resolved: str, doc_ids: Collection[str] | None) -> Answer:
         started = time.perf_counter()
-        passages = self.retriever.retrieve(resolved, self.top_k, doc_ids)
-        t1 = time.perf_counter()
+        plan = self.plan(resolved)
+        retrieved: list[Passage] = []
+        parts: list[SubAnswer] = []
+        timings = {"retrieve": 0.0, "answer": 0.0}
+        subs = list(plan.subquestions)
+        if len(subs) > 1:
+            # The whole question too: one passage often states both sides ("由11趟增至70余趟"),
+            # which a side asked alone may not retrieve.
+            subs.append(whole_question(plan))
+        for sub in subs:
+            part, passages, spent = self._answer_sub(sub, doc_ids)
+            parts.append(part)
+            timings["retrieve"] += spent
+            seen = {p.chunk.chunk_id for p in retrieved}
+            retrieved.extend(p for p in passages if p.chunk.chunk_id not in seen)
+        if len(parts) > 1:
+            parts = self._fill_from_whole(parts[:-1], parts[-1])
+        status, text, citations = compose(plan, parts)
+        if status != "not_found":
+            guarded = guard_answer(text, status, citations, NOT_FOUND_TEXT)
+            status, text, citations = guarded.status, guarded.text, guarded.citations
+            report = guarded.report.to_dict()
+        else:
+            report = {"checked": 0, "removed": [], "status_changed": False}
+        total = (time.perf_counter() - started) * 1000
+        timings["answer"] = total - timings["retrieve"]
+        timings["total"] = total
+        first = parts[0]
+        evidence = dict(first.features)
+        evidence["subquestions"] = float(len(parts))
+        return Answer(
+            question=question,
+            status=status,
+            answer=text,
+            citations=citations,
+            retrieved=tuple(retrieved[: max(self.top_k, len(retrieved) // max(1, len(parts)))]),
+            timings_ms=timings,
+            resolved_question=resolved,
+            confidence=min(p.confidence for p in parts),
+            evidence=evidence,
+            guard=report,
+            plan=plan.to_dict(),
+        )
+
+    def _fill_from_whole(self, parts: list[SubAnswer], whole: SubAnswer) -> list[SubAnswer]:
+        """A side its own search did not answer takes the whole question's answer when that
+        answer meets the side's constraints; when every side does, the whole answer stands
+        alone."""
+        if whole.status == "not_found":
+            return parts
+        weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
+        filled: list[SubAnswer] = []
+        for p in parts:
+            if p.status == "not_found" and p.gap is not None and p.gap.kind != "region":
+                fits = check(
+                    p.sub,
+                    whole.citations,
+                    self.documents,
+                    weigh,
+                    self.policy.min_focus,
+                    whole.features.get("dense", 0.0),
+                    self.policy.dense_floor,
+                )
+                if fits is None:
+                    filled.append(replace(whole, sub=p.sub))
+                    continue
+            filled.append(p)
+        if all(f.text == whole.text for f in filled):
+            return [whole]
+        return filled
+
+    def _scope(
+        self, sub: SubQuestion, doc_ids: Collection[str] | None
+    ) -> tuple[Collection[str] | None, Gap | None]:
+        """The documents a sub-question may be answered from: the user's filter, narrowed to
+        the document it names, or else to the documents of the region it names."""
+        scope: set[str] | None = set(doc_ids) if doc_ids else None
+        c = sub.constraints
+        if c.doc_ids:
+            scope = set(c.doc_ids) if scope is None else scope & set(c.doc_ids)
+        elif c.regions:
+            by_region = region_documents(self.vocabulary, c.regions)
+            covered = {d for docs in by_region.values() for d in docs}
+            if covered:
+                scope = covered if scope is None else scope & covered
+            elif self.vocabulary.regions:
+                absent = "、".join(c.regions)
+                return scope, Gap("region", absent)
+        if scope is not None and not scope:
+            return scope, Gap("weak")
+        return scope, None
+
+    def _answer_sub(
+        self, sub: SubQuestion, doc_ids: Collection[str] | None
+    ) -> tuple[SubAnswer, list[Passage], float]:
+        t0 = time.perf_counter()
+        scope, gap = self._scope(sub, doc_ids)
+        if gap is not None and gap.kind == "region":
+            passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
+            spent = (time.perf_counter() - t0) * 1000
+            # A region no document is about may still be named inside one (a province's plan
+            # naming its cities): only decline when the retrieved text never names it either.
+            if not any(r in p.chunk.text for p in passages for r in sub.constraints.regions):
+                return (
+                    SubAnswer(sub, "not_found", decline_text(gap, None), (), 1.0),
+                    passages,
+                    spent,
+                )
+            scope = doc_ids
+        elif gap is not None:
+            return SubAnswer(sub, "not_found", NOT_FOUND_TEXT, (), 0.0), [], 0.0
+        passages = self.retriever.retrieve(sub.text, self.top_k, scope)
+        spent = (time.perf_counter() - t0) * 1000
         drafted = draft_answer(
-            resolved,
+            sub.text,
             passages,
             self.documents,
-            self.weights.weigh(resolved),
+            self.weights.weigh(sub.text),
             self.policy,
-            self.weights.weigh(resolved, stress_years=False),
+            self.weights.weigh(sub.text, stress_years=False),
         )
         status, text, citations = drafted.status, drafted.text, drafted.citations
         features = dict(drafted.features)
+        source = "passage"
         # Numeric questions are answered from the fact store first: a table row or stated figure,
         # cited exactly; retrieval's draft stays the fallback and supplies the passages.
-        numeric = self.numeric.answer(resolved, NOT_FOUND_TEXT, doc_ids) if self.numeric else None
+        numeric = self.numeric.answer(sub.text, NOT_FOUND_TEXT, scope) if self.numeric else None
         if numeric is not None:
             status, text, citations = numeric.status, numeric.text, numeric.citations
             features["fact_match"] = numeric.score
+            source = "fact"
         elif self.records is not None:
             # Who leads / what a list holds / how a grade is defined / a document's own facts:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
-            found = self.records.answer(resolved, doc_ids)
+            found = self.records.answer(sub.text, scope)
             if found is not None:
                 checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
                 if not checked.report.removed:
                     status, text, citations = found.status, found.text, found.citations
                     features["record_match"] = found.score
-        guarded = guard_answer(text, status, citations, NOT_FOUND_TEXT, PARTIAL_PREFIX)
-        t2 = time.perf_counter()
-        return Answer(
-            question=question,
-            status=guarded.status,
-            answer=guarded.text,
-            citations=guarded.citations,
-            retrieved=tuple(passages),
-            timings_ms={
-                "retrieve": (t1 - started) * 1000,
-                "answer": (t2 - t1) * 1000,
-                "total": (t2 - started) * 1000,
-            },
-            resolved_question=resolved,
-            confidence=drafted.confidence,
-            evidence=features,
-            guard=guarded.report.to_dict(),
+                    source = "record"
+        nearest = drafted.citations[0] if drafted.citations else None
+        if status == "not_found":
+            if numeric is not None and numeric.status == "not_found" and sub.constraints.years:
+                # The fact store knows the indicator but not for the year asked.
+                gap = Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))
+                text = decline_text(gap, nearest) if nearest else NOT_FOUND_TEXT
+                cites = (nearest,) if nearest and text != NOT_FOUND_TEXT else ()
+                return (
+                    SubAnswer(sub, "not_found", text, cites, drafted.confidence, features, gap),
+                    passages,
+                    spent,
+                )
+            return (
+                SubAnswer(
+                    sub, "not_found", NOT_FOUND_TEXT, (), drafted.confidence, features, Gap("weak")
+                ),
+                passages,
+                spent,
+            )
+        weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
+        features["focus_cov"] = focus_coverage(sub, citations, self.documents, weigh)[0]
+        if source == "passage":
+            gap = check(
+                sub,
+                citations,
+                self.documents,
+                weigh,
+                self.policy.min_focus,
+                features.get("dense", 0.0),
+                self.policy.dense_floor,
+            )
+            if gap is not None:
+                features[f"gap_{gap.kind}"] = 1.0
+                text = decline_text(gap, nearest)
+                cites = (nearest,) if nearest and text != NOT_FOUND_TEXT else ()
+                if cites:
+                    cites = (replace(cites[0], n=1),)
+                return (
+                    SubAnswer(sub, "not_found", text, cites, drafted.confidence, features, gap),
+                    passages,
+                    spent,
+                )
+        if source == "passage":
+            text = direct_answer(sub, text, citations, weigh)
+        return (
+            SubAnswer(sub, "answered", text, citations, drafted.confidence, features),
+            passages,
+            spent,
         )

@@ -36,3 +36,15 @@ NOTICE_LLM_UNAVAILABLE: Final = "（大模型服务暂时不可用（{why}），
 NOTICE_LLM_REJECTED: Final = "（大模型生成的回答未通过引用核验，以下为文件原文摘录。）"
 # No digits in it: the eval's unsupported-number check reads the whole answer text.
 NOTICE_LLM_REVISED: Final = "（大模型回答中有未通过引用核验的句子，已删去；以下为核验后的回答。）"
+
+# Declines that state the gap (assistant.answer.reader). Each quotes the nearest cited text as
+# [1]; the gap sentence names only what the question asked.
+GAP_REGION: Final = "已收录的文件中没有关于{region}的文件，无法回答。"
+GAP_YEAR: Final = "未在已收录文件中找到{years}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{years}。"
+GAP_VALUE: Final = "《{title}》提到了相关内容：“{quote}”[1]，但没有给出具体{what}。"
+GAP_FOCUS: Final = (
+    "未在已收录文件中找到关于“{missing}”的内容。最接近的是《{title}》中的“{quote}”[1]，"
+    "其中未提及“{missing}”。"
+)
+# A part of a two-part question the documents do not answer (named by its topic words).
+MISSING_PART: Final = "关于“{focus}”，未在已收录文件中找到答案。"

@@ -62,6 +62,9 @@ class Answer:
     # Who wrote the answer ("mode": "llm" | "extractive"), why an LLM answer was not used, and the
     # generated sentences the verifier dropped (assistant/generation.py). Empty: extractive.
     generation: Mapping[str, Any] = field(default_factory=dict)
+    # The question plan (assistant.answer.plan.QueryPlan.to_dict()): sub-questions, answer
+    # types, hard constraints. Shown as ``plan`` in JSON and as 理解为 on the page.
+    plan: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,4 +88,5 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "guard": dict(self.guard),
             "generation": dict(self.generation) or {"mode": "extractive"},
+            "plan": dict(self.plan),
         }

@@ -73,7 +73,9 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float) -> ItemRecord:
     flags = [any(metrics.holds(text, q) for q in item.evidence) for text in cited]
     if item.answerable:
         missing = tuple(metrics.missing_strings(answer.answer, item.must_include))
-        correct = not missing
+        # A decline quotes the nearest text, which may hold the expected words: it still is no
+        # answer.
+        correct = not missing and answer.status != metrics.NOT_FOUND
     else:
         missing, correct = (), answer.status == metrics.NOT_FOUND
     # A refusal states no facts; otherwise numbers must be backed by what is cited (the document

@@ -16,6 +16,7 @@ from assistant.answer.llm.client import LLMClient, llm_enabled
 from assistant.answer.llm.generation import stream_answer
 from assistant.answer.numeric import NumericAnswerer
 from assistant.answer.pipeline import ExtractivePipeline
+from assistant.answer.plan import vocabulary_from
 from assistant.answer.records import RecordAnswerer
 from assistant.answer.request import (
     check_doc_filter,
@@ -122,6 +123,11 @@ def build_assistant(
         numeric=numeric,
         lock=lock or threading.Lock(),
         records=RecordAnswerer(index.records, index.documents),
+        vocabulary=vocabulary_from(
+            (d.meta for d in index.documents.values()),
+            (getattr(r, "level", "") for r in index.records),
+            retriever.term_weights.known,
+        ),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
     assistant.ask(WARM_UP_QUESTION)  # warm-up: jieba's dictionary and the model's first pass

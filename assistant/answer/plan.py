@@ -1,0 +1,460 @@
+"""The question plan: what a question asks, split into the sub-questions it holds, each with the
+kind of answer it wants and the hard constraints an answer must meet.
+
+A plan is read from Chinese question syntax (question words, "A和B分别…", "…？…？", "跟B比")
+and from vocabulary read from the corpus when the index is loaded (document titles and short
+titles, the documents' regions, the grade names the records hold) — never from eval wordings.
+The reader answers each sub-question separately and checks each answer against its constraints
+(``assistant.answer.reader``)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from assistant.lang.patterns import PLAN_PERIOD_RE, YEAR_RE, known_regions, plan_period_years
+
+AnswerType = Literal[
+    "number",
+    "organisation",
+    "date",
+    "year",
+    "duration",
+    "place",
+    "list",
+    "definition",
+    "overview",
+    "yesno",
+    "text",
+]
+Stance = Literal["current", "target", ""]
+
+# What kind of answer the question wants, from its question words (first match wins: "多少个"
+# is a number although "个" could start a list).
+_ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
+    ("definition", re.compile(r"是指|什么是|指的是|怎么界定|如何界定|界定标准|分级标准")),
+    ("duration", re.compile(r"多久|多长时间|时限是|几个?(?:工作日|小时|天|月)(?!内)")),
+    ("year", re.compile(r"哪一?年|哪个年份|什么年份|何年")),
+    ("date", re.compile(r"何时|什么时候|哪一?天|什么日期|日期是")),
+    (
+        "number",
+        re.compile(
+            r"多少|多大|多长|多高|多宽|多远|(?<!哪)几(?!乎|何)"
+            r"|比例是|比率是|占比|百分之几|什么水平"
+        ),
+    ),
+    (
+        "organisation",
+        re.compile(r"谁|哪个(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构)|牵头单位|责任单位|由哪"),
+    ),
+    ("place", re.compile(r"哪里|哪儿|在哪(?![些几])|设在|什么地方|哪个地方")),
+    ("overview", re.compile(r"主要内容|讲了什么|说了什么|概述|概况|总体要求|主要任务|重点任务")),
+    (
+        "list",
+        re.compile(
+            r"哪些|哪几|哪[两三四五六七八九十]+[个条项类种级块张方大]|有什么|有何|包括|包含|都有|分别是|分为"
+        ),
+    ),
+    ("yesno", re.compile(r"是否|有没有|能否|可否|吗[？?。\s]*$")),
+)
+# A unit named after the question word ("多少公里", "几个工作日", "多少亿元"): a value in another
+# unit does not answer. Counting words (个/条) are too general to constrain.
+_UNIT_ASKED = re.compile(
+    r"(?:多少|几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％)"
+)
+_CURRENCY = {"亿元", "万元", "元", "钱"}
+_STANCE_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|已经|已")
+_STANCE_TARGET = re.compile(r"目标|力争|到\s*(?:19|20)\d{2}|计划|打算|预期|要达到")
+_GRADE = re.compile(
+    r"特别重大|重大|较大|一般(?=[事故级响应预警])|[ⅠⅡⅢⅣ]+级|[一二三四]级|红色|橙色|黄色|蓝色"
+)
+# A reference to a document by name: 《…》, or a phrase ending with a document-type word.
+_DOC_TYPES = "规划|计划|方案|预案|举措|意见|通知|办法|纲要|要点|条例|细则|公报|措施"
+_DOC_REF = re.compile(
+    rf"《[^《》]{{2,60}}》|[^\s，,。？?！!；;：:、（）()和与跟及]{{2,30}}?(?:{_DOC_TYPES})"
+)
+_GENERIC_TITLE_PARTS = re.compile(
+    rf"[“”\"《》（）()\-—\s]|{_DOC_TYPES}|发展|行动|实施|工作|市|省|县|区|年|三年|\d+"
+)
+# Several questions in one: split at a question mark, or at a comma followed by a clause that
+# has its own question word.
+_QMARK = re.compile(r"[？?]")
+_WH = re.compile(
+    r"多少|几[个条座项处家辆台所类批种万亿年天级]?|哪[些几个里儿年天一]?[两三四五六七八九十]*|什么|谁|是否"
+    r"|如何|怎样|怎么样?|多长|多大|多久|多高|何时|吗"
+)
+# What a question is about, before its question word: the topic later clauses lean on.
+_TOPIC_TAIL = re.compile(
+    r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|“|”|\s)+$"
+)
+_PRONOUN = re.compile(r"它们|它|其(?![中他它余次实])|那条|这条|该项|这项")
+_DEPENDENT_CONTENT = 8
+# A clause that only compares what the others asked ("相差多少", "哪个更高", "一样吗"): the
+# reader states both sides and never computes a new figure.
+_COMPARE_ONLY = re.compile(
+    r"^(?:那么|那|两者|二者|它们|前后)?(?:相差|差距|差了|相比|比较|哪个|哪一个|谁)?"
+    r"(?:多少|几|更高|更低|更多|更少|更大|更长|一样|相同|有何不同|有什么不同|有什么区别|区别|变化|大|高|多)"
+    r"(?:吗|呢|了)?$"
+)
+_ENTITY_JOIN = re.compile(r"和|与|跟|同|及|、")
+_RESPECTIVELY = re.compile(r"分别|各自|各")
+_COMPARE_WITH = re.compile(
+    r"(?:和|与|跟|同)(?P<other>[^，,。？?]{2,20}?)(?:相比|比较|对比|比起来|比)"
+)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What must hold in an answer's text or its context (section, table header, document)."""
+
+    doc_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    periods: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    stance: Stance = ""
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ((), "")}
+
+
+@dataclass(frozen=True)
+class SubQuestion:
+    text: str  # standalone: what retrieval searches and the answer is labelled with
+    focus: str  # the question without its question words, frame and constraints
+    answer_type: AnswerType
+    constraints: Constraints
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "focus": self.focus,
+            "answer_type": self.answer_type,
+            "constraints": self.constraints.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    question: str
+    subquestions: tuple[SubQuestion, ...]
+    # "compare": the sub-questions are the sides of a comparison the question asks for.
+    compare: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "compare": self.compare,
+            "subquestions": [s.to_dict() for s in self.subquestions],
+        }
+
+
+@dataclass(frozen=True)
+class DocumentName:
+    doc_id: str
+    title: str
+    short_title: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the planner knows of the corpus, read when the index is loaded."""
+
+    documents: tuple[DocumentName, ...] = ()
+    levels: tuple[str, ...] = ()
+    known: Callable[[str], bool] | None = field(default=None, compare=False)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d.region for d in self.documents if d.region))
+
+
+def _bigrams(text: str) -> set[str]:
+    core = _GENERIC_TITLE_PARTS.sub(" ", text)
+    for region in known_regions():
+        core = core.replace(region, " ")
+    return {w[i : i + 2] for w in core.split() for i in range(len(w) - 1)}
+
+
+def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """(reference as written, doc id) for each document the text names by (part of) its title;
+    a reference that fits two documents equally names neither."""
+    found: list[tuple[str, str]] = []
+    for m in _DOC_REF.finditer(text):
+        ref = m.group(0)
+        grams = _bigrams(ref)
+        if len(grams) < 2:
+            continue
+        scores = sorted(
+            (
+                (
+                    max(
+                        len(grams & _bigrams(d.title)),
+                        len(grams & _bigrams(d.short_title)) if d.short_title else 0,
+                    )
+                    / len(grams),
+                    d.doc_id,
+                )
+                for d in vocabulary.documents
+            ),
+            reverse=True,
+        )
+        if not scores or scores[0][0] < 0.5:
+            continue
+        if len(scores) > 1 and scores[1][0] >= scores[0][0] - 1e-9:
+            continue
+        found.append((ref, scores[0][1]))
+    return found
+
+
+def answer_type_of(question: str) -> AnswerType:
+    for kind, pattern in _ANSWER_TYPES:
+        if pattern.search(question):
+            return kind
+    return "text"
+
+
+def _years(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    years = tuple(dict.fromkeys(int(y) for y in YEAR_RE.findall(text)))
+    periods = tuple(dict.fromkeys(PLAN_PERIOD_RE.findall(text)))
+    return years, periods
+
+
+def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, str]:
+    """The hard constraints of one standalone question, and its focus (what is left)."""
+    docs = match_documents(question, vocabulary)
+    rest = question
+    for ref, _ in docs:
+        rest = rest.replace(ref, " ")
+    # Years inside a document's name ("2023年工作要点") name the document, not the value asked.
+    years, periods = _years(rest)
+    regions = tuple(r for r in known_regions() if r in rest)
+    # "晋城市" and "晋城" are one constraint: keep the longest spelling only.
+    regions = tuple(r for r in regions if not any(r != o and r in o for o in regions))
+    levels = tuple(dict.fromkeys(_GRADE.findall(rest)))
+    unit_m = _UNIT_ASKED.search(rest)
+    unit = unit_m.group("unit") if unit_m else ""
+    stance: Stance = ""
+    if _STANCE_TARGET.search(rest):
+        stance = "target"
+    elif _STANCE_CURRENT.search(rest):
+        stance = "current"
+    focus = rest
+    for r in regions:
+        focus = re.sub(re.escape(r) + "[市省县区]?", " ", focus)
+    focus = YEAR_RE.sub(" ", focus)
+    focus = PLAN_PERIOD_RE.sub(" ", focus)
+    focus = _WH.sub(" ", focus)
+    focus = re.sub(r"[“”\"？?。，,！!：:（）()\s年]+", " ", focus).strip()
+    return (
+        Constraints(
+            doc_ids=tuple(dict.fromkeys(d for _, d in docs)),
+            regions=regions,
+            years=years,
+            periods=periods,
+            levels=levels,
+            stance=stance,
+            unit="元" if unit in _CURRENCY else unit,
+        ),
+        focus,
+    )
+
+
+def _sub(text: str, vocabulary: Vocabulary) -> SubQuestion:
+    constraints, focus = _constraints(text, vocabulary)
+    return SubQuestion(text, focus, answer_type_of(text), constraints)
+
+
+def _clauses(question: str) -> list[str]:
+    """The question's own questions: split at question marks, and at a comma before a clause
+    that has a question word when the clause before it has one too."""
+    parts = [p.strip(" ，,。") for p in _QMARK.split(question) if p.strip(" ，,。")]
+    out: list[str] = []
+    for part in parts:
+        pieces = re.split(r"[，,；;](?=[^，,；;]*(?:" + _WH.pattern + "))", part)
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and _WH.search(merged[-1]) and _WH.search(piece):
+                merged.append(piece)
+            elif merged:
+                merged[-1] = merged[-1] + "，" + piece
+            else:
+                merged.append(piece)
+        out.extend(p.strip(" ，,") for p in merged if p.strip(" ，,"))
+    return out
+
+
+def _entities(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """Mentions that can stand for one another in a "A和B分别…" question: regions the corpus has,
+    documents by name, years and grades — each as (kind, text)."""
+    found: list[tuple[int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, text: str) -> None:
+        end = start + len(text)
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append((start, kind, text))
+
+    for ref, _ in match_documents(question, vocabulary):
+        add("doc", question.find(ref), ref)
+    for region in sorted(vocabulary.regions + known_regions(), key=len, reverse=True):
+        for m in re.finditer(re.escape(region), question):
+            add("region", m.start(), region)
+    for m in YEAR_RE.finditer(question):
+        add(
+            "year",
+            m.start(),
+            m.group(0) + ("年" if question[m.end() : m.end() + 1] == "年" else ""),
+        )
+    for m in _GRADE.finditer(question):
+        add("level", m.start(), m.group(0))
+    return [(k, t) for _, k, t in sorted(found)]
+
+
+def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
+    """ "晋城和阳泉的…分别是多少" → one question per side, when two mentions of one kind are
+    joined by 和/与/跟/、 and the question asks for each (分别/各) or compares them."""
+    mentions = _entities(question, vocabulary)
+    for (k1, a), (k2, b) in itertools.pairwise(mentions):
+        if k1 != k2 or a == b:
+            continue
+        i = question.find(a)
+        j = question.find(b, i + len(a))
+        between = question[i + len(a) : j]
+        if not _ENTITY_JOIN.fullmatch(between.strip()):
+            continue
+        if not (_RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)):
+            continue
+        head, tail = question[:i], question[j + len(b) :]
+        tail = _RESPECTIVELY.sub("", tail, count=1)
+        return [head + a + tail, head + b + tail]
+    m = _COMPARE_WITH.search(question)
+    if m:
+        # "阳泉的分担率跟晋城比怎么样": the other side is the same question about the other entity.
+        other = m.group("other")
+        kinds = {t: k for k, t in mentions}
+        own = [t for k, t in mentions if t != other and other not in t and k == kinds.get(other)]
+        if other in kinds and own:
+            base = question[: m.start()] + question[m.end() :]
+            return [base, base.replace(own[0], other, 1)]
+    return None
+
+
+_COMPARE_ONLY_ANYWHERE = re.compile(r"相差|差距|哪个(?:更|多|高|大|长)|一样吗|相同吗|有何不同|区别")
+
+
+def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
+    """The plan of a standalone question (a follow-up is resolved first)."""
+    clauses = _clauses(question)
+    compare = bool(_COMPARE_ONLY_ANYWHERE.search(question) or _COMPARE_WITH.search(question))
+    kept = [c for c in clauses if not _COMPARE_ONLY.match(re.sub(r"[\s，,]", "", c))]
+    if not kept:
+        kept = [question]
+    texts: list[str] = []
+    topic = ""
+    for clause in kept:
+        # A later clause leans on the first one's topic when it has a pronoun or hardly any
+        # content of its own ("…目前有多少家？到2030年的目标是多少？").
+        own = clause
+        if texts and topic:
+            if _PRONOUN.search(clause):
+                own = _PRONOUN.sub(topic, clause, count=1)
+            elif _content_chars(clause) <= _DEPENDENT_CONTENT:
+                own = f"{topic}，{clause}"
+        else:
+            topic = topic_of(clause)
+        split = _distribute(own, vocabulary)
+        texts.extend(split or [own])
+    if len(texts) > 1:
+        compare = compare or len(texts) == 2
+    subs = [_sub(t, vocabulary) for t in dict.fromkeys(texts)]
+    if len(subs) > 1:
+        subs = _inherit(subs)
+    return QueryPlan(question, tuple(subs), compare=compare and len(subs) > 1)
+
+
+def _content_chars(text: str) -> int:
+    rest = _WH.sub("", PLAN_PERIOD_RE.sub("", YEAR_RE.sub("", text)))
+    rest = re.sub(r"[\s，,。？?、“”的了吗呢是有要到年目标现状分别各后来又那么还]", "", rest)
+    return len(rest)
+
+
+def topic_of(clause: str) -> str:
+    """The clause before its question word; of a "X，…" clause, X (topic and comment)."""
+    m = _WH.search(clause)
+    head = clause[: m.start()] if m else clause
+    head = head.split("，")[0].split(",")[0]
+    head = PLAN_PERIOD_RE.sub("", YEAR_RE.sub("", head)).replace("年", "")
+    return _TOPIC_TAIL.sub("", head).strip()
+
+
+def _inherit(subs: Sequence[SubQuestion]) -> list[SubQuestion]:
+    """A sub-question that names no document or region of its own keeps the first one's (the
+    frame is said once: "晋城交旅计划2023年建多少？2024年呢？")."""
+    first = subs[0].constraints
+    out = [subs[0]]
+    for s in subs[1:]:
+        c = s.constraints
+        if not c.doc_ids and not c.regions:
+            c = replace(c, doc_ids=first.doc_ids, regions=first.regions)
+        out.append(replace(s, constraints=c))
+    return out
+
+
+def vocabulary_from(
+    metas: Iterable[Any], levels: Iterable[str], known: Callable[[str], bool] | None = None
+) -> Vocabulary:
+    """Build the planner's vocabulary from document metadata (``DocumentMeta``) and the grade
+    names found in the records."""
+    return Vocabulary(
+        documents=tuple(DocumentName(m.doc_id, m.title, m.short_title, m.region) for m in metas),
+        levels=tuple(sorted({x for x in levels if x})),
+        known=known,
+    )
+
+
+def covered_years(period: str, periods: Sequence[str] = ()) -> set[int]:
+    """Years named by a period text ("2021—2025年", "十四五") and plan-period names."""
+    years = {int(y) for y in YEAR_RE.findall(period)}
+    out: set[int] = set()
+    if years:
+        out |= set(range(min(years), max(years) + 1))
+    for p in list(periods) + PLAN_PERIOD_RE.findall(period):
+        span = plan_period_years(p)
+        if span:
+            out |= set(range(span[0], span[1] + 1))
+    return out
+
+
+def plan_summary(plan: QueryPlan) -> str:
+    """理解为: one line per sub-question, for the page."""
+    return "；".join(s.text for s in plan.subquestions)
+
+
+def region_documents(vocabulary: Vocabulary, regions: Sequence[str]) -> Mapping[str, list[str]]:
+    """For each asked region, the documents about it (a region no document covers maps to [])."""
+    out: dict[str, list[str]] = {}
+    for r in regions:
+        out[r] = [
+            d.doc_id for d in vocabulary.documents if d.region and (r in d.region or d.region in r)
+        ]
+    return out
+
+
+def whole_question(plan: QueryPlan) -> SubQuestion:
+    """The plan's question asked as one: its sides' constraints merged (a side's document or
+    region is never dropped, so the whole answer cannot come from elsewhere)."""
+    subs = plan.subquestions
+    merged = Constraints(
+        doc_ids=tuple(dict.fromkeys(d for s in subs for d in s.constraints.doc_ids)),
+        regions=tuple(dict.fromkeys(r for s in subs for r in s.constraints.regions)),
+        levels=tuple(dict.fromkeys(x for s in subs for x in s.constraints.levels)),
+    )
+    return SubQuestion(plan.question, subs[0].focus, "text", merged)

@@ -1,0 +1,262 @@
+"""The reader's checks and composition: does a drafted answer meet its sub-question's hard
+constraints, and how the answers of a plan's sub-questions become one cited answer.
+
+A draft qualifies only if every constraint holds in the cited text or its context (section,
+document title, the document's period): the year asked, a value when a number is asked (in the
+unit asked), and the question's focus. When a constraint fails the answer is a decline that
+says what the documents do say, quoting the nearest unit — never a neighbouring figure given
+as the answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from assistant.answer.plan import QueryPlan, SubQuestion, covered_years
+from assistant.answer.texts import (
+    GAP_FOCUS,
+    GAP_REGION,
+    GAP_VALUE,
+    GAP_YEAR,
+    MISSING_PART,
+    NOT_FOUND_TEXT,
+)
+from assistant.answer.types import Citation, Status
+from assistant.ingest.types import DocumentMeta
+from assistant.lang.numbers import mentions
+from assistant.lang.patterns import YEAR_RE
+from assistant.lang.sentences import MARKER
+from assistant.lang.terms import coverage, synonyms_of
+
+# Units a value may be written in for each unit a question asks for.
+_UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
+    "元": ("元",),
+    "公里": ("公里", "千米", "km", "KM"),
+    "千米": ("公里", "千米", "km"),
+    "平方千米": ("平方千米", "平方公里", "km2", "km²"),
+    "平方公里": ("平方千米", "平方公里", "km2", "km²"),
+    "%": ("%", "％", "百分", "成"),
+    "％": ("%", "％", "百分", "成"),
+    "工作日": ("工作日",),
+    "小时": ("小时",),
+    "分钟": ("分钟",),
+}
+ORDINALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why a sub-question's draft does not qualify."""
+
+    kind: str  # "region" | "year" | "value" | "focus" | "weak"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SubAnswer:
+    sub: SubQuestion
+    status: Status
+    text: str
+    citations: tuple[Citation, ...]
+    confidence: float = 0.0
+    features: Mapping[str, float] = field(default_factory=dict)
+    gap: Gap | None = None
+
+
+def _context(c: Citation, metas: Mapping[str, DocumentMeta]) -> str:
+    meta = metas.get(c.doc_id)
+    return " ".join([c.doc_title, c.section, c.quote, meta.short_title if meta else ""])
+
+
+def _has_value(text: str) -> bool:
+    """A stated quantity other than a bare year."""
+    rest = YEAR_RE.sub(" ", text)
+    return any(m.unit != "年" for m in mentions(rest, strict=False))
+
+
+def focus_coverage(
+    sub: SubQuestion,
+    citations: Sequence[Citation],
+    metas: Mapping[str, DocumentMeta],
+    weigh: Callable[[str], Mapping[str, float]],
+) -> tuple[float, list[str]]:
+    """Share of the focus's term weight the cited text and its context cover, and the heaviest
+    focus terms it does not contain."""
+    weights = weigh(sub.focus)
+    if not weights or not citations:
+        return (1.0 if weights == {} else 0.0), []
+    joined = re.sub(r"\s+", "", " ".join(_context(x, metas) for x in citations))
+    total = sum(weights.values())
+    missing = [
+        t
+        for t, w in sorted(weights.items(), key=lambda kv: -kv[1])
+        if w >= 0.2 * total and not any(s in joined for s in synonyms_of(t))
+    ]
+    return coverage(weights, joined), missing
+
+
+def check(
+    sub: SubQuestion,
+    citations: Sequence[Citation],
+    metas: Mapping[str, DocumentMeta],
+    weigh: Callable[[str], Mapping[str, float]],
+    min_focus: float,
+    dense: float = 0.0,
+    dense_floor: float = 1.0,
+) -> Gap | None:
+    """The first hard constraint ``citations`` break, or None when the draft qualifies. The
+    focus counts as missing only when neither the words (``min_focus``) nor the dense
+    similarity (``dense_floor``) say the text is about it: officials paraphrase."""
+    if not citations:
+        return Gap("weak")
+    c = sub.constraints
+    contexts = [_context(x, metas) for x in citations]
+    quotes = [x.quote for x in citations]
+    if c.years:
+        ok = False
+        for x, ctx in zip(citations, contexts, strict=True):
+            meta = metas.get(x.doc_id)
+            said = {int(y) for y in YEAR_RE.findall(ctx)} | covered_years(
+                "", re.findall(r"十[一二三四五六七八九]五", ctx)
+            )
+            # A document about one year (a 2023 work plan) states that year's values without
+            # repeating the year in each sentence.
+            own = covered_years(meta.period) if meta else set()
+            if any(y in said for y in c.years) or (
+                len(own) == 1 and any(y in own for y in c.years)
+            ):
+                ok = True
+                break
+        if not ok:
+            return Gap("year", "、".join(f"{y}年" for y in c.years))
+    if sub.answer_type in ("number", "duration"):
+        forms = _UNIT_FORMS.get(c.unit, (c.unit,)) if c.unit else ()
+        if not any(_has_value(q) and (not forms or any(f in q for f in forms)) for q in quotes):
+            return Gap("value", "金额" if c.unit == "元" else "数值")
+    cov, missing = focus_coverage(sub, citations, metas, weigh)
+    if cov < min_focus and dense < dense_floor:
+        return Gap("focus", "、".join(missing[:3]))
+    return None
+
+
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
+_ORG = re.compile(
+    r"局|委|办|政府|部门|单位|中心|公司|支队|大队|指挥部|市长|领导|小组|协会|银行|机构"
+)
+# Values only: an organisation or place clause is too often a neighbouring one.
+_LEAD_TYPES = ("number", "duration", "year", "date")
+
+
+def _fits_type(sub: SubQuestion, clause: str) -> bool:
+    kind = sub.answer_type
+    if kind in ("number", "duration"):
+        forms = _UNIT_FORMS.get(sub.constraints.unit, (sub.constraints.unit,))
+        return _has_value(clause) and (not sub.constraints.unit or any(f in clause for f in forms))
+    if kind in ("year", "date"):
+        return bool(YEAR_RE.search(clause))
+    return bool(_ORG.search(clause))
+
+
+def direct_answer(
+    sub: SubQuestion,
+    text: str,
+    citations: Sequence[Citation],
+    weigh: Callable[[str], Mapping[str, float]],
+) -> str:
+    """Put the short answer first: the clause of a cited sentence that states the kind of thing
+    asked (a value in the unit asked, a year, an organisation) and covers the focus best, cited
+    with the sentence's [n]; up to two when two sentences tie (a 现状 and a 目标), each labelled
+    with its section. Only strings inside the cited text are used; the full quotes follow."""
+    if sub.answer_type not in _LEAD_TYPES or not citations:
+        return text
+    weights = weigh(sub.focus)
+    if not weights:
+        return text
+    found: list[tuple[float, int, str, Citation]] = []
+    for c in citations:
+        for i, m in enumerate(_CLAUSE.finditer(c.quote)):
+            clause = m.group(0).strip()
+            if len(clause) < 4 or not _fits_type(sub, clause):
+                continue
+            found.append((coverage(weights, clause), -i, clause, c))
+    if not found:
+        return text
+    found.sort(key=lambda f: (-f[0], f[3].n, -f[1]))
+    best = found[0][0]
+    if best <= 0:
+        return text
+    chosen = [f for f in found if f[0] >= best - 1e-9]
+    by_citation: dict[int, tuple[str, Citation]] = {}
+    for _, _, clause, c in chosen:
+        by_citation.setdefault(c.n, (clause, c))
+    picked = list(by_citation.values())[:2]
+    if len(picked) == 1 and len(picked[0][0]) >= 0.8 * len(picked[0][1].quote):
+        return text  # the sentence is the short answer already
+    leads = []
+    for clause, c in picked:
+        where = c.section.split(" > ")[-1].strip() if len(picked) > 1 and c.section else ""
+        leads.append(f"{clause}[{c.n}]" + (f"（{where}）" if where else ""))
+    return "；".join(leads) + "。依据原文：" + text
+
+
+def decline_text(gap: Gap, nearest: Citation | None) -> str:
+    """The not_found answer for one sub-question: what is missing, then what the documents do
+    say nearest to it, quoted and cited as [1]."""
+    if gap.kind == "region":
+        return GAP_REGION.format(region=gap.detail)
+    if nearest is None or gap.kind == "weak":
+        return NOT_FOUND_TEXT
+    quote = nearest.quote.strip().rstrip("。；;，,")
+    title = nearest.doc_title
+    if gap.kind == "year":
+        return GAP_YEAR.format(title=title, quote=quote, years=gap.detail)
+    if gap.kind == "value":
+        return GAP_VALUE.format(title=title, quote=quote, what=gap.detail)
+    if gap.kind == "focus" and gap.detail:
+        return GAP_FOCUS.format(title=title, quote=quote, missing=gap.detail)
+    return NOT_FOUND_TEXT
+
+
+def renumber(text: str, citations: Sequence[Citation], offset: int) -> tuple[str, list[Citation]]:
+    """Shift an answer's [n] markers and its citations' numbers by ``offset``."""
+    shifted = MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
+    return shifted, [replace(c, n=c.n + offset) for c in citations]
+
+
+def compose(
+    plan: QueryPlan, parts: Sequence[SubAnswer]
+) -> tuple[Status, str, tuple[Citation, ...]]:
+    """One answer from the sub-answers: each side with its own citations, in the question's
+    order; the missing side named. No figure is computed (a comparison states both sides)."""
+    if len(parts) == 1:
+        p = parts[0]
+        return p.status, p.text, p.citations
+    answered = [p for p in parts if p.status != "not_found"]
+    if not answered:
+        # Every side missing: one decline per side, each with its own nearest quote.
+        texts: list[str] = []
+        cites: list[Citation] = []
+        for i, p in enumerate(parts):
+            t, cs = renumber(p.text, p.citations, len(cites))
+            texts.append(f"（{ORDINALS[i]}）{t}")
+            cites.extend(cs)
+        return "not_found", "".join(texts), tuple(cites)
+    texts = []
+    cites = []
+    for i, p in enumerate(parts):
+        label = f"（{ORDINALS[i]}）"
+        if p.status == "not_found":
+            texts.append(label + MISSING_PART.format(focus=_digitless(p.sub.focus)))
+            continue
+        t, cs = renumber(p.text, p.citations, len(cites))
+        texts.append(label + t)
+        cites.extend(cs)
+    status: Status = "answered" if len(answered) == len(parts) else "partial"
+    return status, "".join(texts), tuple(cites)
+
+
+def _digitless(text: str) -> str:
+    # A missing part is named by its topic words: a year echoed from the question would read as
+    # a figure the cited text does not contain.
+    return re.sub(r"[\d０-９]+", "", text).strip() or "该问题"
