@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -121,9 +122,25 @@ def test_not_found_draft_is_polite_and_cites_nothing() -> None:
     assert not re.search(r"\d", draft)
 
 
-def test_partial_draft_says_it_is_only_related() -> None:
+def test_partial_draft_says_a_part_is_unanswered() -> None:
     partial = Answer(**{**ANSWERED.__dict__, "status": "partial"})
-    assert "谨供参考" in compose_reply(partial, DOCS)
+    assert "未见规定的部分已予注明" in compose_reply(partial, DOCS)
+
+
+def test_draft_body_is_the_composed_answer_not_a_raw_row() -> None:
+    """The body is the answer's own composition (direct answer, then 原文), its [n] turned into
+    依据 pointers; a table row appears only as the answer phrased it."""
+    row = "1 城市公共交通机动化出行分担率 % 38.5 39"
+    cited = replace(ANSWERED.citations[0], quote=row, passage=row)
+    composed = replace(
+        ANSWERED,
+        answer="《阳泉方案》中，城市公共交通机动化出行分担率2025年目标值为39%，"
+        "2021年现状值为38.5%。[1]",
+        citations=(cited,),
+    )
+    draft = compose_reply(composed, DOCS)
+    assert "2025年目标值为39%，2021年现状值为38.5%。（见依据1）" in draft
+    assert row not in draft
 
 
 # ----------------------------------------------------------------------------- feedback

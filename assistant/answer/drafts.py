@@ -1,25 +1,29 @@
 """Reply drafts (答复草稿) for help-desk staff: a formal reply built from an Answer.
 
-The body is made only of the answer's cited sentences, quoted verbatim, each pointing to its
-document in the 依据 list; nothing else in the draft states a fact. That is how the draft keeps
-the assistant's rule that no number appears without a citation: the greeting and closing are
-fixed text without numbers, and the question is not restated (it may contain a year or figure
-the documents do not support)."""
+The body is the composed answer (the direct answer first, then the quotes it rests on), with
+each [n] turned into a pointer to its document in the 依据 list; the answer has passed the
+numeric guard, so every figure in it is in a cited text. The greeting and closing are fixed text
+without numbers, and the question is not restated (it may contain a year or figure the documents
+do not support)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answer.types import Answer, Citation
 from assistant.ingest.types import DocumentMeta
+from assistant.lang.sentences import MARKER
+
+_MARKS = re.compile(r"(?:\[\d+\])+")
 
 GREETING = "您好！"
 OPENING = {
     "answered": "感谢您的来信（来电）。您所咨询的问题，经查阅相关政策文件，现答复如下：",
     "partial": (
-        "感谢您的来信（来电）。经查阅相关政策文件，以下内容与您所咨询的问题相关，"
-        "但文件中未见更直接的表述，谨供参考："
+        "感谢您的来信（来电）。经查阅相关政策文件，您所咨询的问题中，文件有规定的部分答复如下，"
+        "未见规定的部分已予注明："
     ),
 }
 NOT_FOUND_BODY = (
@@ -80,14 +84,15 @@ def compose_reply(answer: Answer, documents: Mapping[str, DocumentMeta] | None =
         return "\n\n".join([GREETING, NOT_FOUND_BODY, CLOSING])
     bases = _bases(answer.citations, documents)
     basis_no = {b.doc_id: i for i, b in enumerate(bases, start=1)}
-    body: list[str] = []
-    seen: set[str] = set()
-    for c in answer.citations:
-        if c.quote in seen:
-            continue
-        seen.add(c.quote)
-        body.append(f"{_sentence(c.quote)}（见依据{basis_no[c.doc_id]}）")
-    lines = [GREETING, OPENING[answer.status], "\n".join(body)]
+    by_n = {c.n: c for c in answer.citations}
+
+    def pointer(m: re.Match[str]) -> str:
+        numbers = [int(n) for n in MARKER.findall(m.group(0)) if int(n) in by_n]
+        docs = dict.fromkeys(basis_no[by_n[n].doc_id] for n in numbers)
+        return "（见依据" + "、".join(str(d) for d in docs) + "）" if docs else ""
+
+    body = _MARKS.sub(pointer, answer.answer).replace("依据原文：", "\n原文：")
+    lines = [GREETING, OPENING[answer.status], body.strip()]
     lines.append("依据：\n" + "\n".join(b.line(i) for i, b in enumerate(bases, start=1)))
     lines.append(CLOSING)
     return "\n\n".join(lines)

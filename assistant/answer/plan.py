@@ -174,6 +174,14 @@ class Vocabulary:
         return tuple(dict.fromkeys(d.region for d in self.documents if d.region))
 
 
+def region_names(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Place names a question may name: the gazetteer and the regions of the indexed documents
+    (an uploaded document's region comes from its own text), short forms, longest first."""
+    own = {re.sub(r"(?:自治区|自治州|市|省|县|区)$", "", r) for r in vocabulary.regions}
+    names = {n for n in own if len(n) >= 2} | set(known_regions())
+    return tuple(sorted(names, key=len, reverse=True))
+
+
 def _bigrams(text: str) -> set[str]:
     core = _GENERIC_TITLE_PARTS.sub(" ", text)
     for region in known_regions():
@@ -188,7 +196,7 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     for m in _DOC_REF.finditer(text):
         ref = m.group(0)
         grams = _bigrams(ref)
-        if len(grams) < 2:
+        if not grams:
             continue
         scores = sorted(
             (
@@ -233,7 +241,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
         rest = rest.replace(ref, " ")
     # Years inside a document's name ("2023年工作要点") name the document, not the value asked.
     years, periods = _years(rest)
-    regions = tuple(r for r in known_regions() if r in rest)
+    regions = tuple(r for r in region_names(vocabulary) if r in rest)
     # "晋城市" and "晋城" are one constraint: keep the longest spelling only.
     regions = tuple(r for r in regions if not any(r != o and r in o for o in regions))
     levels = tuple(dict.fromkeys(_GRADE.findall(rest)))
@@ -304,7 +312,7 @@ def _entities(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
 
     for ref, _ in match_documents(question, vocabulary):
         add("doc", question.find(ref), ref)
-    for region in sorted(vocabulary.regions + known_regions(), key=len, reverse=True):
+    for region in region_names(vocabulary):
         for m in re.finditer(re.escape(region), question):
             add("region", m.start(), region)
     for m in YEAR_RE.finditer(question):
@@ -316,6 +324,22 @@ def _entities(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     for m in _GRADE.finditer(question):
         add("level", m.start(), m.group(0))
     return [(k, t) for _, k, t in sorted(found)]
+
+
+_CHANGE = re.compile(r"提高|提升|增加|增长|下降|减少|降低|高出|多出|少了|多了|变化|涨了|降了")
+
+
+def _between_years(question: str) -> list[str] | None:
+    """ "X从2021年到2025年提高多少" / "X，2025年比2021年高多少": the value of X in each year;
+    the reader states both and computes nothing."""
+    years = list(dict.fromkeys(YEAR_RE.findall(question)))
+    if len(years) != 2 or not _CHANGE.search(question) or not _WH.search(question):
+        return None
+    first = min(question.find(y) for y in years)
+    topic = _TOPIC_TAIL.sub("", re.sub(r"(?:从|由|自|，|,)+$", "", question[:first].strip()))
+    if len(topic) < 2:
+        return None
+    return [f"{topic}{y}年是多少" for y in sorted(years)]
 
 
 def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
@@ -347,7 +371,9 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
     return None
 
 
-_COMPARE_ONLY_ANYWHERE = re.compile(r"相差|差距|哪个(?:更|多|高|大|长)|一样吗|相同吗|有何不同|区别")
+_COMPARE_ONLY_ANYWHERE = re.compile(
+    r"相差|差距|哪个(?:更|多|高|大|长)|一样吗|相同吗|有何不同|区别|(?:提高|增加|增长|下降|减少)了?多少"
+)
 
 
 def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
@@ -370,7 +396,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
                 own = f"{topic}，{clause}"
         else:
             topic = topic_of(clause)
-        split = _distribute(own, vocabulary)
+        split = _distribute(own, vocabulary) or _between_years(own)
         texts.extend(split or [own])
     if len(texts) > 1:
         compare = compare or len(texts) == 2

@@ -18,7 +18,7 @@ STATUS_LABEL: Final[dict[str, str]] = {
 }
 STATUS_HINT: Final[dict[str, str]] = {
     "answered": "答案出自下列文件原文。",
-    "partial": "找到相关内容，但不一定直接回答了问题，请核对原文。",
+    "partial": "问题的一部分在文件中找到了答案，未找到的部分已在回答中注明。",
     "not_found": "已收录的文件中没有找到答案。",
 }
 # The page's badge on the optional LLM's text while it streams, before the verifier has run.

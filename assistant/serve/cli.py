@@ -24,7 +24,10 @@ from assistant.settings import Settings
 def format_answer(answer: Answer) -> str:
     """Human-readable answer with its sources, for the terminal."""
     lines = [f"【{STATUS_LABEL[answer.status]}】{answer.answer}"]
-    if answer.resolved_question and answer.resolved_question != answer.question:
+    subs = [str(s.get("text", "")) for s in answer.plan.get("subquestions", [])]
+    if len(subs) > 1:
+        lines.insert(0, "理解为：" + "；".join(f"（{i}）{t}" for i, t in enumerate(subs, 1)))
+    elif answer.resolved_question and answer.resolved_question != answer.question:
         lines.insert(0, f"理解为：{answer.resolved_question}")
     if answer.citations:
         lines.append("")

@@ -50,7 +50,25 @@ def answer_markdown(answer: Mapping[str, Any], turn: int) -> str:
             parts.append(_md_text(m.group(0)))
         pos = m.end()
     parts.append(_md_text(text[pos:]))
-    return f"{status_badge(str(answer.get('status', '')))} {''.join(parts)}"
+    return (
+        f"{status_badge(str(answer.get('status', '')))} {understood_html(answer)}{''.join(parts)}"
+    )
+
+
+def understood_html(answer: Mapping[str, Any]) -> str:
+    """理解为: the standalone question(s) answered, when they differ from what was typed (a
+    follow-up resolved against the conversation, or a question split into its parts)."""
+    plan = answer.get("plan") or {}
+    subs = [str(s.get("text", "")) for s in plan.get("subquestions", [])]
+    resolved = str(answer.get("resolved_question", "") or "")
+    question = str(answer.get("question", ""))
+    if len(subs) > 1:
+        shown = "；".join(f"（{i}）{t}" for i, t in enumerate(subs, start=1))
+    elif resolved and resolved != question:
+        shown = resolved
+    else:
+        return ""
+    return f'<div class="understood">理解为：{html.escape(shown)}</div>'
 
 
 def provisional_markdown(text: str) -> str:

@@ -1,0 +1,163 @@
+"""Hand-checked question plans and reader checks. The documents and wordings are invented for
+these tests (none is an eval question); the expected plans were written by reading them."""
+
+from __future__ import annotations
+
+from assistant.answer.plan import (
+    Vocabulary,
+    answer_type_of,
+    plan_question,
+    vocabulary_from,
+)
+from assistant.answer.reader import SubAnswer, check, compose, decline_text
+from assistant.answer.texts import MISSING_PART
+from assistant.answer.types import Citation
+from assistant.ingest.types import DocumentMeta
+
+METAS = (
+    DocumentMeta(
+        "bus", "临河市公交优先发展实施方案", "bus.txt", "临河公交优先方案", region="临河市"
+    ),
+    DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", region="云岭市", period=""),
+    DocumentMeta("flood", "云岭市防汛抗旱应急预案", "flood.txt", region="云岭市"),
+    DocumentMeta("work", "2023年全省水运工作要点", "work.txt", region="湖滨省", period="2023年"),
+)
+VOCAB: Vocabulary = vocabulary_from(METAS, ["较大", "重大"])
+
+
+def _sides(question: str) -> list[str]:
+    return [s.text for s in plan_question(question, VOCAB).subquestions]
+
+
+def test_single_question_has_type_document_year_and_stance() -> None:
+    plan = plan_question("临河公交优先方案里2025年公交正点率目标是多少？", VOCAB)
+    (sub,) = plan.subquestions
+    assert sub.answer_type == "number"
+    assert sub.constraints.doc_ids == ("bus",)
+    assert sub.constraints.years == (2025,)
+    assert sub.constraints.stance == "target"
+    assert "正点率" in sub.focus and "2025" not in sub.focus
+    assert not plan.compare
+
+
+def test_two_documents_asked_respectively_become_two_sides() -> None:
+    plan = plan_question("森林火灾应急预案和防汛抗旱应急预案的指挥部办公室分别设在哪里？", VOCAB)
+    assert plan.compare
+    assert [s.constraints.doc_ids for s in plan.subquestions] == [("fire",), ("flood",)]
+    assert all(s.answer_type == "place" for s in plan.subquestions)
+    assert all("分别" not in s.text for s in plan.subquestions)
+
+
+def test_two_regions_and_two_years_are_distributed() -> None:
+    assert _sides("临河和云岭的公交分担率分别是多少？") == [
+        "临河的公交分担率是多少",
+        "云岭的公交分担率是多少",
+    ]
+    assert _sides("临河公交分担率2021年和2025年分别是多少？") == [
+        "临河公交分担率2021年是多少",
+        "临河公交分担率2025年是多少",
+    ]
+
+
+def test_a_change_between_two_years_asks_for_both_values() -> None:
+    plan = plan_question("临河公交分担率从2021年到2025年要提高多少？", VOCAB)
+    assert plan.compare
+    assert [s.constraints.years for s in plan.subquestions] == [(2021,), (2025,)]
+    assert all("公交分担率" in s.text for s in plan.subquestions)
+
+
+def test_a_short_second_question_leans_on_the_first_topic_without_splicing() -> None:
+    sides = _sides("临河公交正点率现状是多少？2025年目标是多少？")
+    assert len(sides) == 2
+    assert sides[1] == "临河公交正点率，2025年目标是多少"
+    # No fragment of the first question appears twice in the second.
+    assert sides[1].count("正点率") == 1
+    plan = plan_question("临河公交正点率现状是多少？2025年目标是多少？", VOCAB)
+    assert plan.subquestions[1].constraints.regions == ("临河",)
+
+
+def test_a_comparison_clause_is_not_a_sub_question() -> None:
+    plan = plan_question("临河公交正点率现状是多少，2025年目标是多少？相差多少？", VOCAB)
+    assert plan.compare
+    assert len(plan.subquestions) == 2
+    assert not any("相差" in s.text for s in plan.subquestions)
+
+
+def test_a_year_in_a_document_name_is_not_a_year_constraint() -> None:
+    (sub,) = plan_question("2023年全省水运工作要点提出新建多少个码头？", VOCAB).subquestions
+    assert sub.constraints.doc_ids == ("work",)
+    assert sub.constraints.years == ()
+
+
+def test_region_from_an_uploaded_documents_own_metadata_is_known() -> None:
+    # 临河 is in no gazetteer: it is known because a document's metadata names it.
+    (sub,) = plan_question("临河的公交站点覆盖率是多少？", VOCAB).subquestions
+    assert sub.constraints.regions == ("临河",)
+
+
+def test_answer_types_from_question_words() -> None:
+    assert answer_type_of("这项工作由谁牵头？") == "organisation"
+    assert answer_type_of("应急响应分为哪几级？") == "list"
+    assert answer_type_of("车站打算设哪几个？") == "list"
+    assert answer_type_of("一天开几趟车？") == "number"
+    assert answer_type_of("方案什么时候印发？") == "date"
+    assert answer_type_of("审批时限是几个工作日？") == "duration"
+    assert answer_type_of("较大事故是指什么？") == "definition"
+    assert answer_type_of("是否设立专项资金？") == "yesno"
+    assert answer_type_of("投资多少亿元？") == "number"
+
+
+def _cite(n: int, quote: str, doc_id: str = "bus", section: str = "") -> Citation:
+    meta = next(m for m in METAS if m.doc_id == doc_id)
+    return Citation(n, "", doc_id, meta.title, section, quote, quote, 0, len(quote))
+
+
+def _weigh(text: str) -> dict[str, float]:
+    # Every two-character piece of the focus weighs the same: enough to test the check.
+    return {text[i : i + 2]: 1.0 for i in range(0, len(text) - 1, 2) if text[i : i + 2].strip()}
+
+
+METAS_BY_ID = {m.doc_id: m for m in METAS}
+
+
+def test_check_finds_a_missing_year_value_and_unit() -> None:
+    (sub,) = plan_question("临河2030年公交正点率目标是多少？", VOCAB).subquestions
+    cited = [_cite(1, "到2025年，公交正点率达到85%。")]
+    gap = check(sub, cited, METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "year" and gap.detail == "2030年"
+    (sub,) = plan_question("临河公交场站建设投资多少亿元？", VOCAB).subquestions
+    gap = check(sub, [_cite(1, "加快公交场站建设，新建场站12处。")], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "value" and gap.detail == "金额"
+    fits = check(sub, [_cite(1, "公交场站建设投资3.2亿元。")], METAS_BY_ID, _weigh, 0.0)
+    assert fits is None
+
+
+def test_a_one_year_document_answers_its_year_without_repeating_it() -> None:
+    (sub,) = plan_question("湖滨省2023年新建多少个码头？", VOCAB).subquestions
+    gap = check(sub, [_cite(1, "新建码头6个。", "work")], METAS_BY_ID, _weigh, 0.0)
+    assert gap is None
+
+
+def test_decline_quotes_the_nearest_text_and_names_the_gap() -> None:
+    (sub,) = plan_question("临河2030年公交正点率目标是多少？", VOCAB).subquestions
+    nearest = _cite(1, "到2025年，公交正点率达到85%。")
+    gap = check(sub, [nearest], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None
+    text = decline_text(gap, nearest)
+    assert "到2025年，公交正点率达到85%" in text and "[1]" in text
+    assert "未提及2030年" in text
+
+
+def test_compose_numbers_each_side_and_names_the_missing_side() -> None:
+    plan = plan_question("临河和云岭的公交分担率分别是多少？", VOCAB)
+    first, second = plan.subquestions
+    answered = SubAnswer(first, "answered", "分担率为40%。[1]", (_cite(1, "分担率为40%。"),))
+    missing = SubAnswer(second, "not_found", "", ())
+    status, text, cites = compose(plan, [answered, missing])
+    assert status == "partial"
+    assert text.startswith("（一）分担率为40%。[1]（二）")
+    assert MISSING_PART.split("{")[0] in text
+    both = SubAnswer(second, "answered", "分担率为35%。[1]", (_cite(1, "分担率为35%。"),))
+    status, text, cites = compose(plan, [answered, both])
+    assert status == "answered"
+    assert "分担率为35%。[2]" in text and [c.n for c in cites] == [1, 2]
