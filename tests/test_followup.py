@@ -89,3 +89,24 @@ def test_frame_and_topic() -> None:
     assert frame.doc_refs == ("晋城交旅融合三年行动计划",)
     assert frame.regions == ("晋城",) and frame.years == ("2023年",)
     assert topic_of("阳泉城市公共交通正点率2025年的目标是多少？") == "阳泉城市公共交通正点率2025年"
+
+
+# An answer that gave a list (the records answer's wording), written for this test.
+_LIST_ANSWER = (
+    "《云岭市森林防火工作方案》中“主要任务”包括：加强火源管控；完善监测预警；提升扑救能力[1]。"
+)
+
+
+def test_an_ordinal_refers_to_the_item_of_the_previous_answer() -> None:
+    history = [Turn("user", "森林防火方案有哪些主要任务？"), Turn("assistant", _LIST_ANSWER)]
+    assert (
+        resolve_question("第二项由谁牵头？", history)
+        == "《云岭市森林防火工作方案》中“完善监测预警”由谁牵头？"
+    )
+    assert (
+        resolve_question("那第三条呢？", history)
+        == "《云岭市森林防火工作方案》中“提升扑救能力”的具体内容是什么？"
+    )
+    # Past the end of the list: not an item reference, left to the other rules.
+    beyond = resolve_question("第五项呢？", history)
+    assert not any(item in beyond for item in ("加强火源管控", "完善监测预警", "提升扑救能力"))

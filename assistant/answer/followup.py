@@ -287,6 +287,63 @@ def _off_topic(core: str, known: Callable[[str], bool] | None) -> bool:
     return bool(terms) and not any(known(t) for t in terms)
 
 
+_ORDINAL = re.compile(
+    r"(?:这|那)?第(?P<n>[一二三四五六七八九十两\d]{1,3})(?:项|条|个|点|类|组|方面|部分|种|件|句)?"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+# A list as answers state it: "…包括：A；B；C[1]。" or "（一）…（二）…".
+_LIST_BODY = re.compile(r"(?:包括|包含|分为|有)[：:](?P<items>[^。\[]+)")
+_LIST_PART = re.compile(r"（[一二三四五六七八九十]+）")
+
+
+def _ordinal_value(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    if raw == "十":
+        return 10
+    if raw.startswith("十"):
+        return 10 + _CN_DIGITS.get(raw[1:], 0)
+    if len(raw) == 1:
+        return _CN_DIGITS.get(raw)
+    if len(raw) == 2 and raw[1] == "十":
+        return _CN_DIGITS.get(raw[0], 0) * 10
+    return None
+
+
+def list_items(answer: str) -> list[str]:
+    """The items of the list an answer gave, in order (empty when it gave none)."""
+    m = _LIST_BODY.search(answer)
+    if m:
+        return [x.strip(" 。") for x in re.split(r"[；;]", m.group("items")) if x.strip(" 。")]
+    parts = _LIST_PART.split(answer)
+    if len(parts) > 2:
+        return [re.sub(r"\[\d+\]", "", x).strip(" 。") for x in parts[1:] if x.strip()]
+    return []
+
+
+def _ordinal_reference(question: str, answer: str) -> str | None:
+    """ "第三项由谁牵头？" after a list answer: the third item, named, in place of the ordinal."""
+    m = _ORDINAL.search(question)
+    if m is None:
+        return None
+    n = _ordinal_value(m.group("n"))
+    items = list_items(answer)
+    if n is None or not 1 <= n <= len(items):
+        return None
+    titles = _titles(answer)
+    named = f"“{items[n - 1]}”"
+    own = _TRAIL.sub("", question[: m.start()] + question[m.end() :]).strip(" ，,")
+    own = _LEAD.sub("", own)
+    if not own:
+        # "第三项呢？": what that item says.
+        rest = f"{named}的具体内容是什么"
+    else:
+        rest = _TRAIL.sub("", (question[: m.start()] + named + question[m.end() :]).strip())
+        rest = _LEAD.sub("", rest)
+    head = titles[0] + "中" if titles and titles[0] not in rest else ""
+    return _finish(f"{head}{rest}", question)
+
+
 def resolve_question(
     question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None
 ) -> str:
@@ -296,6 +353,9 @@ def resolve_question(
     if found is None:
         return question
     raw_previous, answer, earlier = found
+    ordinal = _ordinal_reference(question, answer)
+    if ordinal is not None:
+        return ordinal
     previous = resolve_question(raw_previous, earlier, known)  # a chain keeps its anchor
     core = _core(question)
     # A complete question (no pronoun, no "…呢" ellipsis) outside the documents' vocabulary
