@@ -161,3 +161,11 @@ def test_compose_numbers_each_side_and_names_the_missing_side() -> None:
     status, text, cites = compose(plan, [answered, both])
     assert status == "answered"
     assert "分担率为35%。[2]" in text and [c.n for c in cites] == [1, 2]
+
+
+def test_a_duration_in_years_is_a_value_and_a_calendar_year_is_not() -> None:
+    (sub,) = plan_question("临河公交站亭延续使用最长能用多久？", VOCAB).subquestions
+    assert sub.answer_type == "duration"
+    assert check(sub, [_cite(1, "延续使用时间不超过2年。")], METAS_BY_ID, _weigh, 0.0) is None
+    gap = check(sub, [_cite(1, "站亭于2025年完成更新。")], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "value"

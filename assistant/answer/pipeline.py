@@ -28,6 +28,7 @@ from assistant.answer.plan import (
     Vocabulary,
     plan_question,
     region_documents,
+    soften_inherited,
     whole_question,
 )
 from assistant.answer.reader import (
@@ -75,6 +76,8 @@ class ExtractivePipeline:
     def _answer(self, question: str, resolved: str, doc_ids: Collection[str] | None) -> Answer:
         started = time.perf_counter()
         plan = self.plan(resolved)
+        if resolved != question:
+            plan = soften_inherited(plan, question)
         retrieved: list[Passage] = []
         parts: list[SubAnswer] = []
         timings = {"retrieve": 0.0, "answer": 0.0}

@@ -484,3 +484,24 @@ def whole_question(plan: QueryPlan) -> SubQuestion:
         levels=tuple(dict.fromkeys(x for s in subs for x in s.constraints.levels)),
     )
     return SubQuestion(plan.question, subs[0].focus, "text", merged)
+
+
+def soften_inherited(plan: QueryPlan, typed: str) -> QueryPlan:
+    """A follow-up's plan keeps as hard constraints only the years and levels the user typed
+    this turn; those carried over from the conversation narrow the search (they are in the
+    question text) but a passage that does not repeat them may still answer."""
+    own_years = {int(y) for y in YEAR_RE.findall(typed)}
+    own_periods = set(PLAN_PERIOD_RE.findall(typed))
+    subs = tuple(
+        replace(
+            s,
+            constraints=replace(
+                s.constraints,
+                years=tuple(y for y in s.constraints.years if y in own_years),
+                periods=tuple(p for p in s.constraints.periods if p in own_periods),
+                levels=tuple(x for x in s.constraints.levels if x in typed),
+            ),
+        )
+        for s in plan.subquestions
+    )
+    return replace(plan, subquestions=subs)

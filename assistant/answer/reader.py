@@ -70,9 +70,8 @@ def _context(c: Citation, metas: Mapping[str, DocumentMeta]) -> str:
 
 
 def _has_value(text: str) -> bool:
-    """A stated quantity other than a bare year."""
-    rest = YEAR_RE.sub(" ", text)
-    return any(m.unit != "年" for m in mentions(rest, strict=False))
+    """A stated quantity other than a calendar year ("2年" is a duration, "2025年" a date)."""
+    return bool(mentions(YEAR_RE.sub(" ", text), strict=True))
 
 
 def focus_coverage(
