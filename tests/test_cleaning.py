@@ -9,7 +9,12 @@ import pytest
 
 from assistant.ingest.cleaning import clean_text, drop_page_furniture, join_broken_lines
 from assistant.ingest.corpus import load_documents
-from assistant.ingest.structure import heading_kind, heading_title, parse_sections
+from assistant.ingest.structure import (
+    heading_kind,
+    heading_title,
+    parse_sections,
+    table_header_cells,
+)
 from assistant.ingest.types import Document
 
 from .conftest import CORPUS
@@ -23,8 +28,11 @@ def docs() -> dict[str, Document]:
 def test_no_bookmarks_or_page_numbers_survive(docs: dict[str, Document]) -> None:
     for doc in docs.values():
         assert "[bookmark:" not in doc.text, doc.meta.doc_id
-        for line in doc.text.split("\n"):
-            assert not re.fullmatch(r"[-—–\s]*\d{1,3}[-—–\s]*", line) or not line, (
+        lines = doc.text.split("\n")
+        for k, line in enumerate(lines):
+            # A bare number right under a table's header is its first row number, kept.
+            under_header = k > 0 and table_header_cells(lines[k - 1]) is not None
+            assert not re.fullmatch(r"[-—–\s]*\d{1,3}[-—–\s]*", line) or not line or under_header, (
                 doc.meta.doc_id,
                 line,
             )
