@@ -41,8 +41,9 @@ _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 _ROW_NUMBER_ONLY = re.compile(r"^\d{1,3}$")
 _ROW_START = re.compile(r"^\d{1,3}(?:\s|$)")
 _LABEL_START = re.compile(rf"^[{_CJK}]{{2,8}}[：:]")
-# A row of a flattened table: a row number or several short cells separated by spaces.
-_TABLE_ROW = re.compile(r"^(?:\d{1,3}\s+\S|\S+(?:\s+\S+){2,}$)")
+# A row of a flattened table: a row number or grade ("Ⅱ级 …", a level table's row) or several
+# short cells separated by spaces.
+_TABLE_ROW = re.compile(r"^(?:\d{1,3}\s+\S|(?:[ⅠⅡⅢⅣⅤ]+|[一二三四五])级\s+\S|\S+(?:\s+\S+){2,}$)")
 # One character of a cell printed vertically ("政\n策\n法\n规"), and the run it continues.
 _SINGLE_CJK = re.compile(rf"^[{_CJK}]$")
 _VERTICAL_RUN = re.compile(rf"(?:^|\s)[{_CJK}]{{1,6}}$")

@@ -74,6 +74,8 @@ _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[%％
 _UNIT_PIECE = re.compile(r"^[\u4e00-\u9fff]{1,4}/[\u4e00-\u9fff]{1,4}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_UNIT = 8
+_ORG_TAIL_CHARS = set("部局委办厅府")
+_POST_TITLE = re.compile(r"^[\u4e00-\u9fff]{0,3}(?:长|主任|同志|负责人|书记)$")
 # A unit name after one of these is part of the sentence ("会同市商务局", "由市财政局"), not a
 # cell of its own.
 _BEFORE_UNIT_IN_PROSE = set("、，,（(和及与同由在向对经报请的为")
@@ -132,12 +134,16 @@ def _join_score(a: str, b: str) -> int:
         return 3
     if _CJK.match(a[-1]) and a[-1] not in _COMPLETE_END and _ORG_END.match(b):
         return 3  # the end of a unit name cut at the line: "市工业和信息" + "化局"
+    if a[-1] in _ORG_TAIL_CHARS and _POST_TITLE.match(b):
+        return 3  # a post of the unit before it: "市防汛指挥部" + "指挥长"
     if _UNIT_PIECE.match(a) and len(b) <= 3 and _CJK.match(b) and not _is_figure(b):
         return 3  # "人/百万" + "车公里", "标台/万" + "人"
     if _is_figure(a) or _is_figure(b):
         return 0
     if not (_CJK.match(a[-1]) or a[-1] in "。") or not _CJK.match(b[0]):
         return 1
+    if _ORG.match(b) and a[-1] not in "、":
+        return 1  # a unit name starts a cell of its own
     last = re.split(r"[、，,]", a)[-1]
     if "、" in a and last and last[-1] not in _COMPLETE_END:
         return 3  # a list of units still open: "资委）、市交通" + "运输局"
