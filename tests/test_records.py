@@ -420,12 +420,8 @@ def test_synthetic_document_without_manifest_gets_its_metadata_and_records(
     table = [
         (r.term, r.definition, r.approver, r.leader)
         for r in records
-        if (isinstance(r, Definition)
-        and r.scale == "响应"
-        and r.quote.startswith("Ⅰ级 "))
-        or (isinstance(r, Definition)
-        and r.scale == "响应"
-        and r.quote.startswith("Ⅱ级 "))
+        if (isinstance(r, Definition) and r.scale == "响应" and r.quote.startswith("Ⅰ级 "))
+        or (isinstance(r, Definition) and r.scale == "响应" and r.quote.startswith("Ⅱ级 "))
     ]
     assert table == [
         ("Ⅰ级响应", "城区积水深度超过50厘米且持续12小时以上", "市人民政府", "市防汛指挥部指挥长"),
