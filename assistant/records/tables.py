@@ -65,6 +65,17 @@ _PROSE_COLUMN = ("说明", "内容", "措施", "备注", "情况", "任务")
 _CELL_ITEM_NUMBER = re.compile(r"^(\d{1,2})[.．、]")
 # The label a merged key's sub-row starts with: a short name, alone or before a space.
 _SUBROW_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,6})(?:\s+\S|$)")
+# A cell printed vertically, one or two characters a line ("成 立", "划 转", "革"), and the bare
+# group marker above a group of such rows ("（一）").
+_VERTICAL = re.compile(r"^[\u4e00-\u9fff]{1,2}\s[\u4e00-\u9fff+]{1,3}$")
+_VERTICAL_MORE = re.compile(
+    r"^(?:[\u4e00-\u9fff+]{1,3}\s[\u4e00-\u9fff+]{1,3}|[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]\+[\u4e00-\u9fff])$"
+)
+_GROUP_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]$")
+_GROUP_MARK_ANYWHERE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+_NUMBERING = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])\s*"
+)
 _MAX_HEADER_CELL = 8  # characters: a header cell is a short label
 _MAX_ROWS_GAP = 3  # prose lines a flattened table may contain between rows (page furniture)
 _OPENERS = {"（": "）", "(": ")", "《": "》", "“": "”", "〔": "〕", "【": "】"}
@@ -242,6 +253,8 @@ class _Table:
         self.title = title
         self.header = header
         self.rows: list[TableRow] = []
+        self.group = ""
+        self._heading_titles: list[str] | None = None
 
     def add(
         self,
@@ -268,6 +281,39 @@ class _Table:
             cells = ((_content_column(header), body),)
         self._append(number, start, end, cells, separated)
 
+    def add_vertical(
+        self, number: str, start: int, key_end: int, end: int, skip: Sequence[tuple[int, int]]
+    ) -> None:
+        """A row whose first cell is printed vertically, possibly after a group marker and the
+        group's own vertical name ("（一）/体 制/机 制/…/成 立/创 建/…"): the group is the longest
+        heading of the document the run starts with (an attachment's task list repeats the
+        body's headings); it holds for the rows after it until the next group."""
+        key = re.sub(r"\s+", "", _GROUP_MARK_ANYWHERE.sub("", self.doc.text[start:key_end]))
+        group = next((t for t in self._headings() if key.startswith(t) and len(key) > len(t)), "")
+        if group or _GROUP_MARK.match(self.doc.text[start:key_end].strip().split("\n")[0]):
+            self.group = group
+        task = key[len(group) :]
+        pieces = _pieces(self.doc, key_end, end, skip)
+        values = assemble_cells(pieces, len(self.header) - 1) if pieces else []
+        cells: tuple[tuple[str, str], ...]
+        if len(values) != len(self.header) - 1:
+            cells = ((self.header[0], task), (_content_column(self.header[1:]), " ".join(pieces)))
+        else:
+            cells = ((self.header[0], task), *zip(self.header[1:], values, strict=True))
+        if self.group:
+            cells = (("类别", self.group), *cells)
+        self._append(number, start, end, cells, separated=False)
+
+    def _headings(self) -> list[str]:
+        if self._heading_titles is None:
+            titles = {
+                re.sub(r"\s+", "", _NUMBERING.sub("", title))
+                for section in self.doc.sections
+                for title in section.path
+            }
+            self._heading_titles = sorted((t for t in titles if len(t) >= 2), key=len, reverse=True)
+        return self._heading_titles
+
     def _append(
         self,
         number: str,
@@ -278,6 +324,9 @@ class _Table:
     ) -> None:
         text = self.doc.text[start:end]
         lead, co, deadline = _typed(cells)
+        # A lead cell that names no unit is a mis-assembled row: read the units from its text.
+        if lead and not all(POST.search(u) for u in lead) and not separated:
+            lead = ()
         if not lead and not separated:
             lead, co, deadline = self._typed_from_text(text)
         self.rows.append(
@@ -537,6 +586,10 @@ class _Span:
     start: int
     end: int
     skip: list[tuple[int, int]]
+    # A row keyed by its first cell printed vertically ("成 立 / 创 建 / …"): where that cell
+    # ends, and whether it is still being read.
+    key_end: int = -1
+    in_key: bool = False
 
 
 def _cell_item_continues(text: str, rows: list[_Span], line: str) -> bool:
@@ -597,7 +650,19 @@ def _collect_rows(
                 break
             rows.append(_Span(line.split(CELL_MARK)[0].strip(), s, e, []))
             continue
-        m = _ROW_KEY.match(line)
+        vertical_table = not rows or rows[-1].key_end >= 0
+        if vertical_table and (
+            _GROUP_MARK.match(line) or (_VERTICAL.match(line) and not (rows and rows[-1].in_key))
+        ):
+            rows.append(_Span(str(len(rows) + 1), s, e, [], key_end=e, in_key=True))
+            gap = 0
+            continue
+        if rows and rows[-1].in_key:
+            if _VERTICAL_MORE.match(line):
+                rows[-1].end = rows[-1].key_end = e
+                continue
+            rows[-1].in_key = False
+        m = _ROW_KEY.match(line) if not (rows and rows[-1].key_end >= 0) else None
         if m and not _next_key(m.group("key"), key):
             m = None
         if not m and (
@@ -616,7 +681,12 @@ def _collect_rows(
                 rows[-1].end = pos
                 rows.append(_Span(k, pos, e, []))
                 key = k if k.isdigit() else key
-        elif rows and (not line.endswith("。") or _CELL_ITEM.match(line) or prose_last):
+        elif rows and (
+            not line.endswith("。")
+            or _CELL_ITEM.match(line)
+            or prose_last
+            or rows[-1].key_end >= 0  # a task list's cells are sentences
+        ):
             rows[-1].end = e
         else:
             gap += 1
@@ -627,7 +697,10 @@ def _collect_rows(
         rs_i, re_i = row.start, row.end
         while re_i > rs_i and text[re_i - 1] in " \n":
             re_i -= 1
-        table.add(row.key, rs_i, re_i, separated, row.skip)
+        if row.key_end >= 0:
+            table.add_vertical(row.key, rs_i, row.key_end, re_i, row.skip)
+        else:
+            table.add(row.key, rs_i, re_i, separated, row.skip)
     return max(i, header_line + 1)
 
 
