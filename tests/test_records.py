@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,33 @@ def test_year_table_with_projects_under_each_year() -> None:
     ]
     assert len(rows) == 9
     assert rows[1].cell("建设内容") == "建成太行一号旅游公路支线、连接线129公里。"
+
+
+def test_task_list_keyed_by_a_vertically_printed_task() -> None:
+    rows = _table("yq-transit-metropolis", "创建国家公交都市各成员单位任务清单")
+    # 002 lines 1414–1460 (附件): 工作任务 具体内容 牵头单位 配合单位 2023 年 2024 年 2025 年 /
+    # （一） 体 制 / 机 制 / 完 善 / 行 动 / 成 立 / 创 建 / 工 作 / 领 导 / 小 组 / 成立由市长任组长…
+    # 办公室设在市交通运输局。 / 市交通 / 运输局 / 市发改委、市财政局、… 等相关单位 / 已完成 / /
+    first = dict(rows[0].cells)
+    assert first["类别"] == "体制机制完善行动"  # the body's heading "（一） 体制机制完善行动"
+    assert first["工作任务"] == "成立创建工作领导小组"
+    assert first["具体内容"].endswith("办公室设在市交通运输局。")
+    assert rows[0].lead_units == ("市交通运输局",)
+    assert rows[0].co_units[:2] == ("市发改委", "市财政局")
+    assert (first["2023年"], first["2024年"], first["2025年"]) == ("已完成", "/", "/")
+    assert dict(rows[1].cells)["工作任务"] == "建立部门协调工作机制"
+    # The body numbers 41 tasks under 二、; 33 of them come back as a row's 工作任务 word for word.
+    # The others are worded differently in the list (推进合理优惠票价政策) or their vertical name is
+    # interrupted by text the extraction printed across it (强 化 / 督导、绩 效考 评…, TOCC, MaaS),
+    # so the row holds part of the name: a known limit of reading the text layer.
+    doc = _docs()["yq-transit-metropolis"]
+    body = {
+        re.sub(r"^\d+\.\s*", "", s.path[-1])
+        for s in doc.sections
+        if len(s.path) == 3 and s.path[0].startswith("二、")
+    }
+    tasks = {dict(r.cells).get("工作任务") for r in rows}
+    assert len(body) == 41 and len(body & tasks) >= 33
 
 
 def _levels(doc_id: str) -> list[Definition]:

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.loaders import CELL_MARK
+from assistant.ingest.metadata import ORG_TAIL
 from assistant.ingest.structure import (
     TABLE_HEADER_WORDS,
     TABLE_TITLE,
@@ -80,11 +81,14 @@ _MAX_HEADER_CELL = 8  # characters: a header cell is a short label
 _MAX_ROWS_GAP = 3  # prose lines a flattened table may contain between rows (page furniture)
 _OPENERS = {"（": "）", "(": ")", "《": "》", "“": "”", "〔": "〕", "【": "】"}
 # What a complete cell may end with: a unit name's last character, a closing bracket, a stop.
-_COMPLETE_END = set("府室厅会委局办心司团队部院所站行组等）)》”。；;")
+_COMPLETE_END = set("府室厅会委局办心司团队部院所站行组位等）)》”。；;")
 _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[%％/]$|^[—-]+$")
 _UNIT_PIECE = re.compile(r"^[\u4e00-\u9fff]{1,4}/[\u4e00-\u9fff]{1,4}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_UNIT = 8
+# A unit's name as a lead cell holds it: "市交警支队", "市工信局（市国资委）", "…等".
+_UNIT_NAME = re.compile(rf"{ORG_TAIL}(?:[（(][^）)]*[）)])?等?$")
+_EMPTY_CELL = re.compile(r"^[/／—–-]$")
 _ORG_TAIL_CHARS = set("部局委办厅府")
 _POST_TITLE = re.compile(r"^[\u4e00-\u9fff]{0,3}(?:长|主任|同志|负责人|书记)$")
 # A unit name after one of these is part of the sentence ("会同市商务局", "由市财政局"), not a
@@ -139,6 +143,8 @@ def _is_figure(text: str) -> bool:
 def _join_score(a: str, b: str) -> int:
     """How sure it is that piece ``b`` continues the cell ending with piece ``a``: 3 certain,
     2 likely (a word cut at the end of a line), 1 possible, 0 a cell boundary."""
+    if _EMPTY_CELL.match(a) or _EMPTY_CELL.match(b):
+        return 0  # "/" or "—" marks an empty cell
     if any(a.count(o) > a.count(c) for o, c in _OPENERS.items()):
         return 3
     if a[-1] in "、，,；;/-—" or b[0] in "）)》”、，,。；;：:":
@@ -325,7 +331,7 @@ class _Table:
         text = self.doc.text[start:end]
         lead, co, deadline = _typed(cells)
         # A lead cell that names no unit is a mis-assembled row: read the units from its text.
-        if lead and not all(POST.search(u) for u in lead) and not separated:
+        if lead and not all(_UNIT_NAME.search(u) for u in lead) and not separated:
             lead = ()
         if not lead and not separated:
             lead, co, deadline = self._typed_from_text(text)
@@ -526,11 +532,11 @@ def table_rows(doc: Document) -> list[Record]:
 
 def _caption_before(text: str, lines: list[tuple[int, int]], i: int) -> str:
     """A table without a "表 N" title is captioned by the short line just above its header
-    ("…重点任务清单")."""
+    ("…重点任务清单", "附件：…任务清单及进度安排")."""
     if i == 0:
         return ""
     s, e = lines[i - 1]
-    line = text[s:e].strip()
+    line = re.sub(r"^附件\s*\d*\s*[：:]?\s*", "", text[s:e].strip())
     if 4 <= len(line) <= 40 and not re.search(r"[。；;：:，,]", line):
         return line
     return ""
