@@ -14,7 +14,13 @@
   split when there are too few. A row with fewer cells than columns lacks its leftmost ones (a
   cell merged over several rows, such as a category): it takes them from the row above.
   A total row's figures go under the columns that hold figures. A page-break repetition of the
-  header inside the table is skipped.
+  header inside the table is skipped. A key merged over several rows (a year above the rows of
+  its projects) gives one row per sub-row; a task list whose first cell is printed vertically,
+  one or two characters a line, is keyed by that run, its groups named by the document's own
+  headings.
+
+Rows of level tables (级别 | 启动条件 | 批准 | 发布 | 负责指挥) are also graded ``Definition``
+records (``level_definitions``).
 
 Indicator tables (a unit column and year columns) are read as numeric facts by ``facts.py``; they
 are table rows here as well, so "which rows does 表3-1 have" works like any other table."""
@@ -124,15 +130,6 @@ def _key_column(header: Sequence[str], key: str) -> bool:
 
 
 # --------------------------------------------------------------------------------- cells
-
-
-@dataclass
-class _Piece:
-    text: str
-
-    @property
-    def unclosed(self) -> bool:
-        return any(self.text.count(o) > self.text.count(c) for o, c in _OPENERS.items())
 
 
 def _is_figure(text: str) -> bool:
