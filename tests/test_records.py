@@ -637,3 +637,39 @@ def test_issuer_and_date_of_the_tourism_plan() -> None:
     # 001 lines ~1–10: 晋城市人民政府办公室 … 2023年10月13日
     f = _facts("jc-transport-tourism-2023")
     assert (f.issuer, f.issue_date) == ("晋城市人民政府办公室", "2023年10月13日")
+
+
+def test_flattened_table_with_a_vertical_merged_category_and_a_total() -> None:
+    # The same layout as 表4-1/表4-2 of the 阳泉 plan, in a table written for this test.
+    raw = "\n\n".join(
+        [
+            "表 2 排水管网建设表",
+            "序号 类别 项目名称 长度（公 建设年限",
+            "1",
+            "新",
+            "建",
+            "类",
+            "城东雨水管网 12.5 2026",
+            "2 城西雨水管网 8 2027",
+            "合计 20.5",
+            "牵头单位：市水务局",
+        ]
+    )
+    rows = [r for r in table_rows(_doc_from_text(raw)) if isinstance(r, TableRow)]
+    assert [r.cells for r in rows] == [
+        (
+            ("序号", "1"),
+            ("类别", "新建类"),
+            ("项目名称", "城东雨水管网"),
+            ("长度（公", "12.5"),
+            ("建设年限", "2026"),
+        ),
+        (
+            ("序号", "2"),
+            ("类别", "新建类"),  # merged over both rows: the row above's
+            ("项目名称", "城西雨水管网"),
+            ("长度（公", "8"),
+            ("建设年限", "2027"),
+        ),
+        (("序号", "合计"), ("长度（公", "20.5")),
+    ]
