@@ -9,7 +9,12 @@ import pytest
 
 from assistant.ingest.cleaning import clean_text, drop_page_furniture, join_broken_lines
 from assistant.ingest.corpus import load_documents
-from assistant.ingest.structure import heading_kind, heading_title, parse_sections
+from assistant.ingest.structure import (
+    heading_kind,
+    heading_title,
+    parse_sections,
+    table_header_cells,
+)
 from assistant.ingest.types import Document
 
 from .conftest import CORPUS
@@ -23,8 +28,11 @@ def docs() -> dict[str, Document]:
 def test_no_bookmarks_or_page_numbers_survive(docs: dict[str, Document]) -> None:
     for doc in docs.values():
         assert "[bookmark:" not in doc.text, doc.meta.doc_id
-        for line in doc.text.split("\n"):
-            assert not re.fullmatch(r"[-—–\s]*\d{1,3}[-—–\s]*", line) or not line, (
+        lines = doc.text.split("\n")
+        for k, line in enumerate(lines):
+            # A bare number right under a table's header is its first row number, kept.
+            under_header = k > 0 and table_header_cells(lines[k - 1]) is not None
+            assert not re.fullmatch(r"[-—–\s]*\d{1,3}[-—–\s]*", line) or not line or under_header, (
                 doc.meta.doc_id,
                 line,
             )
@@ -140,4 +148,46 @@ def test_join_keeps_headings_apart() -> None:
     assert join_broken_lines(["一、指导思想", "以习近平新时代中国特色社会主义思想为指导，"]) == [
         "一、指导思想",
         "以习近平新时代中国特色社会主义思想为指导，",
+    ]
+
+
+def test_a_flattened_table_keeps_its_title_header_and_rows_apart() -> None:
+    # As pypdf flattens a table: blank lines between every line, the title and a header cell cut
+    # inside its brackets, row 1's number alone under the header, its category printed vertically,
+    # a total after the last row.
+    raw = "\n\n".join(
+        [
+            "表 2 排水管网建设表",
+            "序号 类别 项目名称 长度（公 建设年限",
+            "1",
+            "新",
+            "建",
+            "类",
+            "城东雨水管网 12.5 2026",
+            "2 城西雨水管网 8 2027",
+            "合计 20.5",
+            "牵头单位：市水务局",
+        ]
+    )
+    assert clean_text(raw).split("\n")[:7] == [
+        "表 2 排水管网建设表",
+        "序号 类别 项目名称 长度（公 建设年限",
+        "1",
+        "新建类",
+        "城东雨水管网 12.5 2026",
+        "2 城西雨水管网 8 2027",
+        "合计20.5",
+    ]
+
+
+def test_a_header_row_broken_over_lines_is_one_line() -> None:
+    lines = [
+        "序号 指标名称 单位 2024年（基",
+        "期）",
+        "2025年 2027年 属性",
+        "1 公交站点覆盖率 % 80 90 95 预期性",
+    ]
+    assert join_broken_lines(lines)[:2] == [
+        "序号 指标名称 单位 2024年（基期） 2025年 2027年 属性",
+        "1 公交站点覆盖率 % 80 90 95 预期性",
     ]

@@ -245,4 +245,14 @@ def test_synthetic_genre_document_added_without_manifest_yields_its_records(
     assert "repealed_numbers=临政办发〔2019〕33号" in facts["fields"]
     assert any("level=较大" in r["fields"] for r in by_type["definition"])
     assert any("lead_units=市住建局" in r["fields"] for r in by_type["responsibility"])
-    assert len(by_type["table_row"]) == 2
+    assert len(by_type["table_row"]) == 4  # 表 1: two tasks; 表 2: two response levels
+    assert any(
+        "term=Ⅰ级响应" in r["fields"]
+        and "approver=市人民政府" in r["fields"]
+        and "leader=市防汛指挥部指挥长" in r["fields"]
+        for r in by_type["definition"]
+    )
+    assert any(
+        "term=橙色预警" in r["fields"] and "publisher=市防汛指挥部办公室" in r["fields"]
+        for r in by_type["definition"]
+    )

@@ -11,7 +11,13 @@ import statistics
 from collections import Counter
 
 from assistant.ingest.loaders import CELL_MARK
-from assistant.ingest.structure import heading_kind, is_standalone_heading, marker_kind
+from assistant.ingest.structure import (
+    TABLE_TITLE,
+    heading_kind,
+    is_standalone_heading,
+    marker_kind,
+    table_header_cells,
+)
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # "— 8 —", "- 12 -", "第 3 页", "第3页 共20页", "3/20"
@@ -35,8 +41,18 @@ _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 _ROW_NUMBER_ONLY = re.compile(r"^\d{1,3}$")
 _ROW_START = re.compile(r"^\d{1,3}(?:\s|$)")
 _LABEL_START = re.compile(rf"^[{_CJK}]{{2,8}}[：:]")
-# A row of a flattened table: a row number or several short cells separated by spaces.
-_TABLE_ROW = re.compile(r"^(?:\d{1,3}\s+\S|\S+(?:\s+\S+){2,}$)")
+# A row of a flattened table: a row number or grade ("Ⅱ级 …", a level table's row) or several
+# short cells separated by spaces.
+_TABLE_ROW = re.compile(r"^(?:\d{1,3}\s+\S|(?:[ⅠⅡⅢⅣⅤ]+|[一二三四五])级\s+\S|\S+(?:\s+\S+){2,}$)")
+# One character of a cell printed vertically ("政\n策\n法\n规"), and the run it continues.
+_SINGLE_CJK = re.compile(rf"^[{_CJK}]$")
+_VERTICAL_RUN = re.compile(rf"(?:^|\s)[{_CJK}]{{1,6}}$")
+_CLOSES_CELL = re.compile(r"^[^\s（(）)]{0,6}[）)]")
+_HEADER_YEAR = re.compile(r"^(?:19|20)\d{2}年?$")
+# "序号" printed vertically above the rest of its header row.
+_HEADER_FRAGMENT_RE = re.compile(rf"^[{_CJK}]{{1,4}}$")
+# A table's total row stands on its own line.
+_TOTAL_ROW = re.compile(r"^(?:总计|合计|小计)")
 
 
 def strip_markers(text: str) -> str:
@@ -50,6 +66,10 @@ def _is_page_number(lines: list[str], i: int) -> bool:
     if _DASHED.search(line) or "页" in line or "/" in line:
         return True
     if not _BARE_NUMBER.match(line):
+        return False
+    # The first row number under a table's header is not a page number.
+    before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+    if table_header_cells(before) is not None:
         return False
     # A bare number is a page number only when it stands alone between blank lines or page
     # breaks; a table's row number runs straight into its cells.
@@ -123,6 +143,21 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
         return False
     if CELL_MARK in prev or CELL_MARK in nxt:
         return False  # a table row whose cells the loader kept apart stays one line
+    # A table's title and its header row are lines of their own: rows glued to them could not
+    # be told apart from the header (an unclosed "长度（公" in a header is a cut cell, not a
+    # sentence to continue).
+    if TABLE_TITLE.match(prev) or table_header_cells(prev) or table_header_cells(nxt):
+        return False
+    if _TOTAL_ROW.match(nxt):
+        return False
+    if _SINGLE_CJK.match(nxt):
+        # A cell printed vertically comes one character a line: the characters form one word,
+        # which is not joined to the row number before it ("1" + "政策法规类" would read as a
+        # numbered heading).
+        if _ROW_NUMBER_ONLY.match(prev):
+            return False
+        if _VERTICAL_RUN.search(prev):
+            return True
     if _ends_sentence(prev) or prev.endswith(("：", ":")):
         return False
     if _has_unclosed_bracket(prev):
@@ -142,11 +177,40 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
     return has_inner_punct or len(prev) >= 0.8 * width
 
 
+def _is_header_cell(cell: str) -> bool:
+    if _HEADER_YEAR.match(cell):
+        return True
+    return "《" not in cell and table_header_cells(f"{cell} {cell}") is not None
+
+
+def _header_continues(prev: str, nxt: str) -> str | None:
+    """The separator when ``nxt`` is the rest of the header row ``prev`` (a header cell cut
+    inside its brackets, "2024年（基" + "期）", or more header cells on the next line), else None."""
+    if table_header_cells(prev) is None:
+        return None
+    if _has_unclosed_bracket(prev) and _CLOSES_CELL.match(nxt):
+        return ""
+    cells = re.sub(r"(\d{4})\s+年", r"\1年", nxt).split()
+    # A bare year under the header is the first row of a year-by-year table, not a header cell.
+    if cells and all(_is_header_cell(c) for c in cells) and not all(c.isdigit() for c in cells):
+        return " "
+    return None
+
+
 def join_broken_lines(lines: list[str]) -> list[str]:
     width = _typical_width(lines)
     out: list[str] = []
     for line in lines:
-        if out and _continues(out[-1], line, width):
+        if (
+            out
+            and _HEADER_FRAGMENT_RE.match(out[-1])
+            and table_header_cells(line) is not None
+            and table_header_cells(f"{out[-1]} {line}") is not None
+        ):
+            out[-1] = f"{out[-1]} {line}"  # a header cell printed vertically joins its row
+        elif out and (sep := _header_continues(out[-1], line)) is not None:
+            out[-1] = f"{out[-1]}{sep}{line}"
+        elif out and _continues(out[-1], line, width):
             prev = out[-1]
             ascii_pair = prev[-1].isascii() and prev[-1].isalnum() and line[0].isascii()
             # Cells of a table row keep a space between them so the row stays readable.

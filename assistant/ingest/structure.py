@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.ingest.loaders import CELL_MARK
 from assistant.ingest.types import Section
+from assistant.lang.patterns import YEAR
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 # (rank, pattern). Lower rank = higher level.
@@ -31,6 +33,70 @@ _MAX_TITLE = 40
 _NUMBERING = re.compile(
     r"^(?:第\S{1,4}?[章节条]|[一二三四五六七八九十百]+、|[（(]\S{1,3}?[）)]|\d{1,2}\s*[.．、])\s*"
 )
+
+
+# Tables. Words a header cell is made of in this genre; a header line is mostly such cells.
+TABLE_HEADER_WORDS = (
+    "序号",
+    "名称",
+    "项目",
+    "类别",
+    "类型",
+    "指标",
+    "单位",
+    "年度",
+    "年份",
+    "年限",
+    "内容",
+    "任务",
+    "措施",
+    "牵头",
+    "责任",
+    "配合",
+    "时限",
+    "时间",
+    "长度",
+    "规模",
+    "投资",
+    "属性",
+    "备注",
+    "现状",
+    "目标",
+    "地点",
+    "级别",
+    "条件",
+    "标准",
+    "批准",
+    "发布",
+    "指挥",
+    "说明",
+)
+# "表 3-1 …", "附表2 …": the title line of a table.
+TABLE_TITLE = re.compile(r"^(?:附)?表\s*\d+(?:[-－.]\d+)?\s*(?P<rest>.*)$")
+_YEAR_HEADER = re.compile(rf"^{YEAR}年?(?:[（(][^）)]{{1,8}}[）)])?$")
+_MAX_HEADER_LINE = 80
+_MAX_HEADER_CELL = 10  # characters: a header cell is a short label
+
+
+def table_header_cells(line: str) -> list[str] | None:
+    """The cells of a table's header line ("序号 指标名称 单位 2021 年 2025 年"), or None when
+    the line is not one: at least two cells, at least half of them header words or years, and no
+    sentence in it."""
+    line = line.strip()
+    if CELL_MARK in line:
+        cells = [c.strip() for c in line.split(CELL_MARK)]
+    else:
+        if "。" in line or len(line) > _MAX_HEADER_LINE:
+            return None
+        # "2021 年" is one header cell that the extraction spaced out.
+        cells = re.sub(rf"({YEAR})\s+年", r"\1年", line).split()
+    hits = sum(
+        1 for c in cells if len(c) <= _MAX_HEADER_CELL and any(w in c for w in TABLE_HEADER_WORDS)
+    )
+    years = sum(1 for c in cells if _YEAR_HEADER.match(c))
+    if len(cells) >= 2 and hits >= 2 and hits + years >= (len(cells) + 1) // 2:
+        return cells
+    return None
 
 
 def marker_kind(line: str) -> float | None:

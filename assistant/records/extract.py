@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from assistant.ingest.types import Document
 from assistant.records.structures import structure_records
-from assistant.records.tables import table_rows
+from assistant.records.tables import level_definitions, table_rows
 from assistant.records.types import Record
 
 
 def extract_records(doc: Document) -> list[Record]:
-    return [*structure_records(doc), *table_rows(doc)]
+    rows = table_rows(doc)
+    return [*structure_records(doc), *rows, *level_definitions(rows)]

@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from assistant.ingest.structure import heading_kind
+from assistant.ingest.structure import heading_kind, table_header_cells
 from assistant.ingest.types import Document
 from assistant.lang.numbers import mentions
 from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_TOKEN_RE, plan_period_years
 from assistant.lang.sentences import split_sentences
+from assistant.records.tables import iter_rows, table_rows
 
 KIND_CURRENT = "现状"
 KIND_TARGET = "目标"
@@ -442,107 +443,73 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Project tables flattened onto one line: "序号 项目名称 建设类型 长度（公 建设年限1 新泉北路… 新建
-# 1 2023 2 漾泉大道…" — numbered rows with one cell per column, no year columns
+# Project and named-item tables (numbered rows, one cell per column, no year columns): one fact
+# per row, from the table rows the records layer rebuilds (``tables.py``)
 # ---------------------------------------------------------------------------------------------
 
-_LIST_HEADER = re.compile(r"^\s*序\s*号\s")
-# A cell glued to the next row's number ("现有5", "建设年限1") by the PDF extraction.
-_GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{1,3})$")
-_TOTAL_CELL = re.compile(r"(?:总计|合计|小计).*$")
-_YEAR_CELL = YEAR_TOKEN_RE
+_YEAR_COLUMN = re.compile(rf"^{YEAR}\s*年")
 
 
-def _row_tokens(line: _Line) -> list[tuple[str, int, int]]:
-    tokens: list[tuple[str, int, int]] = []
-    for m in re.finditer(r"\S+", line.text):
-        text, start = m.group(0), line.start + m.start()
-        glued = _GLUED_NUMBER.match(text)
-        if glued:
-            cut = len(glued.group(1))
-            tokens.append((text[:cut], start, start + cut))
-            tokens.append((text[cut:], start + cut, start + len(text)))
-        else:
-            tokens.append((text, start, start + len(text)))
-    return tokens
+def _header_span(doc: Document, before: int) -> tuple[int, int]:
+    """The header line of the table whose first row starts at ``before``."""
+    pos = before
+    for _ in range(4):
+        line_end = pos - 1
+        if line_end < 0:
+            break
+        line_start = doc.text.rfind("\n", 0, line_end) + 1
+        if table_header_cells(doc.text[line_start:line_end]) is not None:
+            return line_start, line_end
+        pos = line_start
+    return before, before
 
 
 def list_table_facts(doc: Document) -> list[Fact]:
-    """One fact per row of a flattened project table. Rows are read only while every row has
-    exactly one cell per header column and is followed by the next row number, so a table this
-    does not fit yields nothing rather than misaligned cells."""
-    lines = _lines(doc.text)
+    """One fact per numbered row of a table without year columns that states a figure (a
+    project's length, a site's capacity): the row's first figure, with every cell under its
+    column name as the note an answer states. Rows whose cells were not all rebuilt yield
+    nothing rather than misaligned cells."""
     facts: list[Fact] = []
-    for i, line in enumerate(lines):
-        if not _LIST_HEADER.match(line.text) or _find_header(lines, i) is not None:
+    first_row: dict[str, int] = {}
+    for row in iter_rows(table_rows(doc)):
+        if not row.number.isdigit() or len(row.cells) < 3:
             continue
-        tokens = _row_tokens(line)
-        first = next((k for k, t in enumerate(tokens) if t[0] == "1"), None)
-        if first is None or first < 3:
+        columns = [(h, v) for h, v in row.cells if v != row.number or h != row.cells[0][0]]
+        if any(_YEAR_COLUMN.match(h) for h, _ in row.cells) or not all(v for _, v in columns):
             continue
-        columns = [t for t, _, _ in tokens[1:first] if t not in ("序", "号")]
-        width = len(columns)
-        title = next(
-            (
-                lines[j].text.strip()
-                for j in range(i - 1, max(-1, i - 3), -1)
-                if _TABLE_TITLE.match(lines[j].text.strip())
-            ),
-            "",
+        numbers = [v for _, v in columns if _VALUE.match(v) and not YEAR_TOKEN_RE.match(v)]
+        if not numbers:
+            continue
+        table_key = f"{row.table}\x1f{row.section}"
+        head_start, head_end = _header_span(doc, first_row.setdefault(table_key, row.start))
+        name = next((v for h, v in columns if "名称" in h), columns[0][1])
+        value = mentions(numbers[0], strict=False)
+        facts.append(
+            Fact(
+                fact_id=_fact_id(doc.meta.doc_id, row.table, head_start, row.number),
+                doc_id=doc.meta.doc_id,
+                region=doc.meta.region,
+                source="row",
+                table=row.table,
+                row=row.number,
+                indicator=name,
+                unit="",
+                year=None,
+                period="",
+                kind="",
+                value_text=numbers[0],
+                value=float(value[0].value) if value else None,
+                comparator="",
+                # The cells under their column names, as an answer states the row.
+                note="；".join(f"{h}：{v}" for h, v in columns),
+                quote=row.quote,
+                start=row.start,
+                end=row.end,
+                context_quote=doc.text[head_start:head_end],
+                context_start=head_start,
+                context_end=head_end,
+            )
         )
-        head_start, head_end = tokens[0][1], tokens[first - 1][2]
-        at, number = first, 1
-        while at + width < len(tokens) + 1 and tokens[at][0] == str(number):
-            cells = [t for t, _, _ in tokens[at + 1 : at + 1 + width]]
-            if len(cells) < width:
-                break
-            after = at + 1 + width
-            last = after == len(tokens) or tokens[after][0] != str(number + 1)
-            end = tokens[after - 1][2]
-            if last:
-                # The table's total ("现有总计30.3") follows the last row's final cell.
-                trimmed = _TOTAL_CELL.sub("", cells[-1])
-                end -= len(cells[-1]) - len(trimmed)
-                cells[-1] = trimmed
-            if not all(cells):
-                break
-            name = next(
-                (c for col, c in zip(columns, cells, strict=True) if "名称" in col), cells[0]
-            )
-            numbers = [c for c in cells if _VALUE.match(c) and not _YEAR_CELL.match(c)]
-            value = mentions(numbers[0], strict=False) if numbers else []
-            start = tokens[at][1]
-            facts.append(
-                Fact(
-                    fact_id=_fact_id(doc.meta.doc_id, title, head_start, number),
-                    doc_id=doc.meta.doc_id,
-                    region=doc.meta.region,
-                    source="row",
-                    table=title,
-                    row=str(number),
-                    indicator=name,
-                    unit="",
-                    year=None,
-                    period="",
-                    kind="",
-                    value_text=numbers[0] if numbers else "",
-                    value=float(value[0].value) if value else None,
-                    comparator="",
-                    # The cells under their column names, as an answer states the row.
-                    note="；".join(
-                        f"{col}：{cell}" for col, cell in zip(columns, cells, strict=True)
-                    ),
-                    quote=doc.text[start:end],
-                    start=start,
-                    end=end,
-                    context_quote=doc.text[head_start:head_end],
-                    context_start=head_start,
-                    context_end=head_end,
-                )
-            )
-            if last:
-                break
-            at, number = after, number + 1
     return facts
 
 

@@ -246,7 +246,7 @@ def _inline_enumerations(doc: Document, locator: Locator) -> Iterator[Record]:
 
 # --------------------------------------------------------------------------------- definitions
 
-_GRADE = (
+GRADE = (
     r"特别重大|重大|较大|一般"
     r"|[ⅠⅡⅢⅣⅤ]+级|[一二三四五]级|[1-5]级"
     r"|红色|橙色|黄色|蓝色"
@@ -254,7 +254,7 @@ _GRADE = (
 _DEFINITION = re.compile(
     r"(?P<term>[^\s，,。；;：:、（）()“”\[\]]{2,24}?)\s*[，,:：]?\s*是指\s*(?P<body>[^。\n]+。?)"
 )
-_LEVEL_TERM = re.compile(rf"^(?P<level>{_GRADE})(?P<scale>\S*)$")
+_LEVEL_TERM = re.compile(rf"^(?P<level>{GRADE})(?P<scale>\S*)$")
 
 
 def definition_records(doc: Document, locator: Locator) -> list[Record]:
@@ -283,6 +283,263 @@ def definition_records(doc: Document, locator: Locator) -> list[Record]:
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------------- graded levels
+
+_COLOURS = "红色|橙色|黄色|蓝色"
+_LEVEL_GRADE = r"(?:[ⅠⅡⅢⅣⅤ]+|IV|V|I{1,3}|[一二三四五])\s?级"
+_SCALE = r"应急响应|响应|预警"
+# "5.3.1 Ⅰ级响应", "4.3.1 一级(红色)预警", "4.3.3 I级响应", "红色预警": a level's own heading.
+_LEVEL_HEADING = re.compile(
+    rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*\s*)?(?P<grade>{_LEVEL_GRADE}|{_COLOURS})\s*"
+    rf"(?:[（(](?P<colour>{_COLOURS})[）)])?\s*(?P<scale>{_SCALE})$"
+)
+_DECIMAL_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\s*\S|^\d{1,2}\s+[\u4e00-\u9fff]{2,12}$")
+# A level's block: its criteria under a label, then its procedure and measures.
+_CRITERIA_LABEL = re.compile(r"(?:启动|响应|预警|分级)(?:条件|标准)\s*[:：]?\s*$")
+_OTHER_LABEL = re.compile(
+    r"^(?:[（(]\d[）)]\s*)?(?:启动程序|响应程序|响应措施|处置措施|预警措施|应急措施)\s*[:：]?\s*$"
+)
+# One or more levels named at the start of a clause: "红色、橙色预警由…", "Ⅰ级响应由…".
+_LEVEL_MENTION = re.compile(
+    rf"(?P<levels>(?:{_LEVEL_GRADE}|{_COLOURS})(?:[（(](?:{_COLOURS})[）)])?"
+    rf"(?:[、和及](?:{_LEVEL_GRADE}|{_COLOURS})(?:[（(](?:{_COLOURS})[）)])?)*)\s*"
+    rf"(?P<scale>{_SCALE})"
+)
+_ONE_LEVEL = re.compile(
+    rf"(?P<grade>{_LEVEL_GRADE}|{_COLOURS})(?:[（(](?P<colour>{_COLOURS})[）)])?"
+)
+_WHO = r"[^，,。；;：:由]{2,40}?"
+_APPROVER = (
+    re.compile(rf"报请(?P<who>{_WHO})(?:批准|决定|同意)"),
+    re.compile(rf"经(?P<who>{_WHO})(?:批准|决定|同意)"),
+    re.compile(rf"报(?P<who>{_WHO})批准"),
+    re.compile(rf"由(?P<who>{_WHO})(?:决定|宣布|立即)?启动"),
+    re.compile(rf"由(?P<who>{_WHO})(?:批准|决定)"),
+)
+_PUBLISHER = (
+    re.compile(rf"由(?P<who>{_WHO})(?:统一)?发布"),
+    re.compile(rf"[，,](?P<who>{_WHO})(?:统一)?发布"),
+)
+_NOT_WHO = re.compile(r"批准|报请|决定|同意|建议")
+_REQUESTER = re.compile(rf"由(?P<who>{_WHO})报请")
+_LEAD_VERB = re.compile(r"组织指挥|统一指挥|负责指挥|指挥协调|组织协调|负责组织处置|组织处置")
+_ADVERBS = re.compile(r"(?:立即|亲临|赶赴|前往)(?:事故|事件)?现场$|(?:立即|负责|并|迅速)$")
+POST = re.compile(r"指挥|部|府|室|局|委|厅|同志|主任|组|长")
+_ROMAN = {"IV": "Ⅳ", "III": "Ⅲ", "II": "Ⅱ", "I": "Ⅰ", "V": "Ⅴ"}
+_GRADE_ORDER = re.compile(
+    rf"分为(?P<grades>{_LEVEL_GRADE}(?:[、和及]+{_LEVEL_GRADE})+)[^。]{{0,12}}?分别用"
+    rf"(?P<colours>(?:{_COLOURS})(?:[、和及]+(?:{_COLOURS}))+)"
+)
+
+
+def normalise_grade(text: str) -> str:
+    """ "I 级" → "Ⅰ级": one spelling per grade."""
+    text = re.sub(r"\s+", "", text)
+    m = re.match(r"^(IV|V|I{1,3})级$", text)
+    return _ROMAN[m.group(1)] + "级" if m else text
+
+
+def _colour_grades(text: str) -> dict[str, str]:
+    """Colour → grade as the document pairs them ("一级(红色)预警"; "分为一级、二级…，分别用红色、
+    橙色…标示")."""
+    pairs: dict[str, str] = {}
+    for m in re.finditer(rf"(?P<g>{_LEVEL_GRADE})\s*[（(](?P<c>{_COLOURS})[）)]", text):
+        pairs.setdefault(m.group("c"), normalise_grade(m.group("g")))
+    for m in _GRADE_ORDER.finditer(text):
+        grades = re.findall(_LEVEL_GRADE, m.group("grades"))
+        colours = re.findall(_COLOURS, m.group("colours"))
+        if len(grades) == len(colours):
+            for g, c in zip(grades, colours, strict=True):
+                pairs.setdefault(c, normalise_grade(g))
+    return pairs
+
+
+def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str, int]:
+    """The first organisation or post named by any pattern, and where its clause ends."""
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            who = m.group("who").strip()
+            if POST.search(who) and not _NOT_WHO.search(who):
+                return who, m.end()
+    return "", -1
+
+
+def _leader(text: str) -> tuple[str, int]:
+    """Who directs the response: the subject of "组织指挥 / 组织协调 / 负责组织处置" (or of the
+    clause before it when the verb's own clause has none: "X立即赶赴现场,组织协调…")."""
+    for m in _LEAD_VERB.finditer(text):
+        clause_start = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;：:\n") + 1
+        subject = text[clause_start : m.start()]
+        if not POST.search(subject) and clause_start > 0:
+            prev_start = max(text.rfind(ch, 0, clause_start - 1) for ch in "，,。；;：:\n") + 1
+            subject = text[prev_start : clause_start - 1]
+        subject = re.sub(r"^(?:[（(]?\d{1,2}[）)]|[①-⑳]|-\s*)", "", subject.strip())
+        started = re.match(rf"^由(?P<who>{_WHO})启动", subject)
+        if started:
+            subject = started.group("who")
+        for _ in range(3):
+            subject = _ADVERBS.sub("", subject).strip()
+        subject = re.sub(r"^由", "", subject)
+        if 2 <= len(subject) <= 40 and POST.search(subject):
+            return subject, m.end()
+    return "", -1
+
+
+def _block_criteria(text: str, lines: list[tuple[int, int]]) -> tuple[str, int]:
+    """A level block's criteria: the lines under "启动条件:" (up to the next label), else the
+    "发生…时" it opens with, else its items up to the first label."""
+    body: list[str] = []
+    end = -1
+    labelled = False
+    for k, (s, e) in enumerate(lines):
+        line = text[s:e].strip()
+        if _CRITERIA_LABEL.search(line) or (k == 0 and line.endswith(("：", ":"))):
+            labelled = True
+            continue
+        if _OTHER_LABEL.match(line) or (body and _CRITERIA_LABEL.search(line)):
+            break
+        if k == 0 and line.startswith("发生") and "时" in line:
+            clause = line[: line.index("时")]
+            return clause, s + len(clause) + 1
+        if labelled or k == 0 or body:
+            if re.search(r"[:：]$", line):
+                continue  # "符合下列情形之一,即可启动Ⅲ级响应:"
+            body.append(re.sub(r"^-\s*", "", line))
+            end = e
+    if not body:
+        return "", -1
+    return "".join(body), end
+
+
+def _level_record(
+    doc: Document,
+    locator: Locator,
+    start: int,
+    end: int,
+    term: str,
+    grade: str,
+    scale: str,
+    colours: dict[str, str],
+    **found: str,
+) -> Definition:
+    level = colours.get(grade, grade)
+    return Definition(
+        doc_id=doc.meta.doc_id,
+        section=locator.path_at(start),
+        quote=doc.text[start:end],
+        start=start,
+        end=end,
+        term=term,
+        definition=found.get("definition", ""),
+        level=level,
+        scale="响应" if scale == "应急响应" else scale,
+        approver=found.get("approver", ""),
+        publisher=found.get("publisher", ""),
+        leader=found.get("leader", ""),
+    )
+
+
+def level_records(doc: Document, locator: Locator) -> list[Record]:
+    """Graded warning and response levels as ``Definition`` records: a level's own heading
+    ("5.3.1 Ⅰ级响应", "4.3.1 一级(红色)预警") with its criteria, who decides to start it, who
+    issues it and who directs it, read from the block under the heading; and clauses that open
+    by naming levels ("红色、橙色预警由市指挥部报请市人民政府批准后发布", "Ⅰ级响应由省指挥部报请
+    省政府决定启动"), one record per level named."""
+    text = doc.text
+    colours = _colour_grades(text)
+    out: list[Record] = []
+    lines = [(s, e) for s, e in _lines(text)]
+    blocks: list[tuple[int, int]] = []
+    k = 0
+    while k < len(lines):
+        s, e = _strip_span(text, *lines[k])
+        m = _LEVEL_HEADING.match(text[s:e])
+        if not m:
+            k += 1
+            continue
+        j = k + 1
+        while j < len(lines):
+            line = text[lines[j][0] : lines[j][1]].strip()
+            if _LEVEL_HEADING.match(line) or _DECIMAL_HEADING.match(line):
+                break
+            j += 1
+        body = lines[k + 1 : j]
+        block_end = body[-1][1] if body else e
+        block_text = text[s:block_end]
+        criteria, c_end = _block_criteria(text, body)
+        approver, a_end = _first(_APPROVER, block_text)
+        publisher, p_end = (
+            _first(_PUBLISHER, block_text) if m.group("scale") == "预警" else ("", -1)
+        )
+        leader, l_end = _leader(block_text)
+        ends = [c_end] + [s + x for x in (a_end, p_end, l_end) if x >= 0]
+        end = max([e, *[x for x in ends if x >= 0]])
+        end = text.find("\n", end) if text.find("\n", end) >= 0 else len(text)
+        grade = normalise_grade(m.group("grade"))
+        term = re.sub(r"^\d{1,2}(?:\.\d{1,2})*\s*", "", text[s:e]).strip()
+        out.append(
+            _level_record(
+                doc,
+                locator,
+                s,
+                min(end, block_end),
+                term,
+                grade,
+                m.group("scale"),
+                colours,
+                definition=criteria,
+                approver=approver,
+                publisher=publisher,
+                leader=leader,
+            )
+        )
+        blocks.append((s, block_end))
+        k = j
+    out.extend(_level_clauses(doc, locator, colours, blocks))
+    return out
+
+
+def _level_clauses(
+    doc: Document, locator: Locator, colours: dict[str, str], blocks: list[tuple[int, int]]
+) -> Iterator[Record]:
+    text = doc.text
+    for m in re.finditer(r"[^。；;\n]+[。；;]?", text):
+        start = m.start()
+        if any(a <= start < b for a, b in blocks):
+            continue
+        clause = m.group()
+        mention = _LEVEL_MENTION.search(clause)
+        if not mention or mention.start() > 12:
+            continue
+        rest = clause[mention.end() :]
+        approver, _ = _first(_APPROVER, rest)
+        publisher, _ = _first(_PUBLISHER, rest) if mention.group("scale") == "预警" else ("", -1)
+        requester = _REQUESTER.search(rest)
+        if not publisher and requester and re.search(r"批准后发布|后发布", rest):
+            publisher = requester.group("who")
+        leader, _ = _leader(rest)
+        if not (approver or publisher or leader):
+            continue
+        q_start = start + mention.start()
+        q_end = m.end()
+        scale = mention.group("scale")
+        for one in _ONE_LEVEL.finditer(mention.group("levels")):
+            grade = normalise_grade(one.group("grade"))
+            yield _level_record(
+                doc,
+                locator,
+                q_start,
+                q_end,
+                f"{one.group()}{scale}",
+                grade,
+                scale,
+                colours,
+                approver=approver,
+                publisher=publisher,
+                leader=leader,
+            )
 
 
 # --------------------------------------------------------------------------------- responsibilities
@@ -488,5 +745,6 @@ def structure_records(doc: Document) -> list[Record]:
         *outline_records(doc),
         *enumeration_records(doc, locator),
         *definition_records(doc, locator),
+        *level_records(doc, locator),
         *responsibility_records(doc, locator),
     ]

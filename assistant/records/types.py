@@ -118,13 +118,26 @@ class ListItem(Record):
 @dataclass(frozen=True)
 class Definition(Record):
     """``term`` is defined as ``definition`` ("较大事故，是指…"). For a graded level ``level`` is
-    the grade as written (较大 / Ⅲ级 / 橙色) and ``scale`` what is graded (事故, 响应, 预警)."""
+    the grade (较大 / Ⅲ级 / 一级; a warning colour becomes its grade when the document pairs
+    them, the colour staying in ``term``) and ``scale`` what is graded (事故, 响应, 预警); its
+    ``definition`` is the criteria, and ``approver`` (who decides or approves: "由X决定启动",
+    "经X批准"), ``publisher`` (who issues a warning: "由X发布") and ``leader`` (who directs the
+    response: "X组织指挥") are what the document states about the level. A level's statements
+    often sit apart (criteria under its heading, 发布权限 in another section): each place is its
+    own record, with the fields it states."""
 
     type: ClassVar[RecordType] = "definition"
     term: str = ""
     definition: str = ""
     level: str = ""
     scale: str = ""
+    approver: str = ""
+    publisher: str = ""
+    leader: str = ""
+
+    @property
+    def criteria(self) -> str:
+        return self.definition
 
     @property
     def key(self) -> str:
