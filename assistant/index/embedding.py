@@ -47,7 +47,7 @@ class ModelInfo:
         return dict(self.__dict__)
 
 
-def _fingerprint(model_dir: Path) -> str:
+def model_fingerprint(model_dir: Path) -> str:
     """Hash of the model's config and weight file sizes: cheap, and changes with the model."""
     h = hashlib.sha256()
     for path in sorted(model_dir.rglob("*")):
@@ -133,7 +133,7 @@ class SentenceTransformerEmbedder:
             self._info = ModelInfo(
                 name=DEFAULT_MODEL_NAME if s.embedding_model is None else self._dir.name,
                 path=str(self._dir),
-                fingerprint=_fingerprint(self._dir),
+                fingerprint=model_fingerprint(self._dir),
                 dimension=int(dim),
                 query_prompt=query,
                 passage_prompt=passage,

@@ -33,7 +33,7 @@ def _questions(path: Path) -> list[str]:
 
 def run_benchmark(settings: Settings, questions_path: Path, rebuild: bool = True) -> dict[str, Any]:
     from assistant.index.build import build_index
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.serve.service import build_assistant
 
     questions = _questions(questions_path)
@@ -42,7 +42,7 @@ def run_benchmark(settings: Settings, questions_path: Path, rebuild: bool = True
         "questions": len(questions),
     }
     started = time.perf_counter()
-    embedder = SentenceTransformerEmbedder(settings)
+    embedder = default_embedder(settings)
     embedder.info  # noqa: B018 - loads torch and the model: the fixed cost of every start
     result["model_load_seconds"] = round(time.perf_counter() - started, 1)
     if rebuild:

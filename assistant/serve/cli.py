@@ -63,11 +63,11 @@ def _build_assistant(settings: Settings) -> Any:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.index.build import build_index
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.index.progress import as_progress
 
     progress = as_progress(not args.quiet)  # a line per stage, the embedding count as a bar
-    embedder = SentenceTransformerEmbedder(settings, progress)
+    embedder = default_embedder(settings, progress)
     report = build_index(settings, embedder, progress=progress)
     print(
         f"完成：{report.documents} 个文档，{report.chunks} 个段落，"
@@ -253,12 +253,12 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     """Add a document to the corpus together with its index (only new passages are embedded):
     both change, or neither does, even if the command is killed."""
     from assistant.index.changes import add_file
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.ingest.corpus import check_new_file
 
     source = Path(args.file)
     check_new_file(settings.corpus_dir, source, source.name)  # a bad file fails before the model
-    embedder = SentenceTransformerEmbedder(settings)
+    embedder = default_embedder(settings)
     name, report = add_file(settings, embedder, source, source.name)
     print(
         f"已添加：{name}。索引已更新：{report.documents} 个文档，{report.chunks} 个段落，"
@@ -433,7 +433,7 @@ def _cell_text(value: object) -> str:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.index.journal import recover
     from assistant.index.progress import ConsoleProgress
     from assistant.serve.live import ensure_index
@@ -442,7 +442,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if undone:
         print(undone, file=sys.stderr)
     progress = ConsoleProgress()
-    ensure_index(settings, SentenceTransformerEmbedder(settings, progress), progress)
+    ensure_index(settings, default_embedder(settings, progress), progress)
     return cmd_chat(args, settings)
 
 

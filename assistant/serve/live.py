@@ -136,9 +136,9 @@ class LiveAssistant:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from assistant.index.embedding import SentenceTransformerEmbedder
+            from assistant.index.engines import default_embedder
 
-            self._embedder = SentenceTransformerEmbedder(self.settings)
+            self._embedder = default_embedder(self.settings)
         return self._embedder
 
     def start(
@@ -157,9 +157,9 @@ class LiveAssistant:
             print(undone, file=sys.stderr, flush=True)
         report = TeeProgress(as_progress(progress), self._status)
         if self._embedder is None:
-            from assistant.index.embedding import SentenceTransformerEmbedder
+            from assistant.index.engines import default_embedder
 
-            self._embedder = SentenceTransformerEmbedder(self.settings, report)
+            self._embedder = default_embedder(self.settings, report)
         if build_if_needed:
             ensure_index(self.settings, self.embedder, report)
         report.stage("正在加载索引并预热…")

@@ -24,7 +24,8 @@ from assistant.answer.request import (
     validate_question,
 )
 from assistant.answer.types import Answer, Turn
-from assistant.index.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.index.embedding import Embedder
+from assistant.index.engines import default_embedder
 from assistant.index.load import LoadedIndex, load_index
 from assistant.index.manifest import check_model
 from assistant.ingest.types import DocumentMeta
@@ -108,7 +109,7 @@ def build_assistant(
     to every assistant that shares ``embedder``."""
     settings = settings or Settings.from_env()
     index = load_index(settings)
-    embedder = embedder or SentenceTransformerEmbedder(settings)
+    embedder = embedder or default_embedder(settings)
     check_model(index.manifest, embedder.info)
     retriever = HybridRetriever(index, embedder)
     titles = {doc_id: d.meta.title for doc_id, d in index.documents.items()}
