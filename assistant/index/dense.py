@@ -58,6 +58,11 @@ class DenseSearch:
         )
 
     @property
+    def vectors(self) -> npt.NDArray[np.float32]:
+        """The stored vectors (a read-only view)."""
+        return self._vectors
+
+    @property
     def exact(self) -> bool:
         return not hasattr(self.index, "hnsw")
 

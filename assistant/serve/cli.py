@@ -267,10 +267,26 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，当前为“{text}”")
+    return value
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.serve.bench import run_benchmark
 
-    result = run_benchmark(settings, Path(args.questions), rebuild=not args.no_build)
+    result = run_benchmark(
+        settings,
+        Path(args.questions),
+        rebuild=not args.no_build,
+        scale=args.scale,
+        work_dir=Path(args.work) if args.work else None,
+    )
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
@@ -478,7 +494,18 @@ def make_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="性能基准：构建时间、查询延迟、内存峰值")
     bench.add_argument("--questions", default="eval/datasets/dev.jsonl")
-    bench.add_argument("--no-build", action="store_true", help="不重新构建索引")
+    bench.add_argument("--no-build", action="store_true", help="不构建，只测当前索引的查询")
+    bench.add_argument(
+        "--scale",
+        type=_positive_int,
+        default=1,
+        help="用真实文档合成 N 倍规模的语料（每份副本文字不同）再测，默认 1",
+    )
+    bench.add_argument(
+        "--work",
+        metavar="DIR",
+        help="合成语料与向量缓存所在目录（保留以便重测；默认用临时目录、每次冷构建）",
+    )
     bench.set_defaults(func=cmd_bench)
 
     f = sub.add_parser("facts", help="列出从表格和正文中抽取的数值（供核对）")
