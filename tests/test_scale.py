@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from assistant.index.build import BuildReport
     from assistant.index.embedding import Embedder
     from assistant.ingest.types import Document
+    from assistant.serve.service import Assistant
     from assistant.settings import Settings
 
 DEV = Path(__file__).resolve().parent.parent / "eval" / "datasets" / "dev.jsonl"
@@ -255,3 +256,21 @@ def test_serving_with_onnx_never_imports_torch(settings: Settings, embedder: Emb
     env = cli_env(settings.home)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_concurrent_answers_equal_answers_one_at_a_time(assistant: Assistant) -> None:
+    """No lock around an answer: questions answered from eight threads at once get exactly the
+    answers they get one by one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def key(question: str) -> str:
+        data = assistant.ask(question).to_dict()
+        data.pop("timings_ms", None)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    questions = list(_questions()[:48])
+    alone = [key(q) for q in questions]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(key, questions))
+    assert together == alone

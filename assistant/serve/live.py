@@ -124,11 +124,6 @@ class LiveAssistant:
         self.settings = settings
         self._embedder = embedder
         self._assistant = assistant
-        # The retriever and embedder are not documented as thread-safe, and torch already uses
-        # every core for one query, so the CPU-bound part of answering runs one question at a
-        # time. The lock is handed to every assistant built here (it lives in the pipeline), so
-        # it is never held across the optional LLM's network calls.
-        self._compute_lock = threading.Lock()
         # One corpus change at a time: two concurrent rebuilds would race on the index swap.
         self._change_lock = threading.Lock()
         self._status = _Status()
@@ -180,9 +175,7 @@ class LiveAssistant:
         from assistant.serve.service import build_assistant
 
         # Built fully before the swap: requests keep using the old assistant meanwhile.
-        self._assistant = build_assistant(
-            self.settings, embedder=self.embedder, lock=self._compute_lock
-        )
+        self._assistant = build_assistant(self.settings, embedder=self.embedder)
 
     @property
     def assistant(self) -> Assistant:

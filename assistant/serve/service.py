@@ -4,11 +4,8 @@ whose ``ask(question, history)`` is what the page, the HTTP API, the CLI and the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.answer.extractive import AnswerPolicy
 from assistant.answer.followup import resolve_question
@@ -101,12 +98,8 @@ def build_assistant(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     policy: AnswerPolicy | None = None,
-    lock: AbstractContextManager[Any] | None = None,
 ) -> Assistant:
-    """Load the index (checked for staleness and model mismatch) and the embedding model.
-
-    ``lock`` serialises the CPU-bound answering (see ``ExtractivePipeline``); pass the same one
-    to every assistant that shares ``embedder``."""
+    """Load the index (checked for staleness and model mismatch) and the embedding model."""
     settings = settings or Settings.from_env()
     index = load_index(settings)
     embedder = embedder or default_embedder(settings)
@@ -121,7 +114,6 @@ def build_assistant(
         documents={doc_id: d.meta for doc_id, d in index.documents.items()},
         top_k=settings.top_k,
         numeric=numeric,
-        lock=lock or threading.Lock(),
         records=RecordAnswerer(index.records, index.documents),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
