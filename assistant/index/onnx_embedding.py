@@ -41,6 +41,13 @@ def onnxruntime_available() -> bool:
     return importlib.util.find_spec("onnxruntime") is not None
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -220,6 +227,10 @@ class OnnxEmbedder:
                 # other processes on a shared machine) need.
                 options.enable_cpu_mem_arena = False
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                # One thread per run: concurrent questions (and the build's parallel batches)
+                # then use the cores side by side instead of queueing for one shared pool.
+                options.intra_op_num_threads = 1
+                options.inter_op_num_threads = 1
                 try:
                     session = ort.InferenceSession(
                         str(path), options, providers=["CPUExecutionProvider"]
@@ -250,8 +261,9 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self.info.dimension), dtype=np.float32)
         # Longest first, in batches of similar length: padding is the wasted work.
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            part = order[start : start + batch_size]
+        batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+
+        def run(part: list[int]) -> None:
             width = max(len(encodings[i].ids) for i in part)
             ids = np.full((len(part), width), pad, dtype=np.int64)
             mask = np.zeros((len(part), width), dtype=np.int64)
@@ -267,6 +279,17 @@ class OnnxEmbedder:
                 pooled = (states * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[part] = pooled / np.clip(norms, 1e-12, None)
+
+        workers = min(len(batches), _cores())
+        if workers <= 1:
+            for part in batches:
+                run(part)
+        else:
+            # Batches side by side, one per core (a run computes outside the GIL).
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(run, batches))
         return out
 
     def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:

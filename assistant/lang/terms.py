@@ -3,6 +3,7 @@ weighted by how rare they are in the corpus, and how much of that weight a text 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -29,11 +30,18 @@ def flat_texts(texts: Sequence[str]) -> list[str]:
     return [_flat(t) for t in texts]
 
 
-def synonyms_of(term: str) -> tuple[str, ...]:
+@functools.cache
+def _synonym_index() -> dict[str, tuple[str, ...]]:
+    """Each synonym's group (the first group that lists it)."""
+    index: dict[str, tuple[str, ...]] = {}
     for group in synonym_groups():
-        if term in group:
-            return group
-    return (term,)
+        for term in group:
+            index.setdefault(term, group)
+    return index
+
+
+def synonyms_of(term: str) -> tuple[str, ...]:
+    return _synonym_index().get(term, (term,))
 
 
 class TermWeights:
@@ -77,6 +85,10 @@ class TermWeights:
         found = [self._index.containing(v) for v in synonyms_of(term)]
         return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
 
+    def coverage_at(self, weights: Mapping[str, float], i: int) -> float:
+        """``coverage(weights, text)`` of the ``i``-th text, without flattening it again."""
+        return flat_coverage(weights, self._texts[i])
+
     def idf(self, term: str) -> float:
         if term not in self._idf:
             df = len(self.containing(term))
@@ -98,10 +110,14 @@ class TermWeights:
 
 def coverage(weights: Mapping[str, float], text: str) -> float:
     """Share of the question's term weight found in ``text`` (directly or as a synonym)."""
+    return flat_coverage(weights, _flat(text))
+
+
+def flat_coverage(weights: Mapping[str, float], norm: str) -> float:
+    """``coverage`` of a text already flattened (``flat_texts``)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    norm = _flat(text)
     got = sum(w for t, w in weights.items() if any(s in norm for s in synonyms_of(t)))
     return got / total
 

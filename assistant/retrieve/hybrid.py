@@ -11,7 +11,7 @@ from assistant.index.load import LoadedIndex
 from assistant.index.manifest import indexed_text
 from assistant.ingest.types import Chunk
 from assistant.lang.substrings import SubstringIndex
-from assistant.lang.terms import TermWeights, coverage, flat_texts
+from assistant.lang.terms import TermWeights, flat_texts
 from assistant.lang.tokens import expand_query_tokens, tokenize
 from assistant.retrieve.types import Passage
 
@@ -176,7 +176,7 @@ class HybridRetriever:
         weights = self.term_weights.weigh(query)
         w = self.rescore_weight
         final = {
-            i: (1 - w) * f / top_fused + w * coverage(weights, self.contexts[i])
+            i: (1 - w) * f / top_fused + w * self.term_weights.coverage_at(weights, i)
             for i, f in fused.items()
         }
         best = sorted(final, key=lambda i: (-final[i], i))[:top_k]
