@@ -32,6 +32,7 @@ from assistant.records.store import FactQuery, FactStore, Match
 from tests.conftest import CORPUS, cli_env
 
 if TYPE_CHECKING:
+    from assistant.answer.types import Answer
     from assistant.index.build import BuildReport
     from assistant.index.embedding import Embedder
     from assistant.ingest.types import Document
@@ -274,3 +275,37 @@ def test_concurrent_answers_equal_answers_one_at_a_time(assistant: Assistant) ->
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(key, questions))
     assert together == alone
+
+
+@pytest.mark.slow
+def test_answer_workers_answer_like_the_service_and_follow_a_corpus_change(
+    tmp_path: Path, settings: Settings, embedder: Embedder
+) -> None:
+    """ASSISTANT_ANSWER_WORKERS=2: answers come from worker processes, equal to the service's
+    own, and after a delete the workers answer from the new index without being told."""
+    from assistant.serve.live import LiveAssistant
+    from tests.tiny import tiny_settings
+
+    embedder.embed_queries(["预热"])  # the ONNX export exists before the workers look for it
+    tiny = tiny_settings(tmp_path, ASSISTANT_ANSWER_WORKERS="2")
+    tiny.home.mkdir(parents=True)
+    (tiny.home / "models").symlink_to(settings.models_dir, target_is_directory=True)
+    live = LiveAssistant(tiny).start(progress=False)
+    try:
+        assert live._workers is not None
+        question = "防汛指挥部办公室设在哪里？"
+
+        def key(answer: Answer) -> str:
+            data = answer.to_dict()
+            data.pop("timings_ms", None)
+            return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+        assert key(live.ask(question)) == key(live.assistant.ask(question))
+        flood = next(m for m in live.documents.values() if "防汛" in m.title)
+        live.delete_file(flood.source_file)
+        after = live.ask(question)
+        assert all(c.doc_id != flood.doc_id for c in after.citations)
+        assert all(p.chunk.doc_id != flood.doc_id for p in after.retrieved)
+        assert key(after) == key(live.assistant.ask(question))
+    finally:
+        live.close()

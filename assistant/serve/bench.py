@@ -42,18 +42,16 @@ def _questions(path: Path) -> list[str]:
     return out
 
 
-def _rss_mb() -> float:
-    """Resident memory now (Linux), in MB."""
+def _status_mb(field: str) -> float:
+    """A memory figure of this process from /proc (Linux), in MB: ``VmRSS`` now, ``VmHWM`` its
+    peak. (``ru_maxrss`` would not do for the serving child: Linux carries it across the exec
+    that starts the child, so it would report the parent's build.)"""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return round(int(line.split()[1]) / 1024, 0)
     except OSError:
         pass
-    return 0.0
-
-
-def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
 
 
@@ -83,8 +81,8 @@ def serve_phase(settings: Settings, questions: list[str]) -> dict[str, Any]:
             "p95": round(summary["p95"] or 0.0, 1),
             "max": round(summary["max"] or 0.0, 1),
         },
-        "rss_mb": _rss_mb(),
-        "peak_rss_mb": _peak_rss_mb(),
+        "rss_mb": _status_mb("VmRSS"),
+        "peak_rss_mb": _status_mb("VmHWM"),
         "torch_imported": "torch" in sys.modules,
     }
 
@@ -173,6 +171,6 @@ def run_benchmark(
         build_index(bench, embedder, progress=False)
         result["build_seconds_cached_embeddings"] = round(time.perf_counter() - started, 1)
         result["index_mb"] = _size_mb(bench.index_dir.resolve())
-        result["build_peak_rss_mb"] = _peak_rss_mb()
+        result["build_peak_rss_mb"] = _status_mb("VmHWM")
         result["serving"] = _serve_in_child(bench, questions)
     return result

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from assistant.index.embedding import Embedder
     from assistant.index.progress import Progress
     from assistant.serve.service import Assistant
+    from assistant.serve.workers import AnswerWorkers
 
 # (fraction 0–1, Chinese description) for a progress bar.
 ProgressCallback = Callable[[float, str], None]
@@ -126,6 +127,8 @@ class LiveAssistant:
         self._assistant = assistant
         # One corpus change at a time: two concurrent rebuilds would race on the index swap.
         self._change_lock = threading.Lock()
+        # Answer worker processes (ASSISTANT_ANSWER_WORKERS > 1), started with the service.
+        self._workers: AnswerWorkers | None = None
         self._status = _Status()
 
     @property
@@ -159,7 +162,18 @@ class LiveAssistant:
             ensure_index(self.settings, self.embedder, report)
         report.stage("正在加载索引并预热…")
         self.reload()
+        if self.settings.answer_workers > 1 and self._workers is None:
+            from assistant.serve.workers import AnswerWorkers
+
+            report.stage(f"正在启动 {self.settings.answer_workers} 个回答进程…")
+            self._workers = AnswerWorkers(self.settings, self.settings.answer_workers).start()
         return self
+
+    def close(self) -> None:
+        """Stop the answer worker processes, if any."""
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
 
     @property
     def ready(self) -> bool:
@@ -196,9 +210,11 @@ class LiveAssistant:
         doc_ids: Collection[str] | None = None,
     ) -> Answer:
         # Everything proportional to the request's size (normalising and checking the question,
-        # the history and the filter) happens here, outside any lock; the pipeline's own lock
-        # covers only the bounded CPU work, never an LLM call.
+        # the history and the filter) happens here; only bounded work goes to a worker.
         q, turns, ids, assistant = self._checked(question, history, doc_ids)
+        workers = self._workers
+        if workers is not None and assistant.llm is None:
+            return workers.ask(q, turns, ids)
         return assistant.ask(q, turns, ids)
 
     def _checked(
