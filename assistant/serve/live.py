@@ -240,6 +240,9 @@ class LiveAssistant:
         """``Assistant.ask_stream`` on the current assistant: provisional LLM text, then the
         final Answer. A corpus change meanwhile does not affect a question already started."""
         q, turns, ids, assistant = self._checked(question, history, doc_ids)
+        workers = self._workers
+        if workers is not None and assistant.llm is None:
+            return iter((workers.ask(q, turns, ids),))  # without an LLM: just the Answer
         return assistant.ask_stream(q, turns, ids)
 
     def document_rows(self) -> list[DocumentRow]:
