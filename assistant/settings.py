@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -46,6 +46,13 @@ class Settings(BaseModel):
     top_k: int = Field(default=8, ge=1, le=100)
     chunk_size: int = Field(default=300, ge=50)
     embed_batch_size: int = Field(default=16, ge=1)
+    # How the embedding model runs: "onnx" (ONNX Runtime, exported once from the same weights:
+    # identical vectors, faster, no torch at serving time), "torch" (sentence-transformers), or
+    # "auto": onnx when onnxruntime is installed and the model's structure allows it.
+    embedding_engine: Literal["auto", "onnx", "torch"] = "auto"
+    # Processes answering questions side by side in the web service (1: answered in the service
+    # process itself). Each holds its own model and index: about 0.7 GB more per worker.
+    answer_workers: int = Field(default=1, ge=1, le=32)
     # The web page: where it listens, and the password of its documents tab (empty: the tab is
     # disabled). Kept out of repr so the password never reaches a log.
     host: str = "127.0.0.1"

@@ -34,9 +34,9 @@ def settings(session_home: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder(settings: Settings) -> Embedder:
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
 
-    return SentenceTransformerEmbedder(settings)
+    return default_embedder(settings)
 
 
 @pytest.fixture(scope="session")

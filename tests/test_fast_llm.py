@@ -10,7 +10,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -114,15 +113,3 @@ def test_a_generation_in_progress_does_not_hold_up_other_questions(
     # With a lock held across the network call the other question would have waited for the
     # whole generation; here the generation still had pieces to stream when it was answered.
     assert finished and finished[0] > answered
-
-
-def test_answering_itself_is_still_one_question_at_a_time(tmp_path: Path) -> None:
-    """The lock the live service hands out serialises the CPU-bound part across reloads."""
-    from tests.hashing_embedder import HashingEmbedder
-
-    settings = tiny_settings(tmp_path)
-    live = LiveAssistant(settings, embedder=HashingEmbedder()).start()
-    old = live.assistant
-    live.reload()
-    assert live.assistant is not old
-    assert live.assistant.pipeline.lock is old.pipeline.lock

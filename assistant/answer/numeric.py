@@ -76,13 +76,14 @@ def asked_years(question: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(y) for y in YEAR_RE.findall(_TITLE.sub("", question))))
 
 
-def doc_years(doc: Document, facts: Sequence[Fact]) -> set[int]:
-    """Years a document states values for: its period, its date, and its facts' years."""
-    years = {f.year for f in facts if f.doc_id == doc.meta.doc_id and f.year}
+def doc_years(doc: Document, fact_years: Collection[int]) -> set[int]:
+    """Years a document states values for: its period, its date, and its facts' years
+    (``FactStore.years_of``, collected once at load)."""
+    years = set(fact_years)
     span = [int(y) for y in YEAR_RE.findall(f"{doc.meta.period} {doc.meta.date}")]
     if span:
         years |= set(range(min(span), max(span) + 1))
-    return {y for y in years if y is not None}
+    return years
 
 
 class NumericAnswerer:
@@ -119,7 +120,9 @@ class NumericAnswerer:
         if (
             years
             and docs
-            and not any(y in doc_years(d, self.store.facts) for d in docs for y in years)
+            and not any(
+                y in doc_years(d, self.store.years_of(d.meta.doc_id)) for d in docs for y in years
+            )
         ):
             return NumericAnswer("not_found", not_found_text, (), 1.0)
         topic = question
@@ -212,8 +215,8 @@ class NumericAnswerer:
         for fact, _ in rows.values():
             group = [
                 f
-                for f in self.store.facts
-                if f.doc_id == fact.doc_id and f.table == fact.table and f.row == fact.row
+                for f in self.store.facts_of(fact.doc_id)
+                if f.table == fact.table and f.row == fact.row
             ]
             if years:
                 chosen = [f for f in group if f.year in years]

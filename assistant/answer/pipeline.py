@@ -5,19 +5,15 @@ missing when it fails), and compose one cited answer; the guard checks every num
 plain path and the optional LLM path call it, so there is one way a standalone question becomes a
 cited ``Answer``.
 
-The pipeline is the CPU-bound part of answering (embedding the question, searching, drafting) and
-the only part that touches the retriever and the embedder, which are not documented as
-thread-safe; ``lock`` serialises it. Nothing else is under that lock: the optional LLM's network
-calls run outside it, so one slow generation never makes every other user wait."""
+Answers run concurrently: everything here only reads the loaded index, and the one part that is
+not thread-safe, the torch embedder, serialises its own calls (the default ONNX Runtime engine
+needs no lock and computes outside the GIL)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Collection, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from assistant.answer.extractive import AnswerPolicy, draft_answer
 from assistant.answer.guard import guard_answer
@@ -57,9 +53,6 @@ class ExtractivePipeline:
     documents: Mapping[str, DocumentMeta]
     top_k: int
     numeric: NumericAnswerer | None = None
-    # Shared by every pipeline that uses the same embedder (the live service passes one lock to
-    # each assistant it builds, so a reload does not open a second door to the same model).
-    lock: AbstractContextManager[Any] = field(default_factory=threading.Lock, repr=False)
     records: RecordAnswerer | None = None
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
@@ -70,10 +63,6 @@ class ExtractivePipeline:
         self, question: str, resolved: str, doc_ids: Collection[str] | None = None
     ) -> Answer:
         """Answer ``resolved`` (the standalone question; ``question`` is what the user typed)."""
-        with self.lock:
-            return self._answer(question, resolved, doc_ids)
-
-    def _answer(self, question: str, resolved: str, doc_ids: Collection[str] | None) -> Answer:
         started = time.perf_counter()
         plan = self.plan(resolved)
         if resolved != question:

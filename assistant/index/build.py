@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.index.dense import make_dense_index
 from assistant.index.embedding import Embedder, ModelInfo
 from assistant.index.journal import recover_locked
 from assistant.index.layout import (
@@ -32,11 +33,13 @@ from assistant.index.layout import (
     new_build_dir,
     publish,
 )
-from assistant.index.manifest import FORMAT_VERSION, code_version, indexed_text
+from assistant.index.manifest import FORMAT_VERSION, TERMS_DIR, code_version, indexed_text
 from assistant.index.progress import Progress, as_progress
 from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import NO_CHANGE, CorpusView, corpus_fingerprint, load_documents
 from assistant.ingest.types import Chunk, Document
+from assistant.lang.substrings import SubstringIndex
+from assistant.lang.terms import flat_texts
 from assistant.lang.tokens import tokenize
 from assistant.records.currency import currency_records
 from assistant.records.extract import extract_records
@@ -223,12 +226,13 @@ def _write_files(
     import bm25s
     import faiss
 
-    dense = faiss.IndexFlatIP(info.dimension)
-    dense.add(vectors)
-    faiss.write_index(dense, str(tmp / "dense.faiss"))
+    faiss.write_index(make_dense_index(vectors, info.dimension), str(tmp / "dense.faiss"))
     bm25 = bm25s.BM25()
     bm25.index([tokenize(t) for t in texts], show_progress=False)
     bm25.save(str(tmp / "bm25"))
+    # Which passages contain which character pairs: question terms are weighed from it without
+    # scanning every passage (see ``TermWeights``).
+    SubstringIndex.build(flat_texts(texts)).save(tmp / TERMS_DIR)
     _write_documents(tmp / "documents.json", docs)
     # The fact store is built from the same cleaned text, in the same build, so its spans always
     # index the documents stored beside it.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -47,7 +48,7 @@ class ModelInfo:
         return dict(self.__dict__)
 
 
-def _fingerprint(model_dir: Path) -> str:
+def model_fingerprint(model_dir: Path) -> str:
     """Hash of the model's config and weight file sizes: cheap, and changes with the model."""
     h = hashlib.sha256()
     for path in sorted(model_dir.rglob("*")):
@@ -95,6 +96,9 @@ class SentenceTransformerEmbedder:
         self._dir = resolve_model_dir(settings, progress)
         self._model: Any = None
         self._info: ModelInfo | None = None
+        # sentence-transformers' encode is not documented as thread-safe (and torch already
+        # spreads one batch over every core): concurrent answers take turns here, and only here.
+        self._encode_lock = threading.Lock()
 
     def _load(self) -> Any:
         if self._model is None:
@@ -133,7 +137,7 @@ class SentenceTransformerEmbedder:
             self._info = ModelInfo(
                 name=DEFAULT_MODEL_NAME if s.embedding_model is None else self._dir.name,
                 path=str(self._dir),
-                fingerprint=_fingerprint(self._dir),
+                fingerprint=model_fingerprint(self._dir),
                 dimension=int(dim),
                 query_prompt=query,
                 passage_prompt=passage,
@@ -146,14 +150,15 @@ class SentenceTransformerEmbedder:
         import numpy as np
 
         model = self._load()
-        vectors = model.encode(
-            texts,
-            prompt=prompt or None,
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with self._encode_lock:
+            vectors = model.encode(
+                texts,
+                prompt=prompt or None,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:

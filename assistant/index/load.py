@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexStaleError
-from assistant.index.manifest import BUILD_COMMAND, check_fresh, read_manifest
+from assistant.index.manifest import BUILD_COMMAND, TERMS_DIR, check_fresh, read_manifest
 from assistant.ingest.types import Chunk, Document, DocumentMeta, Section
 from assistant.records.facts import Fact
 from assistant.records.store import read_records, read_store
@@ -24,6 +25,9 @@ class LoadedIndex:
     bm25: Any
     facts: tuple[Fact, ...] = ()
     records: tuple[Record, ...] = ()
+    # The passages' substring postings saved by the build (None for an index built before them:
+    # the retriever then builds them at load).
+    terms_dir: Path | None = None
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -89,4 +93,14 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
     if len(records) != manifest["records"]["count"]:
         raise IndexStaleError(f"索引文件不一致。请运行 `{BUILD_COMMAND}` 重新构建。")
-    return LoadedIndex(manifest, chunks, documents, dense, bm25, facts, records)
+    terms = d / TERMS_DIR
+    return LoadedIndex(
+        manifest,
+        chunks,
+        documents,
+        dense,
+        bm25,
+        facts,
+        records,
+        terms if terms.is_dir() else None,
+    )

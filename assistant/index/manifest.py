@@ -18,6 +18,8 @@ from assistant.ingest.types import Chunk, DocumentMeta
 from assistant.settings import Settings
 
 FORMAT_VERSION = 2  # 2: the store holds structure records too
+# Folder of the passages' substring postings (``assistant.lang.substrings``) inside an index.
+TERMS_DIR = "terms"
 BUILD_COMMAND = "assistant build"
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The packages whose behaviour decides what is in the index: a change to any of their modules

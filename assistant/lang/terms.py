@@ -3,12 +3,19 @@ weighted by how rare they are in the corpus, and how much of that weight a text 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from assistant.lang.patterns import YEAR_TOKEN_RE
+from assistant.lang.substrings import SubstringIndex
 from assistant.lang.tokens import content_terms, normalise, synonym_groups
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 _SPACE = re.compile(r"\s+")
 
@@ -18,11 +25,23 @@ def _flat(text: str) -> str:
     return _SPACE.sub("", normalise(text))
 
 
-def synonyms_of(term: str) -> tuple[str, ...]:
+def flat_texts(texts: Sequence[str]) -> list[str]:
+    """The texts as the term statistics see them (``SubstringIndex`` is built over these)."""
+    return [_flat(t) for t in texts]
+
+
+@functools.cache
+def _synonym_index() -> dict[str, tuple[str, ...]]:
+    """Each synonym's group (the first group that lists it)."""
+    index: dict[str, tuple[str, ...]] = {}
     for group in synonym_groups():
-        if term in group:
-            return group
-    return (term,)
+        for term in group:
+            index.setdefault(term, group)
+    return index
+
+
+def synonyms_of(term: str) -> tuple[str, ...]:
+    return _synonym_index().get(term, (term,))
 
 
 class TermWeights:
@@ -30,17 +49,26 @@ class TermWeights:
 
     Document frequency counts passages containing the term or one of its synonyms as a substring,
     the same test ``coverage`` uses. A term the corpus never uses gets the highest weight: a
-    question about 地铁 must not be "covered" by passages about 公交."""
+    question about 地铁 must not be "covered" by passages about 公交.
 
-    def __init__(self, passage_texts: Sequence[str], absent_cap: float = 4.5) -> None:
-        self._texts = [_flat(t) for t in passage_texts]
+    The passages are found through a ``SubstringIndex`` (built here, or the one the index build
+    saved), so weighing a new term does not scan the corpus."""
+
+    def __init__(
+        self,
+        passage_texts: Sequence[str],
+        absent_cap: float = 4.5,
+        index: SubstringIndex | None = None,
+    ) -> None:
+        self._index = index or SubstringIndex.build(flat_texts(passage_texts))
+        self._texts = self._index.texts
         self._n = len(self._texts)
         # Words the corpus never uses are as often colloquial wording ("那会儿", "办点") as
         # off-topic subjects; capping their weight keeps a paraphrase from looking unanswerable,
         # and the dense similarity catches the off-topic ones.
         self.absent_cap = absent_cap
-        # Each question is weighed several times (retrieval, answerability, sentence choice) and
-        # each idf scans every passage: remember them. The corpus is fixed for this object.
+        # Each question is weighed several times (retrieval, answerability, sentence choice):
+        # remember the weights. The corpus is fixed for this object.
         self._idf: dict[str, float] = {}
 
     def known(self, term: str) -> bool:
@@ -50,10 +78,20 @@ class TermWeights:
     def _absent_idf(self) -> float:
         return math.log(1 + (self._n + 0.5) / 0.5)
 
+    def containing(self, term: str) -> npt.NDArray[np.int32]:
+        """Sorted ids of the texts containing ``term`` or one of its synonyms."""
+        import numpy as np
+
+        found = [self._index.containing(v) for v in synonyms_of(term)]
+        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+    def coverage_at(self, weights: Mapping[str, float], i: int) -> float:
+        """``coverage(weights, text)`` of the ``i``-th text, without flattening it again."""
+        return flat_coverage(weights, self._texts[i])
+
     def idf(self, term: str) -> float:
         if term not in self._idf:
-            variants = synonyms_of(term)
-            df = sum(1 for t in self._texts if any(v in t for v in variants))
+            df = len(self.containing(term))
             self._idf[term] = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
         return self._idf[term]
 
@@ -72,10 +110,14 @@ class TermWeights:
 
 def coverage(weights: Mapping[str, float], text: str) -> float:
     """Share of the question's term weight found in ``text`` (directly or as a synonym)."""
+    return flat_coverage(weights, _flat(text))
+
+
+def flat_coverage(weights: Mapping[str, float], norm: str) -> float:
+    """``coverage`` of a text already flattened (``flat_texts``)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    norm = _flat(text)
     got = sum(w for t, w in weights.items() if any(s in norm for s in synonyms_of(t)))
     return got / total
 

@@ -12,13 +12,17 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InvalidFactQueryError
 from assistant.lang.numbers import parse_value
-from assistant.lang.terms import TermWeights, coverage
+from assistant.lang.terms import TermWeights
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.types import Record, record_from_row
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 STORE_FILE = "facts.sqlite"
 _COLUMNS = tuple(f.name for f in fields(Fact))
@@ -112,13 +116,42 @@ def read_store(path: Path) -> list[Fact]:
 
 
 class FactStore:
-    """All facts in memory (a few hundred rows), with fuzzy indicator matching."""
+    """All facts in memory, with fuzzy indicator matching.
+
+    The filters are vectorised over columns built once, and a fact's indicator match is summed
+    from the postings of the query's terms (``TermWeights.containing``), so a question costs no
+    Python loop over every fact."""
 
     def __init__(self, facts: Sequence[Fact], doc_titles: Mapping[str, str]) -> None:
+        import numpy as np
+
         self.facts = tuple(facts)
         self._titles = dict(doc_titles)
         self._texts = [self.match_text(f) for f in self.facts]
         self._weights = TermWeights(self._texts)
+        self._by_doc: dict[str, list[Fact]] = {}
+        for f in self.facts:
+            self._by_doc.setdefault(f.doc_id, []).append(f)
+        self._years = {
+            doc_id: frozenset(f.year for f in facts if f.year)
+            for doc_id, facts in self._by_doc.items()
+        }
+        docs = {d: n for n, d in enumerate(self._by_doc)}
+        self._doc = np.array([docs[f.doc_id] for f in self.facts], dtype=np.int32)
+        self._doc_codes = docs
+        regions: dict[str, int] = {}
+        self._region = np.array(
+            [regions.setdefault(f.region, len(regions)) for f in self.facts], dtype=np.int32
+        )
+        self._regions = list(regions)
+        self._year = np.array([-1 if f.year is None else f.year for f in self.facts], np.int64)
+        self._kind = np.array([f.kind for f in self.facts], dtype=object)
+        self._value = np.array(
+            [np.nan if f.value is None else f.value for f in self.facts], dtype=np.float64
+        )
+        # The tie-break of ``search``: a table row before a sentence, then document order.
+        self._prose = np.array([f.source == "prose" for f in self.facts], dtype=bool)
+        self._start = np.array([f.start for f in self.facts], dtype=np.int64)
 
     def match_text(self, fact: Fact) -> str:
         """What a query's indicator words are matched against, plus the quantity the unit
@@ -135,31 +168,62 @@ class FactStore:
     def load(cls, path: Path, doc_titles: Mapping[str, str]) -> FactStore:
         return cls(read_store(path), doc_titles)
 
+    def facts_of(self, doc_id: str) -> list[Fact]:
+        """The facts of one document, in store order."""
+        return self._by_doc.get(doc_id, [])
+
+    def years_of(self, doc_id: str) -> frozenset[int]:
+        """The years the document's facts state values for."""
+        return self._years.get(doc_id, frozenset())
+
+    def _scores(self, weights: Mapping[str, float]) -> npt.NDArray[np.float64]:
+        """``coverage(weights, text)`` of every fact's match text, summed term by term in the
+        same order (so the same floating-point result)."""
+        import numpy as np
+
+        n = len(self.facts)
+        if not weights:
+            return np.ones(n)
+        total = sum(weights.values())
+        if total <= 0:
+            return np.zeros(n)
+        got = np.zeros(n)
+        for term, w in weights.items():
+            got[self._weights.containing(term)] += w
+        return got / total
+
     def search(self, query: FactQuery) -> list[Match]:
         """Facts passing the query's filters, best indicator match first."""
+        import numpy as np
+
         weights = (
             self._weights.weigh(query.indicator, stress_years=False) if query.indicator else {}
         )
         wanted = parse_value(query.value) if query.value else None
-        out: list[Match] = []
-        for fact, text in zip(self.facts, self._texts, strict=True):
-            if query.doc_ids and fact.doc_id not in query.doc_ids:
-                continue
-            if query.regions and not any(r in fact.region for r in query.regions):
-                continue
-            if query.years and fact.year not in query.years:
-                continue
-            if query.kind and fact.kind != query.kind:
-                continue
-            if wanted is not None and (
-                fact.value is None or abs(fact.value - float(wanted)) > 1e-9
-            ):
-                continue
-            out.append(Match(fact, coverage(weights, text) if weights else 1.0))
+        keep = np.ones(len(self.facts), dtype=bool)
+        if query.doc_ids:
+            codes = [self._doc_codes[d] for d in query.doc_ids if d in self._doc_codes]
+            keep &= np.isin(self._doc, codes)
+        if query.regions:
+            codes = [
+                n
+                for n, region in enumerate(self._regions)
+                if any(r in region for r in query.regions)
+            ]
+            keep &= np.isin(self._region, codes)
+        if query.years:
+            keep &= np.isin(self._year, list(query.years))
+        if query.kind:
+            keep &= self._kind == query.kind
+        if wanted is not None:
+            with np.errstate(invalid="ignore"):
+                keep &= np.abs(self._value - float(wanted)) <= 1e-9
+        ids = np.nonzero(keep)[0]
+        scores = self._scores(weights)
         # On a tie a table row (indicator or project table) beats a sentence: it is the
         # structured statement of the same figure.
-        out.sort(key=lambda m: (-m.score, m.fact.source == "prose", m.fact.start))
-        return out
+        order = ids[np.lexsort((self._start[ids], self._prose[ids], -scores[ids]))]
+        return [Match(self.facts[i], float(scores[i])) for i in order.tolist()]
 
 
 _RECORD_COLUMNS = ("record_id", "type", "doc_id", "section", "quote", "start", "end", "fields")

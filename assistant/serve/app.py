@@ -92,5 +92,8 @@ def main(embedder: Embedder | None = None) -> int:
 
     print(f"{TITLE} 正在启动：{url}（索引就绪前，页面会显示准备进度）", flush=True)
     threading.Thread(target=load, name="start-up", daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    finally:
+        live.close()
     return exit_code[0] if exit_code else 0

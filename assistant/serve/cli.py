@@ -66,11 +66,11 @@ def _build_assistant(settings: Settings) -> Any:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.index.build import build_index
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.index.progress import as_progress
 
     progress = as_progress(not args.quiet)  # a line per stage, the embedding count as a bar
-    embedder = SentenceTransformerEmbedder(settings, progress)
+    embedder = default_embedder(settings, progress)
     report = build_index(settings, embedder, progress=progress)
     print(
         f"完成：{report.documents} 个文档，{report.chunks} 个段落，"
@@ -256,12 +256,12 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     """Add a document to the corpus together with its index (only new passages are embedded):
     both change, or neither does, even if the command is killed."""
     from assistant.index.changes import add_file
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.ingest.corpus import check_new_file
 
     source = Path(args.file)
     check_new_file(settings.corpus_dir, source, source.name)  # a bad file fails before the model
-    embedder = SentenceTransformerEmbedder(settings)
+    embedder = default_embedder(settings)
     name, report = add_file(settings, embedder, source, source.name)
     print(
         f"已添加：{name}。索引已更新：{report.documents} 个文档，{report.chunks} 个段落，"
@@ -270,10 +270,26 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，当前为“{text}”")
+    return value
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.serve.bench import run_benchmark
 
-    result = run_benchmark(settings, Path(args.questions), rebuild=not args.no_build)
+    result = run_benchmark(
+        settings,
+        Path(args.questions),
+        rebuild=not args.no_build,
+        scale=args.scale,
+        work_dir=Path(args.work) if args.work else None,
+    )
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
@@ -436,7 +452,7 @@ def _cell_text(value: object) -> str:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index when it is missing or stale, then start the chat loop."""
-    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
     from assistant.index.journal import recover
     from assistant.index.progress import ConsoleProgress
     from assistant.serve.live import ensure_index
@@ -445,7 +461,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if undone:
         print(undone, file=sys.stderr)
     progress = ConsoleProgress()
-    ensure_index(settings, SentenceTransformerEmbedder(settings, progress), progress)
+    ensure_index(settings, default_embedder(settings, progress), progress)
     return cmd_chat(args, settings)
 
 
@@ -481,7 +497,18 @@ def make_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="性能基准：构建时间、查询延迟、内存峰值")
     bench.add_argument("--questions", default="eval/datasets/dev.jsonl")
-    bench.add_argument("--no-build", action="store_true", help="不重新构建索引")
+    bench.add_argument("--no-build", action="store_true", help="不构建，只测当前索引的查询")
+    bench.add_argument(
+        "--scale",
+        type=_positive_int,
+        default=1,
+        help="用真实文档合成 N 倍规模的语料（每份副本文字不同）再测，默认 1",
+    )
+    bench.add_argument(
+        "--work",
+        metavar="DIR",
+        help="合成语料与向量缓存所在目录（保留以便重测；默认用临时目录、每次冷构建）",
+    )
     bench.set_defaults(func=cmd_bench)
 
     f = sub.add_parser("facts", help="列出从表格和正文中抽取的数值（供核对）")

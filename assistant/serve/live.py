@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from assistant.index.embedding import Embedder
     from assistant.index.progress import Progress
     from assistant.serve.service import Assistant
+    from assistant.serve.workers import AnswerWorkers
 
 # (fraction 0–1, Chinese description) for a progress bar.
 ProgressCallback = Callable[[float, str], None]
@@ -124,21 +125,18 @@ class LiveAssistant:
         self.settings = settings
         self._embedder = embedder
         self._assistant = assistant
-        # The retriever and embedder are not documented as thread-safe, and torch already uses
-        # every core for one query, so the CPU-bound part of answering runs one question at a
-        # time. The lock is handed to every assistant built here (it lives in the pipeline), so
-        # it is never held across the optional LLM's network calls.
-        self._compute_lock = threading.Lock()
         # One corpus change at a time: two concurrent rebuilds would race on the index swap.
         self._change_lock = threading.Lock()
+        # Answer worker processes (ASSISTANT_ANSWER_WORKERS > 1), started with the service.
+        self._workers: AnswerWorkers | None = None
         self._status = _Status()
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from assistant.index.embedding import SentenceTransformerEmbedder
+            from assistant.index.engines import default_embedder
 
-            self._embedder = SentenceTransformerEmbedder(self.settings)
+            self._embedder = default_embedder(self.settings)
         return self._embedder
 
     def start(
@@ -157,14 +155,25 @@ class LiveAssistant:
             print(undone, file=sys.stderr, flush=True)
         report = TeeProgress(as_progress(progress), self._status)
         if self._embedder is None:
-            from assistant.index.embedding import SentenceTransformerEmbedder
+            from assistant.index.engines import default_embedder
 
-            self._embedder = SentenceTransformerEmbedder(self.settings, report)
+            self._embedder = default_embedder(self.settings, report)
         if build_if_needed:
             ensure_index(self.settings, self.embedder, report)
         report.stage("正在加载索引并预热…")
         self.reload()
+        if self.settings.answer_workers > 1 and self._workers is None:
+            from assistant.serve.workers import AnswerWorkers
+
+            report.stage(f"正在启动 {self.settings.answer_workers} 个回答进程…")
+            self._workers = AnswerWorkers(self.settings, self.settings.answer_workers).start()
         return self
+
+    def close(self) -> None:
+        """Stop the answer worker processes, if any."""
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
 
     @property
     def ready(self) -> bool:
@@ -180,9 +189,7 @@ class LiveAssistant:
         from assistant.serve.service import build_assistant
 
         # Built fully before the swap: requests keep using the old assistant meanwhile.
-        self._assistant = build_assistant(
-            self.settings, embedder=self.embedder, lock=self._compute_lock
-        )
+        self._assistant = build_assistant(self.settings, embedder=self.embedder)
 
     @property
     def assistant(self) -> Assistant:
@@ -203,9 +210,11 @@ class LiveAssistant:
         doc_ids: Collection[str] | None = None,
     ) -> Answer:
         # Everything proportional to the request's size (normalising and checking the question,
-        # the history and the filter) happens here, outside any lock; the pipeline's own lock
-        # covers only the bounded CPU work, never an LLM call.
+        # the history and the filter) happens here; only bounded work goes to a worker.
         q, turns, ids, assistant = self._checked(question, history, doc_ids)
+        workers = self._workers
+        if workers is not None and assistant.llm is None:
+            return workers.ask(q, turns, ids)
         return assistant.ask(q, turns, ids)
 
     def _checked(
@@ -231,6 +240,9 @@ class LiveAssistant:
         """``Assistant.ask_stream`` on the current assistant: provisional LLM text, then the
         final Answer. A corpus change meanwhile does not affect a question already started."""
         q, turns, ids, assistant = self._checked(question, history, doc_ids)
+        workers = self._workers
+        if workers is not None and assistant.llm is None:
+            return iter((workers.ask(q, turns, ids),))  # without an LLM: just the Answer
         return assistant.ask_stream(q, turns, ids)
 
     def document_rows(self) -> list[DocumentRow]:

@@ -4,11 +4,8 @@ whose ``ask(question, history)`` is what the page, the HTTP API, the CLI and the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.answer.extractive import AnswerPolicy
 from assistant.answer.followup import resolve_question
@@ -25,7 +22,8 @@ from assistant.answer.request import (
     validate_question,
 )
 from assistant.answer.types import Answer, Turn
-from assistant.index.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.index.embedding import Embedder
+from assistant.index.engines import default_embedder
 from assistant.index.load import LoadedIndex, load_index
 from assistant.index.manifest import check_model
 from assistant.ingest.types import DocumentMeta
@@ -101,15 +99,11 @@ def build_assistant(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     policy: AnswerPolicy | None = None,
-    lock: AbstractContextManager[Any] | None = None,
 ) -> Assistant:
-    """Load the index (checked for staleness and model mismatch) and the embedding model.
-
-    ``lock`` serialises the CPU-bound answering (see ``ExtractivePipeline``); pass the same one
-    to every assistant that shares ``embedder``."""
+    """Load the index (checked for staleness and model mismatch) and the embedding model."""
     settings = settings or Settings.from_env()
     index = load_index(settings)
-    embedder = embedder or SentenceTransformerEmbedder(settings)
+    embedder = embedder or default_embedder(settings)
     check_model(index.manifest, embedder.info)
     retriever = HybridRetriever(index, embedder)
     titles = {doc_id: d.meta.title for doc_id, d in index.documents.items()}
@@ -121,7 +115,6 @@ def build_assistant(
         documents={doc_id: d.meta for doc_id, d in index.documents.items()},
         top_k=settings.top_k,
         numeric=numeric,
-        lock=lock or threading.Lock(),
         records=RecordAnswerer(index.records, index.documents),
         vocabulary=vocabulary_from(
             (d.meta for d in index.documents.values()),
