@@ -20,7 +20,6 @@ from assistant.answer.request import coerce_doc_ids, coerce_history, validate_qu
 from assistant.answer.types import Answer, Turn
 from assistant.errors import (
     IndexMissingError,
-    IndexStaleError,
 )
 from assistant.ingest.loaders import check_size
 from assistant.ingest.types import DocumentMeta
@@ -96,21 +95,16 @@ class ChangeResult:
 def ensure_index(settings: Settings, embedder: Embedder, progress: bool | Progress = True) -> bool:
     """Build the index when it is missing or stale; True when a build was needed. Says why in
     one line first, and never "please run assistant build": the build is already running."""
-    from assistant.index.build import build_index
-    from assistant.index.manifest import read_manifest, stale_reasons
+    from assistant.index.backend import index_backend
     from assistant.index.progress import as_progress
 
     report = as_progress(progress)
-    try:
-        reasons = stale_reasons(settings, read_manifest(settings.index_dir))
-    except IndexMissingError:
-        reasons = ["首次启动，尚无索引"]
-    except IndexStaleError:  # an unreadable index manifest
-        reasons = ["索引清单已损坏"]
+    backend = index_backend(settings)
+    reasons = backend.stale_reasons()
     if not reasons:
         return False
     report.stage(f"需要建立索引（{'；'.join(reasons)}），开始构建…")
-    build_index(settings, embedder, progress=report)
+    backend.build(embedder, progress=report)
     return True
 
 
@@ -278,11 +272,11 @@ class LiveAssistant:
     def _rebuild(self, progress: ProgressCallback) -> int:
         """Rebuild the index in place (used by metadata edits, whose undo is the manifest's
         saved copy) and reload the assistant."""
-        from assistant.index.build import build_index
+        from assistant.index.backend import index_backend
 
         progress(0.3, "正在更新索引（只为新增段落计算向量）…")
-        report = build_index(
-            self.settings, self.embedder, progress=_CallbackProgress(progress, 0.3, 0.8)
+        report = index_backend(self.settings).build(
+            self.embedder, progress=_CallbackProgress(progress, 0.3, 0.8)
         )
         progress(0.85, "正在重新加载助手…")
         self.reload()
