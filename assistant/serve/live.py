@@ -8,6 +8,7 @@ assistant as they were."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections import Counter
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from assistant.index.embedding import Embedder
     from assistant.index.progress import Progress
     from assistant.serve.service import Assistant
+
+log = logging.getLogger("assistant.serve")
+# How often a replica checks whether another one made a new index version current.
+REPLICA_POLL_SECONDS = 2.0
 
 # (fraction 0–1, Chinese description) for a progress bar.
 ProgressCallback = Callable[[float, str], None]
@@ -126,6 +131,7 @@ class LiveAssistant:
         # One corpus change at a time: two concurrent rebuilds would race on the index swap.
         self._change_lock = threading.Lock()
         self._status = _Status()
+        self._closed = threading.Event()
 
     @property
     def embedder(self) -> Embedder:
@@ -158,7 +164,38 @@ class LiveAssistant:
             ensure_index(self.settings, self.embedder, report)
         report.stage("正在加载索引并预热…")
         self.reload()
+        if self.settings.database_url:
+            threading.Thread(
+                target=self._follow_database, name="replica-watch", daemon=True
+            ).start()
         return self
+
+    def _follow_database(self) -> None:
+        """Replicas sharing one database: when another replica makes a new version current (an
+        upload, a delete, ``assistant build``), load it here too. Polling one indexed row is
+        cheap and survives dropped connections, which LISTEN/NOTIFY would not."""
+        from assistant.index.pgconn import PgVersions, database
+
+        versions = PgVersions(database(self.settings))
+        while not self._closed.wait(REPLICA_POLL_SECONDS):
+            try:
+                current = versions.current_name()
+                loaded = self._assistant.index.manifest if self._assistant else {}
+                if current is None or current == loaded.get("database", {}).get("version"):
+                    continue
+                # A change made here holds the lock and loads its own version.
+                if self._change_lock.acquire(blocking=False):
+                    try:
+                        self.reload()
+                        log.info("loaded index version %s made current by another replica", current)
+                    finally:
+                        self._change_lock.release()
+            except Exception:  # the next poll retries; requests keep the loaded version
+                log.exception("could not follow the database's current index version")
+
+    def close(self) -> None:
+        """Stop following the database (the watcher thread ends at its next poll)."""
+        self._closed.set()
 
     @property
     def ready(self) -> bool:
