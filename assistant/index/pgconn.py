@@ -79,8 +79,13 @@ class Database:
         self._schema_ready = False
 
     def _connect(self) -> psycopg.Connection[Any]:
-        import psycopg
-
+        try:
+            import psycopg
+        except ImportError:
+            raise DatabaseError(
+                "使用 PostgreSQL 数据库需要 psycopg。请运行 `pip install 'psycopg[binary]'`"
+                "（或 `pip install -e '.[postgres]'`），或清空 ASSISTANT_DATABASE_URL 以使用本地索引。"
+            ) from None
         try:
             conn = psycopg.connect(
                 self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
@@ -119,11 +124,15 @@ class Database:
         except psycopg.Error as exc:
             conn.close()
             raise DatabaseError.unreachable(_reason(exc)) from exc
-        except BaseException:
-            conn.close()
-            raise
-        with self._lock:
-            self._idle.append(conn)
+        finally:
+            # Back to the pool only when nothing is left open on it (a failed block may have
+            # been cut off mid-transaction, or the server may have gone).
+            idle = psycopg.pq.TransactionStatus.IDLE
+            if not conn.closed and conn.info.transaction_status == idle:
+                with self._lock:
+                    self._idle.append(conn)
+            else:
+                conn.close()
 
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:
