@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from assistant.errors import IndexMissingError, IndexStaleError
-from assistant.index.build import BuildReport, build_index
+from assistant.index.build import BuildReport
 from assistant.index.embedding import Embedder
 from assistant.index.load import LoadedIndex, indexed_documents, load_index
 from assistant.index.manifest import read_manifest, stale_reasons
@@ -43,7 +43,11 @@ class FileIndex:
         self.settings = settings
 
     def build(self, embedder: Embedder, progress: bool | Progress = True) -> BuildReport:
-        return build_index(self.settings, embedder, progress=progress)
+        # Looked up at call time, like every caller of ``build_index`` before this seam (the
+        # tests replace it to simulate a failed build).
+        from assistant.index import build
+
+        return build.build_index(self.settings, embedder, progress=progress)
 
     def load(self, check: bool = True) -> LoadedIndex:
         return load_index(self.settings, check)
