@@ -312,9 +312,8 @@ def test_feedback_goes_to_the_shared_table(tmp_path: Path, pg_url: str) -> None:
 def test_two_app_processes_on_one_database_upload_on_one_ask_the_other(
     tmp_path: Path, pg_url: str
 ) -> None:
-    """Two servers (each its own home and corpus folder) on one database: a document uploaded
-    through the first one's page is answered by the second one, and feedback given on the second
-    is in the table the first one reads."""
+    """Two servers (each its own home and corpus folder) on one database: the second builds
+    nothing, and a document uploaded through the first one's page is answered by the second."""
     from .servers import PageSession, start, tiny_corpus
 
     env = {"ASSISTANT_DATABASE_URL": pg_url, "ASSISTANT_ADMIN_PASSWORD": "pw-replica"}
