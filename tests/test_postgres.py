@@ -123,6 +123,23 @@ def test_both_backends_retrieve_and_answer_alike(tmp_path: Path, pg_url: str) ->
         assert (x.status, x.answer, x.citations) == (y.status, y.answer, y.citations)
 
 
+def test_concurrent_queries_share_the_pool_safely(tmp_path: Path, pg_url: str) -> None:
+    """Retrieval from many threads at once (no answer lock around it) gives the sequential
+    results: each query borrows its own pooled connection."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, pg = _pair(tmp_path, pg_url)
+    sequential = {q: [p.chunk.chunk_id for p in pg.retriever.retrieve(q, 8)] for q in QUESTIONS}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(
+                lambda q: (q, [p.chunk.chunk_id for p in pg.retriever.retrieve(q, 8)]),
+                list(QUESTIONS) * 8,
+            )
+        )
+    assert all(ids == sequential[q] for q, ids in results)
+
+
 # ----------------------------------------------------------------------------- transactions
 
 
