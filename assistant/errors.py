@@ -115,6 +115,21 @@ class IndexStaleError(AssistantError):
     http_status = 503
 
 
+class DatabaseError(AssistantError):
+    """The PostgreSQL database (ASSISTANT_DATABASE_URL) cannot be reached or lacks pgvector."""
+
+    exit_code = 6
+    http_status = 503
+
+    @classmethod
+    def unreachable(cls, reason: str) -> DatabaseError:
+        return cls(
+            f"无法使用 PostgreSQL 数据库（{reason}）。请检查 ASSISTANT_DATABASE_URL 的地址、用户名和"
+            "密码，确认数据库已启动并已安装 pgvector 扩展（CREATE EXTENSION vector），"
+            "或清空该变量以使用本地索引。"
+        )
+
+
 class ModelError(AssistantError):
     """The embedding model cannot be found, loaded, or does not match the index."""
 

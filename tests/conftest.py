@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -51,6 +51,41 @@ def assistant(settings: Settings, embedder: Embedder, built_index: BuildReport) 
     from assistant.serve.service import build_assistant
 
     return build_assistant(settings, embedder=embedder)
+
+
+# The two index backends the retrieval and answer tests run on: the embedded files (the default)
+# and PostgreSQL + pgvector (ASSISTANT_DATABASE_URL), on a real server the suite starts itself.
+BACKENDS = ("files", "postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    from tests.pg import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: Any) -> str:
+    """A fresh, empty database on the session's server."""
+    from tests.pg import new_database
+
+    return new_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_assistant(
+    settings: Settings, embedder: Embedder, built_index: BuildReport, pg_server: Any
+) -> Assistant:
+    """The real corpus and model on the PostgreSQL backend (vectors from the session's cache)."""
+    from assistant.index.backend import index_backend
+    from assistant.serve.service import build_assistant
+    from tests.pg import new_database
+
+    pg_settings = settings.with_(database_url=new_database(pg_server))
+    index_backend(pg_settings).build(embedder, progress=False)
+    return build_assistant(pg_settings, embedder=embedder)
 
 
 @pytest.fixture

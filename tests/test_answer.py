@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.answer.types import Answer
 from assistant.errors import EmptyQuestionError, InvalidRequestError, QuestionTooLongError
-
-if TYPE_CHECKING:
-    from assistant.serve.service import Assistant
+from assistant.serve.service import Assistant
+from tests.conftest import BACKENDS
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def assistant(request: pytest.FixtureRequest, assistant: Assistant) -> Assistant:
+    """Every test here on both index backends: the session's files, then PostgreSQL."""
+    if request.param == "files":
+        return assistant
+    pg: Assistant = request.getfixturevalue("pg_assistant")
+    return pg
+
 
 MARKER = re.compile(r"\[(\d+)\]")
 

@@ -17,25 +17,29 @@ from assistant.answer.extractive import AnswerPolicy
 from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Citation
 from assistant.errors import EmptyQuestionError, NotFoundError, QuestionTooLongError
-from assistant.index.build import build_index
+from assistant.index.backend import index_backend
 from assistant.serve.service import Assistant, build_assistant
 from assistant.settings import Settings
+from tests.conftest import BACKENDS
 from tests.hashing_embedder import HashingEmbedder
+from tests.pg import new_database
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny_corpus"
 MARKER = re.compile(r"\[(\d+)\]")
 TYPICAL_DENSE = 0.75  # rescaled e5 similarity of an answerable question (extractive.py)
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+@pytest.fixture(scope="module", params=BACKENDS)
+def tiny(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The same tests on both index backends (files, PostgreSQL + pgvector)."""
     root = tmp_path_factory.mktemp("tiny")
     shutil.copytree(TINY, root / "corpus")
-    settings = Settings.from_env(
-        {"ASSISTANT_HOME": str(root / "home"), "ASSISTANT_CORPUS_DIR": str(root / "corpus")}
-    )
+    env = {"ASSISTANT_HOME": str(root / "home"), "ASSISTANT_CORPUS_DIR": str(root / "corpus")}
+    if request.param == "postgres":
+        env["ASSISTANT_DATABASE_URL"] = new_database(request.getfixturevalue("pg_server"))
+    settings = Settings.from_env(env)
     embedder = HashingEmbedder()
-    build_index(settings, embedder, progress=False)
+    index_backend(settings).build(embedder, progress=False)
     # The shipped policy is calibrated on e5 cosines; the hashing embedder's cosines live on
     # another scale, so its dense term is replaced by the value of a typical answerable question
     # and the lexical evidence decides.

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
 from assistant.retrieve.hybrid import rrf_fuse
-
-if TYPE_CHECKING:
-    from assistant.serve.service import Assistant
+from assistant.serve.service import Assistant
+from tests.conftest import BACKENDS
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def assistant(request: pytest.FixtureRequest, assistant: Assistant) -> Assistant:
+    """Every test here on both index backends: the session's files, then PostgreSQL."""
+    if request.param == "files":
+        return assistant
+    pg: Assistant = request.getfixturevalue("pg_assistant")
+    return pg
 
 
 def test_rrf_fuse_hand_worked() -> None:

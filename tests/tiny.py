@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from assistant.answer.extractive import AnswerPolicy
-from assistant.index.build import build_index
+from assistant.index.backend import index_backend
 from assistant.serve.service import Assistant, build_assistant
 from assistant.settings import Settings
 from tests.hashing_embedder import HashingEmbedder
@@ -42,5 +42,5 @@ def tiny_settings(root: Path, **env: str) -> Settings:
 
 def build_tiny(settings: Settings) -> Assistant:
     embedder = HashingEmbedder()
-    build_index(settings, embedder, progress=False)
+    index_backend(settings).build(embedder, progress=False)
     return build_assistant(settings, embedder=embedder, policy=tiny_policy())

@@ -43,8 +43,9 @@ from assistant.lang.terms import flat_texts
 from assistant.lang.tokens import tokenize
 from assistant.records.currency import currency_records
 from assistant.records.extract import extract_records
-from assistant.records.facts import extract_facts
+from assistant.records.facts import Fact, extract_facts
 from assistant.records.store import STORE_FILE, write_records, write_store
+from assistant.records.types import Record
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -171,15 +172,33 @@ def build_index(
     return report
 
 
-def build_version(
+@dataclass(frozen=True)
+class PreparedBuild:
+    """Everything an index holds, computed once for either backend (files or PostgreSQL)."""
+
+    docs: list[Document]
+    fingerprint: dict[str, str]
+    chunks: list[Chunk]
+    texts: list[str]
+    vectors: npt.NDArray[np.float32]
+    embedded: int
+    started: float
+
+    def report(self, index_dir: Path) -> BuildReport:
+        seconds = time.perf_counter() - self.started
+        n = len(self.chunks)
+        return BuildReport(index_dir, len(self.docs), n, seconds, self.embedded, n - self.embedded)
+
+
+def prepare_build(
     settings: Settings,
     embedder: Embedder,
     progress: bool | Progress = True,
     documents: list[Document] | None = None,
     view: CorpusView = NO_CHANGE,
-) -> tuple[BuildReport, Path]:
-    """Build an index of the corpus (as ``view`` leaves it) into a new folder of
-    ``index.versions/``, not yet current. Must hold ``home_lock``."""
+) -> PreparedBuild:
+    """Read, chunk and embed the corpus (as ``view`` leaves it); nothing is written but the
+    embedding cache."""
     stages = as_progress(progress)
     started = time.perf_counter()
     stages.stage("正在读取并清洗文档…")
@@ -193,11 +212,36 @@ def build_version(
         vectors, embedded = embed_with_cache(embedder, texts, settings, stages)
     except OSError as exc:
         raise home_not_writable(settings, exc) from exc
-    stages.stage("正在写入索引（向量、关键词、数值表、结构记录）…")
+    return PreparedBuild(docs, fingerprint, chunks, texts, vectors, embedded, started)
+
+
+def extract_store(docs: list[Document]) -> tuple[list[Fact], list[Record]]:
+    """The facts and structure records of ``docs``, from the same cleaned text as the passages,
+    so their spans always index the documents stored beside them."""
+    facts = [f for d in docs for f in extract_facts(d)]
+    records = [r for d in docs for r in extract_records(d)]
+    records += currency_records({d.meta.doc_id: d for d in docs}, records, facts)
+    return facts, records
+
+
+def build_version(
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool | Progress = True,
+    documents: list[Document] | None = None,
+    view: CorpusView = NO_CHANGE,
+) -> tuple[BuildReport, Path]:
+    """Build an index of the corpus (as ``view`` leaves it) into a new folder of
+    ``index.versions/``, not yet current. Must hold ``home_lock``."""
+    built = prepare_build(settings, embedder, progress, documents, view)
+    docs, chunks, texts, vectors = built.docs, built.chunks, built.texts, built.vectors
+    as_progress(progress).stage("正在写入索引（向量、关键词、数值表、结构记录）…")
     tmp = new_build_dir(settings)
     try:
         facts, records = _write_files(tmp, settings, embedder.info, docs, chunks, texts, vectors)
-        _write_manifest(tmp, settings, embedder.info, fingerprint, docs, chunks, facts, records)
+        _write_manifest(
+            tmp, settings, embedder.info, built.fingerprint, docs, chunks, facts, records
+        )
         crash_point("build-written")
         version = publish(settings, tmp)
     except OSError as exc:
@@ -206,11 +250,7 @@ def build_version(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    seconds = time.perf_counter() - started
-    report = BuildReport(
-        settings.index_dir, len(docs), len(chunks), seconds, embedded, len(chunks) - embedded
-    )
-    return report, version
+    return built.report(settings.index_dir), version
 
 
 def _write_files(
@@ -234,16 +274,12 @@ def _write_files(
     # scanning every passage (see ``TermWeights``).
     SubstringIndex.build(flat_texts(texts)).save(tmp / TERMS_DIR)
     _write_documents(tmp / "documents.json", docs)
-    # The fact store is built from the same cleaned text, in the same build, so its spans always
-    # index the documents stored beside it.
-    facts = [f for d in docs for f in extract_facts(d)]
+    facts, records = extract_store(docs)
     write_store(tmp / STORE_FILE, facts)
-    records = [r for d in docs for r in extract_records(d)]
-    records += currency_records({d.meta.doc_id: d for d in docs}, records, facts)
     write_records(tmp / STORE_FILE, records)
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
-            fh.write(json.dumps(_chunk_to_dict(c), ensure_ascii=False) + "\n")
+            fh.write(json.dumps(chunk_to_dict(c), ensure_ascii=False) + "\n")
     return len(facts), len(records)
 
 
@@ -257,7 +293,22 @@ def _write_manifest(
     facts: int,
     records: int,
 ) -> None:
-    manifest = {
+    manifest = manifest_data(settings, info, fingerprint, docs, chunks, facts, records)
+    # Written last: a folder without a manifest is an incomplete build.
+    _atomic_write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def manifest_data(
+    settings: Settings,
+    info: ModelInfo,
+    fingerprint: dict[str, str],
+    docs: list[Document],
+    chunks: list[Chunk],
+    facts: int,
+    records: int,
+) -> dict[str, Any]:
+    """What built an index (``manifest.py`` checks it), the same for either backend."""
+    return {
         "format_version": FORMAT_VERSION,
         "code_version": code_version(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -268,11 +319,9 @@ def _write_manifest(
         "facts": {"file": STORE_FILE, "count": facts},
         "records": {"file": STORE_FILE, "count": records},
     }
-    # Written last: a folder without a manifest is an incomplete build.
-    _atomic_write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
-def _chunk_to_dict(c: Chunk) -> dict[str, Any]:
+def chunk_to_dict(c: Chunk) -> dict[str, Any]:
     return {
         "chunk_id": c.chunk_id,
         "doc_id": c.doc_id,
@@ -284,13 +333,14 @@ def _chunk_to_dict(c: Chunk) -> dict[str, Any]:
     }
 
 
+def document_to_dict(d: Document) -> dict[str, Any]:
+    return {
+        "meta": d.meta.to_dict(),
+        "text": d.text,
+        "sections": [[list(s.path), s.start, s.end] for s in d.sections],
+    }
+
+
 def _write_documents(path: Path, docs: Iterable[Document]) -> None:
-    payload = [
-        {
-            "meta": d.meta.to_dict(),
-            "text": d.text,
-            "sections": [[list(s.path), s.start, s.end] for s in d.sections],
-        }
-        for d in docs
-    ]
+    payload = [document_to_dict(d) for d in docs]
     path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")

@@ -37,6 +37,7 @@ from assistant.index.layout import (
     home_lock,
     home_not_writable,
 )
+from assistant.index.postgres import PgIndex
 from assistant.ingest.corpus import (
     FILES_DIR,
     CorpusView,
@@ -96,7 +97,7 @@ def add_file(
             if isinstance(exc, OSError):
                 raise home_not_writable(settings, exc) from exc
             raise
-        cleanup(settings)
+        _cleanup(settings)
     return name, report
 
 
@@ -133,18 +134,29 @@ def remove_file(
                 raise home_not_writable(settings, exc) from exc
             raise
         parked_path(settings, file_name).unlink(missing_ok=True)
-        cleanup(settings)
+        _cleanup(settings)
     return report
 
 
 def _prepare(settings: Settings) -> None:
     recover_locked(settings)
+    _cleanup(settings)
+
+
+def _cleanup(settings: Settings) -> None:
     cleanup(settings)
+    if settings.database_url:
+        PgIndex(settings).versions.cleanup()
 
 
 def _begin(settings: Settings, op: str, name: str) -> dict[str, Any]:
-    current = current_version(settings)
-    journal = {"op": op, "file": name, "old": current.name if current else None, "new": None}
+    journal: dict[str, Any]
+    if settings.database_url:
+        old = PgIndex(settings).versions.current_name()
+        journal = {"op": op, "file": name, "old": old, "new": None, "backend": "postgres"}
+    else:
+        current = current_version(settings)
+        journal = {"op": op, "file": name, "old": current.name if current else None, "new": None}
     try:
         write_journal(settings, journal)
     except OSError as exc:
@@ -160,6 +172,15 @@ def _build_and_activate(
     view: CorpusView,
     docs: list[Any],
 ) -> BuildReport:
+    if settings.database_url:
+        index = PgIndex(settings)
+        report, name = index.build_version(embedder, False, docs, view)
+        journal["new"] = name
+        write_journal(settings, journal)
+        crash_point("change-built")
+        index.versions.activate(name)
+        crash_point("change-activated")
+        return report
     report, version = build_version(settings, embedder, False, docs, view)
     journal["new"] = version.name
     write_journal(settings, journal)

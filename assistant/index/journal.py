@@ -19,6 +19,7 @@ from assistant.index.layout import (
     home_not_writable,
     versions_dir,
 )
+from assistant.index.pgconn import PgVersions, database
 from assistant.ingest.corpus import FILES_DIR
 from assistant.settings import Settings
 
@@ -68,6 +69,34 @@ def undo(settings: Settings, journal: dict[str, Any]) -> None:
     """Put the corpus and the index back as the journal says they were. Idempotent: a crash
     during an undo is undone again at the next start."""
     name = _plain(journal.get("file"))
+    if journal.get("backend") == "postgres":
+        _undo_database(settings, journal)
+    else:
+        _undo_files(settings, journal)
+    if name:
+        if journal.get("op") == "add":
+            (settings.corpus_dir / FILES_DIR / name).unlink(missing_ok=True)
+            pending_path(settings, name).unlink(missing_ok=True)
+        elif journal.get("op") == "delete" and parked_path(settings, name).exists():
+            os.replace(parked_path(settings, name), settings.corpus_dir / FILES_DIR / name)
+    journal_path(settings).unlink(missing_ok=True)
+
+
+def _undo_database(settings: Settings, journal: dict[str, Any]) -> None:
+    """The database backend's versions are names in ``assistant.versions``."""
+    versions = PgVersions(database(settings))
+    old, new = _plain(journal.get("old")), _plain(journal.get("new"))
+    current = versions.current_name()
+    if old and versions.exists(old):
+        if current != old:
+            versions.activate(old)
+    elif new and current == new:
+        versions.deactivate()  # the change built the first index
+    if new:
+        versions.drop(new)
+
+
+def _undo_files(settings: Settings, journal: dict[str, Any]) -> None:
     versions = versions_dir(settings)
     old = versions / _plain(journal.get("old")) if _plain(journal.get("old")) else None
     new = versions / _plain(journal.get("new")) if _plain(journal.get("new")) else None
@@ -77,15 +106,8 @@ def undo(settings: Settings, journal: dict[str, Any]) -> None:
             activate(settings, old)
     elif new is not None and current is not None and current.name == new.name:
         deactivate(settings)  # the change built the first index
-    if name:
-        if journal.get("op") == "add":
-            (settings.corpus_dir / FILES_DIR / name).unlink(missing_ok=True)
-            pending_path(settings, name).unlink(missing_ok=True)
-        elif journal.get("op") == "delete" and parked_path(settings, name).exists():
-            os.replace(parked_path(settings, name), settings.corpus_dir / FILES_DIR / name)
     if new is not None:
         shutil.rmtree(new, ignore_errors=True)
-    journal_path(settings).unlink(missing_ok=True)
 
 
 def recover_locked(settings: Settings) -> str | None:

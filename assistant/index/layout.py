@@ -61,7 +61,20 @@ def home_not_writable(settings: Settings, exc: OSError) -> StorageError:
 
 @contextlib.contextmanager
 def home_lock(settings: Settings) -> Iterator[None]:
-    """Exclusive, across processes and threads, for as long as the index or corpus changes."""
+    """Exclusive, across processes and threads, for as long as the index or corpus changes;
+    with ASSISTANT_DATABASE_URL also across every replica using that database."""
+    with _home_file_lock(settings):
+        if not settings.database_url:
+            yield
+            return
+        from assistant.index.pgconn import database
+
+        with database(settings).writer_lock():
+            yield
+
+
+@contextlib.contextmanager
+def _home_file_lock(settings: Settings) -> Iterator[None]:
     try:
         settings.home.mkdir(parents=True, exist_ok=True)
         fd = os.open(settings.home / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)

@@ -34,6 +34,16 @@ class LoadedIndex:
         return dict(self.manifest.get("model", {}))
 
 
+def chunk_from_dict(row: dict[str, Any]) -> Chunk:
+    return Chunk(**{**row, "section": tuple(row["section"])})
+
+
+def document_from_dict(row: dict[str, Any]) -> Document:
+    meta = DocumentMeta(**row["meta"])
+    sections = tuple(Section(tuple(p), s, e) for p, s, e in row["sections"])
+    return Document(meta, row["text"], sections)
+
+
 def indexed_documents(settings: Settings) -> dict[str, DocumentMeta]:
     """The documents of the current (fresh) index, read without loading vectors or the model:
     for checking a document filter before anything slow starts."""
@@ -63,14 +73,13 @@ def load_index(settings: Settings, check: bool = True) -> LoadedIndex:
         check_fresh(settings, manifest)
     try:
         chunks = tuple(
-            Chunk(**{**row, "section": tuple(row["section"])})
+            chunk_from_dict(row)
             for row in map(json.loads, (d / "chunks.jsonl").read_text("utf-8").splitlines())
         )
         documents = {}
         for row in json.loads((d / "documents.json").read_text("utf-8")):
-            meta = DocumentMeta(**row["meta"])
-            sections = tuple(Section(tuple(p), s, e) for p, s, e in row["sections"])
-            documents[meta.doc_id] = Document(meta, row["text"], sections)
+            doc = document_from_dict(row)
+            documents[doc.meta.doc_id] = doc
         dense = faiss.read_index(str(d / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(d / "bm25"))
         facts = tuple(read_store(d / manifest["facts"]["file"]))

@@ -61,9 +61,10 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return data
 
 
-def stale_reasons(settings: Settings, manifest: dict[str, Any]) -> list[str]:
+def stale_reasons(settings: Settings, manifest: dict[str, Any], corpus: bool = True) -> list[str]:
     """Why the index no longer matches the corpus, the pipeline code or the settings (Chinese,
-    one phrase each); empty when it is fresh."""
+    one phrase each); empty when it is fresh. ``corpus=False`` leaves the corpus folder out
+    (the database backend: the database, not this machine's folder, holds the served corpus)."""
     reasons = []
     if manifest.get("format_version") != FORMAT_VERSION:
         reasons.append("索引格式版本已更新")
@@ -71,6 +72,8 @@ def stale_reasons(settings: Settings, manifest: dict[str, Any]) -> list[str]:
         reasons.append("清洗/分段程序已更新")
     if manifest.get("chunking", {}).get("chunk_size") != settings.chunk_size:
         reasons.append("分段参数已改变")
+    if not corpus:
+        return reasons
     built = manifest.get("corpus", {})
     now = corpus_fingerprint(settings.corpus_dir)
     added = sorted(set(now) - set(built))
@@ -82,9 +85,9 @@ def stale_reasons(settings: Settings, manifest: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def check_fresh(settings: Settings, manifest: dict[str, Any]) -> None:
+def check_fresh(settings: Settings, manifest: dict[str, Any], corpus: bool = True) -> None:
     """Raise IndexStaleError when the corpus, the pipeline code or the settings have changed."""
-    reasons = stale_reasons(settings, manifest)
+    reasons = stale_reasons(settings, manifest, corpus)
     if reasons:
         raise IndexStaleError(
             f"索引已过期：{'；'.join(reasons)}。请运行 `{BUILD_COMMAND}` 重新构建索引。"

@@ -114,8 +114,9 @@ class DenseRetriever:
         FAISS is asked for ``k`` results, not for every passage."""
         ids, sims = self.search.search(vector, k, allowed)
         pairs = [(int(i), float(s)) for i, s in zip(ids, sims, strict=True)]
-        # Equal similarities in the order of a stable sort (lower position first).
-        pairs.sort(key=lambda p: (-p[1], p[0]))
+        # Equal similarities (to 1e-6: float noise differs between engines and backends) in
+        # the order of a stable sort (lower position first).
+        pairs.sort(key=lambda p: (-round(p[1], 6), p[0]))
         return pairs
 
     def retrieve(

@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError, InvalidRequestError
 from assistant.serve.boundary import http_error
-from assistant.serve.feedback import FeedbackStore, feedback_path
+from assistant.serve.feedback import FeedbackLog
+from assistant.serve.feedback_db import open_feedback_store
 from assistant.serve.http_limits import RequestLimits
 from assistant.serve.live import LiveAssistant
 from assistant.serve.openai_api import openai_router
@@ -142,7 +143,7 @@ class ErrorResponse(BaseModel):
     error: str
 
 
-def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastAPI:
+def create_app(live: LiveAssistant, store: FeedbackLog | None = None) -> FastAPI:
     """The FastAPI app: JSON routes under /api, the page at /, both behind the request limits
     (``http_limits``)."""
     # Gradio reads its upload folder from the environment when the page's components and its
@@ -155,7 +156,7 @@ def create_app(live: LiveAssistant, store: FeedbackStore | None = None) -> FastA
     from assistant.ingest.loaders import MAX_FILE_BYTES
     from assistant.serve.page import build_page
 
-    store = store or FeedbackStore(feedback_path(live.settings))
+    store = store or open_feedback_store(live.settings)
     app = FastAPI(title=TITLE, docs_url=None, redoc_url=None)
 
     @app.exception_handler(AssistantError)

@@ -159,7 +159,9 @@ def run_benchmark(
         if not models.exists() and settings.models_dir.exists():
             # The converted model and its ONNX export are shared, not redone.
             models.symlink_to(settings.models_dir.resolve(), target_is_directory=True)
-        bench = settings.with_(home=home, corpus_dir=corpus)
+        # Files in the work folder even with ASSISTANT_DATABASE_URL: a benchmark never replaces
+        # the index the database's replicas serve.
+        bench = settings.with_(home=home, corpus_dir=corpus, database_url="")
         report = build_index(bench, embedder, progress=False)
         result["documents"] = report.documents
         result["chunks"] = report.chunks

@@ -65,13 +65,13 @@ def _build_assistant(settings: Settings) -> Any:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.index.build import build_index
+    from assistant.index.backend import index_backend
     from assistant.index.engines import default_embedder
     from assistant.index.progress import as_progress
 
     progress = as_progress(not args.quiet)  # a line per stage, the embedding count as a bar
     embedder = default_embedder(settings, progress)
-    report = build_index(settings, embedder, progress=progress)
+    report = index_backend(settings).build(embedder, progress=progress)
     print(
         f"完成：{report.documents} 个文档，{report.chunks} 个段落，"
         f"新计算向量 {report.embedded} 个，用时 {report.seconds:.1f} 秒。"
@@ -171,9 +171,9 @@ def _check_docs_early(settings: Settings, doc_ids: list[str] | None) -> None:
     """An unknown --doc is reported from the index's document list, before the model loads."""
     if doc_ids:
         from assistant.answer.request import check_doc_filter
-        from assistant.index.load import indexed_documents
+        from assistant.index.backend import index_backend
 
-        check_doc_filter(doc_ids, indexed_documents(settings))
+        check_doc_filter(doc_ids, index_backend(settings).documents())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -312,9 +312,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the page's 👍/👎 feedback as eval-format JSON Lines (👎 items are regression cases)."""
-    from assistant.serve.feedback import FeedbackStore, Rating, export_eval_items, feedback_path
+    from assistant.serve.feedback import Rating, export_eval_items
+    from assistant.serve.feedback_db import open_feedback_store
 
-    store = FeedbackStore(feedback_path(settings))
+    store = open_feedback_store(settings)
     only: Rating | None = args.only  # argparse restricts it to "up"/"down"
     if args.out in (None, "-"):
         count = export_eval_items(store, sys.stdout, only)
@@ -356,9 +357,9 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     import contextlib
     import csv
 
-    from assistant.index.load import load_index
+    from assistant.index.backend import index_backend
 
-    index = load_index(settings)
+    index = index_backend(settings).load()
     if args.doc:
         unknown = sorted(set(args.doc) - set(index.documents))
         if unknown:
@@ -396,7 +397,7 @@ def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
     import contextlib
     import csv
 
-    from assistant.index.load import load_index
+    from assistant.index.backend import index_backend
     from assistant.records.types import RECORD_TYPES
 
     valid = (*RECORD_TYPES, *_RECORD_TYPE_NAMES)
@@ -405,7 +406,7 @@ def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidRequestError(
             f"未知的记录类型：{'、'.join(unknown_types)}。可用的类型：{'、'.join(valid)}。"
         )
-    index = load_index(settings)
+    index = index_backend(settings).load()
     if args.doc:
         unknown = sorted(set(args.doc) - set(index.documents))
         if unknown:

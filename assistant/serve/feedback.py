@@ -12,10 +12,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 from assistant.errors import InvalidRequestError, StorageError
 from assistant.settings import Settings
@@ -60,6 +60,77 @@ class FeedbackRow:
     status: str
     citations: list[dict[str, Any]]
     doc_ids: list[str]
+
+
+class FeedbackLog(Protocol):
+    """Where ratings are kept: SQLite under ASSISTANT_HOME (``FeedbackStore``) or the
+    PostgreSQL database shared by every replica (``feedback_db.PgFeedbackStore``)."""
+
+    def record(
+        self,
+        rating: Rating,
+        answer: Mapping[str, Any],
+        history: Sequence[Mapping[str, str]] = (),
+        comment: str = "",
+        doc_ids: Sequence[str] = (),
+    ) -> int:
+        """Store one rating of ``answer`` (the ``Answer.to_dict()`` form). Returns the row id."""
+        ...
+
+    def rows(self) -> list[FeedbackRow]: ...
+
+
+@dataclass(frozen=True)
+class FeedbackValues:
+    """One rating as stored, checked: ``history``, ``citations`` and ``doc_ids`` as JSON."""
+
+    created_at: str
+    rating: Rating
+    comment: str
+    question: str
+    resolved_question: str
+    history: str
+    answer: str
+    status: str
+    citations: str
+    doc_ids: str
+
+    @classmethod
+    def of(
+        cls,
+        rating: Rating,
+        answer: Mapping[str, Any],
+        history: Sequence[Mapping[str, str]],
+        comment: str,
+        doc_ids: Sequence[str],
+    ) -> FeedbackValues:
+        if rating not in ("up", "down"):
+            raise InvalidRequestError("评价只能是“有帮助”（up）或“有问题”（down）。")
+        comment = comment.strip()
+        if len(comment) > MAX_COMMENT_CHARS:
+            raise InvalidRequestError(
+                f"意见过长：共 {len(comment)} 个字符，上限为 {MAX_COMMENT_CHARS} 个字符。请精简后再提交。"
+            )
+        citations = [
+            {k: c.get(k) for k in ("n", "doc_id", "doc_title", "doc_number", "section", "quote")}
+            | {"passage": c.get("passage", "")}
+            for c in answer.get("citations", [])
+        ]
+        return cls(
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            rating,
+            comment,
+            str(answer.get("question", "")),
+            str(answer.get("resolved_question", "")),
+            json.dumps([dict(t) for t in history], ensure_ascii=False),
+            str(answer.get("answer", "")),
+            str(answer.get("status", "")),
+            json.dumps(citations, ensure_ascii=False),
+            json.dumps(list(doc_ids), ensure_ascii=False),
+        )
+
+    def as_tuple(self) -> tuple[str, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
 
 
 class FeedbackStore:
@@ -131,30 +202,7 @@ class FeedbackStore:
         doc_ids: Sequence[str] = (),
     ) -> int:
         """Store one rating of ``answer`` (the ``Answer.to_dict()`` form). Returns the row id."""
-        if rating not in ("up", "down"):
-            raise InvalidRequestError("评价只能是“有帮助”（up）或“有问题”（down）。")
-        comment = comment.strip()
-        if len(comment) > MAX_COMMENT_CHARS:
-            raise InvalidRequestError(
-                f"意见过长：共 {len(comment)} 个字符，上限为 {MAX_COMMENT_CHARS} 个字符。请精简后再提交。"
-            )
-        citations = [
-            {k: c.get(k) for k in ("n", "doc_id", "doc_title", "doc_number", "section", "quote")}
-            | {"passage": c.get("passage", "")}
-            for c in answer.get("citations", [])
-        ]
-        row = (
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            rating,
-            comment,
-            str(answer.get("question", "")),
-            str(answer.get("resolved_question", "")),
-            json.dumps([dict(t) for t in history], ensure_ascii=False),
-            str(answer.get("answer", "")),
-            str(answer.get("status", "")),
-            json.dumps(citations, ensure_ascii=False),
-            json.dumps(list(doc_ids), ensure_ascii=False),
-        )
+        row = FeedbackValues.of(rating, answer, history, comment, doc_ids).as_tuple()
         with self._connect() as conn:
             cur = conn.execute(
                 "INSERT INTO feedback (created_at, rating, comment, question, resolved_question,"
@@ -241,7 +289,7 @@ def to_eval_item(row: FeedbackRow) -> dict[str, Any]:
     return item
 
 
-def export_eval_items(store: FeedbackStore, out: TextIO, only: Rating | None = None) -> int:
+def export_eval_items(store: FeedbackLog, out: TextIO, only: Rating | None = None) -> int:
     """Write every stored rating (or only 👍/👎) as eval-format JSON Lines; returns the count."""
     count = 0
     for row in store.rows():

@@ -8,6 +8,7 @@ assistant as they were."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections import Counter
@@ -20,7 +21,6 @@ from assistant.answer.request import coerce_doc_ids, coerce_history, validate_qu
 from assistant.answer.types import Answer, Turn
 from assistant.errors import (
     IndexMissingError,
-    IndexStaleError,
 )
 from assistant.ingest.loaders import check_size
 from assistant.ingest.types import DocumentMeta
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from assistant.index.progress import Progress
     from assistant.serve.service import Assistant
     from assistant.serve.workers import AnswerWorkers
+
+log = logging.getLogger("assistant.serve")
+# How often a replica checks whether another one made a new index version current.
+REPLICA_POLL_SECONDS = 2.0
 
 # (fraction 0–1, Chinese description) for a progress bar.
 ProgressCallback = Callable[[float, str], None]
@@ -97,21 +101,16 @@ class ChangeResult:
 def ensure_index(settings: Settings, embedder: Embedder, progress: bool | Progress = True) -> bool:
     """Build the index when it is missing or stale; True when a build was needed. Says why in
     one line first, and never "please run assistant build": the build is already running."""
-    from assistant.index.build import build_index
-    from assistant.index.manifest import read_manifest, stale_reasons
+    from assistant.index.backend import index_backend
     from assistant.index.progress import as_progress
 
     report = as_progress(progress)
-    try:
-        reasons = stale_reasons(settings, read_manifest(settings.index_dir))
-    except IndexMissingError:
-        reasons = ["首次启动，尚无索引"]
-    except IndexStaleError:  # an unreadable index manifest
-        reasons = ["索引清单已损坏"]
+    backend = index_backend(settings)
+    reasons = backend.stale_reasons()
     if not reasons:
         return False
     report.stage(f"需要建立索引（{'；'.join(reasons)}），开始构建…")
-    build_index(settings, embedder, progress=report)
+    backend.build(embedder, progress=report)
     return True
 
 
@@ -130,6 +129,7 @@ class LiveAssistant:
         # Answer worker processes (ASSISTANT_ANSWER_WORKERS > 1), started with the service.
         self._workers: AnswerWorkers | None = None
         self._status = _Status()
+        self._closed = threading.Event()
 
     @property
     def embedder(self) -> Embedder:
@@ -167,10 +167,39 @@ class LiveAssistant:
 
             report.stage(f"正在启动 {self.settings.answer_workers} 个回答进程…")
             self._workers = AnswerWorkers(self.settings, self.settings.answer_workers).start()
+        if self.settings.database_url:
+            threading.Thread(
+                target=self._follow_database, name="replica-watch", daemon=True
+            ).start()
         return self
 
+    def _follow_database(self) -> None:
+        """Replicas sharing one database: when another replica makes a new version current (an
+        upload, a delete, ``assistant build``), load it here too. Polling one indexed row is
+        cheap and survives dropped connections, which LISTEN/NOTIFY would not."""
+        from assistant.index.pgconn import PgVersions, database
+
+        versions = PgVersions(database(self.settings))
+        while not self._closed.wait(REPLICA_POLL_SECONDS):
+            try:
+                current = versions.current_name()
+                loaded = self._assistant.index.manifest if self._assistant else {}
+                if current is None or current == loaded.get("database", {}).get("version"):
+                    continue
+                # A change made here holds the lock and loads its own version.
+                if self._change_lock.acquire(blocking=False):
+                    try:
+                        self.reload()
+                        log.info("loaded index version %s made current by another replica", current)
+                    finally:
+                        self._change_lock.release()
+            except Exception:  # the next poll retries; requests keep the loaded version
+                log.exception("could not follow the database's current index version")
+
     def close(self) -> None:
-        """Stop the answer worker processes, if any."""
+        """Stop the answer worker processes, if any, and stop following the database (the
+        watcher thread ends at its next poll)."""
+        self._closed.set()
         if self._workers is not None:
             self._workers.close()
             self._workers = None
@@ -290,11 +319,11 @@ class LiveAssistant:
     def _rebuild(self, progress: ProgressCallback) -> int:
         """Rebuild the index in place (used by metadata edits, whose undo is the manifest's
         saved copy) and reload the assistant."""
-        from assistant.index.build import build_index
+        from assistant.index.backend import index_backend
 
         progress(0.3, "正在更新索引（只为新增段落计算向量）…")
-        report = build_index(
-            self.settings, self.embedder, progress=_CallbackProgress(progress, 0.3, 0.8)
+        report = index_backend(self.settings).build(
+            self.embedder, progress=_CallbackProgress(progress, 0.3, 0.8)
         )
         progress(0.85, "正在重新加载助手…")
         self.reload()

@@ -22,13 +22,16 @@ from assistant.answer.request import (
     validate_question,
 )
 from assistant.answer.types import Answer, Turn
+from assistant.index.backend import index_backend
 from assistant.index.embedding import Embedder
 from assistant.index.engines import default_embedder
-from assistant.index.load import LoadedIndex, load_index
+from assistant.index.load import LoadedIndex
 from assistant.index.manifest import check_model
+from assistant.index.postgres import PgIndex
 from assistant.ingest.types import DocumentMeta
 from assistant.records.store import FactStore
-from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.hybrid import HybridRetriever, Retriever
+from assistant.retrieve.pg import PgHybridRetriever
 from assistant.settings import Settings
 
 WARM_UP_QUESTION = "公路总里程"
@@ -38,7 +41,7 @@ WARM_UP_QUESTION = "公路总里程"
 class Assistant:
     settings: Settings
     index: LoadedIndex
-    retriever: HybridRetriever
+    retriever: Retriever
     pipeline: ExtractivePipeline
     # The optional LLM (ASSISTANT_LLM_BASE_URL); None: extractive answers only.
     llm: LLMClient | None = None
@@ -102,10 +105,15 @@ def build_assistant(
 ) -> Assistant:
     """Load the index (checked for staleness and model mismatch) and the embedding model."""
     settings = settings or Settings.from_env()
-    index = load_index(settings)
+    backend = index_backend(settings)
+    index = backend.load()
     embedder = embedder or default_embedder(settings)
     check_model(index.manifest, embedder.info)
-    retriever = HybridRetriever(index, embedder)
+    retriever: HybridRetriever | PgHybridRetriever
+    if isinstance(backend, PgIndex):
+        retriever = PgHybridRetriever(index, embedder, backend)
+    else:
+        retriever = HybridRetriever(index, embedder)
     titles = {doc_id: d.meta.title for doc_id, d in index.documents.items()}
     numeric = NumericAnswerer(FactStore(index.facts, titles), index.documents, index.chunks)
     pipeline = ExtractivePipeline(

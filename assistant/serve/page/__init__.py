@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.serve.feedback import FeedbackStore
+from assistant.serve.feedback import FeedbackLog
 from assistant.serve.live import LiveAssistant
 from assistant.serve.page.admin import build_admin_tab
 from assistant.serve.page.chat import build_chat_tab
@@ -23,7 +23,7 @@ API_NOTE = (
 )
 
 
-def build_page(live: LiveAssistant, store: FeedbackStore, uploads: UploadArea) -> gr.Blocks:
+def build_page(live: LiveAssistant, store: FeedbackLog, uploads: UploadArea) -> gr.Blocks:
     demo: gr.Blocks
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(

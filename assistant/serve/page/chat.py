@@ -16,7 +16,7 @@ from assistant.answer.drafts import compose_reply
 from assistant.answer.request import validate_question
 from assistant.answer.types import Answer
 from assistant.errors import InvalidRequestError
-from assistant.serve.feedback import FeedbackStore, Rating
+from assistant.serve.feedback import FeedbackLog, Rating
 from assistant.serve.live import LiveAssistant
 from assistant.serve.page.common import (
     EXAMPLES,
@@ -38,7 +38,7 @@ class ChatTab:
     doc_filter: gr.Dropdown
 
 
-def build_chat_tab(live: LiveAssistant, store: FeedbackStore, turns: gr.State) -> ChatTab:
+def build_chat_tab(live: LiveAssistant, store: FeedbackLog, turns: gr.State) -> ChatTab:
     """``turns`` is the per-session state (created outside the Tabs, whose children must all be
     tabs): [{"answer": Answer dict, "draft", "doc_ids", "history"}]."""
     settings = live.settings
