@@ -86,7 +86,9 @@ def test_eval_cli_runs_another_dataset_unchanged(
 # sentence it replaced). A change that makes answers worse overall fails here, whatever else it
 # improves; raise the floors when the figures rise.
 QUALITY_FLOOR = {"answer_accuracy": 0.85, "citation_hit": 0.88}
-DECLINED_FLOOR = 0.5  # abstention recall on the dev set's unanswerable questions (62.5 % on 2026-12-02)
+DECLINED_FLOOR = (
+    0.5  # abstention recall on the dev set's unanswerable questions (62.5 % on 2026-12-02)
+)
 FALSE_REFUSAL_CEILING = 0.02
 
 

@@ -146,6 +146,17 @@ def test_list_question_is_answered_with_the_sections_child_headings(tiny: Assist
     _grounded(tiny, answer.answer, answer.citations)
 
 
+def test_a_list_asked_with_fenbie_is_answered_from_the_list_record(tiny: Assistant) -> None:
+    # Same section; "分别是什么" names no list cue of the record answerer's own, but the question
+    # plan's answer type (a list, or an overview of the section) does.
+    answer = tiny.ask("临河市公交优先发展实施方案的重点任务分别是什么？")
+    assert answer.plan["subquestions"][0]["answer_type"] in ("list", "overview")
+    for item in ("优化公交线网", "建设公交场站", "提升服务质量"):
+        assert item in answer.answer
+    assert answer.evidence.get("record_match", 0) > 0
+    _grounded(tiny, answer.answer, answer.citations)
+
+
 def test_lead_question_is_answered_from_the_responsibility_record(tiny: Assistant) -> None:
     # bus_plan.txt, （一）优化公交线网: "由市交通运输局牵头，各区政府配合。"
     answer = tiny.ask("优化公交线网由哪个部门牵头？")

@@ -201,7 +201,8 @@ class ExtractivePipeline:
             # Who leads / what a list holds / how a grade is defined / a document's own facts:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
-            found = self.records.answer(sub.text, scope)
+            hint = "list" if sub.answer_type in ("list", "overview") else None
+            found = self.records.answer(sub.text, scope, hint)
             if found is not None:
                 checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
                 if not checked.report.removed:

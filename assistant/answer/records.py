@@ -89,8 +89,12 @@ class RecordAnswerer:
             own = ""
         return " ".join([title, short, r.section, own])
 
-    def answer(self, question: str, doc_ids: Collection[str] | None = None) -> RecordAnswer | None:
-        kind = self._kind(question)
+    def answer(
+        self, question: str, doc_ids: Collection[str] | None = None, hint: str | None = None
+    ) -> RecordAnswer | None:
+        """``hint``: the record kind the question plan's answer type implies ("list" for a
+        list or overview question), used when the question's own wording names none."""
+        kind = self._kind(question) or hint
         if kind is None:
             return None
         weights = self._weights.weigh(_focus(question), stress_years=False)
@@ -220,8 +224,19 @@ class RecordAnswerer:
             # Only the items' own words: a count or a number the text does not state would be
             # an unsupported figure.
             names = "；".join(_MARKER.sub("", x.text).strip() for x in items)
-            start, end = items[0].start, items[-1].end
-            parent = _MARKER.sub("", r.parent).strip()
+            # The quote runs from the list's own heading or lead-in (which names it, e.g. its
+            # count "五篇") to the end of the last item's wording.
+            doc_text = self.documents[r.doc_id].text
+            start = min(x.start for x in items)
+            lead = doc_text.rfind(r.parent.strip(), max(0, start - 400), start + 1)
+            if lead >= 0:
+                start = lead
+            end = max(x.end for x in items)
+            last = doc_text.find(items[-1].text.strip(), start)
+            if last >= 0:
+                end = max(end, last + len(items[-1].text.strip()))
+            # Quotes inside the quoted heading become single quotes, as Chinese text nests them.
+            parent = _MARKER.sub("", r.parent).strip().replace("“", "‘").replace("”", "’")
             text = f"{title}中“{parent}”包括：{names}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
         return None
