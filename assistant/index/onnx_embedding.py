@@ -206,6 +206,9 @@ class OnnxEmbedder:
     @property
     def info(self) -> ModelInfo:
         if self._info is None:
+            # Loaded here, as the torch engine does: a build then reports loading the model
+            # before it reports embedding, and a broken export fails before any work starts.
+            self._load()
             s = self._settings
             try:
                 prompts = dict(
