@@ -184,6 +184,10 @@ def _reason(err: Any) -> str:
         return f"应不小于 {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return f"应不大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "literal_error":
+        # pydantic lists the choices as "'a', 'b' or 'c'".
+        choices = str(ctx.get("expected", "")).replace("' or '", "、").replace("', '", "、")
+        return f"应为 {choices.strip(chr(39))} 之一"
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     return str(err.get("msg", kind))

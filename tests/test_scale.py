@@ -309,3 +309,56 @@ def test_answer_workers_answer_like_the_service_and_follow_a_corpus_change(
         assert key(after) == key(live.assistant.ask(question))
     finally:
         live.close()
+
+
+def test_engine_and_worker_settings_are_checked_in_chinese(tmp_path: Path) -> None:
+    from assistant.settings import Settings, SettingsError
+
+    base = {"ASSISTANT_HOME": str(tmp_path), "ASSISTANT_CORPUS_DIR": str(CORPUS)}
+    assert Settings.from_env(base).embedding_engine == "auto"
+    assert Settings.from_env(base).answer_workers == 1
+    with pytest.raises(SettingsError, match=r"ASSISTANT_EMBEDDING_ENGINE.*应为 auto、onnx、torch"):
+        Settings.from_env({**base, "ASSISTANT_EMBEDDING_ENGINE": "gpu"})
+    with pytest.raises(SettingsError, match=r"ASSISTANT_ANSWER_WORKERS.*应不小于 1"):
+        Settings.from_env({**base, "ASSISTANT_ANSWER_WORKERS": "0"})
+
+
+def test_a_model_the_onnx_engine_cannot_reproduce_runs_on_torch(tmp_path: Path) -> None:
+    """A sentence-transformers directory with a module the ONNX engine does not redo (here a
+    Dense layer after pooling) goes to the torch engine under ``auto``."""
+    from assistant.index.embedding import SentenceTransformerEmbedder
+    from assistant.index.engines import default_embedder
+    from assistant.index.onnx_embedding import pooling_mode
+    from assistant.settings import Settings
+
+    model = tmp_path / "model"
+    (model / "1_Pooling").mkdir(parents=True)
+    (model / "tokenizer.json").write_text("{}", encoding="utf-8")
+    (model / "1_Pooling" / "config.json").write_text(
+        json.dumps({"word_embedding_dimension": 8, "pooling_mode_mean_tokens": True}),
+        encoding="utf-8",
+    )
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {
+            "idx": 1,
+            "name": "1",
+            "path": "1_Pooling",
+            "type": "sentence_transformers.models.Pooling",
+        },
+    ]
+    (model / "modules.json").write_text(json.dumps(modules), encoding="utf-8")
+    assert pooling_mode(model) == "mean"
+    modules.append(
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}
+    )
+    (model / "modules.json").write_text(json.dumps(modules), encoding="utf-8")
+    assert pooling_mode(model) is None
+    settings = Settings.from_env(
+        {
+            "ASSISTANT_HOME": str(tmp_path / "home"),
+            "ASSISTANT_CORPUS_DIR": str(CORPUS),
+            "ASSISTANT_EMBEDDING_MODEL": str(model),
+        }
+    )
+    assert isinstance(default_embedder(settings), SentenceTransformerEmbedder)

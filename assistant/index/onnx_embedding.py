@@ -163,7 +163,20 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    _remove_older_exports(model_dir, target.parent)
     return target
+
+
+def _remove_older_exports(model_dir: Path, keep: Path) -> None:
+    """Exports of an earlier version of this model or of this code (≈ 470 MB each) are never
+    used again once a new one is complete. A process still using one keeps its open files."""
+    import re
+    import shutil
+
+    name = re.compile(rf"{re.escape(model_dir.name)}-[0-9a-f]{{16}}-v\d+")
+    for old in keep.parent.iterdir():
+        if old.is_dir() and old != keep and name.fullmatch(old.name):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 class OnnxEmbedder:
@@ -193,6 +206,9 @@ class OnnxEmbedder:
     @property
     def info(self) -> ModelInfo:
         if self._info is None:
+            # Loaded here, as the torch engine does: a build then reports loading the model
+            # before it reports embedding, and a broken export fails before any work starts.
+            self._load()
             s = self._settings
             try:
                 prompts = dict(

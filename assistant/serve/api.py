@@ -122,6 +122,8 @@ class AnswerResponse(BaseModel):
     timings_ms: dict[str, float]
     guard: dict[str, Any]
     generation: dict[str, Any]
+    # The question plan: sub-questions with answer type and hard constraints.
+    plan: dict[str, Any]
 
 
 class DocumentModel(BaseModel):
