@@ -230,20 +230,22 @@ def test_numeric_questions_are_answered_from_table_rows(
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "question",
+    ("question", "gap"),
     [
-        "阳泉市2030年公交分担率目标是多少？",
-        "吉林省公路网密度是多少？",
-        "太原市2025年公交分担率目标是多少？",
+        ("阳泉市2030年公交分担率目标是多少？", "未提及2030年"),
+        ("吉林省公路网密度是多少？", ""),
+        ("太原市2025年公交分担率目标是多少？", "没有关于太原的文件"),
     ],
 )
-def test_uncovered_year_or_place_is_not_found(assistant: Assistant, question: str) -> None:
+def test_uncovered_year_or_place_is_not_found(
+    assistant: Assistant, question: str, gap: str
+) -> None:
     answer = assistant.ask(question)
     assert answer.status == "not_found", answer.answer
     # A decline may quote the nearest text the documents do contain, but never one that states
     # the year or place asked as if it answered.
+    assert gap in answer.answer
     for year in re.findall(r"20\d\d", question):
-        assert f"未提及{year}年" in answer.answer
         assert all(year not in c.quote for c in answer.citations)
     assert len(answer.citations) <= 1
 

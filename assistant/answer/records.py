@@ -202,7 +202,20 @@ class RecordAnswerer:
                 text += f"，配合单位为{'、'.join(r.co_units)}"
             return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
         if kind == "definition" and isinstance(r, Definition):
-            text = f"{title}规定：{r.term}，是指{r.definition.rstrip('。')}[1]。"
+            said = []
+            if r.definition:
+                said.append(f"是指{r.definition.rstrip('。')}")
+            # A level's 发布权限/启动 clause states who decides, issues or directs, not criteria.
+            for label, who in (
+                ("批准或决定", r.approver),
+                ("发布", r.publisher),
+                ("指挥", r.leader),
+            ):
+                if who:
+                    said.append(f"由{who}{label}")
+            if not said:
+                return None
+            text = f"{title}规定：{r.term}，{'，'.join(said)}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r),), score)
         if kind == "document" and isinstance(r, DocumentFacts):
             return self._document_answer(r, question, title, score)
