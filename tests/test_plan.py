@@ -169,3 +169,32 @@ def test_a_duration_in_years_is_a_value_and_a_calendar_year_is_not() -> None:
     assert check(sub, [_cite(1, "延续使用时间不超过2年。")], METAS_BY_ID, _weigh, 0.0) is None
     gap = check(sub, [_cite(1, "站亭于2025年完成更新。")], METAS_BY_ID, _weigh, 0.0)
     assert gap is not None and gap.kind == "value"
+
+
+def test_a_level_record_without_criteria_is_phrased_from_who_decides() -> None:
+    from assistant.answer.records import RecordAnswerer
+    from assistant.ingest.types import Document
+    from assistant.records.types import Definition
+
+    # A 发布权限 clause written for this test: it states approver and publisher, no criteria.
+    text = "4.4 发布权限\n红色预警由市指挥部报请市政府批准后，由市指挥部办公室发布。"
+    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", region="云岭市")
+    start = text.index("红色")
+    record = Definition(
+        "fire",
+        "4.4 发布权限",
+        text[start:],
+        start,
+        len(text),
+        term="红色预警",
+        level="红色",
+        approver="市政府",
+        publisher="市指挥部办公室",
+    )
+    answerer = RecordAnswerer([record], {"fire": Document(meta, text, ())})
+    found = answerer.answer("森林火灾红色预警的标准是什么？")
+    assert found is not None
+    assert found.text == (
+        "《云岭市森林火灾应急预案》规定：红色预警，由市政府批准或决定，由市指挥部办公室发布[1]。"
+    )
+    assert "是指" not in found.text
