@@ -242,7 +242,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     # Years inside a document's name ("2023年工作要点") name the document, not the value asked.
     years, periods = _years(rest)
     regions = tuple(r for r in region_names(vocabulary) if r in rest)
-    # "晋城市" and "晋城" are one constraint: keep the longest spelling only.
+    # "临河市" and "临河" are one constraint: keep the longest spelling only.
     regions = tuple(r for r in regions if not any(r != o and r in o for o in regions))
     levels = tuple(dict.fromkeys(_GRADE.findall(rest)))
     unit_m = _UNIT_ASKED.search(rest)
@@ -343,7 +343,7 @@ def _between_years(question: str) -> list[str] | None:
 
 
 def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
-    """ "晋城和阳泉的…分别是多少" → one question per side, when two mentions of one kind are
+    """ "临河和云岭的…分别是多少" → one question per side, when two mentions of one kind are
     joined by 和/与/跟/、 and the question asks for each (分别/各) or compares them."""
     mentions = _entities(question, vocabulary)
     for (k1, a), (k2, b) in itertools.pairwise(mentions):
@@ -361,7 +361,7 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         return [head + a + tail, head + b + tail]
     m = _COMPARE_WITH.search(question)
     if m:
-        # "阳泉的分担率跟晋城比怎么样": the other side is the same question about the other entity.
+        # "云岭的分担率跟临河比怎么样": the other side is the same question about the other entity.
         other = m.group("other")
         kinds = {t: k for k, t in mentions}
         own = [t for k, t in mentions if t != other and other not in t and k == kinds.get(other)]
@@ -423,7 +423,7 @@ def topic_of(clause: str) -> str:
 
 def _inherit(subs: Sequence[SubQuestion]) -> list[SubQuestion]:
     """A sub-question that names no document or region of its own keeps the first one's (the
-    frame is said once: "晋城交旅计划2023年建多少？2024年呢？")."""
+    frame is said once: "临河公交方案2023年建多少？2024年呢？")."""
     first = subs[0].constraints
     out = [subs[0]]
     for s in subs[1:]:
