@@ -16,7 +16,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from assistant.errors import CorpusError, InvalidRequestError
 from assistant.index.build import BuildReport, build_version
@@ -60,6 +60,26 @@ def _nothing() -> None:
     return None
 
 
+def _load_and_commit(
+    settings: Settings, before_commit: Callable[[], None], progress: Progress
+) -> None:
+    """The common tail of a change once its file is moved: the caller loads the new index,
+    then the journal commits it."""
+    crash_point("change-moved")
+    progress(0.85, "正在重新加载助手…")
+    before_commit()
+    crash_point("change-loaded")
+    commit(settings)
+
+
+def _undo_and_raise(settings: Settings, journal: dict[str, Any], exc: BaseException) -> NoReturn:
+    """Roll a failed change back; a file-system error is reported as the home not writable."""
+    undo(settings, journal)
+    if isinstance(exc, OSError):
+        raise home_not_writable(settings, exc) from exc
+    raise exc
+
+
 def add_file(
     settings: Settings,
     embedder: Embedder,
@@ -87,16 +107,9 @@ def add_file(
             view = CorpusView(add=((pending, name),))
             report = _build_and_activate(settings, embedder, journal, view, docs)
             os.rename(pending, settings.corpus_dir / FILES_DIR / name)
-            crash_point("change-moved")
-            progress(0.85, "正在重新加载助手…")
-            before_commit()
-            crash_point("change-loaded")
-            commit(settings)
+            _load_and_commit(settings, before_commit, progress)
         except BaseException as exc:
-            undo(settings, journal)
-            if isinstance(exc, OSError):
-                raise home_not_writable(settings, exc) from exc
-            raise
+            _undo_and_raise(settings, journal, exc)
         _cleanup(settings)
     return name, report
 
@@ -123,16 +136,9 @@ def remove_file(
             progress(0.3, "正在更新索引…")
             report = _build_and_activate(settings, embedder, journal, view, docs)
             os.rename(settings.corpus_dir / FILES_DIR / file_name, parked_path(settings, file_name))
-            crash_point("change-moved")
-            progress(0.85, "正在重新加载助手…")
-            before_commit()
-            crash_point("change-loaded")
-            commit(settings)
+            _load_and_commit(settings, before_commit, progress)
         except BaseException as exc:
-            undo(settings, journal)
-            if isinstance(exc, OSError):
-                raise home_not_writable(settings, exc) from exc
-            raise
+            _undo_and_raise(settings, journal, exc)
         parked_path(settings, file_name).unlink(missing_ok=True)
         _cleanup(settings)
     return report
