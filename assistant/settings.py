@@ -45,7 +45,8 @@ class Settings(BaseModel):
     max_question_chars: int = Field(default=500, ge=1)
     top_k: int = Field(default=8, ge=1, le=100)
     chunk_size: int = Field(default=300, ge=50)
-    embed_batch_size: int = Field(default=16, ge=1)
+    # None: each engine's own best batch size (ONNX Runtime 4, torch 16).
+    embed_batch_size: int | None = Field(default=None, ge=1)
     # How the embedding model runs: "onnx" (ONNX Runtime, exported once from the same weights:
     # identical vectors, faster, no torch at serving time), "torch" (sentence-transformers), or
     # "auto": onnx when onnxruntime is installed and the model's structure allows it.

@@ -46,6 +46,6 @@ class HashingEmbedder:
         return np.stack([self._vector(t) for t in texts]).astype(np.float32)
 
     def embed_passages(
-        self, texts: list[str], batch_size: int = 16, progress: bool = False
+        self, texts: list[str], batch_size: int | None = None, progress: bool = False
     ) -> npt.NDArray[np.float32]:
         return np.stack([self._vector(t) for t in texts]).astype(np.float32)

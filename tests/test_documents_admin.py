@@ -38,7 +38,7 @@ class CountingEmbedder(HashingEmbedder):
         self.embedded = 0
 
     def embed_passages(
-        self, texts: list[str], batch_size: int = 16, progress: bool = False
+        self, texts: list[str], batch_size: int | None = None, progress: bool = False
     ) -> npt.NDArray[np.float32]:
         self.embedded += len(texts)
         return super().embed_passages(texts, batch_size, progress)

@@ -128,7 +128,7 @@ def embed_with_cache(
             + "…"
         )
         order = sorted(missing, key=lambda i: -len(texts[i]))
-        step = settings.embed_batch_size * SLICE_BATCHES
+        step = (settings.embed_batch_size or 16) * SLICE_BATCHES
         progress.advance(0, len(order))
         for start in range(0, len(order), step):
             part = order[start : start + step]

@@ -29,8 +29,10 @@ class Embedder(Protocol):
     def embed_queries(self, texts: list[str]) -> npt.NDArray[np.float32]: ...
 
     def embed_passages(
-        self, texts: list[str], batch_size: int = 16, progress: bool = False
-    ) -> npt.NDArray[np.float32]: ...
+        self, texts: list[str], batch_size: int | None = None, progress: bool = False
+    ) -> npt.NDArray[np.float32]:
+        """``batch_size`` None: the engine's own best size (ASSISTANT_EMBED_BATCH_SIZE unset)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ def resolve_model_dir(settings: Settings, progress: Progress | None = None) -> P
 
 class SentenceTransformerEmbedder:
     """Loads the model on first use; encodes with L2 normalisation so inner product = cosine."""
+
+    # sentence-transformers' own default: torch spreads one batch over every core.
+    default_batch_size = 16
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
         self._settings = settings
@@ -165,6 +170,8 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self.info.query_prompt, 16, False)
 
     def embed_passages(
-        self, texts: list[str], batch_size: int = 16, progress: bool = False
+        self, texts: list[str], batch_size: int | None = None, progress: bool = False
     ) -> npt.NDArray[np.float32]:
-        return self._encode(texts, self.info.passage_prompt, batch_size, progress)
+        return self._encode(
+            texts, self.info.passage_prompt, batch_size or self.default_batch_size, progress
+        )

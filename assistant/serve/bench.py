@@ -104,7 +104,7 @@ class _TimedEmbedder:
         return self.inner.embed_queries(texts)
 
     def embed_passages(
-        self, texts: list[str], batch_size: int = 16, progress: bool = False
+        self, texts: list[str], batch_size: int | None = None, progress: bool = False
     ) -> npt.NDArray[np.float32]:
         started = time.perf_counter()
         try:
