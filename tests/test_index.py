@@ -94,7 +94,9 @@ class _FailingEmbedder:
     def embed_queries(self, texts: list[str]) -> Any:
         raise RuntimeError("boom")
 
-    def embed_passages(self, texts: list[str], batch_size: int | None = None, progress: bool = False) -> Any:
+    def embed_passages(
+        self, texts: list[str], batch_size: int | None = None, progress: bool = False
+    ) -> Any:
         raise RuntimeError("disk full")
 
 
