@@ -13,7 +13,8 @@ The requested model name picks the scripted behaviour, so one server serves ever
 - ``slow``: answers only after ``SLOW_SECONDS`` (longer than the client's timeout);
 - ``broken``: HTTP 500 for everything.
 
-Rewrite requests (their system prompt asks to 改写) get ``REWRITE_PREFIX`` + the last question.
+Rewrite requests (their system prompt asks to 改写) get ``REWRITE_PREFIX`` + the last question
+(``drifting``: ``DRIFT_PREFIX``, another place, + the last question).
 Every request body is kept in ``server.requests`` for assertions."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ SLOW_SECONDS = 4.0
 STEADY_SECONDS = 0.3
 INVENTED = "全市公路总里程为98765公里。"
 REWRITE_PREFIX = "晋城市"
+DRIFT_PREFIX = "阳泉市"
 _PASSAGE = re.compile(r"^\[(\d+)\] 《[^》]*》[^\n]*\n(?P<text>[^\n]+)", re.MULTILINE)
 
 
@@ -48,7 +50,8 @@ def scripted_answer(model: str, messages: list[dict[str, Any]]) -> str:
     if "改写" in system:
         user = str(messages[-1].get("content", ""))
         m = re.search(r"最后一个问题：(.+)", user)
-        return REWRITE_PREFIX + (m.group(1).strip() if m else "")
+        prefix = DRIFT_PREFIX if model == "drifting" else REWRITE_PREFIX
+        return prefix + (m.group(1).strip() if m else "")
     passages = _passages(messages)
     first = _first_sentence(passages.get(1, ""))
     second = _first_sentence(passages.get(2, ""))

@@ -229,3 +229,8 @@ def test_follow_up_is_rewritten_by_the_llm_or_the_rules(
     broken = _with_llm(assistant, server, "broken").ask("那2030年呢？", history)
     assert broken.generation["rewrite"] == "rules"
     assert broken.resolved_question == assistant.ask("那2030年呢？", history).resolved_question
+    # A rewrite whose plan has another place than the rule result is not used.
+    drifted = _with_llm(assistant, server, "drifting").ask("那2030年呢？", history)
+    assert drifted.generation["rewrite"] == "rules"
+    assert "阳泉" not in drifted.resolved_question
+    assert drifted.resolved_question == broken.resolved_question

@@ -20,6 +20,7 @@ from assistant.answer.citations import cite
 from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
+from assistant.lang.patterns import level_fit
 from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import coverage, uncovered_share
 from assistant.retrieve.types import Passage
@@ -121,6 +122,9 @@ def _residual(weights: Mapping[str, float], p: Passage) -> dict[str, float]:
     return rest or dict(weights)
 
 
+_LEVEL_WEIGHT = 0.25
+
+
 def _type_bonus(question: str, sentence: str) -> float:
     for asks, looks_like in _ANSWER_TYPES:
         if asks.search(question):
@@ -133,17 +137,22 @@ def _candidates(
     passages: Sequence[Passage],
     weights: Mapping[str, float],
     policy: AnswerPolicy,
+    levels: tuple[str, ...] = (),
 ) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, p in enumerate(passages[: policy.passages_considered]):
         prior = 1.0 / (1.0 + 0.5 * rank)
         rest = _residual(weights, p)
+        heading = level_fit(levels, p.chunk.section[-1]) if p.chunk.section else 0
         for s, e in split_sentences(p.chunk.text):
             text = p.chunk.text[s:e]
             if len(text) < 4:
                 continue
             cov = coverage(rest, text)
             score = 0.6 * cov + 0.25 * prior + _type_bonus(question, text)
+            # A level asked ("黄色预警由谁发布"): the sentence (or its section) about that level,
+            # not the one listing every level or the one about another level.
+            score += _LEVEL_WEIGHT * (level_fit(levels, text) or heading)
             out.append(Candidate(rank, p, text, p.chunk.start + s, p.chunk.start + e, cov, score))
     return out
 
@@ -204,10 +213,11 @@ def draft_answer(
     weights: Mapping[str, float],
     policy: AnswerPolicy,
     sentence_weights: Mapping[str, float] | None = None,
+    levels: tuple[str, ...] = (),
 ) -> Drafted:
     """``weights`` stress years (for deciding answerability); ``sentence_weights`` (plain idf)
     choose sentences, so a table header naming every year does not outrank the row asked for."""
-    candidates = _candidates(question, passages, sentence_weights or weights, policy)
+    candidates = _candidates(question, passages, sentence_weights or weights, policy, levels)
     chosen = _select(candidates, question, policy)
     features = evidence_features(weights, passages, chosen)
     conf = policy.confidence(features)

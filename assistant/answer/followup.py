@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Turn
-from assistant.lang.patterns import PLAN_PERIOD, YEAR, known_regions
+from assistant.lang.patterns import LEVEL_RE, PLAN_PERIOD, YEAR, known_regions
 from assistant.lang.tokens import content_terms
 
 _YEAR = re.compile(rf"{YEAR}年?")
@@ -224,6 +224,8 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
         result = re.sub(r"(?:的)?(?:目标值|现状值|目标|现状)(?=是|为|有|达到|多少|$)", "", result)
     compare = _COMPARE.match(rest)
     target = (compare.group("x") or compare.group("y")) if compare else rest
+    result, target = _swap_document(result, target)
+    result, target = _swap_level(result, target)
     regions = [m.group(0) for m in _region_pattern().finditer(target)]
     if regions:
         old = _region_pattern().search(result)
@@ -240,6 +242,56 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     if target and _content_chars(target) > 0:
         result = _replace_focus(result, answer, target)
     return result
+
+
+def _swap_document(result: str, target: str) -> tuple[str, str]:
+    """ "晋城交通十五五规划里呢？": the document named in place of the previous one (or of the
+    previous place, which a document already implies); the rest of the fragment stays."""
+    new = _DOC_REF.search(target)
+    if new is None:
+        return result, target
+    ref = new.group(0)
+    rest = (target[: new.start()] + target[new.end() :]).strip()
+    rest = re.sub(r"^(?:里|中|内|上)(?:面)?", "", rest).strip("的 ，,")
+    old = _DOC_REF.search(result)
+    if old is not None:
+        result = result[: old.start()] + ref + result[old.end() :]
+    else:
+        place = _region_pattern().search(result)
+        if place is not None:
+            result = result[: place.start()] + ref + "中" + result[place.end() :]
+        else:
+            result = f"{ref}中{result}"
+    # The new document names its own place: a place left from the old frame would contradict it.
+    for m in reversed(list(_region_pattern().finditer(result))):
+        inside = m.start() >= result.find(ref) and m.end() <= result.find(ref) + len(ref)
+        if not inside:
+            result = result[: m.start()] + result[m.end() :]
+    return result, rest
+
+
+def _swap_level(result: str, target: str) -> tuple[str, str]:
+    """ "一般事故呢？" after "较大事故的标准": the level word replaced where it stood, with the
+    noun it qualifies said once ("一般事故", not "较大一般事故")."""
+    new = LEVEL_RE.search(target)
+    old = LEVEL_RE.search(result)
+    if new is None:
+        return result, target
+    tail = target[new.end() :].strip("的 ")
+    if old is None:
+        return result, target
+    level = new.group(0)
+    # A parenthesis right after the old level qualifies it ("一级（红色）").
+    after = _PAREN.sub("", result[old.end() :])
+    noun = ""
+    # "一般事故" keeps its noun only when the old level carried the same one ("较大事故").
+    for k in range(len(tail), 0, -1):
+        if after.startswith(tail[:k]):
+            noun = tail[:k]
+            break
+    result = result[: old.start()] + level + after
+    rest = tail[len(noun) :]
+    return result, rest
 
 
 def _referent(previous: str, answer: str) -> str:
@@ -259,6 +311,14 @@ def _is_dependent(core: str) -> bool:
         or _SUBSET.match(core)
         or (_content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs))
     )
+
+
+# A clause that continues its subject directly ("…预警由谁发布"), with no comma between.
+_PREDICATE_START = re.compile(r"^(?:由|是|在|有|为|要|将|怎么|如何|何时|什么时候|多|哪)")
+
+
+def _join(subject: str, rest: str) -> str:
+    return subject + rest if _PREDICATE_START.match(rest) else f"{subject}，{rest}"
 
 
 def _finish(resolved: str, question: str) -> str:
@@ -284,7 +344,8 @@ def _off_topic(core: str, known: Callable[[str], bool] | None) -> bool:
     if known is None:
         return False
     terms = [t for t, _ in content_terms(core) if len(t) >= 2]
-    return bool(terms) and not any(known(t) for t in terms)
+    # Half or more: "如何办理护照" has a word any document uses (办理) and one none does.
+    return bool(terms) and 2 * sum(not known(t) for t in terms) >= len(terms)
 
 
 _ORDINAL = re.compile(
@@ -344,6 +405,43 @@ def _ordinal_reference(question: str, answer: str) -> str | None:
     return _finish(f"{head}{rest}", question)
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """The standalone question, and how it was reached: "inherited" means the question was
+    complete apart from its frame (place, document, year), which it took from the conversation —
+    a guess the answerer may drop when the frame's documents do not answer it (a topic shift
+    that names no place)."""
+
+    text: str
+    kind: str = "standalone"  # standalone | inherited | resolved
+
+
+def resolve(
+    question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None
+) -> Resolution:
+    text = resolve_question(question, history, known)
+    if text == question:
+        return Resolution(text)
+    return Resolution(
+        text, "inherited" if _inherits_frame_only(question, history, known) else "resolved"
+    )
+
+
+def _inherits_frame_only(
+    question: str, history: Sequence[Turn], known: Callable[[str], bool] | None
+) -> bool:
+    core = _core(question)
+    return bool(
+        core
+        and _context(history) is not None
+        and not _ENDS_WITH_NE.search(question)
+        and not _COMPARE.match(core)
+        and not _CONTINUE.match(_TRAIL.sub("", question.strip()))
+        and not _ORDINAL.search(question)
+        and not _is_dependent(core)
+    )
+
+
 def resolve_question(
     question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None
 ) -> str:
@@ -379,6 +477,13 @@ def resolve_question(
             referent = _YEAR.sub("", referent)
         if own.regions and not _SUBSET.match(core):
             referent = _region_pattern().sub("", referent)
+        level = LEVEL_RE.search(core)
+        if level is not None and LEVEL_RE.search(referent):
+            # "黄色的由谁发布？": the level is swapped in the referent, said once.
+            referent = _swap_level(referent, level.group(0))[0]
+            core = (core[: level.start()] + core[level.end() :]).lstrip("的 ")
+            if not _PRONOUN.search(core) and not _DETERMINER.search(core):
+                return _finish(_join(referent, core), question)
         if _PRONOUN.search(core) and not _DETERMINER.search(core) and not _SUBSET.match(core):
             return _finish(_PRONOUN.sub(referent, core, count=1), question)
         return _finish(f"{referent}，{core}", question)

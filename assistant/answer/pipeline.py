@@ -186,6 +186,7 @@ class ExtractivePipeline:
             self.weights.weigh(sub.text),
             self.policy,
             self.weights.weigh(sub.text, stress_years=False),
+            sub.constraints.levels,
         )
         status, text, citations = drafted.status, drafted.text, drafted.citations
         features = dict(drafted.features)

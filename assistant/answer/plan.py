@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from assistant.lang.patterns import PLAN_PERIOD_RE, YEAR_RE, known_regions, plan_period_years
+from assistant.lang.patterns import (
+    LEVEL_RE,
+    PLAN_PERIOD_RE,
+    YEAR_RE,
+    known_regions,
+    plan_period_years,
+)
 
 AnswerType = Literal[
     "number",
@@ -68,9 +74,6 @@ _UNIT_ASKED = re.compile(
 _CURRENCY = {"亿元", "万元", "元", "钱"}
 _STANCE_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|已经|已")
 _STANCE_TARGET = re.compile(r"目标|力争|到\s*(?:19|20)\d{2}|计划|打算|预期|要达到")
-_GRADE = re.compile(
-    r"特别重大|重大|较大|一般(?=[事故级响应预警])|[ⅠⅡⅢⅣ]+级|[一二三四]级|红色|橙色|黄色|蓝色"
-)
 # A reference to a document by name: 《…》, or a phrase ending with a document-type word.
 _DOC_TYPES = "规划|计划|方案|预案|举措|意见|通知|办法|纲要|要点|条例|细则|公报|措施"
 _DOC_REF = re.compile(
@@ -244,7 +247,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     regions = tuple(r for r in region_names(vocabulary) if r in rest)
     # "临河市" and "临河" are one constraint: keep the longest spelling only.
     regions = tuple(r for r in regions if not any(r != o and r in o for o in regions))
-    levels = tuple(dict.fromkeys(_GRADE.findall(rest)))
+    levels = tuple(dict.fromkeys(LEVEL_RE.findall(rest)))
     unit_m = _UNIT_ASKED.search(rest)
     unit = unit_m.group("unit") if unit_m else ""
     stance: Stance = ""
@@ -321,7 +324,7 @@ def _entities(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
             m.start(),
             m.group(0) + ("年" if question[m.end() : m.end() + 1] == "年" else ""),
         )
-    for m in _GRADE.finditer(question):
+    for m in LEVEL_RE.finditer(question):
         add("level", m.start(), m.group(0))
     return [(k, t) for _, k, t in sorted(found)]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from assistant.answer.plan import QueryPlan, SubQuestion, covered_years
 from assistant.answer.texts import (
     GAP_FOCUS,
+    GAP_LEVEL,
     GAP_REGION,
     GAP_VALUE,
     GAP_YEAR,
@@ -25,7 +26,7 @@ from assistant.answer.texts import (
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import mentions
-from assistant.lang.patterns import YEAR_RE
+from assistant.lang.patterns import YEAR_RE, mentions_level
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
 
@@ -49,7 +50,7 @@ ORDINALS = "一二三四五六七八九十"
 class Gap:
     """Why a sub-question's draft does not qualify."""
 
-    kind: str  # "region" | "year" | "value" | "focus" | "weak"
+    kind: str  # "region" | "year" | "level" | "value" | "focus" | "weak"
     detail: str = ""
 
 
@@ -129,6 +130,16 @@ def check(
                 break
         if not ok:
             return Gap("year", "、".join(f"{y}年" for y in c.years))
+    if c.levels and not any(
+        mentions_level(level, x.quote + " " + x.section) for x in citations for level in c.levels
+    ):
+        # Named as asked, with the noun it qualifies ("一般事故", not "一般").
+        named = [
+            m.group(0)
+            for level in c.levels
+            if (m := re.search(re.escape(level) + r"(?:事故|响应|预警)?", sub.text))
+        ]
+        return Gap("level", "、".join(named or c.levels))
     if sub.answer_type in ("number", "duration"):
         forms = _UNIT_FORMS.get(c.unit, (c.unit,)) if c.unit else ()
         if not any(_has_value(q) and (not forms or any(f in q for f in forms)) for q in quotes):
@@ -210,6 +221,8 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
     title = nearest.doc_title
     if gap.kind == "year":
         return GAP_YEAR.format(title=title, quote=quote, years=gap.detail)
+    if gap.kind == "level":
+        return GAP_LEVEL.format(title=title, quote=quote, level=gap.detail)
     if gap.kind == "value":
         return GAP_VALUE.format(title=title, quote=quote, what=gap.detail)
     if gap.kind == "focus" and gap.detail:

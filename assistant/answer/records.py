@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import Document
-from assistant.lang.patterns import known_regions
+from assistant.lang.patterns import LEVEL_RE, known_regions
 from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import TermWeights, coverage
 from assistant.records.types import (
@@ -40,7 +40,6 @@ _ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
 _ASKS_REPEAL = re.compile(r"废止|作废|取代|替代")
 _ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期")
 _ASKS_ISSUER = re.compile(r"哪个(?:部门|单位|机关)(?:印发|发布|发的)|发文机关|谁(?:印发|发布)")
-_GRADE = re.compile(r"特别重大|重大|较大|一般|[ⅠⅡⅢⅣ]+级|[一二三四]级|红色|橙色|黄色|蓝色")
 _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
@@ -101,7 +100,7 @@ class RecordAnswerer:
         if not weights:
             return None
         regions = [r for r in known_regions() if r in question]
-        grades = _GRADE.findall(question)
+        grades = LEVEL_RE.findall(question)
         scored: list[tuple[float, int]] = []
         for i, r in enumerate(self.records):
             if not self._fits(kind, r):

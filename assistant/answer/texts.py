@@ -41,6 +41,7 @@ NOTICE_LLM_REVISED: Final = "（大模型回答中有未通过引用核验的句
 # [1]; the gap sentence names only what the question asked.
 GAP_REGION: Final = "已收录的文件中没有关于{region}的文件，无法回答。"
 GAP_YEAR: Final = "未在已收录文件中找到{years}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{years}。"
+GAP_LEVEL: Final = "未在已收录文件中找到{level}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{level}。"
 GAP_VALUE: Final = "《{title}》提到了相关内容：“{quote}”[1]，但没有给出具体{what}。"
 GAP_FOCUS: Final = (
     "未在已收录文件中找到关于“{missing}”的内容。最接近的是《{title}》中的“{quote}”[1]，"

@@ -20,6 +20,50 @@ _CN_ORDINAL = "一二三四五六七八九"
 PLAN_PERIOD = rf"十[{_CN_ORDINAL}]五"
 PLAN_PERIOD_RE = re.compile(PLAN_PERIOD)
 
+# A grade or warning level as the genre writes it: 特别重大/重大/较大/一般 (事故, 响应),
+# Ⅰ–Ⅴ级 and 一–五级, and the warning colours. 一般 counts only before 事故/级/响应/预警 (it is
+# also the everyday word "general").
+LEVEL = r"特别重大|重大|较大|一般(?=[事故级响应预警])|[ⅠⅡⅢⅣⅤ]+级|[一二三四五]级|红色|橙色|黄色|蓝色"
+LEVEL_RE = re.compile(LEVEL)
+# A level with its alias in brackets ("二级(橙色)", "Ⅲ级（较大）"): one level, two names.
+LEVEL_GROUP_RE = re.compile(rf"(?:{LEVEL})(?:\s*[（(](?:{LEVEL})[)）])?")
+
+
+_LATIN_LEVEL = re.compile(r"(?<![A-Za-z])(IV|V|I{1,3})\s*级")
+_CN_LEVEL = re.compile(r"([一二三四五])级")
+_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ"}
+_CN_ROMAN = dict(zip("一二三四五", "ⅠⅡⅢⅣⅤ", strict=True))
+
+
+def normalise_levels(text: str) -> str:
+    """Numbered levels in one spelling: "I 级", "Ⅰ级" and "一级" are the same level (documents
+    of the genre use all three)."""
+    text = _LATIN_LEVEL.sub(lambda m: _ROMAN[m.group(1)] + "级", text)
+    return _CN_LEVEL.sub(lambda m: _CN_ROMAN[m.group(1)] + "级", text)
+
+
+def mentions_level(level: str, text: str) -> bool:
+    return normalise_levels(level) in normalise_levels(text)
+
+
+def level_fit(asked: tuple[str, ...] | list[str], text: str) -> int:
+    """Whether ``text`` is about an asked level: 1 when every level it names is an asked one (or
+    its alias), -1 when it names only other levels, 0 when it names none or several (an
+    enumeration such as "分为一级、二级和三级" is about the scale, not one level)."""
+    if not asked:
+        return 0
+    wanted = {normalise_levels(a) for a in asked}
+    text = normalise_levels(text)
+    groups = [set(LEVEL_RE.findall(m.group(0))) for m in LEVEL_GROUP_RE.finditer(text)]
+    hit = sum(1 for g in groups if g & wanted)
+    other = len(groups) - hit
+    if hit and not other:
+        return 1
+    if other and not hit:
+        return -1
+    return 0
+
+
 # The third plan started in 1966 after the 1963–65 adjustment years; every plan since is five
 # years long, so the Nth (N ≥ 3) covers 1966 + 5(N − 3) … + 4.
 _THIRD_PLAN_START = 1966

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.extractive import AnswerPolicy
-from assistant.answer.followup import resolve_question
+from assistant.answer.followup import resolve
 from assistant.answer.llm.client import LLMClient, llm_enabled
 from assistant.answer.llm.generation import stream_answer
 from assistant.answer.numeric import NumericAnswerer
@@ -86,8 +86,15 @@ class Assistant:
         doc_ids = coerce_doc_ids(doc_ids)
         self.check_doc_filter(doc_ids)
         if self.llm is None:
-            resolved = resolve_question(q, turns, self.pipeline.weights.known)
-            return iter((self.pipeline.answer(q, resolved, doc_ids),))
+            resolution = resolve(q, turns, self.pipeline.weights.known)
+            answer = self.pipeline.answer(q, resolution.text, doc_ids)
+            if resolution.kind == "inherited" and answer.status == "not_found":
+                # A complete question took the previous place or document; when that frame has
+                # no answer, the question may start a new thread: ask it as typed.
+                alone = self.pipeline.answer(q, q, doc_ids)
+                if alone.status != "not_found":
+                    answer = alone
+            return iter((answer,))
         return stream_answer(
             self.pipeline,
             self.llm,

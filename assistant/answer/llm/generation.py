@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from assistant.answer.followup import resolve_question
@@ -60,19 +60,31 @@ def _rewrite(
     question: str,
     turns: Sequence[Turn],
     limit: int,
-    known: Callable[[str], bool] | None = None,
+    pipeline: ExtractivePipeline,
 ) -> tuple[str, str]:
-    """The standalone question and who wrote it ("llm", "rules" or "none")."""
+    """The standalone question and who wrote it ("llm", "rules" or "none"). The LLM's rewrite
+    is kept only when its plan has the constraints of the rule result (document, place, years,
+    levels): a rewrite that drops or changes one would answer another question."""
     if not turns:
         return question, "none"
+    rules = resolve_question(question, turns, pipeline.weights.known)
     if llm is not None:
         try:
             rewritten = clean_rewrite(llm.rewrite(question, turns), limit)
         except Exception:  # any failure of the endpoint: the rules still resolve the question
             rewritten = None
-        if rewritten:
+        if rewritten and _slots(pipeline, rewritten) == _slots(pipeline, rules):
             return rewritten, "llm"
-    return resolve_question(question, turns, known), "rules"
+    return rules, "rules"
+
+
+def _slots(pipeline: ExtractivePipeline, question: str) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for sub in pipeline.plan(question).subquestions:
+        c = sub.constraints
+        out |= {("doc", d) for d in c.doc_ids} | {("region", r) for r in c.regions}
+        out |= {("year", str(y)) for y in c.years} | {("level", x) for x in c.levels}
+    return out
 
 
 def _fallback(base: Answer, record: dict[str, Any], notice: str) -> Answer:
@@ -93,7 +105,7 @@ def stream_answer(
     """``question`` is already validated and ``turns`` coerced (``assistant.answer.request``)."""
     started = time.perf_counter()
     q = question
-    resolved, rewrite_by = _rewrite(llm, q, turns, max_question_chars, pipeline.weights.known)
+    resolved, rewrite_by = _rewrite(llm, q, turns, max_question_chars, pipeline)
     base = pipeline.answer(q, resolved, doc_ids)
     record: dict[str, Any] = {
         "mode": "extractive",
