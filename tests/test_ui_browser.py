@@ -197,8 +197,35 @@ def test_4_feedback_is_stored(page: Any, server: dict[str, Any]) -> None:
     assert answer and citations.startswith("[")
 
 
+def test_4b_ordinal_reference_and_topic_shift(page: Any) -> None:
+    """理解为 shows how a follow-up was read: an ordinal names the item of the previous list
+    answer; a complete question about another place starts a new thread (nothing inherited);
+    an off-topic question after them is not answered."""
+    _ask(page, "晋城“十五五”综合交通规划提出了哪些重点任务？")
+    listed = page.locator("#chatbot .message-row").last.inner_text()
+    assert "包括：" in listed, listed
+    items = listed.split("包括：", 1)[1].split("[", 1)[0].split("；")
+    assert len(items) >= 2, listed
+    _ask(page, "第二项具体是什么？")
+    bot = page.locator("#chatbot .message-row").last
+    understood = bot.locator(".understood").inner_text()
+    assert understood.startswith("理解为：") and items[1].strip() in understood, understood
+    assert "第二项" not in understood
+    _ask(page, "阳泉城市公共交通正点率2025年的目标是多少？")
+    bot = page.locator("#chatbot .message-row").last
+    assert bot.locator(".understood").count() == 0  # asked as typed: nothing carried over
+    assert bot.locator(".status-badge").inner_text() == "已找到"
+    cited = page.locator("#sources details.turn[open] .source .src-title").all_inner_texts()
+    assert cited and all("阳泉" in t for t in cited), cited
+    _ask(page, "如何办理护照？")
+    bot = page.locator("#chatbot .message-row").last
+    assert bot.locator(".status-badge").inner_text() == "未找到"
+    page.screenshot(path=str(SHOTS / "02b-ordinal-and-topic-shift.png"), full_page=True)
+
+
 def test_5_bad_input_shows_a_message_and_changes_nothing(page: Any) -> None:
     count = _messages(page)
+    turns = page.locator("#sources details.turn").count()
     page.locator("#question textarea").fill("   ")
     page.locator("#send").click()
     page.get_by_text("问题为空").first.wait_for()
@@ -211,7 +238,7 @@ def test_5_bad_input_shows_a_message_and_changes_nothing(page: Any) -> None:
     assert "Warning" not in page.locator(".toast-body").first.inner_text()
     page.screenshot(path=str(SHOTS / "03-bad-input.png"), full_page=True)
     assert _messages(page) == count
-    assert page.locator("#sources details.turn").count() == 3
+    assert page.locator("#sources details.turn").count() == turns
     _close_toasts(page)
 
 
