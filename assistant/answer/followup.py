@@ -255,6 +255,10 @@ def _swap_document(result: str, target: str) -> tuple[str, str]:
     rest = (target[: new.start()] + target[new.end() :]).strip()
     rest = re.sub(r"^(?:里|中|内|上)(?:面)?", "", rest).strip("的 ，,")
     old = _DOC_REF.search(result)
+    # A document named without its place ("“十五五”交通规划") keeps the place of the frame.
+    place = _region_pattern().search(result)
+    if place is not None and not _region_pattern().search(ref):
+        ref = place.group(0) + ref
     if old is not None:
         result = result[: old.start()] + ref + result[old.end() :]
     else:
@@ -310,6 +314,7 @@ def _is_dependent(core: str) -> bool:
         _PRONOUN.search(core)
         or _DETERMINER.search(core)
         or _SUBSET.match(core)
+        or _ORDINAL.search(core)
         or (_content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs))
     )
 
@@ -462,7 +467,12 @@ def resolve_question(
     core = _core(question)
     # A complete question (no pronoun, no "…呢" ellipsis) outside the documents' vocabulary
     # starts a new thread.
-    refers_back = bool(_PRONOUN.search(core) or _DETERMINER.search(core) or _SUBSET.match(core))
+    refers_back = bool(
+        _PRONOUN.search(core)
+        or _DETERMINER.search(core)
+        or _SUBSET.match(core)
+        or _ORDINAL.search(core)
+    )
     if core and not refers_back and not _ENDS_WITH_NE.search(question) and _off_topic(core, known):
         return question
     if _CONTINUE.match(_TRAIL.sub("", question.strip())):
@@ -473,7 +483,11 @@ def resolve_question(
     own = frame_of(core)
 
     swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core))
-    if swap and (_content_chars(core) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)):
+    # "晋城交旅融合三年行动计划里呢？": a document named and nothing else asked is a swap too.
+    beyond_doc = _DOC_REF.sub("", core) if own.doc_refs else core
+    if swap and (
+        _content_chars(beyond_doc) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)
+    ):
         return _finish(_swap(previous, answer, core), question)
     if _is_dependent(core):
         referent = _referent(previous, answer)

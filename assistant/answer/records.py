@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation, Status
-from assistant.ingest.types import Document
+from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import LEVEL_RE, known_regions
 from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import TermWeights, coverage
@@ -71,22 +71,26 @@ class RecordAnswerer:
     def __init__(self, records: Sequence[Record], documents: Mapping[str, Document]) -> None:
         self.documents = documents
         self.records = tuple(records)
+        self._own = [self._own_text(r) for r in self.records]
         self._context = [self._context_of(r) for r in self.records]
         self._weights = TermWeights(self._context)
+
+    @staticmethod
+    def _own_text(r: Record) -> str:
+        """What the record itself is about: a list's heading, an action, a defined term."""
+        if isinstance(r, Responsibility):
+            return r.action
+        if isinstance(r, ListItem):
+            return r.parent
+        if isinstance(r, Definition):
+            return r.term
+        return ""
 
     def _context_of(self, r: Record) -> str:
         doc = self.documents.get(r.doc_id)
         title = doc.meta.title if doc else ""
         short = doc.meta.short_title if doc else ""
-        if isinstance(r, Responsibility):
-            own = r.action
-        elif isinstance(r, ListItem):
-            own = r.parent
-        elif isinstance(r, Definition):
-            own = r.term
-        else:
-            own = ""
-        return " ".join([title, short, r.section, own])
+        return " ".join([title, short, r.section, self._own_text(r)])
 
     def answer(
         self, question: str, doc_ids: Collection[str] | None = None, hint: str | None = None
@@ -122,7 +126,16 @@ class RecordAnswerer:
             scored.append((coverage(weights, self._context[i]), i))
         if not scored:
             return None
-        scored.sort(reverse=True)
+        # Ties (the title and an ancestor heading cover the focus for every list below it):
+        # the record whose own heading names the focus, then the shallowest, then the first.
+        scored.sort(
+            key=lambda si: (
+                -si[0],
+                -coverage(weights, self._own[si[1]]),
+                self.records[si[1]].section.count(SECTION_SEPARATOR),
+                si[1],
+            )
+        )
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         record = self.records[index]
@@ -231,11 +244,18 @@ class RecordAnswerer:
                 ),
                 key=lambda x: x.position,
             )
+            # A bare marker ("（五）" whose words the extraction lost) is no item; an item
+            # repeated (a table of contents, a task table) is said once.
+            named: dict[str, ListItem] = {}
+            for x in items:
+                named.setdefault(_MARKER.sub("", x.text).strip(), x)
+            named.pop("", None)
+            items = list(named.values())
             if len(items) < 2:
                 return None
             # Only the items' own words: a count or a number the text does not state would be
             # an unsupported figure.
-            names = "；".join(_MARKER.sub("", x.text).strip() for x in items)
+            names = "；".join(named)
             # The quote runs from the list's own heading or lead-in (which names it, e.g. its
             # count "五篇") to the end of the last item's wording.
             doc_text = self.documents[r.doc_id].text
