@@ -110,3 +110,88 @@ def test_an_ordinal_refers_to_the_item_of_the_previous_answer() -> None:
     # Past the end of the list: not an item reference, left to the other rules.
     beyond = resolve_question("第五项呢？", history)
     assert not any(item in beyond for item in ("加强火源管控", "完善监测预警", "提升扑救能力"))
+
+
+# Conversations written for this test (the documents named do not exist); each follow-up with
+# the slots its resolved question must state exactly once: (kind, value).
+_SLOT_CASES = [
+    (
+        ["大同市2025年公交分担率的目标是多少？", "目标为40%。"],
+        "那2030年呢？",
+        {("region", "大同"), ("year", "2030")},
+    ),
+    (
+        ["大同市2025年公交分担率的目标是多少？", "目标为40%。"],
+        "朔州呢？",
+        {("region", "朔州"), ("year", "2025")},
+    ),
+    (
+        ["大同市森林火灾应急预案中较大火灾的标准是什么？", "造成3人以上死亡的火灾。"],
+        "一般火灾呢？",
+        {("region", "大同"), ("level", "一般")},
+    ),
+    (
+        ["大同市森林火灾应急预案中Ⅲ级响应由谁启动？", "由市指挥部启动。"],
+        "Ⅱ级呢？",
+        {("region", "大同"), ("level", "Ⅱ级")},
+    ),
+    (
+        ["大同市防汛应急预案中一级（红色）预警的标准是什么？", "24小时降雨量超过250毫米。"],
+        "黄色的由谁发布？",
+        {("region", "大同"), ("level", "黄色")},
+    ),
+    (
+        ["大同市2025年公交分担率的目标是多少？", "目标为40%。"],
+        "大同交通“十五五”规划里呢？",
+        {("region", "大同"), ("year", "2025")},
+    ),
+]
+
+
+def _slots_of(text: str) -> list[tuple[str, str]]:
+    """Every slot value the text states, with repeats (a splice states one twice)."""
+    from assistant.answer.followup import _region_pattern
+    from assistant.lang.patterns import LEVEL_RE, YEAR_RE
+
+    found = [("region", m.group(0).rstrip("市省县区")) for m in _region_pattern().finditer(text)]
+    found += [("year", m.group(1)) for m in YEAR_RE.finditer(text)]
+    found += [("level", m.group(0)) for m in LEVEL_RE.finditer(text)]
+    return found
+
+
+def _repeated_fragment(text: str, size: int = 4) -> str | None:
+    """A run of ``size`` characters the text says twice ("较大一般事故…一般事故")."""
+    core = "".join(ch for ch in text if ch.isalnum())
+    seen: set[str] = set()
+    for i in range(len(core) - size + 1):
+        piece = core[i : i + size]
+        if piece in seen:
+            return piece
+        seen.add(piece)
+    return None
+
+
+@pytest.mark.parametrize(("turns", "question", "slots"), _SLOT_CASES)
+def test_a_resolved_follow_up_states_the_merged_slots_once(
+    turns: list[str], question: str, slots: set[tuple[str, str]]
+) -> None:
+    resolved = resolve_question(question, _h(*turns))
+    stated = _slots_of(resolved)
+    assert set(stated) == slots, resolved  # the merged plan: nothing stale, nothing missing
+    assert len(stated) == len(set(stated)), resolved  # each said once
+    assert _repeated_fragment(resolved) is None, resolved
+
+
+def test_a_document_swap_replaces_the_document_and_keeps_the_question() -> None:
+    history = _h("大同市森林防火工作方案中巡护队伍有多少支？", "组建巡护队伍12支。")
+    resolved = resolve_question("大同防汛应急预案里呢？", history)
+    assert resolved == "大同防汛应急预案中巡护队伍有多少支？"
+
+
+def test_a_question_mostly_outside_the_documents_words_starts_a_new_thread() -> None:
+    history = _h("大同市2025年公交分担率的目标是多少？", "目标为40%。")
+    known = {"办理", "公交", "分担率", "目标"}.__contains__
+    assert resolve_question("如何办理护照？", history, known) == "如何办理护照？"
+    # Words of a follow-up that say when or how much do not count: it still follows on.
+    follow = resolve_question("原来有多少？这次要新增多少？", history, lambda t: t == "新增")
+    assert follow != "原来有多少？这次要新增多少？"

@@ -21,10 +21,10 @@ PLAN_PERIOD = rf"十[{_CN_ORDINAL}]五"
 PLAN_PERIOD_RE = re.compile(PLAN_PERIOD)
 
 # A grade or warning level as the genre writes it: 特别重大/重大/较大/一般 (事故, 响应),
-# Ⅰ–Ⅴ级 and 一–五级, and the warning colours. 一般 counts only before 事故/级/响应/预警 (it is
+# Ⅰ–Ⅴ级 and 一–五级, and the warning colours. 一般 counts only before 事故/事件/火灾/级/响应/预警… (it is
 # also the everyday word "general"); "一级一级往上报" (step by step) is no level.
 LEVEL = (
-    r"特别重大|重大|较大|一般(?=[事故级响应预警])|[ⅠⅡⅢⅣⅤ]+级"
+    r"特别重大|重大|较大|一般(?=事故|事件|火灾|灾害|险情|突发|[级响应预警])|[ⅠⅡⅢⅣⅤ]+级"
     r"|(?<![一二三四五]级)[一二三四五]级(?![一二三四五]级)|红色|橙色|黄色|蓝色"
 )
 LEVEL_RE = re.compile(LEVEL)
