@@ -36,7 +36,9 @@ def _synonym_index() -> dict[str, tuple[str, ...]]:
     index: dict[str, tuple[str, ...]] = {}
     for group in synonym_groups():
         for term in group:
-            index.setdefault(term, group)
+            # A one-character synonym found as a substring says nothing ("路" is in 铁路 and
+            # 路网): it stands for its group only when it is the term itself.
+            index.setdefault(term, tuple(t for t in group if len(t) > 1 or t == term))
     return index
 
 
