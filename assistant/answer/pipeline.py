@@ -253,7 +253,7 @@ class ExtractivePipeline:
                     spent,
                 )
         if source == "passage":
-            text = direct_answer(sub, text, citations, weigh)
+            text, citations = direct_answer(sub, text, citations, weigh)
         return (
             SubAnswer(sub, "answered", text, citations, drafted.confidence, features),
             passages,

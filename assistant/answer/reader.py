@@ -173,16 +173,18 @@ def direct_answer(
     text: str,
     citations: Sequence[Citation],
     weigh: Callable[[str], Mapping[str, float]],
-) -> str:
+) -> tuple[str, tuple[Citation, ...]]:
     """Put the short answer first: the clause of a cited sentence that states the kind of thing
     asked (a value in the unit asked, a year, an organisation) and covers the focus best, cited
     with the sentence's [n]; up to two when two sentences tie (a 现状 and a 目标), each labelled
-    with its section. Only strings inside the cited text are used; the full quotes follow."""
+    with its section. Only strings inside the cited text are used; the quotes follow, those the
+    short answer comes from first (so [1] is never a neighbouring sentence it passed over)."""
+    unchanged = (text, tuple(citations))
     if sub.answer_type not in _LEAD_TYPES or not citations:
-        return text
+        return unchanged
     weights = weigh(sub.focus)
     if not weights:
-        return text
+        return unchanged
     found: list[tuple[float, int, str, Citation]] = []
     for c in citations:
         for i, m in enumerate(_CLAUSE.finditer(c.quote)):
@@ -191,23 +193,33 @@ def direct_answer(
                 continue
             found.append((coverage(weights, clause), -i, clause, c))
     if not found:
-        return text
+        return unchanged
     found.sort(key=lambda f: (-f[0], f[3].n, -f[1]))
     best = found[0][0]
     if best <= 0:
-        return text
+        return unchanged
     chosen = [f for f in found if f[0] >= best - 1e-9]
     by_citation: dict[int, tuple[str, Citation]] = {}
     for _, _, clause, c in chosen:
         by_citation.setdefault(c.n, (clause, c))
     picked = list(by_citation.values())[:2]
     if len(picked) == 1 and len(picked[0][0]) >= 0.8 * len(picked[0][1].quote):
-        return text  # the sentence is the short answer already
+        return unchanged  # the sentence is the short answer already
+    # The sentences the short answer comes from are quoted first; the others follow, since
+    # the short answer's clause choice can miss (their values stay in view).
+    used = sorted({c.n for _, c in picked})
+    order = used + [c.n for c in citations if c.n not in used]
+    renumbered = {old: new for new, old in enumerate(order, start=1)}
+    kept = tuple(sorted((replace(c, n=renumbered[c.n]) for c in citations), key=lambda c: c.n))
     leads = []
     for clause, c in picked:
         where = c.section.split(" > ")[-1].strip() if len(picked) > 1 and c.section else ""
-        leads.append(f"{clause}[{c.n}]" + (f"（{where}）" if where else ""))
-    return "；".join(leads) + "。依据原文：" + text
+        leads.append(f"{clause}[{renumbered[c.n]}]" + (f"（{where}）" if where else ""))
+    support = "".join(
+        (c.quote if c.quote[-1:] in "。！？；;!?”）)" else c.quote + "。") + f"[{c.n}]"
+        for c in kept
+    )
+    return "；".join(leads) + "。依据原文：" + support, kept
 
 
 def decline_text(gap: Gap, nearest: Citation | None) -> str:
