@@ -198,3 +198,22 @@ def test_a_level_record_without_criteria_is_phrased_from_who_decides() -> None:
         "《云岭市森林火灾应急预案》规定：红色预警，由市政府批准或决定，由市指挥部办公室发布[1]。"
     )
     assert "是指" not in found.text
+
+
+def test_a_sentence_states_where_things_stand_or_where_they_are_to_be() -> None:
+    from assistant.lang.patterns import stance_of
+
+    assert stance_of("全市渡口总数达120处，较“十四五”期增加8处。") == "current"
+    assert stance_of("截至2024年底，已建成码头15座。") == "current"
+    assert stance_of("到2030年，渡口总数力争达到150处。") == "target"
+    # No cue of its own: the section heading decides; without one, nothing is said.
+    assert stance_of("渡口总数达到150处。", "二、发展目标") == "target"
+    assert stance_of("渡口总数达120处。", "一、发展基础") == "current"
+    assert stance_of("渡口总数达120处。") == ""
+
+
+def test_a_clause_asking_both_stances_constrains_neither() -> None:
+    plan = plan_question("临河公交分担率的现状和2030年目标有什么不同？", VOCAB)
+    assert all(s.constraints.stance == "" for s in plan.subquestions)
+    plan = plan_question("临河公交分担率的目标是多少？", VOCAB)
+    assert plan.subquestions[0].constraints.stance == "target"

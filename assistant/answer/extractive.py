@@ -20,7 +20,7 @@ from assistant.answer.citations import cite
 from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.patterns import level_fit
+from assistant.lang.patterns import level_fit, stance_of
 from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import coverage, uncovered_share
 from assistant.retrieve.types import Passage
@@ -123,6 +123,7 @@ def _residual(weights: Mapping[str, float], p: Passage) -> dict[str, float]:
 
 
 _LEVEL_WEIGHT = 0.25
+_STANCE_WEIGHT = 0.15
 
 
 def _type_bonus(question: str, sentence: str) -> float:
@@ -138,12 +139,14 @@ def _candidates(
     weights: Mapping[str, float],
     policy: AnswerPolicy,
     levels: tuple[str, ...] = (),
+    stances: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, p in enumerate(passages[: policy.passages_considered]):
         prior = 1.0 / (1.0 + 0.5 * rank)
         rest = _residual(weights, p)
         heading = level_fit(levels, p.chunk.section[-1]) if p.chunk.section else 0
+        section = " ".join(p.chunk.section)
         for s, e in split_sentences(p.chunk.text):
             text = p.chunk.text[s:e]
             if len(text) < 4:
@@ -153,6 +156,11 @@ def _candidates(
             # A level asked ("黄色预警由谁发布"): the sentence (or its section) about that level,
             # not the one listing every level or the one about another level.
             score += _LEVEL_WEIGHT * (level_fit(levels, text) or heading)
+            # 现状 or 目标 asked: not a sentence that states the other one (a plan states both).
+            # Only a mismatch counts: a plan's task sentences state targets without saying so.
+            stance = stances.get(p.chunk.doc_id, "") if stances else ""
+            if stance and stance_of(text, section) not in ("", stance):
+                score -= _STANCE_WEIGHT
             out.append(Candidate(rank, p, text, p.chunk.start + s, p.chunk.start + e, cov, score))
     return out
 
@@ -214,10 +222,14 @@ def draft_answer(
     policy: AnswerPolicy,
     sentence_weights: Mapping[str, float] | None = None,
     levels: tuple[str, ...] = (),
+    stances: Mapping[str, str] | None = None,
 ) -> Drafted:
     """``weights`` stress years (for deciding answerability); ``sentence_weights`` (plain idf)
-    choose sentences, so a table header naming every year does not outrank the row asked for."""
-    candidates = _candidates(question, passages, sentence_weights or weights, policy, levels)
+    choose sentences, so a table header naming every year does not outrank the row asked for.
+    ``stances``: per document, whether 现状 or 目标 is asked of it (``""``: either)."""
+    candidates = _candidates(
+        question, passages, sentence_weights or weights, policy, levels, stances
+    )
     chosen = _select(candidates, question, policy)
     features = evidence_features(weights, passages, chosen)
     conf = policy.confidence(features)

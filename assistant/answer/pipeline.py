@@ -22,6 +22,7 @@ from assistant.answer.plan import (
     QueryPlan,
     SubQuestion,
     Vocabulary,
+    covered_years,
     plan_question,
     region_documents,
     soften_inherited,
@@ -158,6 +159,24 @@ class ExtractivePipeline:
             return scope, Gap("weak")
         return scope, None
 
+    def _stance(self, sub: SubQuestion, scope: Collection[str] | None) -> str:
+        """现状 or 目标, as asked, or implied by the years asked against the plan's own period:
+        "十四五时期" asked of a 2026–2030 plan is where things stood (its baseline)."""
+        c = sub.constraints
+        if c.stance or not (c.years or c.periods) or not scope:
+            return c.stance
+        asked = set(c.years) | covered_years("", c.periods)
+        spans = [covered_years(m.period) for d in scope if (m := self.documents.get(d))]
+        spans = [s for s in spans if len(s) > 1]
+        if not spans or not asked:
+            return ""
+        if all(max(asked) < min(s) for s in spans):
+            return "current"
+        # After the first year (often the baseline year, "2021年基准—2025年目标"): a target.
+        if all(min(asked) > min(s) for s in spans):
+            return "target"
+        return ""
+
     def _answer_sub(
         self, sub: SubQuestion, doc_ids: Collection[str] | None
     ) -> tuple[SubAnswer, list[Passage], float]:
@@ -187,6 +206,7 @@ class ExtractivePipeline:
             self.policy,
             self.weights.weigh(sub.text, stress_years=False),
             sub.constraints.levels,
+            {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
         )
         status, text, citations = drafted.status, drafted.text, drafted.citations
         features = dict(drafted.features)

@@ -251,9 +251,11 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     unit_m = _UNIT_ASKED.search(rest)
     unit = unit_m.group("unit") if unit_m else ""
     stance: Stance = ""
-    if _STANCE_TARGET.search(rest):
+    target, current = _STANCE_TARGET.search(rest), _STANCE_CURRENT.search(rest)
+    # Both asked in one clause ("现状和2030年目标有什么不同"): neither constrains it.
+    if target and not current:
         stance = "target"
-    elif _STANCE_CURRENT.search(rest):
+    elif current and not target:
         stance = "current"
     focus = rest
     for r in regions:

@@ -67,6 +67,36 @@ def level_fit(asked: tuple[str, ...] | list[str], text: str) -> int:
     return 0
 
 
+# Whether a sentence of a plan states where things stand (现状) or where they are to be (目标).
+# A plan's "发展基础/现状" section states the first, its "发展目标" section the second; within a
+# sentence, the cues below decide.
+_TARGET_CUES = re.compile(
+    r"目标|力争|(?:到|至)\s*(?:19|20)\d{2}\s*年|预计|预测|将(?:达到|实现|建成|新增|形成)|计划(?:新|建|到)"
+)
+_CURRENT_CUES = re.compile(
+    r"现状|截至|截止|已经|已(?:建成|完成|达|实现|形成)|增至|累计(?:建成|完成|开通)"
+    r"|较“?十[一二三四五六七八九]五”?(?:期|末)"
+)
+_TARGET_HEADING = re.compile(r"目标|展望|愿景")
+_CURRENT_HEADING = re.compile(r"现状|基础|成效|成就|回顾|形势")
+
+
+def stance_of(sentence: str, heading: str = "") -> str:
+    """ "target", "current" or "" (not said): from the sentence's own cues, else its heading."""
+    target, current = _TARGET_CUES.search(sentence), _CURRENT_CUES.search(sentence)
+    if target and not current:
+        return "target"
+    if current and not target:
+        return "current"
+    if target and current:
+        return ""
+    if _TARGET_HEADING.search(heading):
+        return "target"
+    if _CURRENT_HEADING.search(heading):
+        return "current"
+    return ""
+
+
 # The third plan started in 1966 after the 1963–65 adjustment years; every plan since is five
 # years long, so the Nth (N ≥ 3) covers 1966 + 5(N − 3) … + 4.
 _THIRD_PLAN_START = 1966
