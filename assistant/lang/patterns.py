@@ -71,7 +71,7 @@ def level_fit(asked: tuple[str, ...] | list[str], text: str) -> int:
 # A plan's "发展基础/现状" section states the first, its "发展目标" section the second; within a
 # sentence, the cues below decide.
 _TARGET_CUES = re.compile(
-    r"目标|力争|(?:到|至)\s*(?:19|20)\d{2}\s*年|预计|预测|将(?:达到|实现|建成|新增|形成)|计划(?:新|建|到)"
+    r"目标|力争|(?:到|(?<!截)至)\s*(?:19|20)\d{2}\s*年|预计|预测|将(?:达到|实现|建成|新增|形成)|计划(?:新|建|到)"
 )
 _CURRENT_CUES = re.compile(
     r"现状|截至|截止|已经|已(?:建成|完成|达|实现|形成)|增至|累计(?:建成|完成|开通)"
