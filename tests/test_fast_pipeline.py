@@ -176,3 +176,42 @@ def test_off_topic_question_after_an_on_topic_turn_is_standalone(tiny: Assistant
     # an on-topic follow-up still inherits the place and the indicator's context
     follow = tiny.ask("那2021年呢？", history)
     assert "2021" in follow.resolved_question and "正点率" in follow.resolved_question
+
+
+def test_more_after_a_complete_list_says_it_was_complete(tiny: Assistant) -> None:
+    question = "临河市公交优先发展实施方案的重点任务有哪些？"
+    first = tiny.ask(question)
+    history = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": first.answer},
+    ]
+    more = tiny.ask("还有呢？", history)
+    assert "还还" not in more.resolved_question and more.resolved_question.endswith("还有哪些？")
+    assert more.answer.startswith("上一回答已列出全部内容")
+    _grounded(tiny, more.answer, more.citations)
+    # A second "还有呢" asks the same question again, not a spliced one.
+    history += [
+        {"role": "user", "content": "还有呢？"},
+        {"role": "assistant", "content": more.answer},
+    ]
+    again = tiny.ask("还有呢？", history)
+    assert again.resolved_question == more.resolved_question
+
+
+def test_more_after_quoted_sentences_quotes_other_sentences(tiny: Assistant) -> None:
+    from assistant.answer.extractive import draft_answer
+    from assistant.answer.followup import resolve
+    from assistant.answer.types import Turn
+
+    question = "临河市防汛指挥部由谁组成？"
+    resolution = resolve("还有呢？", [Turn("user", question), Turn("assistant", "第一句。[1]")])
+    assert resolution.kind == "continued" and resolution.said == "第一句。[1]"
+    pipeline = tiny.pipeline
+    passages = pipeline.retriever.retrieve(question, 8, None)
+    weights = pipeline.weights.weigh(question)
+    first = draft_answer(question, passages, pipeline.documents, weights, pipeline.policy)
+    assert first.citations
+    rest = draft_answer(
+        question, passages, pipeline.documents, weights, pipeline.policy, said=first.text
+    )
+    assert not {c.quote for c in first.citations} & {c.quote for c in rest.citations}

@@ -22,7 +22,7 @@ from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.patterns import level_fit, stance_of
 from assistant.lang.sentences import split_sentences
-from assistant.lang.terms import coverage, uncovered_share
+from assistant.lang.terms import coverage, flat, uncovered_share
 from assistant.retrieve.types import Passage
 
 POLICY_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_policy.json"
@@ -223,13 +223,19 @@ def draft_answer(
     sentence_weights: Mapping[str, float] | None = None,
     levels: tuple[str, ...] = (),
     stances: Mapping[str, str] | None = None,
+    said: str = "",
 ) -> Drafted:
     """``weights`` stress years (for deciding answerability); ``sentence_weights`` (plain idf)
     choose sentences, so a table header naming every year does not outrank the row asked for.
-    ``stances``: per document, whether 现状 or 目标 is asked of it (``""``: either)."""
+    ``stances``: per document, whether 现状 or 目标 is asked of it (``""``: either); ``said``: an
+    answer already given, whose sentences are not quoted again."""
     candidates = _candidates(
         question, passages, sentence_weights or weights, policy, levels, stances
     )
+    if said:
+        # A continuation ("还有呢"): only what the previous answer did not quote.
+        already = flat(said)
+        candidates = [c for c in candidates if flat(c.text) not in already]
     chosen = _select(candidates, question, policy)
     features = evidence_features(weights, passages, chosen)
     conf = policy.confidence(features)

@@ -422,7 +422,9 @@ class Resolution:
     that names no place)."""
 
     text: str
-    kind: str = "standalone"  # standalone | inherited | resolved
+    kind: str = "standalone"  # standalone | inherited | resolved | continued
+    # For "还有呢": the previous answer, whose sentences the continuation must not repeat.
+    said: str = ""
 
 
 def resolve(
@@ -431,9 +433,21 @@ def resolve(
     text = resolve_question(question, history, known)
     if text == question:
         return Resolution(text)
-    return Resolution(
-        text, "inherited" if _inherits_frame_only(question, history, known) else "resolved"
-    )
+    if _CONTINUE.match(_TRAIL.sub("", question.strip())):
+        return Resolution(text, "continued", _said_since_asked(history))
+    inherited = _inherits_frame_only(question, history, known)
+    return Resolution(text, "inherited" if inherited else "resolved")
+
+
+def _said_since_asked(history: Sequence[Turn]) -> str:
+    """The answers given since the question a run of "还有呢" continues: none is repeated."""
+    said: list[str] = []
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            said.append(turn.content)
+        elif not _CONTINUE.match(_TRAIL.sub("", turn.content.strip())):
+            break
+    return "\n".join(reversed(said))
 
 
 def _inherits_frame_only(
@@ -476,7 +490,10 @@ def resolve_question(
     if core and not refers_back and not _ENDS_WITH_NE.search(question) and _off_topic(core, known):
         return question
     if _CONTINUE.match(_TRAIL.sub("", question.strip())):
-        return _finish(f"{topic_of(previous)}还有哪些", "？")
+        if previous.endswith(("还有哪些？", "还有哪些")):
+            return previous  # a second "还有呢" asks the same, past what was said since
+        topic = re.sub(r"(?:包括|包含|有|是|分为)$", "", topic_of(previous))
+        return _finish(f"{topic}还有哪些", "？")
     if not core:
         return question
     prev_frame = frame_of(previous + " " + " ".join(_titles(answer)))

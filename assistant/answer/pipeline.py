@@ -38,9 +38,10 @@ from assistant.answer.reader import (
     focus_coverage,
 )
 from assistant.answer.records import RecordAnswerer
-from assistant.answer.texts import NOT_FOUND_TEXT
+from assistant.answer.texts import LIST_COMPLETE, NOT_FOUND_TEXT
 from assistant.answer.types import Answer
 from assistant.ingest.types import DocumentMeta
+from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.retrieve.hybrid import Retriever
 from assistant.retrieve.types import Passage
@@ -61,9 +62,14 @@ class ExtractivePipeline:
         return plan_question(resolved, self.vocabulary)
 
     def answer(
-        self, question: str, resolved: str, doc_ids: Collection[str] | None = None
+        self,
+        question: str,
+        resolved: str,
+        doc_ids: Collection[str] | None = None,
+        said: str = "",
     ) -> Answer:
-        """Answer ``resolved`` (the standalone question; ``question`` is what the user typed)."""
+        """Answer ``resolved`` (the standalone question; ``question`` is what the user typed).
+        ``said``: an answer already given ("还有呢"): its sentences and list are not repeated."""
         started = time.perf_counter()
         plan = self.plan(resolved)
         if resolved != question:
@@ -77,7 +83,7 @@ class ExtractivePipeline:
             # which a side asked alone may not retrieve.
             subs.append(whole_question(plan))
         for sub in subs:
-            part, passages, spent = self._answer_sub(sub, doc_ids)
+            part, passages, spent = self._answer_sub(sub, doc_ids, said)
             parts.append(part)
             timings["retrieve"] += spent
             seen = {p.chunk.chunk_id for p in retrieved}
@@ -178,7 +184,7 @@ class ExtractivePipeline:
         return ""
 
     def _answer_sub(
-        self, sub: SubQuestion, doc_ids: Collection[str] | None
+        self, sub: SubQuestion, doc_ids: Collection[str] | None, said: str = ""
     ) -> tuple[SubAnswer, list[Passage], float]:
         t0 = time.perf_counter()
         scope, gap = self._scope(sub, doc_ids)
@@ -207,6 +213,7 @@ class ExtractivePipeline:
             self.weights.weigh(sub.text, stress_years=False),
             sub.constraints.levels,
             {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
+            said,
         )
         status, text, citations = drafted.status, drafted.text, drafted.citations
         features = dict(drafted.features)
@@ -224,6 +231,9 @@ class ExtractivePipeline:
             # (otherwise the extractive draft stands).
             hint = "list" if sub.answer_type in ("list", "overview") else None
             found = self.records.answer(sub.text, scope, hint)
+            if found is not None and said and _repeats(found.text, said):
+                # "还有呢" after this very list: the document lists nothing more under it.
+                found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
             if found is not None:
                 checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
                 if not checked.report.removed:
@@ -279,3 +289,9 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+def _repeats(text: str, said: str) -> bool:
+    """Whether an answer only repeats one already given (its cited wording, markers aside)."""
+    bare = MARKER.sub("", text)
+    return bool(bare) and bare in MARKER.sub("", said)

@@ -47,5 +47,7 @@ GAP_FOCUS: Final = (
     "未在已收录文件中找到关于“{missing}”的内容。最接近的是《{title}》中的“{quote}”[1]，"
     "其中未提及“{missing}”。"
 )
+# "还有呢" after a list the records gave in full: said once more, as complete.
+LIST_COMPLETE: Final = "上一回答已列出全部内容，文件中没有更多：{listed}"
 # A part of a two-part question the documents do not answer (named by its topic words).
 MISSING_PART: Final = "关于“{focus}”，未在已收录文件中找到答案。"

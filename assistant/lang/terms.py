@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 _SPACE = re.compile(r"\s+")
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
     """Normalised and without whitespace: extractions put spaces inside terms ("站点 500米")."""
     return _SPACE.sub("", normalise(text))
 
 
 def flat_texts(texts: Sequence[str]) -> list[str]:
     """The texts as the term statistics see them (``SubstringIndex`` is built over these)."""
-    return [_flat(t) for t in texts]
+    return [flat(t) for t in texts]
 
 
 @functools.cache
@@ -112,7 +112,7 @@ class TermWeights:
 
 def coverage(weights: Mapping[str, float], text: str) -> float:
     """Share of the question's term weight found in ``text`` (directly or as a synonym)."""
-    return flat_coverage(weights, _flat(text))
+    return flat_coverage(weights, flat(text))
 
 
 def flat_coverage(weights: Mapping[str, float], norm: str) -> float:
@@ -130,6 +130,6 @@ def uncovered_share(weights: Mapping[str, float], text: str) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 1.0
-    norm = _flat(text)
+    norm = flat(text)
     missing = [w for t, w in weights.items() if not any(s in norm for s in synonyms_of(t))]
     return max(missing, default=0.0) / total

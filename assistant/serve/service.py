@@ -87,7 +87,7 @@ class Assistant:
         self.check_doc_filter(doc_ids)
         if self.llm is None:
             resolution = resolve(q, turns, self.pipeline.weights.known)
-            answer = self.pipeline.answer(q, resolution.text, doc_ids)
+            answer = self.pipeline.answer(q, resolution.text, doc_ids, said=resolution.said)
             if resolution.kind == "inherited" and answer.status == "not_found":
                 # A complete question took the previous place or document; when that frame has
                 # no answer, the question may start a new thread: ask it as typed.
