@@ -673,3 +673,33 @@ def test_flattened_table_with_a_vertical_merged_category_and_a_total() -> None:
         ),
         (("序号", "合计"), ("长度（公", "20.5")),
     ]
+
+
+def test_a_task_stated_as_a_long_sentence_is_named_by_its_heading() -> None:
+    """The lead answer quotes only the 责任单位 line: a task sentence with its own figures would
+    be an uncited number, so the task is named by its heading (an invented document)."""
+    from assistant.answer.guard import guard_answer
+    from assistant.answer.records import RecordAnswerer
+
+    text = (
+        "三、培育企业\n5. 强化科技企业培育\n新认定12家市级以上科技创新平台，新立项30个市级以上"
+        "科技计划项目。\n责任单位:市科技局\n"
+    )
+    meta = DocumentMeta("d", "临州市优化营商环境若干措施", "d.txt", region="临州市")
+    doc = Document(meta, text, ())
+    line = "责任单位:市科技局"
+    start = text.index(line)
+    action = "新认定12家市级以上科技创新平台，新立项30个市级以上科技计划项目。"
+    record = Responsibility(
+        doc_id="d",
+        section="三、培育企业 > 5. 强化科技企业培育",
+        quote=line,
+        start=start,
+        end=start + len(line),
+        action=action,
+        lead_units=("市科技局",),
+    )
+    found = RecordAnswerer([record], {"d": doc}).answer("临州科技企业培育谁负责？")
+    assert found is not None
+    assert "“强化科技企业培育”的牵头单位为市科技局[1]" in found.text
+    assert not guard_answer(found.text, found.status, found.citations, "").report.removed

@@ -52,6 +52,8 @@ _MARKER = re.compile(
 # Minimum share of the question's focus weight a record's context must cover, and by how much
 # the best record must lead the runner-up (ties are left to the extractive answer).
 MIN_COVERAGE = 0.6
+# Longer than this, an action is a sentence, not a name for the task.
+_SHORT_ACTION = 30
 MIN_LEAD = 0.05
 
 
@@ -209,6 +211,11 @@ class RecordAnswerer:
                     "answered", f"{r.quote.rstrip('。')}[1]。", (self._cite(1, r),), score
                 )
             action = _MARKER.sub("", r.action).strip()
+            heading = _MARKER.sub("", r.section.split(SECTION_SEPARATOR)[-1]).strip()
+            if heading and (len(action) > _SHORT_ACTION or re.search(r"\d", action)):
+                # A task stated as a long sentence (with its own figures, which the cited
+                # 责任单位 line does not hold) is named by its heading instead.
+                action = heading
             text = f"{title}中，“{action}”的牵头单位为{'、'.join(r.lead_units)}"
             if r.co_units:
                 text += f"，配合单位为{'、'.join(r.co_units)}"
