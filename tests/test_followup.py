@@ -195,3 +195,15 @@ def test_a_question_mostly_outside_the_documents_words_starts_a_new_thread() -> 
     # Words of a follow-up that say when or how much do not count: it still follows on.
     follow = resolve_question("原来有多少？这次要新增多少？", history, lambda t: t == "新增")
     assert follow != "原来有多少？这次要新增多少？"
+
+
+def test_a_swapped_term_brings_its_own_modifier() -> None:
+    history = _h("大同公交都市创建的资金保障有哪些措施？", "“资金保障”包括：加大投入。")
+    assert resolve_question("用地保障呢？", history) == "大同公交都市创建的用地保障有哪些措施？"
+
+
+def test_a_plan_word_used_as_a_verb_is_no_document() -> None:
+    history = _h("大同市2023年计划完成公路建设投资多少？", "完成投资100亿元。")
+    resolved = resolve_question("朔州交通十五五规划里的投资呢？", history)
+    assert resolved == "朔州交通十五五规划中2023年计划完成公路建设投资多少？"
+    assert _repeated_fragment(resolved) is None

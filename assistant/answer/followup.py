@@ -35,6 +35,8 @@ _PERIOD = re.compile(rf"[“\"]?{PLAN_PERIOD}[”\"]?(?:期间|时期|末|初)?"
 _DOC_REF = re.compile(
     r"《[^《》]{2,60}》|[^\s，,。？?！!；;：:、（）()]{2,30}?"
     r"(?:规划|计划|方案|预案|举措|意见|通知|办法|纲要|要点|条例|细则|公报)"
+    # "计划完成…", "规划建设…": the word used as a verb names no document.
+    r"(?![完新建投实开达到要将修改增])"
 )
 _QUOTED = re.compile(r"“[^“”]{1,20}”|\"[^\"]{1,20}\"")
 _PAREN = re.compile(r"^[（(][^（）()]{1,10}[)）]")
@@ -168,8 +170,14 @@ def _replace_focus(previous: str, answer: str, new: str) -> str:
     tokens = _tokens(previous)
     bare = new.strip('“”"')
     if len(bare) >= 2:
-        for w, s, e in tokens:
+        for i, (w, s, e) in enumerate(tokens):
             if len(w) >= 2 and w[-1] == bare[-1] and w != bare and free(s, e):
+                if bare.endswith(w) and i > 0:
+                    # "用地保障" for "资金保障": the new term brings its own modifier, so the old
+                    # modifier right before the shared head goes too.
+                    pw, ps, pe = tokens[i - 1]
+                    if pe == s and pw.isalnum() and pw not in _GENERIC and free(ps, pe):
+                        s = ps
                 return _splice(previous, s, e, new)
     if new.startswith(("“", '"')):
         quoted = [m for m in _QUOTED.finditer(previous) if not _inside_doc_ref(previous, m.span())]
@@ -240,7 +248,10 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
         target = _region_pattern().sub("", target)
     target = _DETERMINER.sub("", target).strip("的 ，,")
     target = re.sub(r"(?:方面|这块|那块)$", "", target).strip()
-    if target and _content_chars(target) > 0:
+    # "…里的投资目标呢？" when the question already asks about 投资: nothing to replace.
+    own_terms = [t for t in re.findall(r"\w{2,}", _TOPIC_TAIL.sub("", target)) if t not in _GENERIC]
+    already = bool(own_terms) and all(t in result for t in own_terms)
+    if target and _content_chars(target) > 0 and not already:
         result = _replace_focus(result, answer, target)
     return result
 
