@@ -207,3 +207,25 @@ def test_a_plan_word_used_as_a_verb_is_no_document() -> None:
     resolved = resolve_question("朔州交通十五五规划里的投资呢？", history)
     assert resolved == "朔州交通十五五规划中2023年计划完成公路建设投资多少？"
     assert _repeated_fragment(resolved) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "“主要任务”包括：加强火源管控；完善监测预警；提升扑救能力[1]。",
+        "主要有三项：1.加强火源管控；2.完善监测预警；3.提升扑救能力。",
+        "包括加强火源管控、完善监测预警、提升扑救能力。",
+        "一是加强火源管控，二是完善监测预警，三是提升扑救能力。",
+    ],
+)
+def test_list_items_as_other_writers_number_them(answer: str) -> None:
+    """History may come from a person or another client: its list is read in their format."""
+    from assistant.answer.followup import list_items
+
+    assert list_items(answer) == ["加强火源管控", "完善监测预警", "提升扑救能力"]
+
+
+def test_a_plain_answer_holds_no_list() -> None:
+    from assistant.answer.followup import list_items
+
+    assert list_items("到2030年公路总里程达到10300公里。") == []

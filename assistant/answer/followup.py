@@ -373,8 +373,13 @@ _ORDINAL = re.compile(
 )
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 # A list as answers state it: "…包括：A；B；C[1]。" or "（一）…（二）…".
-_LIST_BODY = re.compile(r"(?:包括|包含|分为|有)[：:](?P<items>[^。\[]+)")
+_LIST_BODY = re.compile(r"(?:包括|包含|分为|有|是|如下)[：:]?(?P<items>[^。\[]+)")
 _LIST_PART = re.compile(r"（[一二三四五六七八九十]+）")
+# Items numbered as other writers (a person, another client's model) number them:
+# "1.…2.…", "1、…", "①…②…", "一是…二是…".
+_NUMBERED = re.compile(
+    r"(?:^|(?<=[\s。；;，,：:]))(?:\d{1,2}[.、．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]是)"
+)
 
 
 def _ordinal_value(raw: str) -> int | None:
@@ -393,12 +398,24 @@ def _ordinal_value(raw: str) -> int | None:
 
 def list_items(answer: str) -> list[str]:
     """The items of the list an answer gave, in order (empty when it gave none)."""
-    m = _LIST_BODY.search(answer)
-    if m:
-        return [x.strip(" 。") for x in re.split(r"[；;]", m.group("items")) if x.strip(" 。")]
+    def clean(items: Sequence[str]) -> list[str]:
+        out = [re.sub(r"\[\d+\]", "", x).strip(" 。；;，,、") for x in items]
+        return [x for x in out if x]
+
     parts = _LIST_PART.split(answer)
     if len(parts) > 2:
-        return [re.sub(r"\[\d+\]", "", x).strip(" 。") for x in parts[1:] if x.strip()]
+        return clean(parts[1:])
+    parts = _NUMBERED.split(answer)
+    if len(parts) > 2:
+        return clean(parts[1:])
+    m = _LIST_BODY.search(answer)
+    if m:
+        body = m.group("items")
+        # Items apart by ；, else by 、 (a short enumeration "A、B、C").
+        for sep in ("[；;]", "、"):
+            items = clean(re.split(sep, body))
+            if len(items) > 1:
+                return items
     return []
 
 
