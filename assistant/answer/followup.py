@@ -398,6 +398,7 @@ def _ordinal_value(raw: str) -> int | None:
 
 def list_items(answer: str) -> list[str]:
     """The items of the list an answer gave, in order (empty when it gave none)."""
+
     def clean(items: Sequence[str]) -> list[str]:
         out = [re.sub(r"\[\d+\]", "", x).strip(" 。；;，,、") for x in items]
         return [x for x in out if x]
