@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.records import RecordAnswerer
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.corpus import list_source_files, load_documents
 from assistant.ingest.loaders import load_bytes
@@ -21,12 +22,14 @@ from assistant.records.store import read_records, write_records
 from assistant.records.structures import split_units
 from assistant.records.tables import table_rows
 from assistant.records.types import (
+    Conflict,
     Definition,
     DocumentFacts,
     ListItem,
     OutlineNode,
     Record,
     Responsibility,
+    Supersedes,
     TableRow,
 )
 from assistant.settings import PROJECT_ROOT
@@ -679,7 +682,6 @@ def test_a_task_stated_as_a_long_sentence_is_named_by_its_heading() -> None:
     """The lead answer quotes only the 责任单位 line: a task sentence with its own figures would
     be an uncited number, so the task is named by its heading (an invented document)."""
     from assistant.answer.guard import guard_answer
-    from assistant.answer.records import RecordAnswerer
 
     text = (
         "三、培育企业\n5. 强化科技企业培育\n新认定12家市级以上科技创新平台，新立项30个市级以上"
@@ -703,3 +705,79 @@ def test_a_task_stated_as_a_long_sentence_is_named_by_its_heading() -> None:
     assert found is not None
     assert "“强化科技企业培育”的牵头单位为市科技局[1]" in found.text
     assert not guard_answer(found.text, found.status, found.citations, "").report.removed
+
+
+def _answerer_with_two_plans() -> tuple[RecordAnswerer, dict[str, Document]]:
+    """An older and a newer invented plan; the newer repeals the older and states another value
+    for the same indicator and year."""
+    old_text = "临州市公交发展规划\n到2025年，公交分担率达到35%。\n"
+    new_text = (
+        "临州市公交优先实施方案\n到2025年，公交分担率达到40%。\n"
+        "《临州市公交发展规划》（临政发〔2020〕3号）同时废止。\n"
+    )
+    docs = {
+        "old": Document(
+            DocumentMeta("old", "临州市公交发展规划", "old.txt", date="2020-03-01"), old_text, ()
+        ),
+        "new": Document(
+            DocumentMeta("new", "临州市公交优先实施方案", "new.txt", date="2024-05-01"),
+            new_text,
+            (),
+        ),
+    }
+    clause = "《临州市公交发展规划》（临政发〔2020〕3号）同时废止"
+    c0 = new_text.index(clause)
+    stated = "到2025年，公交分担率达到40%。"
+    s0 = new_text.index(stated)
+    records = [
+        Supersedes(
+            doc_id="new",
+            section="",
+            quote=clause,
+            start=c0,
+            end=c0 + len(clause),
+            repealed_title="临州市公交发展规划",
+            repealed_number="临政发〔2020〕3号",
+            repealed_doc_id="old",
+        ),
+        Conflict(
+            doc_id="new",
+            section="",
+            quote=stated,
+            start=s0,
+            end=s0 + len(stated),
+            indicator="公交分担率",
+            year=2025,
+            kind="目标",
+            values=(("old", "35%", "2020-03-01"), ("new", "40%", "2024-05-01")),
+            newer_doc_id="new",
+        ),
+    ]
+    return RecordAnswerer(records, docs), docs
+
+
+def test_an_answer_citing_a_repealed_or_contradicted_document_says_so() -> None:
+    from assistant.answer.citations import cite
+    from assistant.answer.guard import guard_answer
+
+    answerer, docs = _answerer_with_two_plans()
+    text = docs["old"].text
+    quote = "到2025年，公交分担率达到35%。"
+    at = text.index(quote)
+    cited = [
+        cite(1, doc_id="old", quote=quote, start=at, end=at + len(quote), meta=docs["old"].meta)
+    ]
+    note, extra = answerer.notes(cited, "临州2025年公交分担率目标是多少？", 2)
+    assert "《临州市公交发展规划》已被《临州市公交优先实施方案》废止[2]" in note
+    assert "较新的《临州市公交优先实施方案》" in note and "40%" in note and "[3]" in note
+    assert [c.n for c in extra] == [2, 3] and all(c.doc_id == "new" for c in extra)
+    answer = "到2025年，公交分担率达到35%。[1]" + note
+    checked = guard_answer(answer, "answered", (*cited, *extra), "")
+    assert not checked.report.removed  # every figure of the note is in its citation
+    # An answer about something else in the older plan gets the repeal note only.
+    title = "临州市公交发展规划"
+    first = [cite(1, doc_id="old", quote=title, start=0, end=len(title), meta=docs["old"].meta)]
+    other, _ = answerer.notes(first, "临州公交发展规划是哪年印发的？", 2)
+    assert "废止[2]" in other and "说法不同" not in other
+    # Citing only the newer plan: nothing to add.
+    assert answerer.notes([extra[0]], "临州2025年公交分担率目标是多少？", 2) == ("", ())

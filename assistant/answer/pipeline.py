@@ -91,6 +91,11 @@ class ExtractivePipeline:
         if len(parts) > 1:
             parts = self._fill_from_whole(parts[:-1], parts[-1])
         status, text, citations = compose(plan, parts)
+        if status != "not_found" and self.records is not None:
+            # A cited document repealed by another, or contradicted by a newer one: said so.
+            note, extra = self.records.notes(citations, resolved, len(citations) + 1)
+            if note:
+                text, citations = text + note, (*citations, *extra)
         if status != "not_found":
             guarded = guard_answer(text, status, citations, NOT_FOUND_TEXT)
             status, text, citations = guarded.status, guarded.text, guarded.citations

@@ -15,17 +15,20 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.citations import cite
+from assistant.answer.texts import NOTE_CONFLICT, NOTE_REPEALED
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import LEVEL_RE, known_regions
 from assistant.lang.sentences import split_sentences
-from assistant.lang.terms import TermWeights, coverage
+from assistant.lang.terms import TermWeights, coverage, flat
 from assistant.records.types import (
+    Conflict,
     Definition,
     DocumentFacts,
     ListItem,
     Record,
     Responsibility,
+    Supersedes,
 )
 
 _ASKS_LEAD = re.compile(
@@ -74,6 +77,8 @@ class RecordAnswerer:
         self.documents = documents
         self.records = tuple(records)
         self._own = [self._own_text(r) for r in self.records]
+        # Cross-document records: what notes() looks at for every answer.
+        self._between = tuple(r for r in self.records if isinstance(r, (Supersedes, Conflict)))
         self._context = [self._context_of(r) for r in self.records]
         self._weights = TermWeights(self._context)
 
@@ -279,6 +284,57 @@ class RecordAnswerer:
             text = f"{title}中“{parent}”包括：{names}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
         return None
+
+    def notes(
+        self, citations: Sequence[Citation], asked: str, first: int
+    ) -> tuple[str, tuple[Citation, ...]]:
+        """What an answer must add about the documents it cites: one was repealed by another
+        document of the corpus (named, with its 废止 clause), or another document states a
+        different value for the indicator and year the answer is about (the newer document
+        named, its statement quoted). Citations are numbered from ``first``."""
+        cited = list(dict.fromkeys(c.doc_id for c in citations))
+        if not cited:
+            return "", ()
+        said = flat(asked + " " + " ".join(c.quote for c in citations))
+        parts: list[str] = []
+        out: list[Citation] = []
+        for r in self._between:
+            if isinstance(r, Supersedes) and r.repealed_doc_id in cited:
+                old = self.documents.get(r.repealed_doc_id)
+                new = self.documents.get(r.doc_id)
+                if old is None or new is None:
+                    continue
+                n = first + len(out)
+                out.append(self._cite(n, r))
+                parts.append(NOTE_REPEALED.format(old=old.meta.title, new=new.meta.title, n=n))
+            elif (
+                isinstance(r, Conflict)
+                and r.newer_doc_id
+                # Only when the answer quotes an older statement: the newer one is the note.
+                and any(doc in cited and doc != r.newer_doc_id for doc, _, _ in r.values)
+                and flat(r.indicator) in said
+                and str(r.year) in said
+            ):
+                newer = self.documents.get(r.newer_doc_id)
+                if newer is None:
+                    continue
+                n = first + len(out)
+                citation = self._cite(n, r)
+                out.append(citation)
+                others = "、".join(
+                    f"《{d.meta.title}》"
+                    for doc, _, _ in r.values
+                    if doc != r.newer_doc_id and (d := self.documents.get(doc)) is not None
+                )
+                parts.append(
+                    NOTE_CONFLICT.format(
+                        others=others,
+                        newer=newer.meta.title,
+                        quote=citation.quote.strip().rstrip("。；;，,"),
+                        n=n,
+                    )
+                )
+        return "".join(parts), tuple(out)
 
     def _cite_sentence(self, n: int, doc_id: str, needle: str) -> Citation | None:
         """Cite the sentence of the document that states ``needle`` (its first occurrence)."""

@@ -49,5 +49,10 @@ GAP_FOCUS: Final = (
 )
 # "还有呢" after a list the records gave in full: said once more, as complete.
 LIST_COMPLETE: Final = "上一回答已列出全部内容，文件中没有更多：{listed}"
+# What an answer adds about the documents it cites (assistant.answer.records.notes).
+NOTE_REPEALED: Final = "注意：《{old}》已被《{new}》废止[{n}]。"
+NOTE_CONFLICT: Final = (
+    "注意：{others}与较新的《{newer}》对这一指标的说法不同，后者为“{quote}”[{n}]。"
+)
 # A part of a two-part question the documents do not answer (named by its topic words).
 MISSING_PART: Final = "关于“{focus}”，未在已收录文件中找到答案。"
