@@ -217,3 +217,33 @@ def test_a_clause_asking_both_stances_constrains_neither() -> None:
     assert all(s.constraints.stance == "" for s in plan.subquestions)
     plan = plan_question("临河公交分担率的目标是多少？", VOCAB)
     assert plan.subquestions[0].constraints.stance == "target"
+
+
+def test_a_comparison_says_which_side_is_higher_without_a_new_figure() -> None:
+    from assistant.answer.texts import COMPARE_FIRST_HIGHER, SUPPORT_LEAD
+
+    plan = plan_question("临河和云岭的公交分担率哪个更高？", VOCAB)
+    assert plan.compare and len(plan.subquestions) == 2
+    first, second = plan.subquestions
+    a = SubAnswer(
+        first, "answered", f"分担率40%[1]。{SUPPORT_LEAD}到2025年分担率40%。[1]", (_cite(1, "x"),)
+    )
+    b = SubAnswer(
+        second, "answered", f"分担率35%[1]。{SUPPORT_LEAD}到2025年分担率35%。[1]", (_cite(1, "y"),)
+    )
+    status, text, _ = compose(plan, [a, b])
+    assert status == "answered" and text.endswith(COMPARE_FIRST_HIGHER)
+    # A side stating two values (现状 and 目标) gives no verdict: which one would be compared?
+    two = SubAnswer(
+        second, "answered", f"现状30%，目标35%[1]。{SUPPORT_LEAD}…[1]", (_cite(1, "z"),)
+    )
+    assert not compose(plan, [a, two])[1].endswith("。比较")
+    assert "比较" not in compose(plan, [a, two])[1]
+
+
+def test_a_missing_side_is_named_with_its_place_and_focus_words_only() -> None:
+    plan = plan_question("临河和云岭的公交分担率分别是多少？", VOCAB)
+    first, second = plan.subquestions
+    answered = SubAnswer(first, "answered", "分担率为40%。[1]", (_cite(1, "分担率为40%。"),))
+    _, text, _ = compose(plan, [answered, SubAnswer(second, "not_found", "", ())])
+    assert "（二）关于云岭“公交分担率”，未在已收录文件中找到答案。" in text

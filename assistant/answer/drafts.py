@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from assistant.answer.texts import SUPPORT_LEAD
 from assistant.answer.types import Answer, Citation
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.sentences import MARKER
@@ -91,7 +92,7 @@ def compose_reply(answer: Answer, documents: Mapping[str, DocumentMeta] | None =
         docs = dict.fromkeys(basis_no[by_n[n].doc_id] for n in numbers)
         return "（见依据" + "、".join(str(d) for d in docs) + "）" if docs else ""
 
-    body = _MARKS.sub(pointer, answer.answer).replace("依据原文：", "\n原文：")
+    body = _MARKS.sub(pointer, answer.answer).replace(SUPPORT_LEAD, "\n原文：")
     lines = [GREETING, OPENING[answer.status], body.strip()]
     lines.append("依据：\n" + "\n".join(b.line(i) for i, b in enumerate(bases, start=1)))
     lines.append(CLOSING)

@@ -89,7 +89,7 @@ class ExtractivePipeline:
             seen = {p.chunk.chunk_id for p in retrieved}
             retrieved.extend(p for p in passages if p.chunk.chunk_id not in seen)
         if len(parts) > 1:
-            parts = self._fill_from_whole(parts[:-1], parts[-1])
+            parts = self._fill_from_whole(parts[:-1], parts[-1], doc_ids)
         status, text, citations = compose(plan, parts)
         if status != "not_found" and self.records is not None:
             # A cited document repealed by another, or contradicted by a newer one: said so.
@@ -122,7 +122,9 @@ class ExtractivePipeline:
             plan=plan.to_dict(),
         )
 
-    def _fill_from_whole(self, parts: list[SubAnswer], whole: SubAnswer) -> list[SubAnswer]:
+    def _fill_from_whole(
+        self, parts: list[SubAnswer], whole: SubAnswer, doc_ids: Collection[str] | None
+    ) -> list[SubAnswer]:
         """A side its own search did not answer takes the whole question's answer when that
         answer meets the side's constraints; when every side does, the whole answer stands
         alone."""
@@ -131,7 +133,10 @@ class ExtractivePipeline:
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
         filled: list[SubAnswer] = []
         for p in parts:
-            if p.status == "not_found" and p.gap is not None and p.gap.kind != "region":
+            scope = self._scope(p.sub, doc_ids)[0]
+            # Only from the side's own documents: the other side's place never answers it.
+            own = scope is None or all(c.doc_id in scope for c in whole.citations)
+            if own and p.status == "not_found" and p.gap is not None and p.gap.kind != "region":
                 fits = check(
                     p.sub,
                     whole.citations,

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answer.plan import QueryPlan, SubQuestion, covered_years
 from assistant.answer.texts import (
+    COMPARE_FIRST_HIGHER,
+    COMPARE_FIRST_LOWER,
+    COMPARE_SAME,
     GAP_FOCUS,
     GAP_LEVEL,
     GAP_REGION,
@@ -22,10 +25,11 @@ from assistant.answer.texts import (
     GAP_YEAR,
     MISSING_PART,
     NOT_FOUND_TEXT,
+    SUPPORT_LEAD,
 )
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.numbers import mentions
+from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import YEAR_RE, mentions_level
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
@@ -219,7 +223,7 @@ def direct_answer(
         (c.quote if c.quote[-1:] in "。！？；;!?”）)" else c.quote + "。") + f"[{c.n}]"
         for c in kept
     )
-    return "；".join(leads) + "。依据原文：" + support, kept
+    return "；".join(leads) + "。" + SUPPORT_LEAD + support, kept
 
 
 def decline_text(gap: Gap, nearest: Citation | None) -> str:
@@ -271,16 +275,43 @@ def compose(
     for i, p in enumerate(parts):
         label = f"（{ORDINALS[i]}）"
         if p.status == "not_found":
-            texts.append(label + MISSING_PART.format(focus=_digitless(p.sub.focus)))
+            where = "".join(p.sub.constraints.regions)
+            texts.append(label + MISSING_PART.format(where=where, focus=_digitless(p.sub.focus)))
             continue
         t, cs = renumber(p.text, p.citations, len(cites))
         texts.append(label + t)
         cites.extend(cs)
     status: Status = "answered" if len(answered) == len(parts) else "partial"
-    return status, "".join(texts), tuple(cites)
+    verdict = _verdict(plan, parts) if status == "answered" else ""
+    return status, "".join(texts) + verdict, tuple(cites)
+
+
+def _short_value(text: str) -> Mention | None:
+    """The one value a side's short answer states (the part before its quotes), if just one."""
+    lead = text.split(SUPPORT_LEAD, 1)[0] if SUPPORT_LEAD in text else ""
+    found = {(m.value, m.unit) for m in mentions(YEAR_RE.sub(" ", lead), strict=True)}
+    if len(found) != 1:
+        return None
+    return next(m for m in mentions(YEAR_RE.sub(" ", lead), strict=True))
+
+
+def _verdict(plan: QueryPlan, parts: Sequence[SubAnswer]) -> str:
+    """A comparison of two sides each stating one value in the same unit: which is higher, in
+    words only (no difference is computed, so no new figure appears)."""
+    if not plan.compare or len(parts) != 2:
+        return ""
+    a, b = (_short_value(p.text) for p in parts)
+    if a is None or b is None or not a.unit or a.unit != b.unit:
+        return ""
+    if a.value == b.value:
+        return COMPARE_SAME
+    return COMPARE_FIRST_HIGHER if a.value > b.value else COMPARE_FIRST_LOWER
 
 
 def _digitless(text: str) -> str:
     # A missing part is named by its topic words: a year echoed from the question would read as
     # a figure the cited text does not contain.
-    return re.sub(r"[\d０-９]+", "", text).strip() or "该问题"
+    text = re.sub(r"[\d０-９]+", "", text).strip()
+    # The focus without the particles around it ("的分担率是" → "分担率").
+    text = re.sub(r"^(?:的|之|在|对)+|(?:的|是|为|有|达到|要|将)+$", "", text).strip()
+    return text or "该问题"

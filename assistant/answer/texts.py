@@ -54,5 +54,11 @@ NOTE_REPEALED: Final = "注意：《{old}》已被《{new}》废止[{n}]。"
 NOTE_CONFLICT: Final = (
     "注意：{others}与较新的《{newer}》对这一指标的说法不同，后者为“{quote}”[{n}]。"
 )
+# Before the quotes that follow a short answer.
+SUPPORT_LEAD: Final = "依据原文："
+# A two-sided comparison whose sides each state one value in the same unit (no figure computed).
+COMPARE_FIRST_HIGHER: Final = "比较：（一）高于（二）。"
+COMPARE_FIRST_LOWER: Final = "比较：（一）低于（二）。"
+COMPARE_SAME: Final = "比较：两者相同。"
 # A part of a two-part question the documents do not answer (named by its topic words).
-MISSING_PART: Final = "关于“{focus}”，未在已收录文件中找到答案。"
+MISSING_PART: Final = "关于{where}“{focus}”，未在已收录文件中找到答案。"
