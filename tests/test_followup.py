@@ -229,3 +229,10 @@ def test_a_plain_answer_holds_no_list() -> None:
     from assistant.answer.followup import list_items
 
     assert list_items("到2030年公路总里程达到10300公里。") == []
+
+
+def test_they_after_a_list_names_its_items() -> None:
+    history = [Turn("user", "森林防火方案有哪些主要任务？"), Turn("assistant", _LIST_ANSWER)]
+    assert resolve_question("它们分别由谁牵头？", history) == (
+        "《云岭市森林防火工作方案》中“加强火源管控”、“完善监测预警”、“提升扑救能力”分别由谁牵头？"
+    )

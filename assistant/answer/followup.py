@@ -310,6 +310,11 @@ def _swap_level(result: str, target: str) -> tuple[str, str]:
     return result, rest
 
 
+# "它们/这些/这几项" after a list answer stand for its items.
+_PLURAL = re.compile(r"它们|这些|这几[个项条类种处]|上述各项|以上各项")
+_MAX_NAMED_ITEMS = 6
+
+
 def _referent(previous: str, answer: str) -> str:
     """What 它/这项/该… point to: the previous topic, plus a quoted name the answer introduced."""
     topic = topic_of(previous)
@@ -535,6 +540,15 @@ def resolve_question(
         _content_chars(beyond_doc) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)
     ):
         return _finish(_swap(previous, answer, core), question)
+    plural = _PLURAL.search(core)
+    items = list_items(answer) if plural else []
+    if plural and 1 < len(items) <= _MAX_NAMED_ITEMS and sum(map(len, items)) <= 60:
+        # "它们分别在哪？" after a list: the items, named.
+        named = "、".join(f"“{x}”" for x in items)
+        head = _titles(answer)
+        head_text = head[0] + "中" if head else ""
+        rest = (core[: plural.start()] + core[plural.end() :]).strip("，, ")
+        return _finish(f"{head_text}{named}{rest}", question)
     if _is_dependent(core):
         referent = _referent(previous, answer)
         if own.years:
