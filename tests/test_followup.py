@@ -236,3 +236,11 @@ def test_they_after_a_list_names_its_items() -> None:
     assert resolve_question("它们分别由谁牵头？", history) == (
         "《云岭市森林防火工作方案》中“加强火源管控”、“完善监测预警”、“提升扑救能力”分别由谁牵头？"
     )
+
+
+def test_a_year_breakdown_asks_the_same_quantity_year_by_year() -> None:
+    history = _h("大同市2025年要新建多少公里公交专用道？", "新建10公里。")
+    for question in ("分年度呢？", "每年分别是多少？", "那逐年的情况呢？"):
+        assert resolve_question(question, history) == (
+            "大同市要新建多少公里公交专用道，每年分别是多少？"
+        )

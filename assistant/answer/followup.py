@@ -310,6 +310,11 @@ def _swap_level(result: str, target: str) -> tuple[str, str]:
     return result, rest
 
 
+# A request for the year-by-year breakdown of what was just asked ("分年度呢？", "每年各多少？").
+_BY_YEAR = re.compile(
+    r"(?:那|按|请)?(?:分年度|分年|逐年|每年|每一年|各年度?|年度分解|按年度?)(?:的)?"
+    r"(?:分别|各)?(?:是)?(?:多少|怎么安排|如何安排|情况|数据|安排)?(?:呢|吗)?"
+)
 # "它们/这些/这几项" after a list answer stand for its items.
 _PLURAL = re.compile(r"它们|这些|这几[个项条类种处]|上述各项|以上各项")
 _MAX_NAMED_ITEMS = 6
@@ -530,6 +535,9 @@ def resolve_question(
         return _finish(f"{topic}还有哪些", "？")
     if not core:
         return question
+    if _BY_YEAR.fullmatch(core):
+        # "分年度呢？": the same quantity, year by year.
+        return _finish(f"{_YEAR.sub('', _core(previous))}，每年分别是多少", "？")
     prev_frame = frame_of(previous + " " + " ".join(_titles(answer)))
     own = frame_of(core)
 
