@@ -215,3 +215,12 @@ def test_more_after_quoted_sentences_quotes_other_sentences(tiny: Assistant) -> 
         question, passages, pipeline.documents, weights, pipeline.policy, said=first.text
     )
     assert not {c.quote for c in first.citations} & {c.quote for c in rest.citations}
+
+
+def test_a_question_that_asks_about_nothing_in_the_documents_is_not_found(tiny: Assistant) -> None:
+    for question in ("你是谁？", "现在几点了？", "多少？"):
+        answer = tiny.ask(question)
+        assert answer.status == "not_found", (question, answer.answer)
+        assert answer.retrieved  # the nearest passages are still shown
+    # A short question with a quoted name or a place of its own still asks something.
+    assert tiny.ask("临河市“公交正点率”是多少？").status != "not_found"

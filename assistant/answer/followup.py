@@ -374,7 +374,8 @@ def _off_topic(core: str, known: Callable[[str], bool] | None) -> bool:
     # documents' written style rarely uses.
     words = _CONDITIONAL.sub(" ", _NON_CONTENT.sub(" ", _WH.sub(" ", core)))
     terms = [t for t, _ in content_terms(words) if len(t) >= 2]
-    # Half or more: "如何办理护照" has a word any document uses (办理) and one none does.
+    # Half or more: "如何办理护照" has a word any document uses (办理) and one none does. A
+    # question with no such word at all ("具体是哪几个？") leans on the previous one.
     return bool(terms) and 2 * sum(not known(t) for t in terms) >= len(terms)
 
 

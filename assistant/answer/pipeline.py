@@ -22,6 +22,7 @@ from assistant.answer.plan import (
     QueryPlan,
     SubQuestion,
     Vocabulary,
+    asks_nothing,
     covered_years,
     plan_question,
     region_documents,
@@ -197,6 +198,12 @@ class ExtractivePipeline:
         self, sub: SubQuestion, doc_ids: Collection[str] | None, said: str = ""
     ) -> tuple[SubAnswer, list[Passage], float]:
         t0 = time.perf_counter()
+        if asks_nothing(sub, lambda focus: self.weights.weigh(focus, stress_years=False)):
+            # Nothing asked the documents could answer; the nearest passages are still shown.
+            passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
+            spent = (time.perf_counter() - t0) * 1000
+            declined = SubAnswer(sub, "not_found", NOT_FOUND_TEXT, (), 0.0, {}, Gap("weak"))
+            return declined, passages, spent
         scope, gap = self._scope(sub, doc_ids)
         if gap is not None and gap.kind == "region":
             passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)

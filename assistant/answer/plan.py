@@ -464,6 +464,22 @@ def covered_years(period: str, periods: Sequence[str] = ()) -> set[int]:
     return out
 
 
+def content_words(sub: SubQuestion, weigh: Callable[[str], Mapping[str, float]]) -> list[str]:
+    """The focus's words that say what is asked: not a stance word (现在, 目标) and not a single
+    character. A question without any ("你是谁？", "现在几点了？") and without a document,
+    place, year or level asks nothing the documents could answer."""
+    quoted = re.findall(r"“([^“”]+)”", sub.text)  # a quoted name, however short (“空”)
+    rest = _STANCE_CURRENT.sub(" ", _STANCE_TARGET.sub(" ", sub.focus))
+    return quoted + [t for t in weigh(rest) if len(t) > 1]
+
+
+def asks_nothing(sub: SubQuestion, weigh: Callable[[str], Mapping[str, float]]) -> bool:
+    c = sub.constraints
+    if c.doc_ids or c.regions or c.years or c.periods or c.levels:
+        return False
+    return not content_words(sub, weigh)
+
+
 def plan_summary(plan: QueryPlan) -> str:
     """理解为: one line per sub-question, for the page."""
     return "；".join(s.text for s in plan.subquestions)
