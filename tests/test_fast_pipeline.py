@@ -224,3 +224,15 @@ def test_a_question_that_asks_about_nothing_in_the_documents_is_not_found(tiny: 
         assert answer.retrieved  # the nearest passages are still shown
     # A short question with a quoted name or a place of its own still asks something.
     assert tiny.ask("临河市“公交正点率”是多少？").status != "not_found"
+
+
+def test_who_supports_is_answered_from_the_responsibility_record(tiny: Assistant) -> None:
+    # bus_plan.txt, （一）优化公交线网: "由市交通运输局牵头，各区政府配合。"
+    answer = tiny.ask("优化公交线网的配合单位是谁？")
+    assert "各区政府配合" in answer.answer and answer.evidence.get("record_match", 0) > 0
+    history = [
+        {"role": "user", "content": "优化公交线网由哪个部门牵头？"},
+        {"role": "assistant", "content": "市交通运输局牵头。"},
+    ]
+    follow = tiny.ask("配合单位呢？", history)
+    assert "各区政府" in follow.answer, (follow.resolved_question, follow.answer)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -705,6 +706,11 @@ def test_a_task_stated_as_a_long_sentence_is_named_by_its_heading() -> None:
     assert found is not None
     assert "“强化科技企业培育”的牵头单位为市科技局[1]" in found.text
     assert not guard_answer(found.text, found.status, found.citations, "").report.removed
+    # Who supports, asked: said first.
+    helped = replace(record, co_units=("市财政局",))
+    found = RecordAnswerer([helped], {"d": doc}).answer("临州科技企业培育的配合单位是哪个？")
+    assert found is not None
+    assert "的配合单位为市财政局，牵头单位为市科技局[1]" in found.text
 
 
 def _answerer_with_two_plans() -> tuple[RecordAnswerer, dict[str, Document]]:

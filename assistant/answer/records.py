@@ -33,7 +33,9 @@ from assistant.records.types import (
 
 _ASKS_LEAD = re.compile(
     r"谁牵头|由谁(?:牵头|负责|落实)|哪个(?:部门|单位)|哪些(?:部门|单位)|牵头(?:单位|部门)|责任(?:单位|部门)|谁负责|负责单位"
+    r"|配合(?:单位|部门)|谁(?:来)?配合"
 )
+_ASKS_CO = re.compile(r"配合(?:单位|部门)|谁(?:来)?配合|协助")
 _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几个方面|几类|几级|主要任务")
 _ASKS_DEFINITION = re.compile(
     r"是指|什么是|指的是|怎么界定|如何界定|标准是|什么标准|算(?:是)?什么|属于"
@@ -44,7 +46,7 @@ _ASKS_REPEAL = re.compile(r"废止|作废|取代|替代")
 _ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期")
 _ASKS_ISSUER = re.compile(r"哪个(?:部门|单位|机关)(?:印发|发布|发的)|发文机关|谁(?:印发|发布)")
 _CUE_WORDS = re.compile(
-    r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
+    r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
     r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
 )
@@ -221,6 +223,11 @@ class RecordAnswerer:
                 # A task stated as a long sentence (with its own figures, which the cited
                 # 责任单位 line does not hold) is named by its heading instead.
                 action = heading
+            if _ASKS_CO.search(question) and r.co_units:
+                # Who supports was asked: that first, then who leads.
+                text = f"{title}中，“{action}”的配合单位为{'、'.join(r.co_units)}"
+                text += f"，牵头单位为{'、'.join(r.lead_units)}"
+                return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
             text = f"{title}中，“{action}”的牵头单位为{'、'.join(r.lead_units)}"
             if r.co_units:
                 text += f"，配合单位为{'、'.join(r.co_units)}"
