@@ -787,3 +787,50 @@ def test_an_answer_citing_a_repealed_or_contradicted_document_says_so() -> None:
     assert "废止[2]" in other and "说法不同" not in other
     # Citing only the newer plan: nothing to add.
     assert answerer.notes([extra[0]], "临州2025年公交分担率目标是多少？", 2) == ("", ())
+
+
+def test_the_list_whose_own_heading_names_the_focus_wins_over_a_nested_one() -> None:
+    """ "重点任务分为哪几个方面" names the section's own heading; a list nested under one of its
+    items shares the title's words (新能源汽车) but is not what was asked (invented document)."""
+    text = (
+        "临州市新能源汽车推广方案\n二、重点任务\n（一）扩大车辆应用\n（二）壮大新能源汽车产业\n"
+        "1.支持整车企业\n2.强化零部件配套\n"
+    )
+    meta = DocumentMeta("d", "临州市新能源汽车推广方案", "d.txt", region="临州市")
+    doc = Document(meta, text, ())
+
+    def item(parent: str, section: str, position: int, words: str) -> ListItem:
+        at = text.index(words)
+        return ListItem(
+            doc_id="d",
+            section=section,
+            quote=words,
+            start=at,
+            end=at + len(words),
+            parent=parent,
+            position=position,
+            text=words,
+            kind="heading",
+        )
+
+    records = [
+        item("二、重点任务", "二、重点任务", 1, "（一）扩大车辆应用"),
+        item("二、重点任务", "二、重点任务", 2, "（二）壮大新能源汽车产业"),
+        item(
+            "（二）壮大新能源汽车产业",
+            "二、重点任务 > （二）壮大新能源汽车产业",
+            1,
+            "1.支持整车企业",
+        ),
+        item(
+            "（二）壮大新能源汽车产业",
+            "二、重点任务 > （二）壮大新能源汽车产业",
+            2,
+            "2.强化零部件配套",
+        ),
+    ]
+    found = RecordAnswerer(records, {"d": doc}).answer(
+        "临州新能源汽车推广方案的重点任务分为哪几个方面？"
+    )
+    assert found is not None
+    assert "“重点任务”包括：扩大车辆应用；壮大新能源汽车产业[1]" in found.text

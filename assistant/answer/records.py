@@ -84,6 +84,15 @@ class RecordAnswerer:
         self._context = [self._context_of(r) for r in self.records]
         self._weights = TermWeights(self._context)
 
+    def _beyond_title(self, weights: Mapping[str, float], i: int) -> Mapping[str, float]:
+        """The focus terms the record's document title does not already say."""
+        doc = self.documents.get(self.records[i].doc_id)
+        if doc is None:
+            return weights
+        title = f"{doc.meta.title} {doc.meta.short_title}"
+        rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
+        return rest or weights
+
     @staticmethod
     def _own_text(r: Record) -> str:
         """What the record itself is about: a list's heading, an action, a defined term."""
@@ -136,11 +145,12 @@ class RecordAnswerer:
         if not scored:
             return None
         # Ties (the title and an ancestor heading cover the focus for every list below it):
-        # the record whose own heading names the focus, then the shallowest, then the first.
+        # the record whose own heading names what the title does not, then the shallowest,
+        # then the first.
         scored.sort(
             key=lambda si: (
                 -si[0],
-                -coverage(weights, self._own[si[1]]),
+                -coverage(self._beyond_title(weights, si[1]), self._own[si[1]]),
                 self.records[si[1]].section.count(SECTION_SEPARATOR),
                 si[1],
             )
