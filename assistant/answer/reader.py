@@ -25,12 +25,13 @@ from assistant.answer.texts import (
     GAP_YEAR,
     MISSING_PART,
     NOT_FOUND_TEXT,
+    STANCE_LABEL,
     SUPPORT_LEAD,
 )
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import Mention, mentions
-from assistant.lang.patterns import YEAR_RE, mentions_level
+from assistant.lang.patterns import YEAR_RE, mentions_level, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
 
@@ -218,6 +219,10 @@ def direct_answer(
     leads = []
     for clause, c in picked:
         where = c.section.split(" > ")[-1].strip() if len(picked) > 1 and c.section else ""
+        if where:
+            # 现状 or 目标, when the sentence or its section says which (a plan states both).
+            stance = STANCE_LABEL.get(stance_of(c.quote, c.section), "")
+            where = f"{stance}，{where}" if stance else where
         leads.append(f"{clause}[{renumbered[c.n]}]" + (f"（{where}）" if where else ""))
     support = "".join(
         (c.quote if c.quote[-1:] in "。！？；;!?”）)" else c.quote + "。") + f"[{c.n}]"

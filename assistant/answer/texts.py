@@ -54,6 +54,8 @@ NOTE_REPEALED: Final = "注意：《{old}》已被《{new}》废止[{n}]。"
 NOTE_CONFLICT: Final = (
     "注意：{others}与较新的《{newer}》对这一指标的说法不同，后者为“{quote}”[{n}]。"
 )
+# How a short answer labels a value a plan states as where things stand or where they are to be.
+STANCE_LABEL: Final[dict[str, str]] = {"current": "现状", "target": "目标"}
 # Before the quotes that follow a short answer.
 SUPPORT_LEAD: Final = "依据原文："
 # A two-sided comparison whose sides each state one value in the same unit (no figure computed).
