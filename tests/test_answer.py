@@ -110,3 +110,25 @@ def test_follow_up_uses_history(assistant: Assistant) -> None:
     answer = assistant.ask("那2021年呢？", history)
     assert "2021" in answer.resolved_question and "正点率" in answer.resolved_question
     assert "73.89" in " ".join(p.chunk.text for p in answer.retrieved[:5])
+
+
+def test_the_readme_example_gives_the_short_answer_first_with_its_stance(
+    assistant: Assistant,
+) -> None:
+    """README's first example: 10030 km (现状) and 10300 km (目标) first, each cited, [1] being
+    the sentence the first value comes from (not the railway sentence next to it)."""
+    answer = assistant.ask("晋城市公路总里程是多少？")
+    lead = answer.answer.split("依据原文：", 1)[0]
+    assert lead.startswith("全市公路总里程达10030公里[1]（现状")
+    assert "10300公里[2]（目标" in lead
+    assert "10030公里" in answer.citations[0].quote
+    _check_grounding(assistant, answer)
+
+
+def test_off_topic_follow_up_after_an_on_topic_turn_is_not_found(assistant: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "吉林省2023年交通建设投资计划完成多少？"},
+        {"role": "assistant", "content": "完成交通建设投资278亿元、增长8%。[1]"},
+    ]
+    answer = assistant.ask("如何办理护照？", history)
+    assert answer.resolved_question == "如何办理护照？" and answer.status == "not_found"
