@@ -325,3 +325,100 @@ def test_flattened_project_table_rows_keep_their_cells_under_column_names() -> N
 def test_a_count_followed_by_half_an_hour_is_a_duration() -> None:
     facts = [f for f in _facts("jc-transport-15th") if "直达北京" in f.quote]
     assert any(f.stated == "3个半小时" for f in facts)
+
+
+# An invented plan with a task table keyed by year, flattened as text extractions deliver it:
+# the year on its own line, items numbered inside the cell and broken
+# over lines, and a merged year above labelled sub-rows.
+_TASK_PLAN = """一、重点任务
+（一）码头建设工程
+表 1 码头建设任务（2024-2026 年）
+年度 项目 建设内容
+2024
+港口
+1.办理北湾码头前期手续；2.开工建设西河
+货运码头。
+航道 疏浚东江航道 12 公里。
+2025
+港口
+1.开工建设北湾码头；2.完成西河货运码头。
+航道 持续养护工作。
+2026
+港口
+1.完成北湾码头主体工程。
+（二）保障措施
+加强组织领导。
+"""
+
+
+def _task_plan() -> Document:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_TASK_PLAN)
+    meta = DocumentMeta(
+        "harbour", "某市港航建设三年行动计划", "harbour.txt", period="2024—2026年", region="某市"
+    )
+    return Document(meta, text, parse_sections(text))
+
+
+def test_task_table_items_are_facts_of_their_year_row() -> None:
+    from assistant.records.facts import task_item_facts
+
+    doc = _task_plan()
+    items = task_item_facts(doc)
+    # Read off the invented table by hand: (year, label, item without its number).
+    assert [(f.year, f.row, f.indicator) for f in items] == [
+        (2024, "港口", "办理北湾码头前期手续；"),
+        (2024, "港口", "开工建设西河货运码头。"),
+        (2024, "航道", "疏浚东江航道12公里。"),
+        (2025, "港口", "开工建设北湾码头；"),
+        (2025, "港口", "完成西河货运码头。"),
+        (2025, "航道", "持续养护工作。"),
+        (2026, "港口", "完成北湾码头主体工程。"),
+    ]
+    for f in items:
+        # Each item cites its own text and the year key above it (merged over sub-rows).
+        assert doc.text[f.start : f.end] == f.quote and f.source == "task"
+        assert f.context_quote == str(f.year)
+        assert doc.text[f.context_start : f.context_end] == str(f.year)
+        assert f.value is None
+    # The figure in a task item is still a prose fact with the row's year.
+    assert any(f.source == "prose" and f.year == 2024 for f in extract_facts(doc))
+
+
+@pytest.mark.parametrize(
+    ("question", "year", "item"),
+    [
+        ("北湾码头哪一年开工建设？", "2025年", "开工建设北湾码头"),
+        ("西河货运码头什么时候完成？", "2025年", "完成西河货运码头"),
+        ("北湾码头主体工程安排在哪年完成？", "2026年", "完成北湾码头主体工程"),
+    ],
+)
+def test_when_question_is_answered_with_the_year_row_of_the_item(
+    question: str, year: str, item: str
+) -> None:
+    from assistant.answer.numeric import NumericAnswerer
+
+    doc = _task_plan()
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: doc.meta.title})
+    answer = NumericAnswerer(store, {doc.meta.doc_id: doc}, []).answer(question, NOT_FOUND_TEXT)
+    assert answer is not None and answer.status == "answered"
+    assert f"{year}：{item}" in answer.text
+    # The item and the year line are cited, and every number stated is in them.
+    assert {c.quote for c in answer.citations} >= {year.removesuffix("年")}
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+
+
+def test_when_question_about_an_item_no_table_schedules_is_left_to_retrieval() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+
+    doc = _task_plan()
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: doc.meta.title})
+    answerer = NumericAnswerer(store, {doc.meta.doc_id: doc}, [])
+    assert answerer.answer("南山机场哪一年通航？", NOT_FOUND_TEXT) is None
+    # A task item is no answer to "how much": the figure question goes to the prose fact.
+    figure = answerer.answer("2024年疏浚东江航道多少公里？", NOT_FOUND_TEXT)
+    assert figure is not None and "12" in figure.text

@@ -21,6 +21,9 @@ _ASKS_NUMBER = re.compile(
     r"多少|几[个条座项处家辆台天年]?|多大|多长|多高|多快|比例|比率|什么水平|目标值|现状值|数值|达到|控制在"
 )
 _ASKS_LIST = re.compile(r"哪些|哪几")
+# "X安排在哪一年": the year a task table schedules an item in.
+# "安排在" belongs to the asking ("安排在哪一年完成"), not to the item asked about.
+_ASKS_WHEN = re.compile(r"(?:安排|定)?在?(?:哪一?年|哪个年份?|什么时候|何时|什么时间|几几年)")
 _TITLE = re.compile(r"《[^》]*》")
 _ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
 # "三年里一共…": the whole period's figure, not one year's row of a year-by-year task table.
@@ -104,6 +107,10 @@ class NumericAnswerer:
     def answer(
         self, question: str, not_found_text: str, doc_ids: Collection[str] | None = None
     ) -> NumericAnswer | None:
+        if _ASKS_WHEN.search(_TITLE.sub("", question)) and not asked_years(question):
+            when = self._when_answer(question, doc_ids)
+            if when is not None:
+                return when
         if not is_numeric_question(question):
             return None
         regions = asked_regions(question)
@@ -134,7 +141,8 @@ class NumericAnswerer:
             regions=regions,
             doc_ids=tuple(doc_ids or ()),
         )
-        matches = self.store.search(query)
+        # Task items say when, not how much: they answer only "哪一年" (``_when_answer``).
+        matches = [m for m in self.store.search(query) if m.fact.source != "task"]
         if not matches:
             return None
         if _ASKS_LIST.search(question) and _VALUE_ASKED.search(YEAR_RE.sub(" ", question)):
@@ -182,6 +190,39 @@ class NumericAnswerer:
             if len(tied) == 1:
                 return self._prose_answer(fitting, years)
         return None
+
+    def _when_answer(self, question: str, doc_ids: Collection[str] | None) -> NumericAnswer | None:
+        """ "X安排在哪一年": the year row of a task table whose item names X best, or a
+        project-table row with a year cell. Items tied at the top in several years are each
+        stated with their year (a project begun one year and finished the next)."""
+        regions = tuple(r for r in asked_regions(question) if self._covered(r))
+        topic = question
+        for r in regions:
+            topic = topic.replace(r, " ")
+        topic = _ASKING.sub(" ", _ASKS_WHEN.sub(" ", topic))
+        query = FactQuery(indicator=topic, regions=regions, doc_ids=tuple(doc_ids or ()))
+        matches = [
+            m
+            for m in self.store.search(query)
+            if m.fact.source == "task" or (m.fact.source == "row" and YEAR_RE.search(m.fact.note))
+        ]
+        if not matches or matches[0].score < TABLE_MIN_SCORE:
+            return None
+        top = matches[0]
+        if top.fact.source == "row":
+            return self._row_answer(top)
+        tied = [m.fact for m in matches if m.fact.source == "task" and m.score >= top.score - 1e-9]
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for fact in sorted(tied, key=lambda f: (f.year or 0, f.start)):
+            marks = self._cite(fact, citations)
+            parts.append(f"{fact.year}年：{_item(fact)}{marks}")
+        title = self.documents[top.fact.doc_id].meta.title
+        # The table's title is not stated: it is not cited, and its "表 1" and years would be
+        # unsupported numbers.
+        lead = f"《{title}》安排在" if len(parts) == 1 else f"《{title}》中，"
+        text = lead + "".join(parts)
+        return NumericAnswer("answered", text, tuple(citations), top.score)
 
     # -- composing -------------------------------------------------------------------------
 
@@ -376,6 +417,11 @@ def _sentence(fact: Fact) -> str:
     """The fact's sentence as quoted in an answer: without its list number ("1. 9 个…"), which
     would read as a figure, and with a full stop."""
     return _LIST_NUMBER.sub("", fact.quote).rstrip("。；;，,") + "。"
+
+
+def _item(fact: Fact) -> str:
+    """A task item as an answer states it: on one line, without its list number."""
+    return re.sub(r"\s*\n\s*", "", _sentence(fact))
 
 
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])\s*")

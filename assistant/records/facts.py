@@ -9,6 +9,7 @@ exactly that text and the numeric guard can check it."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -513,6 +514,100 @@ def list_table_facts(doc: Document) -> list[Fact]:
     return facts
 
 
+# ---------------------------------------------------------------------------------------------
+# Task tables keyed by year (年度 | 建设内容, a year above its tasks): one fact per task item, so
+# "X安排在哪一年" is answered by the year row the item sits in
+# ---------------------------------------------------------------------------------------------
+
+# A numbered item inside a cell ("1.办理…；2.开工…"), at the cell's start or after a stop.
+_ITEM_MARK = re.compile(r"(?:^|(?<=[；;。\s]))\d{1,2}[.．、](?!\d)")
+
+
+def _year_line(doc: Document, year: str, before: int, floor: int) -> tuple[int, int]:
+    """The span of the year key that heads the row at ``before``: the nearest line at or above
+    it (not above ``floor``) that starts with the year; a year merged over several sub-rows is
+    printed once, above the first."""
+    pos = before + len(year)
+    while (pos := doc.text.rfind(year, floor, pos)) >= 0:
+        if pos == 0 or doc.text[pos - 1] == "\n":
+            return pos, pos + len(year)
+        pos += len(year) - 1
+    return -1, -1
+
+
+def _skip_cell(text: str, at: int, value: str) -> int:
+    """Past ``value`` at ``at`` (after spacing), matched over the extraction's own spacing
+    ("国省干线", "2023"); ``at`` itself when the text does not start with it."""
+    k = at
+    while k < len(text) and text[k].isspace():
+        k += 1
+    matched = 0
+    while k < len(text) and matched < len(value):
+        if not text[k].isspace():
+            if text[k] != value[matched]:
+                return at
+            matched += 1
+        k += 1
+    return k if matched == len(value) else at
+
+
+def task_item_facts(doc: Document) -> list[Fact]:
+    """One fact per task item of every table whose rows are keyed by a year: the item's text as
+    its quote, the year as the fact's year, the year key's line as its context. The item carries
+    no value: these facts say *when*; the figures in them stay prose facts."""
+    facts: list[Fact] = []
+    doc_year = _document_year(doc)
+    first_row: dict[str, int] = {}
+    for row in iter_rows(table_rows(doc)):
+        if not YEAR_TOKEN_RE.match(row.number) or len(row.cells) < 2:
+            continue
+        first = first_row.setdefault(row.table, row.start)
+        # The year of a table's first row may sit on the line above it.
+        floor = doc.text.rfind("\n", 0, max(0, first - 1)) + 1
+        key_start, key_end = _year_line(doc, row.number, row.start, min(floor, row.start))
+        text = doc.text[row.start : row.end]
+        # The content follows the row's key and its label cells ("2023", "国省干线").
+        at = 0
+        for value in [row.number] + [v for _, v in row.cells[1:-1]]:
+            at = _skip_cell(text, at, value)
+        marks = [m.start() for m in _ITEM_MARK.finditer(text, at)]
+        lead = [at] if not marks or text[at : marks[0]].strip() else []
+        bounds = lead + marks + [len(text)]
+        year = int(row.number)
+        for s, e in itertools.pairwise(bounds):
+            item = text[s:e].strip()
+            if not item:
+                continue
+            start = row.start + s + (len(text[s:e]) - len(text[s:e].lstrip()))
+            end = start + len(item)
+            facts.append(
+                Fact(
+                    fact_id=_fact_id(doc.meta.doc_id, "task", start, end),
+                    doc_id=doc.meta.doc_id,
+                    region=doc.meta.region,
+                    source="task",
+                    table=row.table,
+                    row="".join(v for _, v in row.cells[1:-1]),
+                    indicator=_compact(_ITEM_MARK.sub("", item, count=1)),
+                    unit="",
+                    year=year,
+                    period=f"{year}年",
+                    kind=KIND_TARGET if year >= doc_year else KIND_CURRENT,
+                    value_text="",
+                    value=None,
+                    comparator="",
+                    note="",
+                    quote=item,
+                    start=start,
+                    end=end,
+                    context_quote=doc.text[key_start:key_end] if key_start >= 0 else "",
+                    context_start=key_start,
+                    context_end=key_end,
+                )
+            )
+    return facts
+
+
 def extract_facts(doc: Document) -> list[Fact]:
     tables = table_facts(doc) + list_table_facts(doc)
     spans = [(f.start, f.end) for f in tables]
@@ -520,7 +615,7 @@ def extract_facts(doc: Document) -> list[Fact]:
     # table (from its first row to the end of its last row's block).
     if spans:
         spans = _table_extents(tables)
-    return tables + prose_facts(doc, spans)
+    return tables + prose_facts(doc, spans) + task_item_facts(doc)
 
 
 def _table_extents(facts: list[Fact]) -> list[tuple[int, int]]:
