@@ -422,3 +422,41 @@ def test_when_question_about_an_item_no_table_schedules_is_left_to_retrieval() -
     # A task item is no answer to "how much": the figure question goes to the prose fact.
     figure = answerer.answer("2024年疏浚东江航道多少公里？", NOT_FOUND_TEXT)
     assert figure is not None and "12" in figure.text
+
+
+def test_a_word_found_only_in_pieces_counts_in_part() -> None:
+    from assistant.lang.terms import PIECE_FACTOR, piece_credit
+
+    # Both halves of 工资水平 are in 工资收入水平: all four characters covered, at the discount.
+    assert piece_credit("工资水平", "职工工资收入水平") == pytest.approx(PIECE_FACTOR)
+    # 高峰 of 高峰期: two of three characters.
+    assert piece_credit("高峰期", "早晚高峰时段拥挤度") == pytest.approx(PIECE_FACTOR * 2 / 3)
+    assert piece_credit("拥挤度", "早晚高峰时段拥挤度") == 1.0
+    # A two-character word has no pieces; a single shared character is no piece.
+    assert piece_credit("司机", "职工工资收入水平") == 0.0
+    assert piece_credit("资源库", "职工工资收入水平") == 0.0
+
+
+def test_fact_search_ranks_a_paraphrased_indicator_by_its_pieces() -> None:
+    from assistant.lang.terms import piecewise_coverage
+
+    def fact(n: int, indicator: str) -> Fact:
+        return Fact(
+            fact_id=str(n), doc_id="d", region="", source="table", table="表 1", row=str(n),
+            indicator=indicator, unit="%", year=2025, period="2025年", kind=KIND_TARGET,
+            value_text="80", value=80.0, comparator="", note="", quote=indicator,
+            start=n, end=n + 1,
+        )  # fmt: skip
+
+    facts = [
+        fact(1, "企业职工工资收入水平"),
+        fact(2, "早晚高峰时段车厢拥挤度"),
+        fact(3, "车辆保有量"),
+    ]
+    store = FactStore(facts, {"d": "某方案"})
+    matches = store.search(FactQuery(indicator="职工工资水平"))
+    assert matches[0].fact.row == "1" and matches[0].score > matches[1].score
+    for m in matches:
+        # The vectorised score is the per-text reference, exactly.
+        weights = store._weights.weigh("职工工资水平", stress_years=False)
+        assert m.score == piecewise_coverage(weights, store.match_text(m.fact))
