@@ -27,6 +27,7 @@ from assistant.records.store import FactQuery, FactStore, read_store, write_stor
 from tests.conftest import CORPUS, cli_env
 
 if TYPE_CHECKING:
+    from assistant.answer.numeric import NumericAnswerer
     from assistant.index.build import BuildReport
     from assistant.serve.service import Assistant
 
@@ -460,3 +461,68 @@ def test_fact_search_ranks_a_paraphrased_indicator_by_its_pieces() -> None:
         # The vectorised score is the per-text reference, exactly.
         weights = store._weights.weigh("职工工资水平", stress_years=False)
         assert m.score == piecewise_coverage(weights, store.match_text(m.fact))
+
+
+# An invented plan with an indicator table (2022 baseline, 2026 target), a project table and a
+# sentence restating a target, flattened as text extractions deliver them.
+_GREEN_PLAN = """一、发展目标
+到2026年，全市绿道总长度达到120公里，全市自行车道连通率达到75%。
+表 1 某市慢行交通发展目标
+序号 指标名称 单位 2022 年 2026 年
+1 自行车道连通率 % 61.5 75
+2 步行道无障碍改造比例 % 0 30
+3 公共自行车租赁点 个 0 200
+二、重点工程
+表 2 绿道建设表
+序号 项目名称 建设类型 长度（公里） 建设年限
+1 滨河绿道 新建 12 2025
+2 环山绿道 新建 8.5 2026
+3 湖畔绿道 现状 6 现有
+4 古城绿道 现状 3.2 现有
+"""
+
+
+def _green_answerer() -> NumericAnswerer:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_GREEN_PLAN)
+    meta = DocumentMeta("green", "某市慢行交通发展规划", "green.txt", period="2022—2026年")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: meta.title})
+    return NumericAnswerer(store, {doc.meta.doc_id: doc}, [])
+
+
+def _answered(question: str) -> str:
+    answer = _green_answerer().answer(question, NOT_FOUND_TEXT)
+    assert answer is not None and answer.status == "answered", question
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed, answer.text
+    return answer.text
+
+
+def test_which_indicators_have_a_bare_stated_value() -> None:
+    # "值为0" states the value without a unit: the rows whose 2022 value is 0, and only those.
+    text = _answered("2022年现状值为0的指标有哪些？")
+    assert "步行道无障碍改造比例（2022年现状值0%）" in text
+    assert "公共自行车租赁点（2022年现状值0个）" in text
+    assert "自行车道连通率" not in text
+
+
+def test_which_rows_lists_every_row_of_the_project_table_that_matches() -> None:
+    text = _answered("现有的绿道有哪几条？")
+    assert "湖畔绿道" in text and "古城绿道" in text
+    assert "滨河绿道" not in text and "环山绿道" not in text
+
+
+def test_a_value_named_in_the_question_points_to_its_row() -> None:
+    text = _answered("自行车道连通率要从61.5%提高到多少？")
+    assert "2026年目标值为75%" in text
+
+
+def test_a_sentence_about_another_year_does_not_answer_a_year_question() -> None:
+    # The 2026 sentence matches the wording better, but the question asks for 2022: the row.
+    text = _answered("2022年全市自行车道连通率是多少？")
+    assert "2022年现状值为61.5%" in text

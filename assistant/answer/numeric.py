@@ -32,7 +32,11 @@ _ASKS_SIZE = re.compile(r"多大|多长|多高|多宽|多远|多快|面积|长�
 _COUNT_UNIT = re.compile(r"[个条座项处家所批种类件张部轮班站场]")
 _ASKS_TOTAL = re.compile(r"一共|总共|加起来")
 _ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
-_VALUE_ASKED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)")
+_VALUE_ASKED = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)"
+    # A bare value after a copula ("现状值为0的指标"): the value itself, without the copula.
+    r"|(?<=[为是])\s*\d+(?:\.\d+)?(?![\d.%％])"
+)
 # Question wording that says what kind of answer is wanted, not which indicator: left out of the
 # indicator match (the year and kind are matched separately).
 _ASKING = re.compile(
@@ -44,6 +48,12 @@ _ASKING = re.compile(
 )
 # How close a fact's indicator must cover the question's topic words to answer from the store.
 TABLE_MIN_SCORE = 0.68
+# A table or project row that matches less well still answers when it is the clear winner: at
+# least this close, and every other indicator or sentence at most ``CLEAR_MARGIN`` of its score.
+# Colloquial words the documents never use ("原本就有的那段") lower every score alike; a winner
+# this far ahead is the row the question names.
+CLEAR_MIN_SCORE = 0.45
+CLEAR_MARGIN = 0.6
 # A question this close to an indicator that asks for a year the document does not state is
 # about that indicator: not_found, never the nearest year.
 STRICT_SCORE = 0.7
@@ -111,7 +121,11 @@ class NumericAnswerer:
             when = self._when_answer(question, doc_ids)
             if when is not None:
                 return when
-        if not is_numeric_question(question):
+        # "哪些指标…是100%" filters the table by a stated value, however it asks.
+        filtering = bool(
+            _ASKS_LIST.search(question) and _VALUE_ASKED.search(YEAR_RE.sub(" ", question))
+        )
+        if not is_numeric_question(question) and not filtering:
             return None
         regions = asked_regions(question)
         if regions and not any(self._covered(r) for r in regions):
@@ -145,19 +159,33 @@ class NumericAnswerer:
         matches = [m for m in self.store.search(query) if m.fact.source != "task"]
         if not matches:
             return None
-        if _ASKS_LIST.search(question) and _VALUE_ASKED.search(YEAR_RE.sub(" ", question)):
+        if filtering:
             return self._filter(question, query, years)
         if years:
-            # A project-table row answers a year question only when one of its cells is that year.
+            # A project-table row answers a year question only when one of its cells is that year;
+            # a sentence about another year does not answer it at all (an indicator row does,
+            # from its column for that year).
             matches = [
                 m
                 for m in matches
-                if m.fact.source != "row" or any(str(y) in m.fact.note for y in years)
+                if (m.fact.source != "row" or any(str(y) in m.fact.note for y in years))
+                and (m.fact.source != "prose" or m.fact.year is None or m.fact.year in years)
             ]
             if not matches:
                 return None
         best = matches[0]
-        if best.fact.source == "row" and best.score >= TABLE_MIN_SCORE:
+        floor = TABLE_MIN_SCORE if not _clear_winner(matches) else CLEAR_MIN_SCORE
+        if best.fact.source == "row" and best.score >= floor:
+            if _ASKS_LIST.search(question):
+                # "现有的有哪几条": every row of that table the question matches as well.
+                rows = [
+                    m
+                    for m in matches
+                    if m.fact.source == "row"
+                    and (m.fact.doc_id, m.fact.table) == (best.fact.doc_id, best.fact.table)
+                    and m.score >= best.score - 1e-9
+                ]
+                return self._rows_answer(rows)
             return self._row_answer(best)
         if _ASKS_TOTAL.search(question) and not years:
             whole = [
@@ -167,8 +195,8 @@ class NumericAnswerer:
             ]
             if whole:
                 return self._prose_answer(whole, years)
-        if best.fact.source == "table" and best.score >= TABLE_MIN_SCORE:
-            return self._table_answer(question, matches, years, regions, not_found_text)
+        if best.fact.source == "table" and best.score >= floor:
+            return self._table_answer(question, matches, years, regions, not_found_text, floor)
         # A figure in a year-by-year task table is as structured as an indicator row. Figures in
         # running text stay with retrieval, whose sentence choice sees the whole passage: the
         # store's clause match confuses neighbouring figures (面积 of 耕地 vs of 全市).
@@ -233,12 +261,13 @@ class NumericAnswerer:
         years: tuple[int, ...],
         regions: tuple[str, ...],
         not_found_text: str,
+        floor: float = TABLE_MIN_SCORE,
     ) -> NumericAnswer | None:
         top = matches[0].score
         # One row per region/document asked about ("晋城和阳泉…"), each its best-matching row.
         rows: dict[str, tuple[Fact, float]] = {}
         for m in matches:
-            if m.fact.source != "table" or m.score < TABLE_MIN_SCORE:
+            if m.fact.source != "table" or m.score < floor:
                 continue
             key = m.fact.doc_id
             # Of two tables giving the same row, prefer the one with notes: they qualify the
@@ -332,9 +361,20 @@ class NumericAnswerer:
         citations: list[Citation] = []
         marks = self._cite(fact, citations)
         title = self.documents[fact.doc_id].meta.title
-        table = fact.table or "表中"
-        text = f"《{title}》{table}：{fact.note}。{marks}"
+        text = f"《{title}》{_table_name(fact.table)}：{fact.note}。{marks}"
         return NumericAnswer("answered", text, tuple(citations), match.score)
+
+    def _rows_answer(self, matches: Sequence[Match]) -> NumericAnswer:
+        """Several rows of one project table, each stated cell by cell, in table order."""
+        first = matches[0].fact
+        citations: list[Citation] = []
+        parts = []
+        for m in sorted(matches, key=lambda m: m.fact.start):
+            marks = self._cite(m.fact, citations)
+            parts.append(f"{m.fact.note}{marks}")
+        title = self.documents[first.doc_id].meta.title
+        text = f"《{title}》{_table_name(first.table)}：" + "；".join(parts) + "。"
+        return NumericAnswer("answered", text, tuple(citations), matches[0].score)
 
     def _filter(
         self, question: str, query: FactQuery, years: tuple[int, ...]
@@ -411,6 +451,33 @@ class NumericAnswerer:
             meta=doc.meta,
             passage=passage,
         )
+
+
+def _clear_winner(matches: Sequence[Match]) -> bool:
+    """Whether the best match is a table or project row far ahead of everything else: any
+    other indicator (another row name, another document's row, a sentence about something
+    else) scores at most ``CLEAR_MARGIN`` of it. The same row in a second table, or a sentence
+    whose subject is the row's indicator, is the same indicator."""
+    best = matches[0]
+    if best.fact.source not in ("table", "row") or best.score < CLEAR_MIN_SCORE:
+        return False
+    same = (best.fact.doc_id, _plain(best.fact.indicator))
+    runner_up = next(
+        (m.score for m in matches[1:] if (m.fact.doc_id, _plain(m.fact.indicator)) != same),
+        0.0,
+    )
+    return runner_up <= CLEAR_MARGIN * best.score
+
+
+def _table_name(title: str) -> str:
+    """A table's title as an answer names it: without its number and period ("表 4-2",
+    "（2023-2025年）"), which the cited row does not state and the guard would remove."""
+    name = _TABLE_LABEL.sub("", _TABLE_PERIOD.sub("", title)).strip()
+    return name or "表中"
+
+
+_TABLE_LABEL = re.compile(r"^\s*(?:附)?表\s*\d+(?:[-－.]\d+)?\s*")
+_TABLE_PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]\s*$")
 
 
 def _sentence(fact: Fact) -> str:

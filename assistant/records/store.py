@@ -159,7 +159,8 @@ class FactStore:
         measures: "多长时间" is answered by a figure in 小时, though no text says 时间."""
         return " ".join(
             [self._titles.get(fact.doc_id, ""), fact.table, fact.row, fact.indicator, fact.unit]
-            + ([fact.quote] if fact.source == "prose" else [])
+            # An indicator row's own line too: a question may name its value ("从38.5%提高到").
+            + ([fact.quote] if fact.source in ("prose", "table") else [])
             # A project-table row is matched by its cells under their column names.
             + ([fact.note] if fact.source == "row" else [])
             + [q for q, pattern in _UNIT_QUANTITY if pattern.search(fact.unit)]
