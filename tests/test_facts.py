@@ -526,3 +526,12 @@ def test_a_sentence_about_another_year_does_not_answer_a_year_question() -> None
     # The 2026 sentence matches the wording better, but the question asks for 2022: the row.
     text = _answered("2022年全市自行车道连通率是多少？")
     assert "2022年现状值为61.5%" in text
+
+
+def test_a_project_row_far_ahead_of_every_other_answers_despite_colloquial_words() -> None:
+    # "原本就有的" is wording no document uses: it lowers the row's score below the usual
+    # threshold, but no other row comes close, so the row answers.
+    text = _answered("原本就有的湖畔绿道有多长？")
+    assert "湖畔绿道" in text and "6" in text and "古城绿道" not in text
+    # With more such wording the row is no longer close enough to answer from the store.
+    assert _green_answerer().answer("湖畔绿道原本就有的那段有多长？", NOT_FOUND_TEXT) is None
