@@ -535,3 +535,54 @@ def test_a_project_row_far_ahead_of_every_other_answers_despite_colloquial_words
     assert "湖畔绿道" in text and "6" in text and "古城绿道" not in text
     # With more such wording the row is no longer close enough to answer from the store.
     assert _green_answerer().answer("湖畔绿道原本就有的那段有多长？", NOT_FOUND_TEXT) is None
+
+
+_TASK_LIST = """附件
+某市公共交通提升重点任务清单
+序号 工作任务 牵头单位 完成时限
+1 优化公交线网 市交通运输局 2025年底
+2 建设公交场站 市住建局 2024年6月
+3 推广电子站牌 市大数据局 长期
+"""
+
+
+def test_a_task_list_row_with_a_deadline_answers_when() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import list_table_facts
+
+    text = clean_text(_TASK_LIST)
+    meta = DocumentMeta("tasks", "某市公共交通提升行动方案", "tasks.txt")
+    doc = Document(meta, text, parse_sections(text))
+    # Rows without a figure are facts when their deadline names a year ("长期" does not).
+    rows = list_table_facts(doc)
+    assert [(f.indicator, f.value) for f in rows] == [
+        ("优化公交线网", None),
+        ("建设公交场站", None),
+    ]
+    assert rows[1].note.endswith("完成时限：2024年6月")
+    answerer = NumericAnswerer(
+        FactStore(extract_facts(doc), {"tasks": meta.title}), {"tasks": doc}, []
+    )
+    answer = answerer.answer("建设公交场站什么时候完成？", NOT_FOUND_TEXT)
+    assert answer is not None and "完成时限：2024年6月" in answer.text
+    assert "优化公交线网" not in answer.text
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+
+
+def test_a_task_list_row_without_a_figure_does_not_answer_how_many() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_TASK_LIST)
+    meta = DocumentMeta("tasks", "某市公共交通提升行动方案", "tasks.txt")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = NumericAnswerer(
+        FactStore(extract_facts(doc), {"tasks": meta.title}), {"tasks": doc}, []
+    )
+    assert answerer.answer("重点任务有哪几个？", NOT_FOUND_TEXT) is None

@@ -155,8 +155,13 @@ class NumericAnswerer:
             regions=regions,
             doc_ids=tuple(doc_ids or ()),
         )
-        # Task items say when, not how much: they answer only "哪一年" (``_when_answer``).
-        matches = [m for m in self.store.search(query) if m.fact.source != "task"]
+        # Task items, and task-list rows without a figure, say when, not how much: they answer
+        # only "哪一年" / "什么时候" (``_when_answer``).
+        matches = [
+            m
+            for m in self.store.search(query)
+            if m.fact.source != "task" and not (m.fact.source == "row" and m.fact.value is None)
+        ]
         if not matches:
             return None
         if filtering:

@@ -18,7 +18,7 @@ from typing import Any
 from assistant.ingest.structure import heading_kind, table_header_cells
 from assistant.ingest.types import Document
 from assistant.lang.numbers import mentions
-from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_TOKEN_RE, plan_period_years
+from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_RE, YEAR_TOKEN_RE, plan_period_years
 from assistant.lang.sentences import split_sentences
 from assistant.records.tables import iter_rows, table_rows
 
@@ -449,6 +449,7 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
 # ---------------------------------------------------------------------------------------------
 
 _YEAR_COLUMN = re.compile(rf"^{YEAR}\s*年")
+_DEADLINE_COLUMN = re.compile(r"时限|时间|年限")
 
 
 def _header_span(doc: Document, before: int) -> tuple[int, int]:
@@ -479,12 +480,16 @@ def list_table_facts(doc: Document) -> list[Fact]:
         if any(_YEAR_COLUMN.match(h) for h, _ in row.cells) or not all(v for _, v in columns):
             continue
         numbers = [v for _, v in columns if _VALUE.match(v) and not YEAR_TOKEN_RE.match(v)]
-        if not numbers:
+        # A task list's row states no figure but a deadline ("完成时限：2025年6月"): it answers
+        # "什么时候" all the same.
+        if not numbers and not any(
+            _DEADLINE_COLUMN.search(h) and YEAR_RE.search(v) for h, v in columns
+        ):
             continue
         table_key = f"{row.table}\x1f{row.section}"
         head_start, head_end = _header_span(doc, first_row.setdefault(table_key, row.start))
         name = next((v for h, v in columns if "名称" in h), columns[0][1])
-        value = mentions(numbers[0], strict=False)
+        value = mentions(numbers[0], strict=False) if numbers else []
         facts.append(
             Fact(
                 fact_id=_fact_id(doc.meta.doc_id, row.table, head_start, row.number),
@@ -498,7 +503,7 @@ def list_table_facts(doc: Document) -> list[Fact]:
                 year=None,
                 period="",
                 kind="",
-                value_text=numbers[0],
+                value_text=numbers[0] if numbers else "",
                 value=float(value[0].value) if value else None,
                 comparator="",
                 # The cells under their column names, as an answer states the row.
