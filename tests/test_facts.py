@@ -586,3 +586,53 @@ def test_a_task_list_row_without_a_figure_does_not_answer_how_many() -> None:
         FactStore(extract_facts(doc), {"tasks": meta.title}), {"tasks": doc}, []
     )
     assert answerer.answer("重点任务有哪几个？", NOT_FOUND_TEXT) is None
+
+
+# An invented appendix table: rows named by district, one column per year and indicator, the
+# header broken over lines with units in brackets.
+_DISTRICT_TABLE = """三、保障措施
+各区要按附表目标抓好落实。
+附表
+2026年各区水环境改善目标
+区县2025年断面达标率
+（%）
+2026年断面达标率目标
+（%）
+2026年黑臭水体
+消除数目标（个）
+东城区 80.5 85 3
+西城区 75 82.5 5
+南湖区 90 92 1
+"""
+
+
+def test_matrix_table_cells_are_facts_named_by_row_and_column() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import matrix_table_facts
+
+    text = clean_text(_DISTRICT_TABLE)
+    meta = DocumentMeta("water", "某市2026年水环境工作要点", "water.txt", date="2026-01-10")
+    doc = Document(meta, text, parse_sections(text))
+    facts = matrix_table_facts(doc)
+    # Read off the invented table by hand.
+    assert [(f.indicator, f.year, f.kind, f.stated) for f in facts[3:6]] == [
+        ("西城区断面达标率", 2025, KIND_CURRENT, "75%"),
+        ("西城区断面达标率目标", 2026, KIND_TARGET, "82.5%"),
+        ("西城区黑臭水体消除数目标", 2026, KIND_TARGET, "5个"),
+    ]
+    assert len(facts) == 9
+    for f in facts:
+        assert doc.text[f.start : f.end] == f.quote
+        assert "断面达标率" in f.context_quote  # the header, cited for the year and unit
+    store = FactStore(extract_facts(doc), {"water": meta.title})
+    answer = NumericAnswerer(store, {"water": doc}, []).answer(
+        "西城区断面达标率2026年目标是多少？", NOT_FOUND_TEXT
+    )
+    # The row's other cells of that year come with it (a question often asks for several).
+    assert answer is not None and "82.5%" in answer.text and "5个" in answer.text
+    assert "东城区" not in answer.text
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed

@@ -315,12 +315,17 @@ class NumericAnswerer:
         parts: list[str] = []
         for chosen, fact in sentences:
             marks = self._cite(fact, citations)
+            # A row of a matrix table holds several indicators ("萍乡市PM2.5目标", "萍乡市优良
+            # 天数比率目标"): each value is then stated under its own.
+            several = len({f.indicator for f in chosen}) > 1
             values = "，".join(
-                f"{f.year}年{'现状值' if f.kind == KIND_CURRENT else '目标值'}为{f.stated}"
+                f"{_plain(f.indicator) if several else ''}{f.year}年"
+                f"{'现状值' if f.kind == KIND_CURRENT else '目标值'}为{f.stated}"
                 for f in chosen
             )
             title = self.documents[fact.doc_id].meta.title
-            parts.append(f"《{title}》中，{_plain(fact.indicator)}{values}。{marks}")
+            lead = "" if several else _plain(fact.indicator)
+            parts.append(f"《{title}》中，{lead}{values}。{marks}")
         # A place asked about that has no table row may state the figure in prose ("晋城和阳泉…").
         for region in regions:
             if any(region in self.documents[f.doc_id].meta.region for _, f in sentences):

@@ -613,8 +613,124 @@ def task_item_facts(doc: Document) -> list[Fact]:
     return facts
 
 
+# ---------------------------------------------------------------------------------------------
+# Matrix tables: rows named by a place or unit ("萍乡市 34 32 88.0"), one column per year and
+# indicator, named by a header that may be broken over several lines ("2025年PM2.5目标
+# （微克/立方米）")
+# ---------------------------------------------------------------------------------------------
+
+_MATRIX_ROW = re.compile(
+    r"^([\u4e00-\u9fff（）()]{2,12})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
+)
+_COLUMN_YEAR = re.compile(rf"({YEAR})\s*年")
+_COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+_MIN_MATRIX_ROWS = 3
+_MAX_HEADER_LINES = 8
+
+
+def _matrix_columns(header: str, n: int) -> list[tuple[int, str, str]] | None:
+    """(year, name, unit) of the last ``n`` year-led labels of a header ("2024年PM2.5浓度
+    （微克/立方米）2025年PM2.5目标…"), or None when it does not name ``n`` of them."""
+    found = list(_COLUMN_YEAR.finditer(header))
+    if len(found) < n:
+        return None
+    found = found[-n:]
+    columns = []
+    for k, m in enumerate(found):
+        label = header[m.end() : found[k + 1].start() if k + 1 < n else len(header)]
+        label = _compact(label)
+        unit = _COLUMN_UNIT.search(label)
+        name = label[: unit.start()] if unit else label
+        if not name:
+            return None
+        columns.append((int(m.group(1)), name, unit.group(1) if unit else ""))
+    return columns
+
+
+def matrix_table_facts(doc: Document) -> list[Fact]:
+    """One fact per cell of every table whose rows are named (not numbered) and whose columns
+    are each a year's indicator: at least three such rows with the same number of values, under
+    a header naming that many years. The row's name leads the indicator ("萍乡市PM2.5目标")."""
+    lines = _lines(doc.text)
+    doc_year = _document_year(doc)
+    facts: list[Fact] = []
+    i = 0
+    while i < len(lines):
+        first = _MATRIX_ROW.match(lines[i].text.strip())
+        if first is None:
+            i += 1
+            continue
+        n = len(first.group(2).split())
+        j = i
+        while j < len(lines) and (m := _MATRIX_ROW.match(lines[j].text.strip())):
+            if len(m.group(2).split()) != n:
+                break
+            j += 1
+        if j - i < _MIN_MATRIX_ROWS:
+            i = j
+            continue
+        # The header: the lines above the rows, back to a sentence's end or a blank line.
+        top = i
+        while top > 0 and i - top < _MAX_HEADER_LINES:
+            above = lines[top - 1].text.strip()
+            if not above or above.endswith(("。", "；", "：")) or _MATRIX_ROW.match(above):
+                break
+            top -= 1
+        head_lines = lines[top:i]
+        header = "".join(line.text for line in head_lines)
+        columns = _matrix_columns(header, n)
+        if columns is None or not head_lines:
+            i = j
+            continue
+        # The title is the line above the one the first column label starts on.
+        label_at = list(_COLUMN_YEAR.finditer(header))[-n].start()
+        k, seen = 0, 0
+        while k + 1 < len(head_lines) and seen + len(head_lines[k].text) <= label_at:
+            seen += len(head_lines[k].text)
+            k += 1
+        title = head_lines[k - 1].text.strip() if k > 0 else ""
+        head_start, head_end = head_lines[0].start, head_lines[-1].end
+        for line in lines[i:j]:
+            row = _MATRIX_ROW.match(line.text.strip())
+            assert row is not None
+            name = row.group(1)
+            for (year, column, unit), value_text in zip(columns, row.group(2).split(), strict=True):
+                sign = _SIGN.match(value_text)
+                value = mentions(value_text.lstrip("≤≥<>＜＞"), strict=False)
+                kind = KIND_TARGET if "目标" in column or year > doc_year else KIND_CURRENT
+                facts.append(
+                    Fact(
+                        fact_id=_fact_id(doc.meta.doc_id, "matrix", line.start, year, column),
+                        doc_id=doc.meta.doc_id,
+                        region=doc.meta.region,
+                        source="table",
+                        table=title,
+                        # The row as a question names it: its key and every column it holds
+                        # ("萍乡市的PM2.5目标和优良天数比率目标" asks for two cells of one row).
+                        row=f"{name}：{'、'.join(c for _, c, _ in columns)}",
+                        indicator=f"{name}{column}",
+                        unit=unit,
+                        year=year,
+                        period=f"{year}年",
+                        kind=kind,
+                        value_text=value_text,
+                        value=float(value[0].value) if value else None,
+                        comparator=sign.group(0) if sign else "",
+                        note="",
+                        quote=line.text,
+                        start=line.start,
+                        end=line.end,
+                        context_quote=doc.text[head_start:head_end],
+                        context_start=head_start,
+                        context_end=head_end,
+                    )
+                )
+        i = j
+    return facts
+
+
 def extract_facts(doc: Document) -> list[Fact]:
-    tables = table_facts(doc) + list_table_facts(doc)
+    tables = table_facts(doc) + list_table_facts(doc) + matrix_table_facts(doc)
     spans = [(f.start, f.end) for f in tables]
     # A table's notes column continues below its rows; keep the prose pass out of the whole
     # table (from its first row to the end of its last row's block).
