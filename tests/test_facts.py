@@ -27,6 +27,7 @@ from assistant.records.store import FactQuery, FactStore, read_store, write_stor
 from tests.conftest import CORPUS, cli_env
 
 if TYPE_CHECKING:
+    from assistant.answer.numeric import NumericAnswerer
     from assistant.index.build import BuildReport
     from assistant.serve.service import Assistant
 
@@ -325,3 +326,313 @@ def test_flattened_project_table_rows_keep_their_cells_under_column_names() -> N
 def test_a_count_followed_by_half_an_hour_is_a_duration() -> None:
     facts = [f for f in _facts("jc-transport-15th") if "直达北京" in f.quote]
     assert any(f.stated == "3个半小时" for f in facts)
+
+
+# An invented plan with a task table keyed by year, flattened as text extractions deliver it:
+# the year on its own line, items numbered inside the cell and broken
+# over lines, and a merged year above labelled sub-rows.
+_TASK_PLAN = """一、重点任务
+（一）码头建设工程
+表 1 码头建设任务（2024-2026 年）
+年度 项目 建设内容
+2024
+港口
+1.办理北湾码头前期手续；2.开工建设西河
+货运码头。
+航道 疏浚东江航道 12 公里。
+2025
+港口
+1.开工建设北湾码头；2.完成西河货运码头。
+航道 持续养护工作。
+2026
+港口
+1.完成北湾码头主体工程。
+（二）保障措施
+加强组织领导。
+"""
+
+
+def _task_plan() -> Document:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_TASK_PLAN)
+    meta = DocumentMeta(
+        "harbour", "某市港航建设三年行动计划", "harbour.txt", period="2024—2026年", region="某市"
+    )
+    return Document(meta, text, parse_sections(text))
+
+
+def test_task_table_items_are_facts_of_their_year_row() -> None:
+    from assistant.records.facts import task_item_facts
+
+    doc = _task_plan()
+    items = task_item_facts(doc)
+    # Read off the invented table by hand: (year, label, item without its number).
+    assert [(f.year, f.row, f.indicator) for f in items] == [
+        (2024, "港口", "办理北湾码头前期手续；"),
+        (2024, "港口", "开工建设西河货运码头。"),
+        (2024, "航道", "疏浚东江航道12公里。"),
+        (2025, "港口", "开工建设北湾码头；"),
+        (2025, "港口", "完成西河货运码头。"),
+        (2025, "航道", "持续养护工作。"),
+        (2026, "港口", "完成北湾码头主体工程。"),
+    ]
+    for f in items:
+        # Each item cites its own text and the year key above it (merged over sub-rows).
+        assert doc.text[f.start : f.end] == f.quote and f.source == "task"
+        assert f.context_quote == str(f.year)
+        assert doc.text[f.context_start : f.context_end] == str(f.year)
+        assert f.value is None
+    # The figure in a task item is still a prose fact with the row's year.
+    assert any(f.source == "prose" and f.year == 2024 for f in extract_facts(doc))
+
+
+@pytest.mark.parametrize(
+    ("question", "year", "item"),
+    [
+        ("北湾码头哪一年开工建设？", "2025年", "开工建设北湾码头"),
+        ("西河货运码头什么时候完成？", "2025年", "完成西河货运码头"),
+        ("北湾码头主体工程安排在哪年完成？", "2026年", "完成北湾码头主体工程"),
+    ],
+)
+def test_when_question_is_answered_with_the_year_row_of_the_item(
+    question: str, year: str, item: str
+) -> None:
+    from assistant.answer.numeric import NumericAnswerer
+
+    doc = _task_plan()
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: doc.meta.title})
+    answer = NumericAnswerer(store, {doc.meta.doc_id: doc}, []).answer(question, NOT_FOUND_TEXT)
+    assert answer is not None and answer.status == "answered"
+    assert f"{year}：{item}" in answer.text
+    # The item and the year line are cited, and every number stated is in them.
+    assert {c.quote for c in answer.citations} >= {year.removesuffix("年")}
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+
+
+def test_when_question_about_an_item_no_table_schedules_is_left_to_retrieval() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+
+    doc = _task_plan()
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: doc.meta.title})
+    answerer = NumericAnswerer(store, {doc.meta.doc_id: doc}, [])
+    assert answerer.answer("南山机场哪一年通航？", NOT_FOUND_TEXT) is None
+    # A task item is no answer to "how much": the figure question goes to the prose fact.
+    figure = answerer.answer("2024年疏浚东江航道多少公里？", NOT_FOUND_TEXT)
+    assert figure is not None and "12" in figure.text
+
+
+def test_a_word_found_only_in_pieces_counts_in_part() -> None:
+    from assistant.lang.terms import PIECE_FACTOR, piece_credit
+
+    # Both halves of 工资水平 are in 工资收入水平: all four characters covered, at the discount.
+    assert piece_credit("工资水平", "职工工资收入水平") == pytest.approx(PIECE_FACTOR)
+    # 高峰 of 高峰期: two of three characters.
+    assert piece_credit("高峰期", "早晚高峰时段拥挤度") == pytest.approx(PIECE_FACTOR * 2 / 3)
+    assert piece_credit("拥挤度", "早晚高峰时段拥挤度") == 1.0
+    # A two-character word has no pieces; a single shared character is no piece.
+    assert piece_credit("司机", "职工工资收入水平") == 0.0
+    assert piece_credit("资源库", "职工工资收入水平") == 0.0
+
+
+def test_fact_search_ranks_a_paraphrased_indicator_by_its_pieces() -> None:
+    from assistant.lang.terms import piecewise_coverage
+
+    def fact(n: int, indicator: str) -> Fact:
+        return Fact(
+            fact_id=str(n), doc_id="d", region="", source="table", table="表 1", row=str(n),
+            indicator=indicator, unit="%", year=2025, period="2025年", kind=KIND_TARGET,
+            value_text="80", value=80.0, comparator="", note="", quote=indicator,
+            start=n, end=n + 1,
+        )  # fmt: skip
+
+    facts = [
+        fact(1, "企业职工工资收入水平"),
+        fact(2, "早晚高峰时段车厢拥挤度"),
+        fact(3, "车辆保有量"),
+    ]
+    store = FactStore(facts, {"d": "某方案"})
+    matches = store.search(FactQuery(indicator="职工工资水平"))
+    assert matches[0].fact.row == "1" and matches[0].score > matches[1].score
+    for m in matches:
+        # The vectorised score is the per-text reference, exactly.
+        weights = store._weights.weigh("职工工资水平", stress_years=False)
+        assert m.score == piecewise_coverage(weights, store.match_text(m.fact))
+
+
+# An invented plan with an indicator table (2022 baseline, 2026 target), a project table and a
+# sentence restating a target, flattened as text extractions deliver them.
+_GREEN_PLAN = """一、发展目标
+到2026年，全市绿道总长度达到120公里，全市自行车道连通率达到75%。
+表 1 某市慢行交通发展目标
+序号 指标名称 单位 2022 年 2026 年
+1 自行车道连通率 % 61.5 75
+2 步行道无障碍改造比例 % 0 30
+3 公共自行车租赁点 个 0 200
+二、重点工程
+表 2 绿道建设表
+序号 项目名称 建设类型 长度（公里） 建设年限
+1 滨河绿道 新建 12 2025
+2 环山绿道 新建 8.5 2026
+3 湖畔绿道 现状 6 现有
+4 古城绿道 现状 3.2 现有
+"""
+
+
+def _green_answerer() -> NumericAnswerer:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_GREEN_PLAN)
+    meta = DocumentMeta("green", "某市慢行交通发展规划", "green.txt", period="2022—2026年")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: meta.title})
+    return NumericAnswerer(store, {doc.meta.doc_id: doc}, [])
+
+
+def _answered(question: str) -> str:
+    answer = _green_answerer().answer(question, NOT_FOUND_TEXT)
+    assert answer is not None and answer.status == "answered", question
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed, answer.text
+    return answer.text
+
+
+def test_which_indicators_have_a_bare_stated_value() -> None:
+    # "值为0" states the value without a unit: the rows whose 2022 value is 0, and only those.
+    text = _answered("2022年现状值为0的指标有哪些？")
+    assert "步行道无障碍改造比例（2022年现状值0%）" in text
+    assert "公共自行车租赁点（2022年现状值0个）" in text
+    assert "自行车道连通率" not in text
+
+
+def test_which_rows_lists_every_row_of_the_project_table_that_matches() -> None:
+    text = _answered("现有的绿道有哪几条？")
+    assert "湖畔绿道" in text and "古城绿道" in text
+    assert "滨河绿道" not in text and "环山绿道" not in text
+
+
+def test_a_value_named_in_the_question_points_to_its_row() -> None:
+    text = _answered("自行车道连通率要从61.5%提高到多少？")
+    assert "2026年目标值为75%" in text
+
+
+def test_a_sentence_about_another_year_does_not_answer_a_year_question() -> None:
+    # The 2026 sentence matches the wording better, but the question asks for 2022: the row.
+    text = _answered("2022年全市自行车道连通率是多少？")
+    assert "2022年现状值为61.5%" in text
+
+
+def test_a_project_row_far_ahead_of_every_other_answers_despite_colloquial_words() -> None:
+    # "原本就有的" is wording no document uses: it lowers the row's score below the usual
+    # threshold, but no other row comes close, so the row answers.
+    text = _answered("原本就有的湖畔绿道有多长？")
+    assert "湖畔绿道" in text and "6" in text and "古城绿道" not in text
+    # With more such wording the row is no longer close enough to answer from the store.
+    assert _green_answerer().answer("湖畔绿道原本就有的那段有多长？", NOT_FOUND_TEXT) is None
+
+
+_TASK_LIST = """附件
+某市公共交通提升重点任务清单
+序号 工作任务 牵头单位 完成时限
+1 优化公交线网 市交通运输局 2025年底
+2 建设公交场站 市住建局 2024年6月
+3 推广电子站牌 市大数据局 长期
+"""
+
+
+def test_a_task_list_row_with_a_deadline_answers_when() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import list_table_facts
+
+    text = clean_text(_TASK_LIST)
+    meta = DocumentMeta("tasks", "某市公共交通提升行动方案", "tasks.txt")
+    doc = Document(meta, text, parse_sections(text))
+    # Rows without a figure are facts when their deadline names a year ("长期" does not).
+    rows = list_table_facts(doc)
+    assert [(f.indicator, f.value) for f in rows] == [
+        ("优化公交线网", None),
+        ("建设公交场站", None),
+    ]
+    assert rows[1].note.endswith("完成时限：2024年6月")
+    answerer = NumericAnswerer(
+        FactStore(extract_facts(doc), {"tasks": meta.title}), {"tasks": doc}, []
+    )
+    answer = answerer.answer("建设公交场站什么时候完成？", NOT_FOUND_TEXT)
+    assert answer is not None and "完成时限：2024年6月" in answer.text
+    assert "优化公交线网" not in answer.text
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+
+
+def test_a_task_list_row_without_a_figure_does_not_answer_how_many() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_TASK_LIST)
+    meta = DocumentMeta("tasks", "某市公共交通提升行动方案", "tasks.txt")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = NumericAnswerer(
+        FactStore(extract_facts(doc), {"tasks": meta.title}), {"tasks": doc}, []
+    )
+    assert answerer.answer("重点任务有哪几个？", NOT_FOUND_TEXT) is None
+
+
+# An invented appendix table: rows named by district, one column per year and indicator, the
+# header broken over lines with units in brackets.
+_DISTRICT_TABLE = """三、保障措施
+各区要按附表目标抓好落实。
+附表
+2026年各区水环境改善目标
+区县2025年断面达标率
+（%）
+2026年断面达标率目标
+（%）
+2026年黑臭水体
+消除数目标（个）
+东城区 80.5 85 3
+西城区 75 82.5 5
+南湖区 90 92 1
+"""
+
+
+def test_matrix_table_cells_are_facts_named_by_row_and_column() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import matrix_table_facts
+
+    text = clean_text(_DISTRICT_TABLE)
+    meta = DocumentMeta("water", "某市2026年水环境工作要点", "water.txt", date="2026-01-10")
+    doc = Document(meta, text, parse_sections(text))
+    facts = matrix_table_facts(doc)
+    # Read off the invented table by hand.
+    assert [(f.indicator, f.year, f.kind, f.stated) for f in facts[3:6]] == [
+        ("西城区断面达标率", 2025, KIND_CURRENT, "75%"),
+        ("西城区断面达标率目标", 2026, KIND_TARGET, "82.5%"),
+        ("西城区黑臭水体消除数目标", 2026, KIND_TARGET, "5个"),
+    ]
+    assert len(facts) == 9
+    for f in facts:
+        assert doc.text[f.start : f.end] == f.quote
+        assert "断面达标率" in f.context_quote  # the header, cited for the year and unit
+    store = FactStore(extract_facts(doc), {"water": meta.title})
+    answer = NumericAnswerer(store, {"water": doc}, []).answer(
+        "西城区断面达标率2026年目标是多少？", NOT_FOUND_TEXT
+    )
+    # The row's other cells of that year come with it (a question often asks for several).
+    assert answer is not None and "82.5%" in answer.text and "5个" in answer.text
+    assert "东城区" not in answer.text
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed

@@ -25,7 +25,7 @@ from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import load_documents
 from assistant.ingest.synthetic import copy_mark, synthesise_corpus
 from assistant.lang.substrings import SubstringIndex
-from assistant.lang.terms import TermWeights, coverage, flat_texts, synonyms_of
+from assistant.lang.terms import TermWeights, flat_texts, piecewise_coverage, synonyms_of
 from assistant.lang.tokens import content_terms
 from assistant.records.facts import extract_facts
 from assistant.records.store import FactQuery, FactStore, Match
@@ -136,7 +136,7 @@ def _scan(store: FactStore, query: FactQuery) -> list[Match]:
             continue
         if wanted is not None and (fact.value is None or abs(fact.value - float(wanted)) > 1e-9):
             continue
-        score = coverage(weights, store.match_text(fact)) if weights else 1.0
+        score = piecewise_coverage(weights, store.match_text(fact)) if weights else 1.0
         out.append(Match(fact, score))
     out.sort(key=lambda m: (-m.score, m.fact.source == "prose", m.fact.start))
     return out

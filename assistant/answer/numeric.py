@@ -21,6 +21,9 @@ _ASKS_NUMBER = re.compile(
     r"多少|几[个条座项处家辆台天年]?|多大|多长|多高|多快|比例|比率|什么水平|目标值|现状值|数值|达到|控制在"
 )
 _ASKS_LIST = re.compile(r"哪些|哪几")
+# "X安排在哪一年": the year a task table schedules an item in.
+# "安排在" belongs to the asking ("安排在哪一年完成"), not to the item asked about.
+_ASKS_WHEN = re.compile(r"(?:安排|定)?在?(?:哪一?年|哪个年份?|什么时候|何时|什么时间|几几年)")
 _TITLE = re.compile(r"《[^》]*》")
 _ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
 # "三年里一共…": the whole period's figure, not one year's row of a year-by-year task table.
@@ -29,7 +32,11 @@ _ASKS_SIZE = re.compile(r"多大|多长|多高|多宽|多远|多快|面积|长�
 _COUNT_UNIT = re.compile(r"[个条座项处家所批种类件张部轮班站场]")
 _ASKS_TOTAL = re.compile(r"一共|总共|加起来")
 _ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
-_VALUE_ASKED = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)")
+_VALUE_ASKED = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)"
+    # A bare value after a copula ("现状值为0的指标"): the value itself, without the copula.
+    r"|(?<=[为是])\s*\d+(?:\.\d+)?(?![\d.%％])"
+)
 # Question wording that says what kind of answer is wanted, not which indicator: left out of the
 # indicator match (the year and kind are matched separately).
 _ASKING = re.compile(
@@ -41,6 +48,12 @@ _ASKING = re.compile(
 )
 # How close a fact's indicator must cover the question's topic words to answer from the store.
 TABLE_MIN_SCORE = 0.68
+# A table or project row that matches less well still answers when it is the clear winner: at
+# least this close, and every other indicator or sentence at most ``CLEAR_MARGIN`` of its score.
+# Colloquial words the documents never use ("原本就有的那段") lower every score alike; a winner
+# this far ahead is the row the question names.
+CLEAR_MIN_SCORE = 0.45
+CLEAR_MARGIN = 0.6
 # A question this close to an indicator that asks for a year the document does not state is
 # about that indicator: not_found, never the nearest year.
 STRICT_SCORE = 0.7
@@ -104,7 +117,15 @@ class NumericAnswerer:
     def answer(
         self, question: str, not_found_text: str, doc_ids: Collection[str] | None = None
     ) -> NumericAnswer | None:
-        if not is_numeric_question(question):
+        if _ASKS_WHEN.search(_TITLE.sub("", question)) and not asked_years(question):
+            when = self._when_answer(question, doc_ids)
+            if when is not None:
+                return when
+        # "哪些指标…是100%" filters the table by a stated value, however it asks.
+        filtering = bool(
+            _ASKS_LIST.search(question) and _VALUE_ASKED.search(YEAR_RE.sub(" ", question))
+        )
+        if not is_numeric_question(question) and not filtering:
             return None
         regions = asked_regions(question)
         if regions and not any(self._covered(r) for r in regions):
@@ -134,22 +155,42 @@ class NumericAnswerer:
             regions=regions,
             doc_ids=tuple(doc_ids or ()),
         )
-        matches = self.store.search(query)
+        # Task items, and task-list rows without a figure, say when, not how much: they answer
+        # only "哪一年" / "什么时候" (``_when_answer``).
+        matches = [
+            m
+            for m in self.store.search(query)
+            if m.fact.source != "task" and not (m.fact.source == "row" and m.fact.value is None)
+        ]
         if not matches:
             return None
-        if _ASKS_LIST.search(question) and _VALUE_ASKED.search(YEAR_RE.sub(" ", question)):
+        if filtering:
             return self._filter(question, query, years)
         if years:
-            # A project-table row answers a year question only when one of its cells is that year.
+            # A project-table row answers a year question only when one of its cells is that year;
+            # a sentence about another year does not answer it at all (an indicator row does,
+            # from its column for that year).
             matches = [
                 m
                 for m in matches
-                if m.fact.source != "row" or any(str(y) in m.fact.note for y in years)
+                if (m.fact.source != "row" or any(str(y) in m.fact.note for y in years))
+                and (m.fact.source != "prose" or m.fact.year is None or m.fact.year in years)
             ]
             if not matches:
                 return None
         best = matches[0]
-        if best.fact.source == "row" and best.score >= TABLE_MIN_SCORE:
+        floor = TABLE_MIN_SCORE if not _clear_winner(matches) else CLEAR_MIN_SCORE
+        if best.fact.source == "row" and best.score >= floor:
+            if _ASKS_LIST.search(question):
+                # "现有的有哪几条": every row of that table the question matches as well.
+                rows = [
+                    m
+                    for m in matches
+                    if m.fact.source == "row"
+                    and (m.fact.doc_id, m.fact.table) == (best.fact.doc_id, best.fact.table)
+                    and m.score >= best.score - 1e-9
+                ]
+                return self._rows_answer(rows)
             return self._row_answer(best)
         if _ASKS_TOTAL.search(question) and not years:
             whole = [
@@ -159,8 +200,8 @@ class NumericAnswerer:
             ]
             if whole:
                 return self._prose_answer(whole, years)
-        if best.fact.source == "table" and best.score >= TABLE_MIN_SCORE:
-            return self._table_answer(question, matches, years, regions, not_found_text)
+        if best.fact.source == "table" and best.score >= floor:
+            return self._table_answer(question, matches, years, regions, not_found_text, floor)
         # A figure in a year-by-year task table is as structured as an indicator row. Figures in
         # running text stay with retrieval, whose sentence choice sees the whole passage: the
         # store's clause match confuses neighbouring figures (面积 of 耕地 vs of 全市).
@@ -183,6 +224,39 @@ class NumericAnswerer:
                 return self._prose_answer(fitting, years)
         return None
 
+    def _when_answer(self, question: str, doc_ids: Collection[str] | None) -> NumericAnswer | None:
+        """ "X安排在哪一年": the year row of a task table whose item names X best, or a
+        project-table row with a year cell. Items tied at the top in several years are each
+        stated with their year (a project begun one year and finished the next)."""
+        regions = tuple(r for r in asked_regions(question) if self._covered(r))
+        topic = question
+        for r in regions:
+            topic = topic.replace(r, " ")
+        topic = _ASKING.sub(" ", _ASKS_WHEN.sub(" ", topic))
+        query = FactQuery(indicator=topic, regions=regions, doc_ids=tuple(doc_ids or ()))
+        matches = [
+            m
+            for m in self.store.search(query)
+            if m.fact.source == "task" or (m.fact.source == "row" and YEAR_RE.search(m.fact.note))
+        ]
+        if not matches or matches[0].score < TABLE_MIN_SCORE:
+            return None
+        top = matches[0]
+        if top.fact.source == "row":
+            return self._row_answer(top)
+        tied = [m.fact for m in matches if m.fact.source == "task" and m.score >= top.score - 1e-9]
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for fact in sorted(tied, key=lambda f: (f.year or 0, f.start)):
+            marks = self._cite(fact, citations)
+            parts.append(f"{fact.year}年：{_item(fact)}{marks}")
+        title = self.documents[top.fact.doc_id].meta.title
+        # The table's title is not stated: it is not cited, and its "表 1" and years would be
+        # unsupported numbers.
+        lead = f"《{title}》安排在" if len(parts) == 1 else f"《{title}》中，"
+        text = lead + "".join(parts)
+        return NumericAnswer("answered", text, tuple(citations), top.score)
+
     # -- composing -------------------------------------------------------------------------
 
     def _table_answer(
@@ -192,12 +266,13 @@ class NumericAnswerer:
         years: tuple[int, ...],
         regions: tuple[str, ...],
         not_found_text: str,
+        floor: float = TABLE_MIN_SCORE,
     ) -> NumericAnswer | None:
         top = matches[0].score
         # One row per region/document asked about ("晋城和阳泉…"), each its best-matching row.
         rows: dict[str, tuple[Fact, float]] = {}
         for m in matches:
-            if m.fact.source != "table" or m.score < TABLE_MIN_SCORE:
+            if m.fact.source != "table" or m.score < floor:
                 continue
             key = m.fact.doc_id
             # Of two tables giving the same row, prefer the one with notes: they qualify the
@@ -240,12 +315,17 @@ class NumericAnswerer:
         parts: list[str] = []
         for chosen, fact in sentences:
             marks = self._cite(fact, citations)
+            # A row of a matrix table holds several indicators ("萍乡市PM2.5目标", "萍乡市优良
+            # 天数比率目标"): each value is then stated under its own.
+            several = len({f.indicator for f in chosen}) > 1
             values = "，".join(
-                f"{f.year}年{'现状值' if f.kind == KIND_CURRENT else '目标值'}为{f.stated}"
+                f"{_plain(f.indicator) if several else ''}{f.year}年"
+                f"{'现状值' if f.kind == KIND_CURRENT else '目标值'}为{f.stated}"
                 for f in chosen
             )
             title = self.documents[fact.doc_id].meta.title
-            parts.append(f"《{title}》中，{_plain(fact.indicator)}{values}。{marks}")
+            lead = "" if several else _plain(fact.indicator)
+            parts.append(f"《{title}》中，{lead}{values}。{marks}")
         # A place asked about that has no table row may state the figure in prose ("晋城和阳泉…").
         for region in regions:
             if any(region in self.documents[f.doc_id].meta.region for _, f in sentences):
@@ -291,9 +371,20 @@ class NumericAnswerer:
         citations: list[Citation] = []
         marks = self._cite(fact, citations)
         title = self.documents[fact.doc_id].meta.title
-        table = fact.table or "表中"
-        text = f"《{title}》{table}：{fact.note}。{marks}"
+        text = f"《{title}》{_table_name(fact.table)}：{fact.note}。{marks}"
         return NumericAnswer("answered", text, tuple(citations), match.score)
+
+    def _rows_answer(self, matches: Sequence[Match]) -> NumericAnswer:
+        """Several rows of one project table, each stated cell by cell, in table order."""
+        first = matches[0].fact
+        citations: list[Citation] = []
+        parts = []
+        for m in sorted(matches, key=lambda m: m.fact.start):
+            marks = self._cite(m.fact, citations)
+            parts.append(f"{m.fact.note}{marks}")
+        title = self.documents[first.doc_id].meta.title
+        text = f"《{title}》{_table_name(first.table)}：" + "；".join(parts) + "。"
+        return NumericAnswer("answered", text, tuple(citations), matches[0].score)
 
     def _filter(
         self, question: str, query: FactQuery, years: tuple[int, ...]
@@ -372,10 +463,42 @@ class NumericAnswerer:
         )
 
 
+def _clear_winner(matches: Sequence[Match]) -> bool:
+    """Whether the best match is a table or project row far ahead of everything else: any
+    other indicator (another row name, another document's row, a sentence about something
+    else) scores at most ``CLEAR_MARGIN`` of it. The same row in a second table, or a sentence
+    whose subject is the row's indicator, is the same indicator."""
+    best = matches[0]
+    if best.fact.source not in ("table", "row") or best.score < CLEAR_MIN_SCORE:
+        return False
+    same = (best.fact.doc_id, _plain(best.fact.indicator))
+    runner_up = next(
+        (m.score for m in matches[1:] if (m.fact.doc_id, _plain(m.fact.indicator)) != same),
+        0.0,
+    )
+    return runner_up <= CLEAR_MARGIN * best.score
+
+
+def _table_name(title: str) -> str:
+    """A table's title as an answer names it: without its number and period ("表 4-2",
+    "（2023-2025年）"), which the cited row does not state and the guard would remove."""
+    name = _TABLE_LABEL.sub("", _TABLE_PERIOD.sub("", title)).strip()
+    return name or "表中"
+
+
+_TABLE_LABEL = re.compile(r"^\s*(?:附)?表\s*\d+(?:[-－.]\d+)?\s*")
+_TABLE_PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]\s*$")
+
+
 def _sentence(fact: Fact) -> str:
     """The fact's sentence as quoted in an answer: without its list number ("1. 9 个…"), which
     would read as a figure, and with a full stop."""
     return _LIST_NUMBER.sub("", fact.quote).rstrip("。；;，,") + "。"
+
+
+def _item(fact: Fact) -> str:
+    """A task item as an answer states it: on one line, without its list number."""
+    return re.sub(r"\s*\n\s*", "", _sentence(fact))
 
 
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])\s*")

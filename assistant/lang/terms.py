@@ -124,6 +124,44 @@ def flat_coverage(weights: Mapping[str, float], norm: str) -> float:
     return got / total
 
 
+# A word of the question found only in pieces ("工资水平" where the text says 工资收入水平,
+# "高峰期" where it says 高峰时段) counts for the share of its characters the pieces cover, at
+# this discount: a paraphrase never outweighs the wording itself.
+PIECE_FACTOR = 0.8
+_CJK_TERM = re.compile(r"^[\u4e00-\u9fff]{3,}$")
+
+
+def term_pieces(term: str) -> list[tuple[int, int]]:
+    """The spans of the pieces a word may be found in: every substring of two characters or
+    more, shorter than the word. Only Chinese words of three characters or more have pieces
+    (one character says nothing; numbers and years must match whole)."""
+    if not _CJK_TERM.match(term):
+        return []
+    n = len(term)
+    return [(i, j) for i in range(n) for j in range(i + 2, n + 1) if j - i < n]
+
+
+def piece_credit(term: str, norm: str) -> float:
+    """How much of ``term`` a flattened text covers: 1 when it contains the word (or a synonym),
+    else ``PIECE_FACTOR`` times the share of the word's characters inside pieces it contains."""
+    if any(s in norm for s in synonyms_of(term)):
+        return 1.0
+    covered = [False] * len(term)
+    for i, j in term_pieces(term):
+        if any(s in norm for s in synonyms_of(term[i:j])):
+            covered[i:j] = [True] * (j - i)
+    return PIECE_FACTOR * sum(covered) / len(term)
+
+
+def piecewise_coverage(weights: Mapping[str, float], text: str) -> float:
+    """``coverage`` with partial credit for words found only in pieces (``piece_credit``)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    norm = flat(text)
+    return sum(w * piece_credit(t, norm) for t, w in weights.items()) / total
+
+
 def uncovered_share(weights: Mapping[str, float], text: str) -> float:
     """The largest single share of question weight that ``text`` does not cover: one missing
     key term (地铁, 2030, 票价) matters more than several missing minor ones."""

@@ -9,6 +9,7 @@ exactly that text and the numeric guard can check it."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -17,7 +18,7 @@ from typing import Any
 from assistant.ingest.structure import heading_kind, table_header_cells
 from assistant.ingest.types import Document
 from assistant.lang.numbers import mentions
-from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_TOKEN_RE, plan_period_years
+from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_RE, YEAR_TOKEN_RE, plan_period_years
 from assistant.lang.sentences import split_sentences
 from assistant.records.tables import iter_rows, table_rows
 
@@ -448,6 +449,7 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
 # ---------------------------------------------------------------------------------------------
 
 _YEAR_COLUMN = re.compile(rf"^{YEAR}\s*年")
+_DEADLINE_COLUMN = re.compile(r"时限|时间|年限")
 
 
 def _header_span(doc: Document, before: int) -> tuple[int, int]:
@@ -478,12 +480,16 @@ def list_table_facts(doc: Document) -> list[Fact]:
         if any(_YEAR_COLUMN.match(h) for h, _ in row.cells) or not all(v for _, v in columns):
             continue
         numbers = [v for _, v in columns if _VALUE.match(v) and not YEAR_TOKEN_RE.match(v)]
-        if not numbers:
+        # A task list's row states no figure but a deadline ("完成时限：2025年6月"): it answers
+        # "什么时候" all the same.
+        if not numbers and not any(
+            _DEADLINE_COLUMN.search(h) and YEAR_RE.search(v) for h, v in columns
+        ):
             continue
         table_key = f"{row.table}\x1f{row.section}"
         head_start, head_end = _header_span(doc, first_row.setdefault(table_key, row.start))
         name = next((v for h, v in columns if "名称" in h), columns[0][1])
-        value = mentions(numbers[0], strict=False)
+        value = mentions(numbers[0], strict=False) if numbers else []
         facts.append(
             Fact(
                 fact_id=_fact_id(doc.meta.doc_id, row.table, head_start, row.number),
@@ -497,7 +503,7 @@ def list_table_facts(doc: Document) -> list[Fact]:
                 year=None,
                 period="",
                 kind="",
-                value_text=numbers[0],
+                value_text=numbers[0] if numbers else "",
                 value=float(value[0].value) if value else None,
                 comparator="",
                 # The cells under their column names, as an answer states the row.
@@ -513,14 +519,224 @@ def list_table_facts(doc: Document) -> list[Fact]:
     return facts
 
 
+# ---------------------------------------------------------------------------------------------
+# Task tables keyed by year (年度 | 建设内容, a year above its tasks): one fact per task item, so
+# "X安排在哪一年" is answered by the year row the item sits in
+# ---------------------------------------------------------------------------------------------
+
+# A numbered item inside a cell ("1.办理…；2.开工…"), at the cell's start or after a stop.
+_ITEM_MARK = re.compile(r"(?:^|(?<=[；;。\s]))\d{1,2}[.．、](?!\d)")
+
+
+def _year_line(doc: Document, year: str, before: int, floor: int) -> tuple[int, int]:
+    """The span of the year key that heads the row at ``before``: the nearest line at or above
+    it (not above ``floor``) that starts with the year; a year merged over several sub-rows is
+    printed once, above the first."""
+    pos = before + len(year)
+    while (pos := doc.text.rfind(year, floor, pos)) >= 0:
+        if pos == 0 or doc.text[pos - 1] == "\n":
+            return pos, pos + len(year)
+        pos += len(year) - 1
+    return -1, -1
+
+
+def _skip_cell(text: str, at: int, value: str) -> int:
+    """Past ``value`` at ``at`` (after spacing), matched over the extraction's own spacing
+    ("国省干线", "2023"); ``at`` itself when the text does not start with it."""
+    k = at
+    while k < len(text) and text[k].isspace():
+        k += 1
+    matched = 0
+    while k < len(text) and matched < len(value):
+        if not text[k].isspace():
+            if text[k] != value[matched]:
+                return at
+            matched += 1
+        k += 1
+    return k if matched == len(value) else at
+
+
+def task_item_facts(doc: Document) -> list[Fact]:
+    """One fact per task item of every table whose rows are keyed by a year: the item's text as
+    its quote, the year as the fact's year, the year key's line as its context. The item carries
+    no value: these facts say *when*; the figures in them stay prose facts."""
+    facts: list[Fact] = []
+    doc_year = _document_year(doc)
+    first_row: dict[str, int] = {}
+    for row in iter_rows(table_rows(doc)):
+        if not YEAR_TOKEN_RE.match(row.number) or len(row.cells) < 2:
+            continue
+        first = first_row.setdefault(row.table, row.start)
+        # The year of a table's first row may sit on the line above it.
+        floor = doc.text.rfind("\n", 0, max(0, first - 1)) + 1
+        key_start, key_end = _year_line(doc, row.number, row.start, min(floor, row.start))
+        text = doc.text[row.start : row.end]
+        # The content follows the row's key and its label cells ("2023", "国省干线").
+        at = 0
+        for value in [row.number] + [v for _, v in row.cells[1:-1]]:
+            at = _skip_cell(text, at, value)
+        marks = [m.start() for m in _ITEM_MARK.finditer(text, at)]
+        lead = [at] if not marks or text[at : marks[0]].strip() else []
+        bounds = lead + marks + [len(text)]
+        year = int(row.number)
+        for s, e in itertools.pairwise(bounds):
+            item = text[s:e].strip()
+            if not item:
+                continue
+            start = row.start + s + (len(text[s:e]) - len(text[s:e].lstrip()))
+            end = start + len(item)
+            facts.append(
+                Fact(
+                    fact_id=_fact_id(doc.meta.doc_id, "task", start, end),
+                    doc_id=doc.meta.doc_id,
+                    region=doc.meta.region,
+                    source="task",
+                    table=row.table,
+                    row="".join(v for _, v in row.cells[1:-1]),
+                    indicator=_compact(_ITEM_MARK.sub("", item, count=1)),
+                    unit="",
+                    year=year,
+                    period=f"{year}年",
+                    kind=KIND_TARGET if year >= doc_year else KIND_CURRENT,
+                    value_text="",
+                    value=None,
+                    comparator="",
+                    note="",
+                    quote=item,
+                    start=start,
+                    end=end,
+                    context_quote=doc.text[key_start:key_end] if key_start >= 0 else "",
+                    context_start=key_start,
+                    context_end=key_end,
+                )
+            )
+    return facts
+
+
+# ---------------------------------------------------------------------------------------------
+# Matrix tables: rows named by a place or unit ("萍乡市 34 32 88.0"), one column per year and
+# indicator, named by a header that may be broken over several lines ("2025年PM2.5目标
+# （微克/立方米）")
+# ---------------------------------------------------------------------------------------------
+
+_MATRIX_ROW = re.compile(
+    r"^([\u4e00-\u9fff（）()]{2,12})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
+)
+_COLUMN_YEAR = re.compile(rf"({YEAR})\s*年")
+_COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+_MIN_MATRIX_ROWS = 3
+_MAX_HEADER_LINES = 8
+
+
+def _matrix_columns(header: str, n: int) -> list[tuple[int, str, str]] | None:
+    """(year, name, unit) of the last ``n`` year-led labels of a header ("2024年PM2.5浓度
+    （微克/立方米）2025年PM2.5目标…"), or None when it does not name ``n`` of them."""
+    found = list(_COLUMN_YEAR.finditer(header))
+    if len(found) < n:
+        return None
+    found = found[-n:]
+    columns = []
+    for k, m in enumerate(found):
+        label = header[m.end() : found[k + 1].start() if k + 1 < n else len(header)]
+        label = _compact(label)
+        unit = _COLUMN_UNIT.search(label)
+        name = label[: unit.start()] if unit else label
+        if not name:
+            return None
+        columns.append((int(m.group(1)), name, unit.group(1) if unit else ""))
+    return columns
+
+
+def matrix_table_facts(doc: Document) -> list[Fact]:
+    """One fact per cell of every table whose rows are named (not numbered) and whose columns
+    are each a year's indicator: at least three such rows with the same number of values, under
+    a header naming that many years. The row's name leads the indicator ("萍乡市PM2.5目标")."""
+    lines = _lines(doc.text)
+    doc_year = _document_year(doc)
+    facts: list[Fact] = []
+    i = 0
+    while i < len(lines):
+        first = _MATRIX_ROW.match(lines[i].text.strip())
+        if first is None:
+            i += 1
+            continue
+        n = len(first.group(2).split())
+        j = i
+        while j < len(lines) and (m := _MATRIX_ROW.match(lines[j].text.strip())):
+            if len(m.group(2).split()) != n:
+                break
+            j += 1
+        if j - i < _MIN_MATRIX_ROWS:
+            i = j
+            continue
+        # The header: the lines above the rows, back to a sentence's end or a blank line.
+        top = i
+        while top > 0 and i - top < _MAX_HEADER_LINES:
+            above = lines[top - 1].text.strip()
+            if not above or above.endswith(("。", "；", "：")) or _MATRIX_ROW.match(above):
+                break
+            top -= 1
+        head_lines = lines[top:i]
+        header = "".join(line.text for line in head_lines)
+        columns = _matrix_columns(header, n)
+        if columns is None or not head_lines:
+            i = j
+            continue
+        # The title is the line above the one the first column label starts on.
+        label_at = list(_COLUMN_YEAR.finditer(header))[-n].start()
+        k, seen = 0, 0
+        while k + 1 < len(head_lines) and seen + len(head_lines[k].text) <= label_at:
+            seen += len(head_lines[k].text)
+            k += 1
+        title = head_lines[k - 1].text.strip() if k > 0 else ""
+        head_start, head_end = head_lines[0].start, head_lines[-1].end
+        for line in lines[i:j]:
+            row = _MATRIX_ROW.match(line.text.strip())
+            assert row is not None
+            name = row.group(1)
+            for (year, column, unit), value_text in zip(columns, row.group(2).split(), strict=True):
+                sign = _SIGN.match(value_text)
+                value = mentions(value_text.lstrip("≤≥<>＜＞"), strict=False)
+                kind = KIND_TARGET if "目标" in column or year > doc_year else KIND_CURRENT
+                facts.append(
+                    Fact(
+                        fact_id=_fact_id(doc.meta.doc_id, "matrix", line.start, year, column),
+                        doc_id=doc.meta.doc_id,
+                        region=doc.meta.region,
+                        source="table",
+                        table=title,
+                        # The row as a question names it: its key and every column it holds
+                        # ("萍乡市的PM2.5目标和优良天数比率目标" asks for two cells of one row).
+                        row=f"{name}：{'、'.join(c for _, c, _ in columns)}",
+                        indicator=f"{name}{column}",
+                        unit=unit,
+                        year=year,
+                        period=f"{year}年",
+                        kind=kind,
+                        value_text=value_text,
+                        value=float(value[0].value) if value else None,
+                        comparator=sign.group(0) if sign else "",
+                        note="",
+                        quote=line.text,
+                        start=line.start,
+                        end=line.end,
+                        context_quote=doc.text[head_start:head_end],
+                        context_start=head_start,
+                        context_end=head_end,
+                    )
+                )
+        i = j
+    return facts
+
+
 def extract_facts(doc: Document) -> list[Fact]:
-    tables = table_facts(doc) + list_table_facts(doc)
+    tables = table_facts(doc) + list_table_facts(doc) + matrix_table_facts(doc)
     spans = [(f.start, f.end) for f in tables]
     # A table's notes column continues below its rows; keep the prose pass out of the whole
     # table (from its first row to the end of its last row's block).
     if spans:
         spans = _table_extents(tables)
-    return tables + prose_facts(doc, spans)
+    return tables + prose_facts(doc, spans) + task_item_facts(doc)
 
 
 def _table_extents(facts: list[Fact]) -> list[tuple[int, int]]:

@@ -3,7 +3,8 @@
 
 Indicator names are matched fuzzily: the query's words (and their synonyms from
 ``data/synonyms.txt``, so 公交 finds 城市公共交通) are weighted by rarity and the share of that
-weight a fact's indicator, table and document title cover is its match score."""
+weight a fact's indicator, table and document title cover is its match score. A word found only
+in pieces (工资水平 in 工资收入水平) counts in part (``lang.terms.piece_credit``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InvalidFactQueryError
 from assistant.lang.numbers import parse_value
-from assistant.lang.terms import TermWeights
+from assistant.lang.terms import PIECE_FACTOR, TermWeights, term_pieces
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.types import Record, record_from_row
 
@@ -158,7 +159,8 @@ class FactStore:
         measures: "多长时间" is answered by a figure in 小时, though no text says 时间."""
         return " ".join(
             [self._titles.get(fact.doc_id, ""), fact.table, fact.row, fact.indicator, fact.unit]
-            + ([fact.quote] if fact.source == "prose" else [])
+            # An indicator row's own line too: a question may name its value ("从38.5%提高到").
+            + ([fact.quote] if fact.source in ("prose", "table") else [])
             # A project-table row is matched by its cells under their column names.
             + ([fact.note] if fact.source == "row" else [])
             + [q for q, pattern in _UNIT_QUANTITY if pattern.search(fact.unit)]
@@ -177,8 +179,8 @@ class FactStore:
         return self._years.get(doc_id, frozenset())
 
     def _scores(self, weights: Mapping[str, float]) -> npt.NDArray[np.float64]:
-        """``coverage(weights, text)`` of every fact's match text, summed term by term in the
-        same order (so the same floating-point result)."""
+        """``piecewise_coverage(weights, text)`` of every fact's match text, summed term by term
+        in the same order (so the same floating-point result)."""
         import numpy as np
 
         n = len(self.facts)
@@ -189,7 +191,17 @@ class FactStore:
             return np.zeros(n)
         got = np.zeros(n)
         for term, w in weights.items():
-            got[self._weights.containing(term)] += w
+            pieces = term_pieces(term)
+            if pieces:
+                # Which of the word's characters each fact covers with a piece it contains.
+                covered = np.zeros((n, len(term)), dtype=bool)
+                for i, j in pieces:
+                    covered[self._weights.containing(term[i:j]), i:j] = True
+                credit = PIECE_FACTOR * covered.sum(axis=1) / len(term)
+                credit[self._weights.containing(term)] = 1.0
+                got += w * credit
+            else:
+                got[self._weights.containing(term)] += w
         return got / total
 
     def search(self, query: FactQuery) -> list[Match]:
