@@ -383,13 +383,16 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_RECORD_TYPE_NAMES = ("indicator_row", "stated_figure")
+_RECORD_TYPE_NAMES = ("indicator_row", "stated_figure", "task_item")
 
 
 def _fact_type(source: str) -> str:
-    # An indicator table's cell is an indicator row; figures read from prose or task tables
-    # are stated figures.
-    return "indicator_row" if source == "table" else "stated_figure"
+    # An indicator table's cell is an indicator row; an item of a task table keyed by year is a
+    # task item (it states when, not how much); figures read from prose or task tables are
+    # stated figures.
+    if source == "table":
+        return "indicator_row"
+    return "task_item" if source == "task" else "stated_figure"
 
 
 def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
@@ -523,7 +526,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--type",
         action="append",
         help="只列出指定类型（可重复）：table_row、list_item、definition、responsibility、"
-        "document_facts、outline、indicator_row、stated_figure",
+        "document_facts、outline、indicator_row、stated_figure、task_item",
     )
     r.add_argument("--csv", metavar="FILE", help="写入 CSV 文件（默认以制表符分隔输出到终端）")
     r.set_defaults(func=cmd_records)
