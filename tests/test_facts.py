@@ -190,6 +190,18 @@ def test_guard_accepts_normalised_support_and_degrades_to_not_found() -> None:
     assert bad.status == "not_found" and bad.text == "无" and bad.citations == ()
 
 
+def test_a_table_rows_unit_cell_scales_its_figures_for_the_guard() -> None:
+    """ "产值 亿元 318 400" states 400亿元; a figure in another scale is still unsupported."""
+    cited = _citation(1, "9 新能源产业产值 亿元 318 400 600 预期性")
+    ok = guard_answer("产值目标值为400亿元，现状值为318亿元。[1]", "answered", [cited], "无", "")
+    assert ok.status == "answered" and not ok.report.removed
+    bad = guard_answer("产值目标值为400万元。[1]", "answered", [cited], "无", "")
+    assert bad.status == "not_found"
+    # A number with its own scale in the text does not make bare figures scaled.
+    prose = _citation(1, "投资400万元，新建318个站点。")
+    assert guard_answer("新建318亿个站点。[1]", "answered", [prose], "无", "").status == "not_found"
+
+
 # ---------------------------------------------------------------------------------------------
 # Answers from the store on the real index
 # ---------------------------------------------------------------------------------------------

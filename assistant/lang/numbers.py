@@ -180,15 +180,25 @@ def parse_value(text: str) -> Decimal | None:
     return found[0].value if found else None
 
 
+# A table's unit cell that scales the row's figures: "亿元", "万辆", "万人次" standing alone
+# (after a space or at a line start), not attached to a number.
+_SCALING_UNIT = re.compile(r"(?:^|(?<=\s))(万|亿)(?=[\u4e00-\u9fff]{0,3}(?:\s|$))", re.MULTILINE)
+
+
 def supported_values(texts: list[str]) -> set[Decimal]:
-    """Every value the texts state, scaled and unscaled (1.8万 supports 1.8 and 18000)."""
+    """Every value the texts state, scaled and unscaled (1.8万 supports 1.8 and 18000). In a
+    table row whose unit cell is 亿元/万辆…, a bare figure also stands for its scaled value
+    ("亿元 318 400" supports 400亿元)."""
     values: set[Decimal] = set()
     for text in texts:
+        scales = {_MULTIPLIERS[u] for u in _SCALING_UNIT.findall(text) if u in _MULTIPLIERS}
         for m in mentions(text, strict=False):
             values.add(m.value)
             digits = re.match(r"\d+(?:\.\d+)?", m.text.replace(",", ""))
             if digits:
                 values.add(Decimal(digits.group(0)))
+                if m.value == Decimal(digits.group(0)):
+                    values.update(m.value * scale for scale in scales)
     return values
 
 
