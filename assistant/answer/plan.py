@@ -9,6 +9,7 @@ The reader answers each sub-question separately and checks each answer against i
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -185,7 +186,13 @@ def region_names(vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-def _bigrams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    """A title's distinctive character pairs (cached: every question compares with every title)."""
+    return frozenset(_title_bigrams(text))
+
+
+def _title_bigrams(text: str) -> set[str]:
     core = _GENERIC_TITLE_PARTS.sub(" ", text)
     for region in known_regions():
         core = core.replace(region, " ")

@@ -146,15 +146,18 @@ class RecordAnswerer:
             return None
         # Ties (the title and an ancestor heading cover the focus for every list below it):
         # the record whose own heading names what the title does not, then the shallowest,
-        # then the first.
-        scored.sort(
+        # then the first. Only the tied best are ordered so (a large corpus has many records).
+        top = max(si[0] for si in scored)
+        tied = [si for si in scored if si[0] >= top - 1e-12]
+        rest = sorted((si for si in scored if si[0] < top - 1e-12), key=lambda si: (-si[0], si[1]))
+        tied.sort(
             key=lambda si: (
-                -si[0],
                 -coverage(self._beyond_title(weights, si[1]), self._own[si[1]]),
                 self.records[si[1]].section.count(SECTION_SEPARATOR),
                 si[1],
             )
         )
+        scored = tied + rest
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         record = self.records[index]

@@ -235,6 +235,12 @@ class FactStore:
         # On a tie a table row (indicator or project table) beats a sentence: it is the
         # structured statement of the same figure.
         order = ids[np.lexsort((self._start[ids], self._prose[ids], -scores[ids]))]
+        if weights:
+            # Facts the indicator matches at all: the rest can only trail (building a Match
+            # for every fact of a large corpus cost more than the search itself).
+            matching = order[scores[order] > 0]
+            if len(matching):
+                order = matching
         return [Match(self.facts[i], float(scores[i])) for i in order.tolist()]
 
 
