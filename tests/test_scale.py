@@ -139,7 +139,9 @@ def _scan(store: FactStore, query: FactQuery) -> list[Match]:
         score = piecewise_coverage(weights, store.match_text(fact)) if weights else 1.0
         out.append(Match(fact, score))
     out.sort(key=lambda m: (-m.score, m.fact.source == "prose", m.fact.start))
-    return out
+    # With an indicator asked, only the facts it matches at all (when any does).
+    matching = [m for m in out if m.score > 0]
+    return matching if weights and matching else out
 
 
 def test_fact_search_equals_a_loop_over_every_fact() -> None:
