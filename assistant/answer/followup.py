@@ -257,7 +257,7 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
 
 
 def _swap_document(result: str, target: str) -> tuple[str, str]:
-    """ "晋城交通十五五规划里呢？": the document named in place of the previous one (or of the
+    """ "临河交通十五五规划里呢？": the document named in place of the previous one (or of the
     previous place, which a document already implies); the rest of the fragment stays."""
     new = _DOC_REF.search(target)
     if new is None:
@@ -543,7 +543,7 @@ def resolve_question(
     own = frame_of(core)
 
     swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core))
-    # "晋城交旅融合三年行动计划里呢？": a document named and nothing else asked is a swap too.
+    # "临河交旅融合三年行动计划里呢？": a document named and nothing else asked is a swap too.
     beyond_doc = _DOC_REF.sub("", core) if own.doc_refs else core
     if swap and (
         _content_chars(beyond_doc) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)
