@@ -543,7 +543,7 @@ def resolve_question(
     own = frame_of(core)
 
     swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core))
-    # "临河交旅融合三年行动计划里呢？": a document named and nothing else asked is a swap too.
+    # "临河水运三年行动计划里呢？": a document named and nothing else asked is a swap too.
     beyond_doc = _DOC_REF.sub("", core) if own.doc_refs else core
     if swap and (
         _content_chars(beyond_doc) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)
