@@ -197,6 +197,16 @@ def test_a_question_mostly_outside_the_documents_words_starts_a_new_thread() -> 
     assert follow != "原来有多少？这次要新增多少？"
 
 
+def test_a_question_about_the_assistant_itself_starts_a_new_thread() -> None:
+    history = _h("大同市2025年公交分担率的目标是多少？", "目标为40%。")
+    known = {"公交", "分担率", "目标", "牵头"}.__contains__
+    assert resolve_question("你是谁？", history, known) == "你是谁？"
+    assert resolve_question("您是哪个单位的？", history, known) == "您是哪个单位的？"
+    # A follow-up with no word of its own and no addressee still leans on the thread.
+    assert resolve_question("具体是哪几个？", history, known) != "具体是哪几个？"
+    assert resolve_question("由谁牵头？", history, known) != "由谁牵头？"
+
+
 def test_a_swapped_term_brings_its_own_modifier() -> None:
     history = _h("大同公交都市创建的资金保障有哪些措施？", "“资金保障”包括：加大投入。")
     assert resolve_question("用地保障呢？", history) == "大同公交都市创建的用地保障有哪些措施？"

@@ -74,6 +74,8 @@ _NON_CONTENT = re.compile(
     r"原来|原有|这次|本次|现在|目前|今年|当前|一共|总共|大概|大约|具体|分别|最长|最多|最少|可以|能|要|还"
 )
 _CONDITIONAL = re.compile(r"如果|假如|假设|要是|的话|请问")
+# The second person: a question about the one it is addressed to, not about a document.
+_ADDRESSEE = re.compile(r"你们?|您")
 # A measure word right after a question word ("多少座消防站"): the noun after it is the topic.
 _MEASURE = re.compile(r"^(?:个|座|辆|条|项|家|处|所|名|人|台|批|类|种|级|期|公里|万|亿)")
 _DEPENDENT_CONTENT = 6  # a question with this few content characters leans on its context
@@ -374,9 +376,12 @@ def _off_topic(core: str, known: Callable[[str], bool] | None) -> bool:
     # documents' written style rarely uses.
     words = _CONDITIONAL.sub(" ", _NON_CONTENT.sub(" ", _WH.sub(" ", core)))
     terms = [t for t, _ in content_terms(words) if len(t) >= 2]
-    # Half or more: "如何办理护照" has a word any document uses (办理) and one none does. A
-    # question with no such word at all ("具体是哪几个？") leans on the previous one.
-    return bool(terms) and 2 * sum(not known(t) for t in terms) >= len(terms)
+    if not terms:
+        # No word of its own: "具体是哪几个？" leans on the previous question — unless what it
+        # asks about is the one it is addressed to ("你是谁？"): documents are not the addressee.
+        return bool(_ADDRESSEE.search(words))
+    # Half or more: "如何办理护照" has a word any document uses (办理) and one none does.
+    return 2 * sum(not known(t) for t in terms) >= len(terms)
 
 
 _ORDINAL = re.compile(
