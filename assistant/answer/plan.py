@@ -338,16 +338,21 @@ def _entities(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     return [(k, t) for _, k, t in sorted(found)]
 
 
+# A name quoted or in title marks: a document's, a task's, a project's.
+_NAMED = re.compile(r"《[^《》]{1,60}》|“[^“”]{1,30}”")
 _CHANGE = re.compile(r"提高|提升|增加|增长|下降|减少|降低|高出|多出|少了|多了|变化|涨了|降了")
 
 
 def _between_years(question: str) -> list[str] | None:
     """ "X从2021年到2025年提高多少" / "X，2025年比2021年高多少": the value of X in each year;
     the reader states both and computes nothing."""
-    years = list(dict.fromkeys(YEAR_RE.findall(question)))
-    if len(years) != 2 or not _CHANGE.search(question) or not _WH.search(question):
+    # Years and words inside a name are the name's: "《…行动计划（2023—2025年）》中“…提升工程”"
+    # asks about neither year nor a change.
+    plain = _NAMED.sub(lambda m: " " * len(m.group(0)), question)
+    years = list(dict.fromkeys(YEAR_RE.findall(plain)))
+    if len(years) != 2 or not _CHANGE.search(plain) or not _WH.search(plain):
         return None
-    first = min(question.find(y) for y in years)
+    first = min(plain.find(y) for y in years)
     topic = _TOPIC_TAIL.sub("", re.sub(r"(?:从|由|自|，|,)+$", "", question[:first].strip()))
     if len(topic) < 2:
         return None
