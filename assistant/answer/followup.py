@@ -79,6 +79,7 @@ _ADDRESSEE = re.compile(r"你们?|您")
 # A measure word right after a question word ("多少座消防站"): the noun after it is the topic.
 _MEASURE = re.compile(r"^(?:个|座|辆|条|项|家|处|所|名|人|台|批|类|种|级|期|公里|万|亿)")
 _DEPENDENT_CONTENT = 6  # a question with this few content characters leans on its context
+_PLACE_ONLY_CONTENT = 2  # …even when it names a place of its own ("全国平均呢")
 
 
 @functools.cache
@@ -229,7 +230,8 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     if years:
         year = years[0] if years[0].endswith("年") else years[0] + "年"
         result = _YEAR.sub(year, result, count=1) if _YEAR.search(result) else year + result
-        rest = _YEAR.sub("", rest)
+        # "到2025年呢": the preposition and "底/末" go with the year, they ask nothing.
+        rest = re.sub(rf"(?:到|至|截至|截止到?|在|于)?{_YEAR.pattern}(?:底|末)?", "", rest)
         # Whether a year's value is a target or the baseline depends on the year: let the new
         # year decide ("2025年的目标" → "2021年", the 2021 value, not a 2021 target).
         result = re.sub(r"(?:的)?(?:目标值|现状值|目标|现状)(?=是|为|有|达到|多少|$)", "", result)
@@ -237,17 +239,10 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     target = (compare.group("x") or compare.group("y")) if compare else rest
     result, target = _swap_document(result, target)
     result, target = _swap_level(result, target)
-    regions = [m.group(0) for m in _region_pattern().finditer(target)]
-    if regions:
-        old = _region_pattern().search(result)
-        if old is None:
-            result = regions[0] + result
-        elif compare:
-            # "和阳泉比呢？": both places, so the answer can set them side by side.
-            result = result[: old.end()] + "和" + regions[0] + result[old.end() :]
-        else:
-            result = result[: old.start()] + regions[0] + result[old.end() :]
-        target = _region_pattern().sub("", target)
+    place = _place_pattern().search(target)
+    if place:
+        result = _swap_place(result, place.group(0), compare is not None)
+        target = _place_pattern().sub("", target)
     target = _DETERMINER.sub("", target).strip("的 ，,")
     target = re.sub(r"(?:方面|这块|那块)$", "", target).strip()
     # "…里的投资目标呢？" when the question already asks about 投资: nothing to replace.
@@ -256,6 +251,56 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     if target and _content_chars(target) > 0 and not already:
         result = _replace_focus(result, answer, target)
     return result
+
+
+# A scope larger than the document's own place: plans state the province's or the country's
+# figure next to their own ("全省平均…", "全国…").
+_SCOPE = re.compile(r"全(?:国|省|市|区|县)")
+
+
+@functools.cache
+def _place_pattern() -> re.Pattern[str]:
+    """A place as a follow-up names it: a region, a scope, or both ("山西全省")."""
+    region = _region_pattern().pattern
+    return re.compile(rf"(?:{region})(?:{_SCOPE.pattern})?|{_SCOPE.pattern}")
+
+
+def _swap_place(result: str, place: str, compare: bool) -> str:
+    """ "阳泉的呢？" / "山西全省呢？" / "和阳泉比呢？": the previous question about another place.
+
+    A peer place has its own documents: a document named by the old place is replaced by the
+    new place, whose documents then answer. A scope (全省, 全国) is what the same document
+    states beside its own figure: the document stays and the scope replaces the old one."""
+    refs = [m.span() for m in _DOC_REF.finditer(result)]
+
+    def outside(m: re.Match[str]) -> bool:
+        return not any(s <= m.start() and m.end() <= e for s, e in refs)
+
+    olds = [m for m in _place_pattern().finditer(result) if outside(m)]
+    if compare:
+        # "和阳泉比呢？": both places, so the answer can set them side by side.
+        anchor = _region_pattern().search(result)
+        if anchor is None:
+            return place + result
+        return result[: anchor.end()] + "和" + place + result[anchor.end() :]
+    if _SCOPE.search(place):
+        if olds:
+            return result[: olds[0].start()] + place + result[olds[0].end() :]
+        if refs:
+            end = refs[0][1]
+            tail = re.sub(r"^(?:里|中|内)?[，,]?", "", result[end:])
+            return f"{result[:end]}中{place}{tail}"
+        return place + result
+    named = [m for m in _region_pattern().finditer(result) if not outside(m)]
+    if named:
+        # The old place is only in a document's name: the new place replaces that document.
+        start, end = next((s, e) for s, e in refs if s <= named[0].start() < e)
+        tail = re.sub(r"^(?:里|中|内)?(?:面)?[，,]?", "", result[end:])
+        # The old document's own scope word ("全市") speaks of the old place.
+        return place + _SCOPE.sub("", result[:start] + tail, count=1)
+    if olds:
+        return result[: olds[0].start()] + place + result[olds[0].end() :]
+    return place + result
 
 
 def _swap_document(result: str, target: str) -> tuple[str, str]:
@@ -338,7 +383,9 @@ def _is_dependent(core: str) -> bool:
         or _DETERMINER.search(core)
         or _SUBSET.match(core)
         or _ORDINAL.search(core)
-        or (_content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs))
+        or _content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs)
+        # "山西全省平均是多少？": a place of its own, and nothing else asked but "平均".
+        or _content_chars(_DOC_REF.sub("", core)) <= _PLACE_ONLY_CONTENT
     )
 
 
