@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.followup import frame_of, resolve_question, topic_of
+from assistant.answer.followup import frame_of, list_items, resolve_question, topic_of
 from assistant.answer.types import Turn
 
 
@@ -254,3 +254,60 @@ def test_a_year_breakdown_asks_the_same_quantity_year_by_year() -> None:
         assert resolve_question(question, history) == (
             "大同市要新建多少公里公交专用道，每年分别是多少？"
         )
+
+
+def test_an_ordinal_reads_a_bare_enumeration_and_names_the_questions_document() -> None:
+    history = _h("大同森林防火方案的基本原则有哪些？", "坚持预防为主、坚持科学扑救、坚持属地管理。")
+    assert (
+        resolve_question("第二条具体是什么？", history)
+        == "大同森林防火方案中“坚持科学扑救”具体是什么？"
+    )
+    # Two parts joined by 、 are as often one noun phrase as a list: no ordinal reading.
+    assert list_items("公交车、出租车全面电动化。") == []
+
+
+def test_an_ordinal_points_back_past_a_turn_about_one_item() -> None:
+    history = _h(
+        "大同2025年防汛工作要点分几部分？",
+        "共四部分：强化组织领导；加强监测预警；提升抢险能力；做好灾后恢复。",
+        "第二部分由谁负责？",
+        "由市水务局负责。",
+    )
+    resolved = resolve_question("第四部分讲什么？", history)
+    assert resolved == "大同2025年防汛工作要点中“做好灾后恢复”讲什么？"
+
+
+@pytest.mark.parametrize(
+    ("turns", "question", "expected"),
+    [
+        # A peer place has its own documents: the old place's document goes.
+        (
+            ("大同“十五五”交通规划里，主城区公交站点覆盖率达到多少？", "达97.2%。"),
+            "朔州的呢？",
+            "朔州主城区公交站点覆盖率达到多少？",
+        ),
+        # A scope is what the same document states beside its own figure: the document stays.
+        (
+            ("大同“十五五”规划里，全市出租车新能源比例达到多少？", "达77.3%。"),
+            "那山西全省呢？",
+            "大同“十五五”规划里，山西全省出租车新能源比例达到多少？",
+        ),
+        (
+            ("大同“十四五”期间超限率是多少？", "万分之一以下。", "山西全省平均是多少？", "0.2%。"),
+            "全国呢？",
+            "“十四五”期间超限率，全国平均是多少？",
+        ),
+        # The preposition before a swapped year asks nothing of its own.
+        (
+            ("大同公交方案中，2021年乘客满意度是多少？", "84.2%。"),
+            "那到2025年呢？",
+            "大同公交方案中，2025年乘客满意度是多少？",
+        ),
+    ],
+)
+def test_a_place_or_year_swap_keeps_the_rest(
+    turns: tuple[str, ...], question: str, expected: str
+) -> None:
+    resolved = resolve_question(question, _h(*turns))
+    assert resolved == expected
+    assert _repeated_fragment(resolved) is None

@@ -834,3 +834,32 @@ def test_the_list_whose_own_heading_names_the_focus_wins_over_a_nested_one() -> 
     )
     assert found is not None
     assert "“重点任务”包括：扩大车辆应用；壮大新能源汽车产业[1]" in found.text
+
+
+def test_a_heading_named_in_quotes_answers_with_its_children_or_its_own_text() -> None:
+    # A follow-up on a list names an item in quotes ("第二项具体是什么？" → “…”具体是什么):
+    # the item's child headings when it has them, else the first sentences under it.
+    from assistant.ingest.structure import parse_sections
+
+    text = (
+        "临州市新能源汽车推广方案\n二、重点任务\n（一）扩大车辆应用。推动公交车、出租车\n"
+        "全面电动化。新增新能源公交车200辆。鼓励私人购买新能源汽车。完善售后服务。\n"
+        "（二）壮大新能源汽车产业\n1.支持整车企业。引进整车项目。\n2.强化零部件配套。建设电池产业园。\n"
+        "三、保障措施\n加强组织领导。\n"
+    )
+    meta = DocumentMeta("d", "临州市新能源汽车推广方案", "d.txt", region="临州市")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = RecordAnswerer(extract_records(doc), {"d": doc})
+    found = answerer.answer("临州新能源汽车推广方案中“壮大新能源汽车产业”具体是什么？")
+    assert found is not None
+    assert "包括：支持整车企业；强化零部件配套[1]" in found.text
+    body = answerer.answer("临州新能源汽车推广方案中“扩大车辆应用”具体是什么？")
+    assert body is not None
+    assert body.text.endswith(
+        "“扩大车辆应用”的内容为：推动公交车、出租车全面电动化。新增新能源公交车200辆。"
+        "鼓励私人购买新能源汽车[1]。"
+    )
+    quote = body.citations[0].quote
+    assert "完善售后服务" not in quote and quote.startswith("推动公交车")
+    # A quoted name that is no heading is left to the other answerers.
+    assert answerer.answer("临州新能源汽车推广方案中“充电桩”具体是什么？") is None

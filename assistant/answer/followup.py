@@ -124,7 +124,7 @@ def _core(question: str) -> str:
 def _content_chars(text: str) -> int:
     rest = _WH.sub("", text)
     rest = _PRONOUN.sub("", _DETERMINER.sub("", _NON_CONTENT.sub("", rest)))
-    for pattern in (_YEAR, _PERIOD, _region_pattern()):
+    for pattern in (_YEAR, _PERIOD, _region_pattern(), _SCOPE):
         rest = pattern.sub("", rest)
     return len(_FILLER.sub("", re.sub(r"[^\w]", "", rest)))
 
@@ -383,7 +383,7 @@ def _is_dependent(core: str) -> bool:
         or _DETERMINER.search(core)
         or _SUBSET.match(core)
         or _ORDINAL.search(core)
-        or _content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs)
+        or (_content_chars(core) <= _DEPENDENT_CONTENT and not (own.regions or own.doc_refs))
         # "山西全省平均是多少？": a place of its own, and nothing else asked but "平均".
         or _content_chars(_DOC_REF.sub("", core)) <= _PLACE_ONLY_CONTENT
     )
@@ -480,19 +480,43 @@ def list_items(answer: str) -> list[str]:
             items = clean(re.split(sep, body))
             if len(items) > 1:
                 return items
+    # A bare enumeration as the whole first sentence, as a person writes it: "坚持A、坚持B、坚持C。"
+    first = re.split(r"[。！!？?\n]", answer.strip(), maxsplit=1)[0]
+    for sep in ("[；;]", "、"):
+        items = clean(re.split(sep, first))
+        if len(items) >= _MIN_BARE_ITEMS and all(len(x) <= _MAX_BARE_ITEM for x in items):
+            return items
     return []
 
 
-def _ordinal_reference(question: str, answer: str) -> str | None:
-    """ "第三项由谁牵头？" after a list answer: the third item, named, in place of the ordinal."""
+_MIN_BARE_ITEMS = 3  # "A、B" is as often one noun phrase as a list
+_MAX_BARE_ITEM = 24
+
+
+def _ordinal_reference(question: str, history: Sequence[Turn]) -> str | None:
+    """ "第三项由谁牵头？" after a list answer: the third item, named, in place of the ordinal.
+    The list is the latest answer's that has that many items: "第六部分呢？" may point back past
+    a turn about the second part."""
     m = _ORDINAL.search(question)
     if m is None:
         return None
     n = _ordinal_value(m.group("n"))
-    items = list_items(answer)
-    if n is None or not 1 <= n <= len(items):
+    if n is None:
         return None
-    titles = _titles(answer)
+    asked = ""
+    pairs: list[tuple[str, str]] = []  # (answer, the question it answered), latest first
+    for turn in history:
+        if turn.role == "user":
+            asked = turn.content
+        else:
+            pairs.insert(0, (turn.content, asked))
+    answer, asked, items = next(
+        ((a, q, x) for a, q in pairs if 1 <= n <= len(x := list_items(a))), ("", "", [])
+    )
+    if not items:
+        return None
+    # The list's document: as the answer names it, else as the question it answered did.
+    titles = _titles(answer) or [frame_of(asked).prefix()]
     named = f"“{items[n - 1]}”"
     own = _TRAIL.sub("", question[: m.start()] + question[m.end() :]).strip(" ，,")
     own = _LEAD.sub("", own)
@@ -502,7 +526,7 @@ def _ordinal_reference(question: str, answer: str) -> str | None:
     else:
         rest = _TRAIL.sub("", (question[: m.start()] + named + question[m.end() :]).strip())
         rest = _LEAD.sub("", rest)
-    head = titles[0] + "中" if titles and titles[0] not in rest else ""
+    head = titles[0] + "中" if titles[0] and titles[0] not in rest else ""
     return _finish(f"{head}{rest}", question)
 
 
@@ -566,7 +590,7 @@ def resolve_question(
     if found is None:
         return question
     raw_previous, answer, earlier = found
-    ordinal = _ordinal_reference(question, answer)
+    ordinal = _ordinal_reference(question, history)
     if ordinal is not None:
         return ordinal
     previous = resolve_question(raw_previous, earlier, known)  # a chain keeps its anchor

@@ -54,6 +54,12 @@ _CUE_WORDS = re.compile(
 _MARKER = re.compile(
     r"^(?:\d+(?:\.\d+)*[.、．]?\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|[一二三四五六七八九十]+、)"
 )
+# "“六、加快智慧交通绿色交通建设”讲什么？": a heading named in quotes, its content asked.
+_NAMED = re.compile(r"“([^“”]{2,40})”")
+_ASKS_CONTENT = re.compile(r"什么|哪些|内容|讲|包括|包含|具体|介绍|说说|怎么")
+# A heading's own body, quoted when it has no child headings: at most this many sentences.
+_BODY_SENTENCES = 3
+_BODY_SPAN = 600
 # Minimum share of the question's focus weight a record's context must cover, and by how much
 # the best record must lead the runner-up (ties are left to the extractive answer).
 MIN_COVERAGE = 0.6
@@ -116,6 +122,10 @@ class RecordAnswerer:
         """``hint``: the record kind the question plan's answer type implies ("list" for a
         list or overview question), used when the question's own wording names none."""
         kind = self._kind(question) or hint
+        if kind in (None, "list") and _ASKS_CONTENT.search(question):
+            section = self._section_answer(question, doc_ids)
+            if section is not None:
+                return section
         if kind is None:
             return None
         weights = self._weights.weigh(_focus(question), stress_years=False)
@@ -170,6 +180,72 @@ class RecordAnswerer:
         ):
             return None
         return self._compose(kind, record, question, best)
+
+    def _section_answer(
+        self, question: str, doc_ids: Collection[str] | None
+    ) -> RecordAnswer | None:
+        """A heading the question names in quotes (as a follow-up on a list names an item):
+        its child headings when it has them, else the first sentences of its own text."""
+        for name in _NAMED.findall(question):
+            bare = _MARKER.sub("", name).strip()
+            headings = [
+                r
+                for r in self.records
+                if isinstance(r, ListItem)
+                and r.kind == "heading"
+                and _MARKER.sub("", r.text).strip() == bare
+                and (not doc_ids or r.doc_id in doc_ids)
+            ]
+            if len({r.doc_id for r in headings}) != 1:
+                continue  # unknown, or a heading several documents share: not this mechanism
+            heading = headings[0]
+            children = [
+                r
+                for r in self.records
+                if isinstance(r, ListItem)
+                and r.doc_id == heading.doc_id
+                and r.parent == heading.text
+                and r.kind == "heading"
+                and r.position == 1
+            ]
+            if children:
+                found = self._compose("list", children[0], question, 1.0)
+                if found is not None:
+                    return found
+            body = self._body(heading)
+            if body is not None:
+                return body
+        return None
+
+    def _body(self, heading: ListItem) -> RecordAnswer | None:
+        doc = self.documents[heading.doc_id]
+        text = doc.text
+        at = text.find(heading.text.strip(), heading.start)
+        if at < 0:
+            return None
+        start = at + len(heading.text.strip())
+        # Up to the next heading of the same list, else a bounded span.
+        after = [
+            r.start
+            for r in self.records
+            if isinstance(r, ListItem)
+            and r.doc_id == heading.doc_id
+            and r.kind == "heading"
+            and r.start > start
+        ]
+        end = min([*after, start + _BODY_SPAN, len(text)])
+        q_start = start + len(text[start:end]) - len(text[start:end].lstrip(" \t\n。．.、：:"))
+        span = text[q_start:end]
+        # Sentences end at a full stop; the extraction's line breaks fall inside sentences.
+        stops = [m.end() for m in re.finditer(r"[。！？!?]", span)]
+        cut = stops[min(len(stops), _BODY_SENTENCES) - 1] if stops else len(span)
+        q_end = q_start + cut
+        if not flat(text[q_start:q_end]).strip("。；;"):
+            return None
+        said = flat(text[q_start:q_end]).rstrip("。；;")
+        name = _MARKER.sub("", heading.text).strip().replace("“", "‘").replace("”", "’")
+        answer = f"《{doc.meta.title}》中“{name}”的内容为：{said}[1]。"
+        return RecordAnswer("answered", answer, (self._cite(1, heading, q_start, q_end),), 1.0)
 
     @staticmethod
     def _same_answer(a: Record, b: Record) -> bool:
