@@ -63,6 +63,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         "list",
         re.compile(
             r"哪些|哪几|哪[两三四五六七八九十]+[个条项类种级块张方大]|有什么|有何|包括|包含|都有|分别是|分为"
+            # "六个战略定位是什么": a counted set asked for is its list.
+            r"|[两三四五六七八九十]+[个条项类种大][^，,。？?]{1,12}是什么"
         ),
     ),
     ("yesno", re.compile(r"是否|有没有|能否|可否|吗[？?。\s]*$")),

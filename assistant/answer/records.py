@@ -49,6 +49,8 @@ _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
     r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
+    # A count asked with the list ("六个战略定位"): the records state items, not their count.
+    r"|[两三四五六七八九十]+[个条项类种大]"
 )
 # A heading's or item's own number ("1. ", "（二）", "2.4.1 "): not part of what it says.
 _MARKER = re.compile(
@@ -74,6 +76,39 @@ class RecordAnswer:
     text: str
     citations: tuple[Citation, ...]
     score: float
+
+
+def _same_list_section(a: str, b: str) -> bool:
+    """Items of one list share a section, or are each their own subsection of it (numbered
+    items "（1）…" that the outline also reads as headings)."""
+    return a == b or a.rsplit(SECTION_SEPARATOR, 1)[0] == b.rsplit(SECTION_SEPARATOR, 1)[0]
+
+
+_COUNT = re.compile(
+    r"(?<![第\d])(?P<n>[两三四五六七八九十]|十[一二三四五六七八九])(?:个|条|项|类|种|大)"
+)
+_CN_COUNT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def _asked_count(question: str) -> int | None:
+    m = _COUNT.search(question)
+    if m is None:
+        return None
+    n = m.group("n")
+    return 10 + _CN_COUNT[n[1]] if len(n) == 2 else _CN_COUNT[n]
+
+
+def _focus_share(weights: Mapping[str, float], own: str) -> float:
+    """The share of a heading's own characters that are words of the question's focus."""
+    words = flat(_MARKER.sub("", own))
+    words = re.sub(r"^第[一二三四五六七八九十百\d]+[章节条部分篇]", "", words)
+    if not words:
+        return 0.0
+    covered = [False] * len(words)
+    for term in weights:
+        for m in re.finditer(re.escape(flat(term)), words):
+            covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+    return sum(covered) / len(words)
 
 
 def _focus(question: str) -> str:
@@ -160,9 +195,15 @@ class RecordAnswerer:
         top = max(si[0] for si in scored)
         tied = [si for si in scored if si[0] >= top - 1e-12]
         rest = sorted((si for si in scored if si[0] < top - 1e-12), key=lambda si: (-si[0], si[1]))
+        count = _asked_count(question) if kind == "list" else None
         tied.sort(
             key=lambda si: (
+                # "六个战略定位": a list of the count asked comes first.
+                count is not None and self._list_size(self.records[si[1]]) != count,
                 -coverage(self._beyond_title(weights, si[1]), self._own[si[1]]),
+                # Then the heading that is most nearly just the focus ("战略定位" before
+                # "目标定位与空间战略").
+                -_focus_share(weights, self._own[si[1]]),
                 self.records[si[1]].section.count(SECTION_SEPARATOR),
                 si[1],
             )
@@ -246,6 +287,19 @@ class RecordAnswerer:
         name = _MARKER.sub("", heading.text).strip().replace("“", "‘").replace("”", "’")
         answer = f"《{doc.meta.title}》中“{name}”的内容为：{said}[1]。"
         return RecordAnswer("answered", answer, (self._cite(1, heading, q_start, q_end),), 1.0)
+
+    def _list_size(self, r: Record) -> int:
+        if not isinstance(r, ListItem):
+            return 0
+        return sum(
+            1
+            for x in self.records
+            if isinstance(x, ListItem)
+            and x.doc_id == r.doc_id
+            and x.parent == r.parent
+            and x.kind == r.kind
+            and _same_list_section(x.section, r.section)
+        )
 
     @staticmethod
     def _same_answer(a: Record, b: Record) -> bool:
@@ -348,7 +402,7 @@ class RecordAnswerer:
                     and x.doc_id == r.doc_id
                     and x.parent == r.parent
                     and x.kind == r.kind
-                    and x.section == r.section
+                    and _same_list_section(x.section, r.section)
                 ),
                 key=lambda x: x.position,
             )
@@ -377,6 +431,10 @@ class RecordAnswerer:
                 end = max(end, last + len(items[-1].text.strip()))
             # Quotes inside the quoted heading become single quotes, as Chinese text nests them.
             parent = _MARKER.sub("", r.parent).strip().replace("“", "‘").replace("”", "’")
+            # A lead-in sentence is named by its last clause ("…担任。现场指挥部下设8个工作组：").
+            clauses = [c for c in re.split(r"[。；;，,]", parent.rstrip("：: ")) if c.strip()]
+            parent = clauses[-1] if clauses else parent
+            parent = re.sub(r"^(?:规划)?(?:将|把)", "", parent)  # "将村庄划分为" → "村庄划分为"
             text = f"{title}中“{parent}”包括：{names}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
         return None
