@@ -925,3 +925,30 @@ def test_a_list_of_the_count_asked_and_the_heading_nearest_the_focus_win_ties() 
         found = answerer.answer(question, hint="list")
         assert found is not None, question
         assert "包括：绿色转型的示范城市；能源革命的领跑城市；文旅康养的样板城市[1]" in found.text
+
+
+def test_full_width_numbers_and_a_seal_line_under_the_issuer(tmp_path: Path) -> None:
+    # "（…代章）" under the issuer's name qualifies the seal; "〔２０２６〕５号" is 〔2026〕5号.
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    head = (
+        "临江省数据发展联席会议办公室\n\n临数办〔２０２６〕５号\n\n"
+        "关于印发《2026年全省数据工作要点》的通知\n\n各设区市：\n现将《2026年全省数据工作要点》"
+        "印发给你们。\n\n临江省数据发展联席会议办公室\n（临江省发展和改革委员会代章）\n2026年3月2日\n\n"
+        "2026年全省数据工作要点\n一、建设数据基础设施\n新建５Ｇ基站１２０００个。\n"
+    )
+    # A body wrapped at the page width, as extractions are: the header lines are shorter.
+    body = "".join(
+        f"推进第{n}项数据工作，完善数据资源体系，提升数据治理能力和公共数据开放水平，"
+        "加快数据要素市场化配置改革。"
+        for n in range(1, 13)
+    )
+    head += "".join(body[i : i + 38] + "\n" for i in range(0, len(body), 38))
+    (files / "points.txt").write_text(head, encoding="utf-8")
+    (source,) = list_source_files(tmp_path / "corpus")
+    ((meta, _),) = source.documents
+    assert meta.doc_number == "临数办〔2026〕5号"
+    assert meta.issuer == "临江省数据发展联席会议办公室"
+    assert meta.region == "临江省"
+    (doc,) = load_documents(tmp_path / "corpus")
+    assert "新建5G基站12000个" in doc.text
