@@ -205,6 +205,7 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     """(reference as written, doc id) for each document the text names by (part of) its title;
     a reference that fits two documents equally names neither."""
     found: list[tuple[str, str]] = []
+    by_id = {d.doc_id: d for d in vocabulary.documents}
     for m in _DOC_REF.finditer(text):
         ref = m.group(0)
         grams = _bigrams(ref)
@@ -226,10 +227,36 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
         )
         if not scores or scores[0][0] < 0.5:
             continue
-        if len(scores) > 1 and scores[1][0] >= scores[0][0] - 1e-9:
+        tied = [d for score, d in scores if score >= scores[0][0] - 1e-9]
+        if len(tied) > 1:
+            # Titles alike in their distinctive words ("数字经济"): the one the reference spells
+            # out, generic words and year included ("2025年全省…工作要点"), if only one does.
+            best = _closest_title(ref, [by_id[d] for d in tied])
+            if best is None:
+                continue
+            found.append((ref, best))
             continue
         found.append((ref, scores[0][1]))
     return found
+
+
+def _closest_title(ref: str, documents: Sequence[DocumentName]) -> str | None:
+    bare = re.sub(r"[《》“”\"\s]", "", ref)
+    pairs = {bare[i : i + 2] for i in range(len(bare) - 1)}
+
+    def overlap(d: DocumentName) -> float:
+        names = [re.sub(r"[《》“”\"\s]", "", n) for n in (d.title, d.short_title) if n]
+        if bare in names:
+            return 2.0  # spelled out exactly
+        return max(
+            len(pairs & {n[i : i + 2] for i in range(len(n) - 1)}) / max(1, len(pairs))
+            for n in names
+        )
+
+    ranked = sorted(((overlap(d), d.doc_id) for d in documents), reverse=True)
+    if len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1e-9:
+        return None
+    return ranked[0][1]
 
 
 def answer_type_of(question: str) -> AnswerType:
