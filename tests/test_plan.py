@@ -59,6 +59,13 @@ def test_two_regions_and_two_years_are_distributed() -> None:
         "临河公交分担率2021年是多少",
         "临河公交分担率2025年是多少",
     ]
+    # One value asked of two places is asked of each, "分别" or not; two years joined without
+    # it may be one span, and stay one question.
+    assert _sides("临河和云岭的公交分担率达到多少？") == [
+        "临河的公交分担率达到多少",
+        "云岭的公交分担率达到多少",
+    ]
+    assert len(_sides("临河公交2021年和2022年累计投资多少？")) == 1
 
 
 def test_a_change_between_two_years_asks_for_both_values() -> None:

@@ -400,7 +400,10 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         between = question[i + len(a) : j]
         if not _ENTITY_JOIN.fullmatch(between.strip()):
             continue
-        if not (_RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)):
+        asks_each = _RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)
+        # "晋城和阳泉的分担率达到多少": one value asked of two places is asked of each, when they
+        # are places or documents (two years or levels may be one span: "2021年和2022年累计").
+        if not asks_each and not (k1 in ("region", "doc") and _WH.search(question[j:])):
             continue
         head, tail = question[:i], question[j + len(b) :]
         tail = _RESPECTIVELY.sub("", tail, count=1)
