@@ -927,6 +927,33 @@ def test_a_list_of_the_count_asked_and_the_heading_nearest_the_focus_win_ties() 
         assert "包括：绿色转型的示范城市；能源革命的领跑城市；文旅康养的样板城市[1]" in found.text
 
 
+def test_an_inline_series_joined_by_he_and_the_rest_of_a_list_after_part_was_said() -> None:
+    # "下设A、B、C和D": a body that sets up parts names a list; its last two are joined by 和.
+    doc = _doc_from_text(
+        "临州市地震应急预案\n2 组织体系\n2.2 现场指挥部\n现场指挥部下设综合协调组、抢险救援组、"
+        "医疗救治组和善后处置组，分别由相关部门组成。\n2.3 专家组\n专家组负责技术支撑。\n"
+    )
+    items = [r for r in extract_records(doc) if isinstance(r, ListItem) and r.kind == "enumeration"]
+    assert [r.text for r in sorted(items, key=lambda r: r.position)] == [
+        "综合协调组",
+        "抢险救援组",
+        "医疗救治组",
+        "善后处置组",
+    ]
+    doc = replace(doc, meta=replace(doc.meta, title="临州市地震应急预案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    question = "临州地震应急预案的现场指挥部下设哪些组？"
+    whole = answerer.answer(question, hint="list")
+    assert whole is not None and "综合协调组；抢险救援组；医疗救治组；善后处置组[1]" in whole.text
+    # "还有呢" after the first two were said: only the other two, still cited.
+    rest = answerer.answer(question, hint="list", said="综合协调组；抢险救援组[1]。")
+    assert rest is not None
+    assert "还包括：医疗救治组；善后处置组[1]" in rest.text and "综合协调组" not in rest.text
+    # …and after all of them: the list is complete.
+    done = answerer.answer(question, hint="list", said=whole.text)
+    assert done is not None and done.text.startswith("上一回答已列出全部内容")
+
+
 def test_full_width_numbers_and_a_seal_line_under_the_issuer(tmp_path: Path) -> None:
     # "（…代章）" under the issuer's name qualifies the seal; "〔２０２６〕５号" is 〔2026〕5号.
     files = tmp_path / "corpus" / "files"

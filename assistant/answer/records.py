@@ -15,11 +15,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.citations import cite
-from assistant.answer.texts import NOTE_CONFLICT, NOTE_REPEALED
+from assistant.answer.texts import LIST_COMPLETE, NOTE_CONFLICT, NOTE_REPEALED
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import LEVEL_RE, known_regions
-from assistant.lang.sentences import split_sentences
+from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import TermWeights, coverage, flat
 from assistant.records.types import (
     Conflict,
@@ -152,10 +152,15 @@ class RecordAnswerer:
         return " ".join([title, short, r.section, self._own_text(r)])
 
     def answer(
-        self, question: str, doc_ids: Collection[str] | None = None, hint: str | None = None
+        self,
+        question: str,
+        doc_ids: Collection[str] | None = None,
+        hint: str | None = None,
+        said: str = "",
     ) -> RecordAnswer | None:
         """``hint``: the record kind the question plan's answer type implies ("list" for a
-        list or overview question), used when the question's own wording names none."""
+        list or overview question), used when the question's own wording names none.
+        ``said``: what the conversation already answered ("还有呢"): a list gives the rest."""
         kind = self._kind(question) or hint
         if kind in (None, "list") and _ASKS_CONTENT.search(question):
             section = self._section_answer(question, doc_ids)
@@ -220,7 +225,7 @@ class RecordAnswerer:
             and not self._same_answer(record, self.records[scored[1][1]])
         ):
             return None
-        return self._compose(kind, record, question, best)
+        return self._compose(kind, record, question, best, said)
 
     def _section_answer(
         self, question: str, doc_ids: Collection[str] | None
@@ -351,7 +356,9 @@ class RecordAnswerer:
             passage=doc.text[s:e],
         )
 
-    def _compose(self, kind: str, r: Record, question: str, score: float) -> RecordAnswer | None:
+    def _compose(
+        self, kind: str, r: Record, question: str, score: float, said: str = ""
+    ) -> RecordAnswer | None:
         doc = self.documents[r.doc_id]
         title = f"《{doc.meta.title}》"
         if kind == "lead" and isinstance(r, Responsibility):
@@ -376,9 +383,9 @@ class RecordAnswerer:
                 text += f"，配合单位为{'、'.join(r.co_units)}"
             return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
         if kind == "definition" and isinstance(r, Definition):
-            said = []
+            parts: list[str] = []
             if r.definition:
-                said.append(f"是指{r.definition.rstrip('。')}")
+                parts.append(f"是指{r.definition.rstrip('。')}")
             # A level's 发布权限/启动 clause states who decides, issues or directs, not criteria.
             for label, who in (
                 ("批准或决定", r.approver),
@@ -386,10 +393,10 @@ class RecordAnswerer:
                 ("指挥", r.leader),
             ):
                 if who:
-                    said.append(f"由{who}{label}")
-            if not said:
+                    parts.append(f"由{who}{label}")
+            if not parts:
                 return None
-            text = f"{title}规定：{r.term}，{'，'.join(said)}[1]。"
+            text = f"{title}规定：{r.term}，{'，'.join(parts)}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r),), score)
         if kind == "document" and isinstance(r, DocumentFacts):
             return self._document_answer(r, question, title, score)
@@ -436,6 +443,14 @@ class RecordAnswerer:
             parent = clauses[-1] if clauses else parent
             parent = re.sub(r"^(?:规划)?(?:将|把)", "", parent)  # "将村庄划分为" → "村庄划分为"
             text = f"{title}中“{parent}”包括：{names}[1]。"
+            if said:
+                told = flat(MARKER.sub("", said))
+                rest = [name for name in named if flat(name) not in told]
+                if not rest:
+                    text = LIST_COMPLETE.format(listed=text)
+                elif len(rest) < len(named):
+                    # "还有呢" after part of this list: the items not yet said.
+                    text = f"{title}中“{parent}”还包括：{'；'.join(rest)}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
         return None
 

@@ -262,7 +262,7 @@ def _lead_sentence_lists(doc: Document, locator: Locator) -> Iterator[Record]:
 # "将村庄划分为集聚提升类、城郊融合类、特色保护类…等五种类型": a series of ≥ 3 names after a verb
 # that introduces parts, inside one sentence.
 _SERIES = re.compile(
-    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖))"
+    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建))"
     r"(?P<items>[^。；;：:、\n]{2,16}(?:、[^。；;：:、\n]{2,16}){2,})"
 )
 
@@ -276,7 +276,8 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
         last = re.sub(r"等.*$", "", last)
         # …or into its count ("一般四个级别", "战略预留区八大功能分区").
         last = re.sub(r"[一二三四五六七八九十两\d]+(?:个|种|类|项|大|级).*$", "", last)
-        names = [*raw[:-1], last]
+        # "…、善后处置组和技术专家组": the last two joined by 和/及.
+        names = [*raw[:-1], *re.split(r"以及|和|及", last)]
         if any(not 2 <= len(n.strip()) <= 16 for n in names):
             continue
         pos = m.start("items")
