@@ -7,6 +7,7 @@ from assistant.answer.plan import (
     DocumentName,
     Vocabulary,
     answer_type_of,
+    asks_nothing,
     match_documents,
     plan_question,
     vocabulary_from,
@@ -273,3 +274,14 @@ def test_a_title_spelled_out_names_its_document_among_titles_alike() -> None:
     assert [d for _, d in named] == ["fj"]
     named = match_documents("临州数字经济三年行动计划里5G基站多少个？", vocabulary)
     assert [d for _, d in named] == ["yb"]
+
+
+def test_a_day_named_relative_to_now_asks_for_live_information() -> None:
+    # A place the documents cover does not make "what is it like today" answerable from them;
+    # the current year and the present state of things are what documents do speak of.
+    for question in ("临河明天会下雨吗？", "今晚云岭有什么活动？"):
+        (sub,) = plan_question(question, VOCAB).subquestions
+        assert asks_nothing(sub, _weigh), question
+    for question in ("临河今年公交正点率目标是多少？", "临河现在公交正点率是多少？"):
+        (sub,) = plan_question(question, VOCAB).subquestions
+        assert not asks_nothing(sub, _weigh), question

@@ -979,3 +979,23 @@ def test_full_width_numbers_and_a_seal_line_under_the_issuer(tmp_path: Path) -> 
     assert meta.region == "临江省"
     (doc,) = load_documents(tmp_path / "corpus")
     assert "新建5G基站12000个" in doc.text
+
+
+def test_the_level_started_by_a_graded_condition_is_read_from_the_criteria() -> None:
+    # The accident's grade (较大) is not the response's (Ⅱ级): it is found in the criteria.
+    doc = _doc_from_text(
+        "临州市危险化学品事故应急预案\n4 应急响应\n4.1 Ⅲ级响应\n符合下列情形之一，即可启动Ⅲ级响应：\n"
+        "①发生一般事故；\n②造成3人以下被困的事故。\n4.2 Ⅱ级响应\n符合下列情形之一，即可启动Ⅱ级响应：\n"
+        "①发生较大事故；\n②造成3人以上10人以下被困的事故。\n4.3 Ⅰ级响应\n"
+        "符合下列情形之一，即可启动Ⅰ级响应：\n①发生重大和特别重大事故；\n②造成10人以上被困的事故。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市危险化学品事故应急预案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    for grade, level in (("一般", "Ⅲ级"), ("较大", "Ⅱ级"), ("重大", "Ⅰ级")):
+        found = answerer.answer(f"发生{grade}事故启动几级响应？")
+        assert found is not None, grade
+        assert found.text.startswith(f"{level}响应："), found.text
+        quote = found.citations[0].quote
+        assert f"启动{level}响应" in quote and f"发生{grade}" in quote
+    # A grade no criteria name is left to the other answerers (which decline it).
+    assert answerer.answer("发生特别严重事故启动几级响应？") is None

@@ -57,6 +57,12 @@ _CONTINUE = re.compile(
 # A pronoun standing for the topic, and determiners ("这项工作") that point back to it.
 _PRONOUN = re.compile(r"它们|它|(?<![尤极])其(?![中他它余次实])")
 _DETERMINER = re.compile(r"这个|这项|这条|这些|这种|这类|这块|这方面|该|此|上述|前述")
+# A determiner with the noun it makes a reference of ("这项工作", "该任务"): replaced whole by
+# what it refers to.
+_DETERMINER_NOUN = re.compile(
+    r"(?:这个|这项|这条|该|此|上述|前述)(?:工作|任务|措施|事项|项目|指标|举措|内容)?"
+)
+_MODAL_BEFORE_VERB = re.compile(r"(?:要|将|拟|计划)(?P<verb>[\u4e00-\u9fff]{2})$")
 _SUBSET = re.compile(r"^(?:其中|这其中|里面|当中)")
 # What is stripped from the end of a topic: light verbs and particles before the question word,
 # and generic attributes (the target, the standard) that the follow-up asks about afresh.
@@ -135,6 +141,9 @@ def topic_of(question: str) -> str:
     m = _WH.search(core)
     head = core[: m.start()] if m and m.start() > 0 else core
     topic = _TOPIC_TAIL.sub("", head.rstrip("，,、 ")).rstrip("，,、 ") or head
+    # "公交专用道要新建" → "公交专用道新建": the modal before the closing verb is the question's
+    # stance, not part of what it is about (the follow-up asks its own thing of it).
+    topic = _MODAL_BEFORE_VERB.sub(r"\g<verb>", topic)
     if m and m.start() > 0:
         after = _MEASURE.sub("", core[m.end() :])
         if (
@@ -649,6 +658,10 @@ def resolve_question(
                 return _finish(_join(referent, core), question)
         if _PRONOUN.search(core) and not _DETERMINER.search(core) and not _SUBSET.match(core):
             return _finish(_PRONOUN.sub(referent, core, count=1), question)
+        noun = _DETERMINER_NOUN.match(core)
+        if noun is not None and _PREDICATE_START.match(core[noun.end() :]):
+            # "这项工作由谁牵头？": the reference is the subject; the referent takes its place.
+            return _finish(referent + core[noun.end() :], question)
         return _finish(f"{referent}，{core}", question)
     if own.regions or own.doc_refs:
         return question  # anchored on its own: a new thread

@@ -40,6 +40,9 @@ _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几
 _ASKS_DEFINITION = re.compile(
     r"是指|什么是|指的是|怎么界定|如何界定|标准是|什么标准|算(?:是)?什么|属于"
 )
+# "启动几级响应", "属于什么级别的预警": the level itself is asked.
+_ASKS_WHICH_LEVEL = re.compile(r"几级|哪一?级|什么级别|哪个级别|何种级别|什么等级|哪个等级")
+_SCALES = ("响应", "预警")
 _ASKS_NUMBER_DOC = re.compile(r"文号|发文字号|字号")
 _ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
 _ASKS_REPEAL = re.compile(r"废止|作废|取代|替代")
@@ -161,6 +164,9 @@ class RecordAnswerer:
         """``hint``: the record kind the question plan's answer type implies ("list" for a
         list or overview question), used when the question's own wording names none.
         ``said``: what the conversation already answered ("还有呢"): a list gives the rest."""
+        level = self._level_for_condition(question, doc_ids)
+        if level is not None:
+            return level
         kind = self._kind(question) or hint
         if kind in (None, "list") and _ASKS_CONTENT.search(question):
             section = self._section_answer(question, doc_ids)
@@ -226,6 +232,46 @@ class RecordAnswerer:
         ):
             return None
         return self._compose(kind, record, question, best, said)
+
+    def _level_for_condition(
+        self, question: str, doc_ids: Collection[str] | None
+    ) -> RecordAnswer | None:
+        """"发生较大事故启动几级响应？": the level is asked, a graded condition is given. The
+        answer is the level whose criteria name that condition (a grade of another scale —
+        the accident's 较大 is not the response's Ⅱ级 — so the grade is matched in the criteria,
+        not against the level)."""
+        asked = _ASKS_WHICH_LEVEL.search(question)
+        if asked is None:
+            return None
+        after = question[asked.end() :]
+        scale = next((w for w in _SCALES if w in after[:4]), "")
+        conditions = []
+        for m in LEVEL_RE.finditer(question[: asked.start()] + " " + after):
+            noun = re.match(r"(?:的)?(事故|事件|灾害|险情|火灾|突发事件)", question[m.end() :])
+            if noun:
+                conditions.append((m.group(0), noun.group(1)))
+        if not conditions:
+            return None
+        found: list[tuple[Definition, str]] = []
+        for r in self.records:
+            if not isinstance(r, Definition) or not r.definition or not r.level:
+                continue
+            if (scale and r.scale != scale) or (doc_ids and r.doc_id not in doc_ids):
+                continue
+            for item in re.split(r"[;；\n]|(?=[①②③④⑤⑥⑦⑧⑨])", r.definition):
+                item = re.sub(r"^[\s\-①②③④⑤⑥⑦⑧⑨]+|[\s。]+$", "", item)
+                if all(g in LEVEL_RE.findall(item) and noun in item for g, noun in conditions):
+                    found.append((r, item))
+                    break
+        if not found or len({(r.doc_id, r.level) for r, _ in found}) != 1:
+            return None  # none, or levels of several documents: the other answerers decide
+        r, item = found[0]
+        doc = self.documents[r.doc_id]
+        text = doc.text
+        at = text.find(item, r.start, r.end)
+        end = at + len(item) if at >= 0 else r.end
+        answer = f"{r.term}：《{doc.meta.title}》中{r.term}的条件包括“{item}”[1]。"
+        return RecordAnswer("answered", answer, (self._cite(1, r, r.start, end),), 1.0)
 
     def _section_answer(
         self, question: str, doc_ids: Collection[str] | None
