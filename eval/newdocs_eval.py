@@ -2,7 +2,7 @@
 each file of eval/datasets/newdocs/files/ with `assistant add` (no manifest entry, exactly as an
 official would), then run `assistant eval` on eval/datasets/newdocs/questions.jsonl.
 
-    .venv/bin/python eval/newdocs_eval.py [--out DIR] [--home DIR]
+    .venv/bin/python eval/newdocs_eval.py [--set DIR] [--out DIR] [--home DIR]
 
 The embedding cache and converted model of ASSISTANT_HOME (if set) are copied into the
 temporary home so only the new documents' passages are embedded."""
@@ -30,7 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=None, help="report directory")
     parser.add_argument("--home", default=None, help="work directory (default: a temporary one)")
+    parser.add_argument(
+        "--set",
+        default=str(NEWDOCS),
+        help="directory with files/ and questions.jsonl (default: eval/datasets/newdocs)",
+    )
     args = parser.parse_args(argv)
+    dataset = Path(args.set)
     work = Path(args.home or tempfile.mkdtemp(prefix="newdocs-"))
     home, corpus = work / "home", work / "corpus"
     home.mkdir(parents=True, exist_ok=True)
@@ -45,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copytree(src, home / name)
     env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS_DIR": str(corpus)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    for path in sorted((NEWDOCS / "files").iterdir()):
+    for path in sorted((dataset / "files").iterdir()):
         _cli(env, "add", str(path), "--quiet")
     out = args.out or str(work / "report")
-    _cli(env, "eval", "--dataset", str(NEWDOCS / "questions.jsonl"), "--out", out)
+    _cli(env, "eval", "--dataset", str(dataset / "questions.jsonl"), "--out", out)
     return 0
 
 
