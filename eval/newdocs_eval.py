@@ -4,6 +4,9 @@ official would), then run `assistant eval` on eval/datasets/newdocs/questions.js
 
     .venv/bin/python eval/newdocs_eval.py [--set DIR] [--out DIR] [--home DIR]
 
+``--set eval/datasets/newdocs_dev`` runs the tuning set of new documents (written, like the
+held-out one, by a helper who had not read the code) instead of the held-out newdocs set.
+
 The embedding cache and converted model of ASSISTANT_HOME (if set) are copied into the
 temporary home so only the new documents' passages are embedded."""
 
@@ -31,12 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="report directory")
     parser.add_argument("--home", default=None, help="work directory (default: a temporary one)")
     parser.add_argument(
-        "--set",
-        default=str(NEWDOCS),
-        help="directory with files/ and questions.jsonl (default: eval/datasets/newdocs)",
+        "--set", default=str(NEWDOCS), help="directory with files/ and questions.jsonl"
     )
     args = parser.parse_args(argv)
-    dataset = Path(args.set)
+    newdocs = Path(args.set).resolve()
     work = Path(args.home or tempfile.mkdtemp(prefix="newdocs-"))
     home, corpus = work / "home", work / "corpus"
     home.mkdir(parents=True, exist_ok=True)
@@ -51,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copytree(src, home / name)
     env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_CORPUS_DIR": str(corpus)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    for path in sorted((dataset / "files").iterdir()):
+    for path in sorted((newdocs / "files").iterdir()):
         _cli(env, "add", str(path), "--quiet")
     out = args.out or str(work / "report")
-    _cli(env, "eval", "--dataset", str(dataset / "questions.jsonl"), "--out", out)
+    _cli(env, "eval", "--dataset", str(newdocs / "questions.jsonl"), "--out", out)
     return 0
 
 

@@ -4,8 +4,10 @@ these tests (none is an eval question); the expected plans were written by readi
 from __future__ import annotations
 
 from assistant.answer.plan import (
+    DocumentName,
     Vocabulary,
     answer_type_of,
+    match_documents,
     plan_question,
     vocabulary_from,
 )
@@ -57,6 +59,13 @@ def test_two_regions_and_two_years_are_distributed() -> None:
         "临河公交分担率2021年是多少",
         "临河公交分担率2025年是多少",
     ]
+    # One value asked of two places is asked of each, "分别" or not; two years joined without
+    # it may be one span, and stay one question.
+    assert _sides("临河和云岭的公交分担率达到多少？") == [
+        "临河的公交分担率达到多少",
+        "云岭的公交分担率达到多少",
+    ]
+    assert len(_sides("临河公交2021年和2022年累计投资多少？")) == 1
 
 
 def test_a_change_between_two_years_asks_for_both_values() -> None:
@@ -247,3 +256,20 @@ def test_a_missing_side_is_named_with_its_place_and_focus_words_only() -> None:
     answered = SubAnswer(first, "answered", "分担率为40%。[1]", (_cite(1, "分担率为40%。"),))
     _, text, _ = compose(plan, [answered, SubAnswer(second, "not_found", "", ())])
     assert "（二）关于云岭“公交分担率”，未在已收录文件中找到答案。" in text
+
+
+def test_a_title_spelled_out_names_its_document_among_titles_alike() -> None:
+    # Two titles share their distinctive words ("数字经济"); the generic words and the year the
+    # reference spells out decide, and a reference that fits both equally names neither.
+    vocabulary = Vocabulary(
+        (
+            DocumentName(
+                "yb", "临州市数字经济高质量发展三年行动计划（2025—2027年）", region="临州市"
+            ),
+            DocumentName("fj", "2025年全省数字经济工作要点"),
+        )
+    )
+    named = match_documents("《2025年全省数字经济工作要点》中电子商务交易额是多少？", vocabulary)
+    assert [d for _, d in named] == ["fj"]
+    named = match_documents("临州数字经济三年行动计划里5G基站多少个？", vocabulary)
+    assert [d for _, d in named] == ["yb"]

@@ -863,3 +863,119 @@ def test_a_heading_named_in_quotes_answers_with_its_children_or_its_own_text() -
     assert "完善售后服务" not in quote and quote.startswith("推动公交车")
     # A quoted name that is no heading is left to the other answerers.
     assert answerer.answer("临州新能源汽车推广方案中“充电桩”具体是什么？") is None
+
+
+def test_a_numbered_list_whose_items_are_also_headings_is_answered_whole() -> None:
+    # "（1）综合组。由…牵头" lines are read both as list items and as subsection headings: the
+    # list is still the run of items under its lead-in, named by the lead-in's last clause.
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "临州市森林火灾应急预案\n2 组织体系\n2.3 现场指挥部\n发生较大森林火灾时，市指挥部设立现场"
+        "指挥部，由副市长担任指挥长。现场指挥部下设3个工作组：\n（1）综合组。由市林业局牵头，负责"
+        "协调。\n（2）扑救组。由市消防救援支队牵头，负责扑救。\n（3）保障组。由市应急局牵头，负责"
+        "物资保障。\n2.4 专家组\n专家组负责技术支撑。\n"
+    )
+    meta = DocumentMeta("d", "临州市森林火灾应急预案", "d.txt", region="临州市")
+    doc = Document(meta, text, parse_sections(text))
+    found = RecordAnswerer(extract_records(doc), {"d": doc}).answer(
+        "临州森林火灾应急预案中现场指挥部下设哪些工作组？"
+    )
+    assert found is not None
+    assert "“现场指挥部下设3个工作组”包括：综合组；扑救组；保障组[1]" in found.text
+
+
+def test_paragraphs_led_by_a_short_sentence_and_an_inline_series_are_lists() -> None:
+    doc = _doc_from_text(
+        "临州市国土空间总体规划\n第二章 目标定位\n第5条 战略定位\n"
+        "绿色转型的示范城市。对标转型综合改革示范区，构建现代产业体系。\n"
+        "能源革命的领跑城市。推进能源供给侧结构性改革，建设现代能源体系。\n"
+        "文旅康养的样板城市。推进古堡申遗，加快文旅康养融合发展。\n"
+        "第6条 村庄分类\n顺应乡村发展规律，将村庄划分为集聚提升类、城郊融合类、特色保护类、"
+        "搬迁撤并类等四种类型，分类推进乡村振兴。\n"
+    )
+    items = [r for r in extract_records(doc) if isinstance(r, ListItem) and r.kind == "enumeration"]
+    by_parent: dict[str, list[str]] = {}
+    for r in sorted(items, key=lambda r: r.position):
+        by_parent.setdefault(r.parent, []).append(r.text)
+    assert by_parent["第5条 战略定位"] == [
+        "绿色转型的示范城市",
+        "能源革命的领跑城市",
+        "文旅康养的样板城市",
+    ]
+    assert by_parent["将村庄划分为"] == ["集聚提升类", "城郊融合类", "特色保护类", "搬迁撤并类"]
+    for r in items:
+        assert doc.text[r.start : r.end].startswith(r.text)  # each item quotes its own words
+
+
+def test_a_list_of_the_count_asked_and_the_heading_nearest_the_focus_win_ties() -> None:
+    doc = _doc_from_text(
+        "临州市国土空间总体规划\n第二章 目标定位与空间战略\n第5条 战略定位\n"
+        "绿色转型的示范城市。对标转型综合改革示范区，构建现代产业体系。\n"
+        "能源革命的领跑城市。推进能源供给侧结构性改革，建设现代能源体系。\n"
+        "文旅康养的样板城市。推进古堡申遗，加快文旅康养融合发展。\n"
+        "第6条 城市性质\n区域性中心城市。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市国土空间总体规划"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    for question in (
+        "临州国土空间规划的三个战略定位是什么？",
+        "临州国土空间规划的战略定位有哪些？",
+    ):
+        found = answerer.answer(question, hint="list")
+        assert found is not None, question
+        assert "包括：绿色转型的示范城市；能源革命的领跑城市；文旅康养的样板城市[1]" in found.text
+
+
+def test_an_inline_series_joined_by_he_and_the_rest_of_a_list_after_part_was_said() -> None:
+    # "下设A、B、C和D": a body that sets up parts names a list; its last two are joined by 和.
+    doc = _doc_from_text(
+        "临州市地震应急预案\n2 组织体系\n2.2 现场指挥部\n现场指挥部下设综合协调组、抢险救援组、"
+        "医疗救治组和善后处置组，分别由相关部门组成。\n2.3 专家组\n专家组负责技术支撑。\n"
+    )
+    items = [r for r in extract_records(doc) if isinstance(r, ListItem) and r.kind == "enumeration"]
+    assert [r.text for r in sorted(items, key=lambda r: r.position)] == [
+        "综合协调组",
+        "抢险救援组",
+        "医疗救治组",
+        "善后处置组",
+    ]
+    doc = replace(doc, meta=replace(doc.meta, title="临州市地震应急预案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    question = "临州地震应急预案的现场指挥部下设哪些组？"
+    whole = answerer.answer(question, hint="list")
+    assert whole is not None and "综合协调组；抢险救援组；医疗救治组；善后处置组[1]" in whole.text
+    # "还有呢" after the first two were said: only the other two, still cited.
+    rest = answerer.answer(question, hint="list", said="综合协调组；抢险救援组[1]。")
+    assert rest is not None
+    assert "还包括：医疗救治组；善后处置组[1]" in rest.text and "综合协调组" not in rest.text
+    # …and after all of them: the list is complete.
+    done = answerer.answer(question, hint="list", said=whole.text)
+    assert done is not None and done.text.startswith("上一回答已列出全部内容")
+
+
+def test_full_width_numbers_and_a_seal_line_under_the_issuer(tmp_path: Path) -> None:
+    # "（…代章）" under the issuer's name qualifies the seal; "〔２０２６〕５号" is 〔2026〕5号.
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    head = (
+        "临江省数据发展联席会议办公室\n\n临数办〔２０２６〕５号\n\n"
+        "关于印发《2026年全省数据工作要点》的通知\n\n各设区市：\n现将《2026年全省数据工作要点》"
+        "印发给你们。\n\n临江省数据发展联席会议办公室\n（临江省发展和改革委员会代章）\n2026年3月2日\n\n"
+        "2026年全省数据工作要点\n一、建设数据基础设施\n新建５Ｇ基站１２０００个。\n"
+    )
+    # A body wrapped at the page width, as extractions are: the header lines are shorter.
+    body = "".join(
+        f"推进第{n}项数据工作，完善数据资源体系，提升数据治理能力和公共数据开放水平，"
+        "加快数据要素市场化配置改革。"
+        for n in range(1, 13)
+    )
+    head += "".join(body[i : i + 38] + "\n" for i in range(0, len(body), 38))
+    (files / "points.txt").write_text(head, encoding="utf-8")
+    (source,) = list_source_files(tmp_path / "corpus")
+    ((meta, _),) = source.documents
+    assert meta.doc_number == "临数办〔2026〕5号"
+    assert meta.issuer == "临江省数据发展联席会议办公室"
+    assert meta.region == "临江省"
+    (doc,) = load_documents(tmp_path / "corpus")
+    assert "新建5G基站12000个" in doc.text

@@ -254,7 +254,7 @@ class ExtractivePipeline:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
             hint = "list" if sub.answer_type in ("list", "overview") else None
-            found = self.records.answer(sub.text, scope, hint)
+            found = self.records.answer(sub.text, scope, hint, said)
             if found is not None and said and _repeats(found.text, said):
                 # "还有呢" after this very list: the document lists nothing more under it.
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))

@@ -63,6 +63,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         "list",
         re.compile(
             r"哪些|哪几|哪[两三四五六七八九十]+[个条项类种级块张方大]|有什么|有何|包括|包含|都有|分别是|分为"
+            # "六个战略定位是什么": a counted set asked for is its list.
+            r"|[两三四五六七八九十]+[个条项类种大][^，,。？?]{1,12}是什么"
         ),
     ),
     ("yesno", re.compile(r"是否|有没有|能否|可否|吗[？?。\s]*$")),
@@ -203,6 +205,7 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     """(reference as written, doc id) for each document the text names by (part of) its title;
     a reference that fits two documents equally names neither."""
     found: list[tuple[str, str]] = []
+    by_id = {d.doc_id: d for d in vocabulary.documents}
     for m in _DOC_REF.finditer(text):
         ref = m.group(0)
         grams = _bigrams(ref)
@@ -224,10 +227,36 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
         )
         if not scores or scores[0][0] < 0.5:
             continue
-        if len(scores) > 1 and scores[1][0] >= scores[0][0] - 1e-9:
+        tied = [d for score, d in scores if score >= scores[0][0] - 1e-9]
+        if len(tied) > 1:
+            # Titles alike in their distinctive words ("数字经济"): the one the reference spells
+            # out, generic words and year included ("2025年全省…工作要点"), if only one does.
+            best = _closest_title(ref, [by_id[d] for d in tied])
+            if best is None:
+                continue
+            found.append((ref, best))
             continue
         found.append((ref, scores[0][1]))
     return found
+
+
+def _closest_title(ref: str, documents: Sequence[DocumentName]) -> str | None:
+    bare = re.sub(r"[《》“”\"\s]", "", ref)
+    pairs = {bare[i : i + 2] for i in range(len(bare) - 1)}
+
+    def overlap(d: DocumentName) -> float:
+        names = [re.sub(r"[《》“”\"\s]", "", n) for n in (d.title, d.short_title) if n]
+        if bare in names:
+            return 2.0  # spelled out exactly
+        return max(
+            len(pairs & {n[i : i + 2] for i in range(len(n) - 1)}) / max(1, len(pairs))
+            for n in names
+        )
+
+    ranked = sorted(((overlap(d), d.doc_id) for d in documents), reverse=True)
+    if len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1e-9:
+        return None
+    return ranked[0][1]
 
 
 def answer_type_of(question: str) -> AnswerType:
@@ -371,7 +400,10 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         between = question[i + len(a) : j]
         if not _ENTITY_JOIN.fullmatch(between.strip()):
             continue
-        if not (_RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)):
+        asks_each = _RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)
+        # "晋城和阳泉的分担率达到多少": one value asked of two places is asked of each, when they
+        # are places or documents (two years or levels may be one span: "2021年和2022年累计").
+        if not asks_each and not (k1 in ("region", "doc") and _WH.search(question[j:])):
             continue
         head, tail = question[:i], question[j + len(b) :]
         tail = _RESPECTIVELY.sub("", tail, count=1)

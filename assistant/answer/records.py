@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from assistant.answer.citations import cite
 from assistant.answer.table_rows import TableRowAnswerer
-from assistant.answer.texts import NOTE_CONFLICT, NOTE_REPEALED
+from assistant.answer.texts import LIST_COMPLETE, NOTE_CONFLICT, NOTE_REPEALED
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import LEVEL_RE, known_regions
-from assistant.lang.sentences import split_sentences
+from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import TermWeights, coverage, flat
 from assistant.records.types import (
     Conflict,
@@ -51,6 +51,8 @@ _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
     r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
+    # A count asked with the list ("六个战略定位"): the records state items, not their count.
+    r"|[两三四五六七八九十]+[个条项类种大]"
 )
 # A heading's or item's own number ("1. ", "（二）", "2.4.1 "): not part of what it says.
 _MARKER = re.compile(
@@ -76,6 +78,39 @@ class RecordAnswer:
     text: str
     citations: tuple[Citation, ...]
     score: float
+
+
+def _same_list_section(a: str, b: str) -> bool:
+    """Items of one list share a section, or are each their own subsection of it (numbered
+    items "（1）…" that the outline also reads as headings)."""
+    return a == b or a.rsplit(SECTION_SEPARATOR, 1)[0] == b.rsplit(SECTION_SEPARATOR, 1)[0]
+
+
+_COUNT = re.compile(
+    r"(?<![第\d])(?P<n>[两三四五六七八九十]|十[一二三四五六七八九])(?:个|条|项|类|种|大)"
+)
+_CN_COUNT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def _asked_count(question: str) -> int | None:
+    m = _COUNT.search(question)
+    if m is None:
+        return None
+    n = m.group("n")
+    return 10 + _CN_COUNT[n[1]] if len(n) == 2 else _CN_COUNT[n]
+
+
+def _focus_share(weights: Mapping[str, float], own: str) -> float:
+    """The share of a heading's own characters that are words of the question's focus."""
+    words = flat(_MARKER.sub("", own))
+    words = re.sub(r"^第[一二三四五六七八九十百\d]+[章节条部分篇]", "", words)
+    if not words:
+        return 0.0
+    covered = [False] * len(words)
+    for term in weights:
+        for m in re.finditer(re.escape(flat(term)), words):
+            covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+    return sum(covered) / len(words)
 
 
 def _focus(question: str) -> str:
@@ -122,10 +157,15 @@ class RecordAnswerer:
         return " ".join([title, short, r.section, self._own_text(r)])
 
     def answer(
-        self, question: str, doc_ids: Collection[str] | None = None, hint: str | None = None
+        self,
+        question: str,
+        doc_ids: Collection[str] | None = None,
+        hint: str | None = None,
+        said: str = "",
     ) -> RecordAnswer | None:
         """``hint``: the record kind the question plan's answer type implies ("list" for a
-        list or overview question), used when the question's own wording names none."""
+        list or overview question), used when the question's own wording names none.
+        ``said``: what the conversation already answered ("还有呢"): a list gives the rest."""
         # A table row named with a column asked, or a cell value named with its rows asked.
         kind = self._kind(question) or hint
         row = self._rows.answer(question, doc_ids) if kind != "document" else None
@@ -169,9 +209,15 @@ class RecordAnswerer:
         top = max(si[0] for si in scored)
         tied = [si for si in scored if si[0] >= top - 1e-12]
         rest = sorted((si for si in scored if si[0] < top - 1e-12), key=lambda si: (-si[0], si[1]))
+        count = _asked_count(question) if kind == "list" else None
         tied.sort(
             key=lambda si: (
+                # "六个战略定位": a list of the count asked comes first.
+                count is not None and self._list_size(self.records[si[1]]) != count,
                 -coverage(self._beyond_title(weights, si[1]), self._own[si[1]]),
+                # Then the heading that is most nearly just the focus ("战略定位" before
+                # "目标定位与空间战略").
+                -_focus_share(weights, self._own[si[1]]),
                 self.records[si[1]].section.count(SECTION_SEPARATOR),
                 si[1],
             )
@@ -188,7 +234,7 @@ class RecordAnswerer:
             and not self._same_answer(record, self.records[scored[1][1]])
         ):
             return None
-        return self._compose(kind, record, question, best)
+        return self._compose(kind, record, question, best, said)
 
     def _section_answer(
         self, question: str, doc_ids: Collection[str] | None
@@ -256,6 +302,19 @@ class RecordAnswerer:
         answer = f"《{doc.meta.title}》中“{name}”的内容为：{said}[1]。"
         return RecordAnswer("answered", answer, (self._cite(1, heading, q_start, q_end),), 1.0)
 
+    def _list_size(self, r: Record) -> int:
+        if not isinstance(r, ListItem):
+            return 0
+        return sum(
+            1
+            for x in self.records
+            if isinstance(x, ListItem)
+            and x.doc_id == r.doc_id
+            and x.parent == r.parent
+            and x.kind == r.kind
+            and _same_list_section(x.section, r.section)
+        )
+
     @staticmethod
     def _same_answer(a: Record, b: Record) -> bool:
         if isinstance(a, Responsibility) and isinstance(b, Responsibility):
@@ -306,7 +365,9 @@ class RecordAnswerer:
             passage=doc.text[s:e],
         )
 
-    def _compose(self, kind: str, r: Record, question: str, score: float) -> RecordAnswer | None:
+    def _compose(
+        self, kind: str, r: Record, question: str, score: float, said: str = ""
+    ) -> RecordAnswer | None:
         doc = self.documents[r.doc_id]
         title = f"《{doc.meta.title}》"
         if kind == "lead" and isinstance(r, Responsibility):
@@ -331,9 +392,9 @@ class RecordAnswerer:
                 text += f"，配合单位为{'、'.join(r.co_units)}"
             return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
         if kind == "definition" and isinstance(r, Definition):
-            said = []
+            parts: list[str] = []
             if r.definition:
-                said.append(f"是指{r.definition.rstrip('。')}")
+                parts.append(f"是指{r.definition.rstrip('。')}")
             # A level's 发布权限/启动 clause states who decides, issues or directs, not criteria.
             for label, who in (
                 ("批准或决定", r.approver),
@@ -341,10 +402,10 @@ class RecordAnswerer:
                 ("指挥", r.leader),
             ):
                 if who:
-                    said.append(f"由{who}{label}")
-            if not said:
+                    parts.append(f"由{who}{label}")
+            if not parts:
                 return None
-            text = f"{title}规定：{r.term}，{'，'.join(said)}[1]。"
+            text = f"{title}规定：{r.term}，{'，'.join(parts)}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r),), score)
         if kind == "document" and isinstance(r, DocumentFacts):
             return self._document_answer(r, question, title, score)
@@ -357,7 +418,7 @@ class RecordAnswerer:
                     and x.doc_id == r.doc_id
                     and x.parent == r.parent
                     and x.kind == r.kind
-                    and x.section == r.section
+                    and _same_list_section(x.section, r.section)
                 ),
                 key=lambda x: x.position,
             )
@@ -386,7 +447,19 @@ class RecordAnswerer:
                 end = max(end, last + len(items[-1].text.strip()))
             # Quotes inside the quoted heading become single quotes, as Chinese text nests them.
             parent = _MARKER.sub("", r.parent).strip().replace("“", "‘").replace("”", "’")
+            # A lead-in sentence is named by its last clause ("…担任。现场指挥部下设8个工作组：").
+            clauses = [c for c in re.split(r"[。；;，,]", parent.rstrip("：: ")) if c.strip()]
+            parent = clauses[-1] if clauses else parent
+            parent = re.sub(r"^(?:规划)?(?:将|把)", "", parent)  # "将村庄划分为" → "村庄划分为"
             text = f"{title}中“{parent}”包括：{names}[1]。"
+            if said:
+                told = flat(MARKER.sub("", said))
+                rest = [name for name in named if flat(name) not in told]
+                if not rest:
+                    text = LIST_COMPLETE.format(listed=text)
+                elif len(rest) < len(named):
+                    # "还有呢" after part of this list: the items not yet said.
+                    text = f"{title}中“{parent}”还包括：{'；'.join(rest)}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
         return None
 

@@ -119,7 +119,17 @@ def _join_date(m: re.Match[str]) -> str:
     return f"{m[1]}年{m[2]}月" + (f"{m[3]}日" if m[3] else "")
 
 
+# Full-width digits and Latin letters ("〔２０２５〕３号", "ＰＵＥ") are the same characters as
+# their ASCII forms; full-width punctuation (（），％) is the genre's own and stays.
+_FULLWIDTH_ALNUM = {
+    c: c - 0xFEE0
+    for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for c in range(r[0], r[1] + 1)
+}
+
+
 def normalise_line(line: str) -> str:
+    line = line.translate(_FULLWIDTH_ALNUM)
     line = _SPACE_RUN.sub(" ", line.replace("\f", " ")).strip()
     if _LETTERSPACED.match(line):
         line = line.replace(" ", "")

@@ -19,6 +19,7 @@ ORG_TAIL = (
     r"|所|站|队|银行|协会|领导小组|指挥部)"
 )
 _ISSUER_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}{ORG_TAIL}$")
+_PARENTHESISED = re.compile(r"[（(][^（）()]*[）)]")
 NOTICE_TITLE = re.compile(r"关于印发[《“]?(?P<title>[^》”]{2,60}?)[》”]?的\s*通知")
 _REGION = re.compile(
     r"^(?P<region>[\u4e00-\u9fff]{2,7}?(?:自治区|自治州|省|市|县|区|盟|旗))"
@@ -41,6 +42,7 @@ DOC_TYPES = (
 _HEAD_CHARS = 1500
 # Words an issuer abbreviation never contains: they belong to the notice's title glued before it.
 _NOT_IN_PREFIX = re.compile(r".*(?:通知|的|知)")
+_FULL_BODY = re.compile(r"办公室|办公厅|委员会|人民政府|管委会")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ def own_doc_number(head: str) -> tuple[str, tuple[int, int]]:
         if before in "（(《" or "废止" in after:
             continue
         prefix = _NOT_IN_PREFIX.sub("", m.group("prefix"))
+        # The issuer's full name glued before its abbreviation ("…办公室闽数经办"): the full
+        # name ends with a body word the abbreviation does not spell out.
+        tail = _FULL_BODY.split(prefix)[-1]
+        if len(tail) >= 2:
+            prefix = tail
         if not prefix:
             continue
         start = m.start("prefix") + (len(m.group("prefix")) - len(prefix))
@@ -79,7 +86,8 @@ def issue_date_and_issuer(head: str) -> tuple[str, str, tuple[int, int]]:
             issuer = previous if _ISSUER_LINE.match(previous) else ""
             start = pos + line.find(stripped)
             return stripped, issuer, (start, start + len(stripped))
-        if stripped:
+        # "（福建省发展和改革委员会代章）" under the issuer's name qualifies the seal, not the issuer.
+        if stripped and not _PARENTHESISED.fullmatch(stripped):
             previous = stripped
         pos += len(line) + 1
     return "", "", (0, 0)

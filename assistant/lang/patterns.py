@@ -26,6 +26,8 @@ PLAN_PERIOD_RE = re.compile(PLAN_PERIOD)
 LEVEL = (
     r"特别重大|重大|较大|一般(?=事故|事件|火灾|灾害|险情|突发|[级响应预警])|[ⅠⅡⅢⅣⅤ]+级"
     r"|(?<![一二三四五]级)[一二三四五]级(?![一二三四五]级)|红色|橙色|黄色|蓝色"
+    # Any other colour named as a warning ("紫色预警") is a level too — one no plan may have.
+    r"|[\u4e00-\u9fff]色(?=预警|警报|信号)"
 )
 LEVEL_RE = re.compile(LEVEL)
 # A level with its alias in brackets ("二级(橙色)", "Ⅲ级（较大）"): one level, two names.

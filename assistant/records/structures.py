@@ -211,7 +211,90 @@ def enumeration_records(doc: Document, locator: Locator) -> list[Record]:
         previous = (start, end)
     flush()
     out.extend(_inline_enumerations(doc, locator))
+    out.extend(_lead_sentence_lists(doc, locator))
+    out.extend(_inline_series(doc, locator))
     return out
+
+
+# "绿色转型的示范城市。对标…" / "坚持生态优先。生态优势是…": a paragraph led by a short sentence
+# that names it. A run of such paragraphs under one heading is that heading's list.
+_LEAD_SENTENCE = re.compile(r"^(?P<lead>[^。；;，,：:\s（）()]{3,16})。(?=\S{8,})")
+_MIN_LEAD_RUN = 3
+
+
+def _lead_sentence_lists(doc: Document, locator: Locator) -> Iterator[Record]:
+    text = doc.text
+    run: list[tuple[int, int, str]] = []  # (start, end, lead)
+
+    def flush() -> Iterator[Record]:
+        if len(run) >= _MIN_LEAD_RUN:
+            section = locator.path_at(run[0][0])
+            parent = section.split(SECTION_SEPARATOR)[-1] if section else doc.meta.title
+            for k, (start, end, lead) in enumerate(run, 1):
+                yield ListItem(
+                    doc_id=doc.meta.doc_id,
+                    section=section,
+                    quote=text[start:end],
+                    start=start,
+                    end=end,
+                    parent=parent,
+                    position=k,
+                    text=lead,
+                    kind="enumeration",
+                )
+        run.clear()
+
+    for start, end in _lines(text):
+        start, end = _strip_span(text, start, end)
+        if start == end:
+            continue  # blank lines separate the paragraphs of one list
+        m = _LEAD_SENTENCE.match(text[start:end])
+        same_section = not run or locator.path_at(start) == locator.path_at(run[0][0])
+        if m and same_section and not _ITEM_MARKER.match(text[start:end]):
+            run.append((start, start + m.end("lead") + 1, m.group("lead")))
+        else:
+            yield from flush()
+            if m and not _ITEM_MARKER.match(text[start:end]):
+                run.append((start, start + m.end("lead") + 1, m.group("lead")))
+    yield from flush()
+
+
+# "将村庄划分为集聚提升类、城郊融合类、特色保护类…等五种类型": a series of ≥ 3 names after a verb
+# that introduces parts, inside one sentence.
+_SERIES = re.compile(
+    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建))"
+    r"(?P<items>[^。；;：:、\n]{2,16}(?:、[^。；;：:、\n]{2,16}){2,})"
+)
+
+
+def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
+    text = doc.text
+    for m in _SERIES.finditer(text):
+        raw = m.group("items").split("、")
+        # The last name runs into what follows it ("其他类等五种类型，分类推进…").
+        last = re.split(r"[，,]", raw[-1], maxsplit=1)[0]
+        last = re.sub(r"等.*$", "", last)
+        # …or into its count ("一般四个级别", "战略预留区八大功能分区").
+        last = re.sub(r"[一二三四五六七八九十两\d]+(?:个|种|类|项|大|级).*$", "", last)
+        # "…、善后处置组和技术专家组": the last two joined by 和/及.
+        names = [*raw[:-1], *re.split(r"以及|和|及", last)]
+        if any(not 2 <= len(n.strip()) <= 16 for n in names):
+            continue
+        pos = m.start("items")
+        for k, name in enumerate(names, 1):
+            start = text.find(name, pos)
+            yield ListItem(
+                doc_id=doc.meta.doc_id,
+                section=locator.path_at(m.start()),
+                quote=name,
+                start=start,
+                end=start + len(name),
+                parent=m.group("head").strip(" ，,"),
+                position=k,
+                text=name.strip(),
+                kind="enumeration",
+            )
+            pos = start + len(name)
 
 
 def _inline_enumerations(doc: Document, locator: Locator) -> Iterator[Record]:
