@@ -164,9 +164,6 @@ class NumericAnswerer:
         ]
         if not matches:
             return None
-        # A row of a per-place table named in the question ("泉州市…", "平潭…") is what is asked:
-        # a figure for the whole (the province's total in prose) does not answer it.
-        matches = _named_rows(question, matches) or matches
         if filtering:
             return self._filter(question, query, years)
         if years:
@@ -296,7 +293,6 @@ class NumericAnswerer:
                 for f in self.store.facts_of(fact.doc_id)
                 if f.table == fact.table and f.row == fact.row
             ]
-            group = _asked_columns(question, group)
             if years:
                 chosen = [f for f in group if f.year in years]
                 if chosen and all(f.kind == KIND_TARGET for f in chosen):
@@ -465,45 +461,6 @@ class NumericAnswerer:
             meta=doc.meta,
             passage=passage,
         )
-
-
-_PLACE_SUFFIX = re.compile(r"(?:综合实验区|新区|开发区|地区|自治州|市|区|县|州|盟|旗)$")
-
-
-def _row_key(fact: Fact) -> str:
-    """The name a per-place table's row is keyed by ("泉州市" of "泉州市：新建5G基站、…")."""
-    return fact.row.split("：", 1)[0] if fact.source == "table" and "：" in fact.row else ""
-
-
-def _named_rows(question: str, matches: Sequence[Match]) -> list[Match]:
-    """The matches from the rows of a per-place table whose key the question names, by its full
-    name or without its suffix ("平潭" for 平潭综合实验区)."""
-    out = []
-    for m in matches:
-        key = _row_key(m.fact)
-        bare = _PLACE_SUFFIX.sub("", key)
-        if key and (key in question or (len(bare) >= 2 and bare in question)):
-            out.append(m)
-    return out
-
-
-def _bigram_share(name: str, question: str) -> float:
-    grams = [name[k : k + 2] for k in range(len(name) - 1)]
-    return sum(g in question for g in grams) / len(grams) if grams else 0.0
-
-
-def _asked_columns(question: str, group: Sequence[Fact]) -> list[Fact]:
-    """Of a per-place row's columns ("新建5G基站", "累计5G基站", "千兆光网端口数"), the one the
-    question names best, when one does; else the whole row."""
-    key = _row_key(group[0]) if group else ""
-    if not key:
-        return list(group)
-    share = {f.indicator: _bigram_share(f.indicator[len(key) :], question) for f in group}
-    top = max(share.values())
-    best = {name for name, v in share.items() if v >= top - 1e-9}
-    if top <= 0 or len(best) != 1:
-        return list(group)
-    return [f for f in group if f.indicator in best]
 
 
 def _clear_winner(matches: Sequence[Match]) -> bool:

@@ -24,7 +24,8 @@ from assistant.records.structures import split_units
 from assistant.records.types import TableRow
 
 _ASKS_ROWS = re.compile(r"哪些|哪几|有什么|哪[个项]")
-_ASKS_LEAD = re.compile(r"谁牵头|由谁|哪个(?:部门|单位)|牵头|谁负责|责任(?:单位|部门)")
+# "由谁任组长" asks who holds a post (a person), not which unit leads a task.
+_ASKS_LEAD = re.compile(r"谁牵头|由谁(?!任|担任)|哪个(?:部门|单位)|牵头|谁负责|责任(?:单位|部门)")
 _ASKS_CO = re.compile(r"配合|协助|谁(?:来)?配合")
 _ASKS_WHEN = re.compile(r"什么时候|何时|啥时候|哪一?年|时限|期限|截止|几月|什么时间")
 # Question wording that asks rather than names: left out of the row match.
@@ -157,7 +158,7 @@ class TableRowAnswerer:
         longest = max(len(k[2]) for k in hits)
         hits = {k: v for k, v in hits.items() if len(k[2]) == longest}
         focus = _CUE_WORDS.sub(" ", question)
-        for (_, _, value) in hits:
+        for _, _, value in hits:
             focus = focus.replace(value, " ")
         weights = self.weights.weigh(focus, stress_years=False)
         scored = sorted(

@@ -225,6 +225,7 @@ def _header_cell_line(line: str) -> bool:
         and " " not in cell
         and not _ROW_NUMBER_ONLY.match(cell)
         and not re.search(r"[，。；：,;:、]", cell)
+        and heading_kind(cell) is None
     )
 
 
@@ -236,9 +237,17 @@ def join_header_cells(lines: list[str]) -> list[str]:
     ("2024年现状"), not a column of its own."""
     out: list[str] = []
     i = 0
+    # Inside a table whose header is already read, short lines are its cells broken over
+    # lines ("市防汛指挥部" / "指挥长"), not another header; a heading or a sentence ends it.
+    in_table = False
     while i < len(lines):
+        line = lines[i].strip()
+        if table_header_cells(line) is not None:
+            in_table = True
+        elif heading_kind(line) is not None or "。" in line:
+            in_table = False
         j = i
-        if _is_header_cell(lines[i]) and _header_cell_line(lines[i]):
+        if not in_table and _is_header_cell(lines[i]) and _header_cell_line(lines[i]):
             while j < len(lines) and _header_cell_line(lines[j]):
                 j += 1
         if j - i >= _MIN_HEADER_RUN:
