@@ -242,7 +242,14 @@ class ExtractivePipeline:
             status, text, citations = numeric.status, numeric.text, numeric.citations
             features["fact_match"] = numeric.score
             source = "fact"
-        elif self.records is not None:
+        # A fact store's decline for a question that asks no value ("U牵头的有哪几项", where 几
+        # reads as a count) stands only when no record answers it either.
+        declined_value = (
+            numeric is not None
+            and numeric.status == "not_found"
+            and sub.answer_type not in _VALUE_TYPES
+        )
+        if (numeric is None or declined_value) and self.records is not None:
             # Who leads / what a list holds / how a grade is defined / a document's own facts:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
@@ -306,6 +313,10 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+# Answer types that ask for a value: the fact store's decline for them is final.
+_VALUE_TYPES = ("number", "year", "duration")
 
 
 def _repeats(text: str, said: str) -> bool:

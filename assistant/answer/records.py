@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.citations import cite
+from assistant.answer.table_rows import TableRowAnswerer
 from assistant.answer.texts import LIST_COMPLETE, NOTE_CONFLICT, NOTE_REPEALED
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
@@ -29,6 +30,7 @@ from assistant.records.types import (
     Record,
     Responsibility,
     Supersedes,
+    TableRow,
 )
 
 _ASKS_LEAD = re.compile(
@@ -127,6 +129,9 @@ class RecordAnswerer:
         self._between = tuple(r for r in self.records if isinstance(r, (Supersedes, Conflict)))
         self._context = [self._context_of(r) for r in self.records]
         self._weights = TermWeights(self._context)
+        self._rows = TableRowAnswerer(
+            [r for r in self.records if isinstance(r, TableRow)], documents, self._weights
+        )
 
     def _beyond_title(self, weights: Mapping[str, float], i: int) -> Mapping[str, float]:
         """The focus terms the record's document title does not already say."""
@@ -167,7 +172,11 @@ class RecordAnswerer:
         level = self._level_for_condition(question, doc_ids)
         if level is not None:
             return level
+        # A table row named with a column asked, or a cell value named with its rows asked.
         kind = self._kind(question) or hint
+        row = self._rows.answer(question, doc_ids) if kind != "document" else None
+        if row is not None:
+            return RecordAnswer("answered", row.text, row.citations, row.score)
         if kind in (None, "list") and _ASKS_CONTENT.search(question):
             section = self._section_answer(question, doc_ids)
             if section is not None:

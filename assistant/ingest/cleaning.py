@@ -6,6 +6,7 @@ added document gets the same treatment."""
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import Counter
@@ -51,6 +52,13 @@ _CLOSES_CELL = re.compile(r"^[^\s（(）)]{0,6}[）)]")
 _HEADER_YEAR = re.compile(r"^(?:19|20)\d{2}年?$")
 # "序号" printed vertically above the rest of its header row.
 _HEADER_FRAGMENT_RE = re.compile(rf"^[{_CJK}]{{1,4}}$")
+# A header printed one cell a line: how long a cell may be, how many lines make a header, and
+# the words that qualify the year cell above them.
+_MAX_HEADER_CELL_LINE = 10
+_MIN_HEADER_RUN = 3
+_YEAR_QUALIFIERS = ("现状", "目标", "基期", "基准年", "预期")
+# The share of a document's page breaks a line must sit at to be a running header or footer.
+_FURNITURE_SHARE = 0.3
 # A table's total row stands on its own line.
 _TOTAL_ROW = re.compile(r"^(?:总计|合计|小计)")
 
@@ -88,20 +96,22 @@ def drop_page_furniture(lines: list[str]) -> list[str]:
     """Remove page numbers and the running headers/footers printed next to them."""
     page_idx = {i for i in range(len(lines)) if _is_page_number(lines, i)}
     nonblank = [i for i, line in enumerate(lines) if line.strip() and i not in page_idx]
-    counts = Counter(lines[i].strip() for i in nonblank)
-    breaks = {i for i, line in enumerate(lines) if "\f" in line} | page_idx
-    header_idx: set[int] = set()
-    for i in nonblank:
-        text = lines[i].strip()
-        # A header repeats and sits next to a page number or page break; a repeated content line
-        # such as "牵头单位：市交通运输局" does not.
-        if (
-            counts[text] >= 2
-            and len(text) <= 40
-            and heading_kind(text) is None
-            and _near(breaks, i, sorted(nonblank + list(breaks)))
-        ):
-            header_idx.add(i)
+    feeds = {i for i, line in enumerate(lines) if "\f" in line}
+    breaks = feeds | page_idx
+    order = sorted(nonblank + list(breaks))
+    # A running header or footer is printed at many page breaks; a table cell that repeats down
+    # its column ("个", "约束性", a unit's name, a row number) may sit next to one or two breaks
+    # by chance and must stay. So count each line's occurrences next to a break, and keep as
+    # furniture only the lines found at a good share of the document's breaks.
+    near = [i for i in nonblank if len(lines[i].strip()) <= 40 and _near(breaks, i, order)]
+    at_breaks = Counter(lines[i].strip() for i in near)
+    pages = max(len(page_idx), len(feeds))
+    needed = max(2, math.ceil(pages * _FURNITURE_SHARE))
+    header_idx = {
+        i
+        for i in near
+        if at_breaks[lines[i].strip()] >= needed and heading_kind(lines[i].strip()) is None
+    }
     return [line for i, line in enumerate(lines) if i not in page_idx and i not in header_idx]
 
 
@@ -207,10 +217,64 @@ def _header_continues(prev: str, nxt: str) -> str | None:
     return None
 
 
+def _header_cell_line(line: str) -> bool:
+    """A line that is one short header cell: no space inside (but "2024 年"), no punctuation."""
+    cell = re.sub(r"^(\d{4})\s+年", r"\1年", line)
+    return (
+        0 < len(cell) <= _MAX_HEADER_CELL_LINE
+        and " " not in cell
+        and not _ROW_NUMBER_ONLY.match(cell)
+        and not re.search(r"[，。；：,;:、]", cell)
+        and heading_kind(cell) is None
+    )
+
+
+def join_header_cells(lines: list[str]) -> list[str]:
+    """A table header printed one cell a line ("序号" / "指标名称" / "单位" / "2024 年" / "现状"
+    / …) becomes one header line, its cells separated by spaces, so the table's reader sees its
+    columns. A run qualifies when it starts with a header cell, has at least three lines and
+    reads as a header as a whole. A 现状/目标 line under a year is that year's column
+    ("2024年现状"), not a column of its own."""
+    out: list[str] = []
+    i = 0
+    # Inside a table whose header is already read, short lines are its cells broken over
+    # lines ("市防汛指挥部" / "指挥长"), not another header; a heading or a sentence ends it.
+    in_table = False
+    while i < len(lines):
+        line = lines[i].strip()
+        if table_header_cells(line) is not None:
+            in_table = True
+        elif heading_kind(line) is not None or "。" in line:
+            in_table = False
+        j = i
+        if not in_table and _is_header_cell(lines[i]) and _header_cell_line(lines[i]):
+            while j < len(lines) and _header_cell_line(lines[j]):
+                j += 1
+        if j - i >= _MIN_HEADER_RUN:
+            cells: list[str] = []
+            for cell in lines[i:j]:
+                if (
+                    cells
+                    and cell in _YEAR_QUALIFIERS
+                    and _HEADER_YEAR.match(re.sub(r"\s+", "", cells[-1]))
+                ):
+                    cells[-1] += cell
+                else:
+                    cells.append(cell)
+            joined = " ".join(cells)
+            if table_header_cells(joined) is not None:
+                out.append(joined)
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def join_broken_lines(lines: list[str]) -> list[str]:
     width = _typical_width(lines)
     out: list[str] = []
-    for line in lines:
+    for line in join_header_cells(lines):
         if (
             out
             and _HEADER_FRAGMENT_RE.match(out[-1])

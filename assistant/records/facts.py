@@ -35,6 +35,10 @@ _SIGN = re.compile(r"^[≤≥<>＜＞]")
 _UNIT_CELL = re.compile(
     r"^(?:%|‰|[个条座辆台项处家所人次元公里米千米吨标台万亿平方公顷亩km]{1,5})$"
 )
+# A unit written in Latin letters in its own cell ("PFlops", "km", "MW", "TB"), and the dash
+# of a row without a unit.
+_LATIN_UNIT = re.compile(r"^[A-Za-z][A-Za-z/·]{0,7}$")
+_NO_UNIT = re.compile(r"^[—–/／-]+$")
 _HEADER_REPEAT = re.compile(r"^(?:序|号|序号)$")
 _YEAR_LINE = re.compile(rf"^({YEAR})(?:\s+(.*))?$")
 _TRAILING_YEAR = re.compile(rf"(?:年度|年份).*?({YEAR})$")
@@ -157,6 +161,11 @@ def _find_header(lines: list[_Line], i: int) -> _Header | None:
             break
     # The header's own leading cells ("序号 指标名称") are not part of the title.
     title = re.sub(r"\s*(?:序号|序\s*号)?\s*(?:指标名称.*)?$", "", title).strip()
+    if not title and i > 0:
+        # A table without a "表 N" title is captioned by the short line above its header.
+        above = re.sub(r"^附件\s*\d*\s*[：:]?\s*", "", lines[i - 1].text.strip())
+        if 4 <= len(above) <= 40 and not re.search(r"[。；;：:，,]", above):
+            title = above
     return _Header(i, years, title)
 
 
@@ -164,8 +173,10 @@ def _split_name_unit(tokens: list[str]) -> tuple[str, str]:
     slash = next((k for k, t in enumerate(tokens) if "/" in t), None)
     if slash is not None and slash > 0:
         return "".join(tokens[:slash]), "".join(tokens[slash:])
-    if len(tokens) > 1 and _UNIT_CELL.match(tokens[-1]):
+    if len(tokens) > 1 and (_UNIT_CELL.match(tokens[-1]) or _LATIN_UNIT.match(tokens[-1])):
         return "".join(tokens[:-1]), tokens[-1]
+    if len(tokens) > 1 and _NO_UNIT.match(tokens[-1]):
+        return "".join(tokens[:-1]), ""
     return "".join(tokens), ""
 
 
@@ -625,6 +636,8 @@ _MATRIX_ROW = re.compile(
 _COLUMN_YEAR = re.compile(rf"({YEAR})\s*年")
 _COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _MIN_MATRIX_ROWS = 3
+_MAX_LABEL = 16
+_LABEL_PUNCT = re.compile(r"[，。；：、,;:]")
 _MAX_HEADER_LINES = 8
 
 
@@ -645,6 +658,35 @@ def _matrix_columns(header: str, n: int) -> list[tuple[int, str, str]] | None:
             return None
         columns.append((int(m.group(1)), name, unit.group(1) if unit else ""))
     return columns
+
+
+def _label_columns(
+    head_lines: list[_Line], n: int, doc_year: int
+) -> tuple[list[tuple[int, str, str]], str, list[_Line]] | None:
+    """Columns named without a year, one label a line above the rows ("设区市" / "新建5G基站
+    （个）" / "累计5G基站（个）"): the last ``n`` lines are the columns (unit in brackets), the
+    line before them the key column's label, and the line before that the title; the year is the
+    one year the title names, else the document's."""
+    if len(head_lines) < n + 1:
+        return None
+    labels = [line.text.strip() for line in head_lines[-n:]]
+    key_label = head_lines[-n - 1].text.strip()
+    cells = [key_label, *labels]
+    if any(not c or len(c) > _MAX_LABEL or _LABEL_PUNCT.search(c) or " " in c for c in cells):
+        return None
+    columns = []
+    for label in labels:
+        unit = _COLUMN_UNIT.search(label)
+        name = label[: unit.start()] if unit else label
+        if not name or _VALUE.match(name) or _COLUMN_YEAR.search(label):
+            return None
+        columns.append((0, name, unit.group(1) if unit else ""))
+    title_line = head_lines[-n - 2] if len(head_lines) >= n + 2 else None
+    title = title_line.text.strip() if title_line else ""
+    years = {int(y) for y in _COLUMN_YEAR.findall(title)}
+    year = years.pop() if len(years) == 1 else doc_year
+    head = head_lines[-n - 2 :] if title_line else head_lines[-n - 1 :]
+    return [(year, name, unit) for _, name, unit in columns], title, head
 
 
 def matrix_table_facts(doc: Document) -> list[Fact]:
@@ -678,17 +720,23 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
             top -= 1
         head_lines = lines[top:i]
         header = "".join(line.text for line in head_lines)
-        columns = _matrix_columns(header, n)
-        if columns is None or not head_lines:
+        # Labels one a line without a year are read first: a year-led header may be found in
+        # the prose above them ("附件：1.2025年…").
+        labelled = _label_columns(head_lines, n, doc_year)
+        columns = None if labelled else _matrix_columns(header, n)
+        if labelled is not None:
+            columns, title, head_lines = labelled
+        elif columns is not None and head_lines:
+            # The title is the line above the one the first column label starts on.
+            label_at = list(_COLUMN_YEAR.finditer(header))[-n].start()
+            k, seen = 0, 0
+            while k + 1 < len(head_lines) and seen + len(head_lines[k].text) <= label_at:
+                seen += len(head_lines[k].text)
+                k += 1
+            title = head_lines[k - 1].text.strip() if k > 0 else ""
+        else:
             i = j
             continue
-        # The title is the line above the one the first column label starts on.
-        label_at = list(_COLUMN_YEAR.finditer(header))[-n].start()
-        k, seen = 0, 0
-        while k + 1 < len(head_lines) and seen + len(head_lines[k].text) <= label_at:
-            seen += len(head_lines[k].text)
-            k += 1
-        title = head_lines[k - 1].text.strip() if k > 0 else ""
         head_start, head_end = head_lines[0].start, head_lines[-1].end
         for line in lines[i:j]:
             row = _MATRIX_ROW.match(line.text.strip())

@@ -609,6 +609,12 @@ def _cell_item_continues(text: str, rows: list[_Span], line: str) -> bool:
     return bool(re.search(rf"(?:^|[\s；;。]){n - 1}[.．、]", row_text))
 
 
+def _unfilled(text: str, row: _Span, columns: int) -> bool:
+    """Whether the row read so far has fewer pieces after its key than the table has columns."""
+    pieces = text[row.start : row.end].split()
+    return row.key_end < 0 and len(pieces) - 1 < columns
+
+
 def _collect_rows(
     table: _Table, lines: list[tuple[int, int]], header_line: int, body_start: int, separated: bool
 ) -> int:
@@ -668,6 +674,11 @@ def _collect_rows(
         m = _ROW_KEY.match(line) if not (rows and rows[-1].key_end >= 0) else None
         if m and not _next_key(m.group("key"), key):
             m = None
+        if not m and rows and _unfilled(text, rows[-1], columns) and _FIGURE.match(line.split()[0]):
+            # A row still short of cells goes on with its figures, even when a line of them
+            # looks like a numbered heading ("35 预期性").
+            rows[-1].end = e
+            continue
         if not m and (
             _SECTION_HEADING.match(line)
             or _LABEL_LINE.match(line)

@@ -1,0 +1,251 @@
+"""Answers read from table rows (``TableRow`` records), in both directions:
+
+- a row named, a column asked: "X的牵头单位和完成时限是什么", "X属于什么属性" → the row whose
+  own name cell (with its table's and document's titles) covers the question, and its cells
+  under the columns the question names (by the header's own words, or by a cue: 谁牵头 → the lead
+  column, 什么时候 → the deadline column);
+- a cell value named, the rows asked: "U牵头的有哪几项", "哪几项是约束性的" → the rows of one
+  table holding that value (a unit among a lead cell's units; a category such as 约束性) under
+  the column the question names, listed by their name cells.
+
+The answer is composed only of the rows' cells and their headers, each row cited at its span."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.citations import cite
+from assistant.answer.types import Citation
+from assistant.ingest.types import Document
+from assistant.lang.terms import TermWeights, coverage
+from assistant.records.structures import split_units
+from assistant.records.types import TableRow
+
+_ASKS_ROWS = re.compile(r"哪些|哪几|有什么|哪[个项]")
+# "由谁任组长" asks who holds a post (a person), not which unit leads a task.
+_ASKS_LEAD = re.compile(r"谁牵头|由谁(?!任|担任)|哪个(?:部门|单位)|牵头|谁负责|责任(?:单位|部门)")
+_ASKS_CO = re.compile(r"配合|协助|谁(?:来)?配合")
+_ASKS_WHEN = re.compile(r"什么时候|何时|啥时候|哪一?年|时限|期限|截止|几月|什么时间")
+# Question wording that asks rather than names: left out of the row match.
+_CUE_WORDS = re.compile(
+    r"谁牵头|由谁|牵头|配合|负责|哪个部门|哪个单位|哪些|哪几项|哪几|有什么|什么时候|何时|啥时候"
+    r"|时限|期限|分别|是什么|是哪|什么|多少|属于|和|及|、|请问|吗|呢|？|\?|，|。"
+)
+_KEY_HEADER = re.compile(r"序号|编号")
+_NAME_HEADERS = ("名称", "任务", "工作", "内容", "项目", "指标", "措施", "事项")
+_FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[—–/／-]+$")
+# A row must cover this share of the question's focus, and lead the runner-up by this much.
+MIN_COVERAGE = 0.6
+MIN_LEAD = 0.05
+_MIN_VALUE = 2  # characters: a shorter cell value ("是") is no name to filter by
+
+
+@dataclass(frozen=True)
+class RowAnswer:
+    text: str
+    citations: tuple[Citation, ...]
+    score: float
+
+
+def role(header: str) -> str:
+    """What a column holds, as the header says: lead units, co-units, a deadline."""
+    if "牵头" in header or "责任" in header:
+        return "lead"
+    if "配合" in header or "协办" in header:
+        return "co"
+    if "时限" in header or "时间" in header or "期限" in header:
+        return "deadline"
+    return ""
+
+
+def name_column(headers: Sequence[str]) -> str:
+    """The column that names a row: 指标名称, 重点任务, 项目名称 …; else the first that is not
+    the running number."""
+    for word in _NAME_HEADERS:
+        for h in headers:
+            if word in h and not role(h):
+                return h
+    rest = [h for h in headers if not _KEY_HEADER.search(h)]
+    return rest[0] if rest else ""
+
+
+def _words(header: str) -> list[str]:
+    """The two-character words of a header ("牵头单位" → 牵头, 头单, 单位)."""
+    return [header[k : k + 2] for k in range(len(header) - 1)]
+
+
+class TableRowAnswerer:
+    def __init__(
+        self, rows: Sequence[TableRow], documents: Mapping[str, Document], weights: TermWeights
+    ) -> None:
+        self.rows = tuple(r for r in rows if len(r.cells) >= 2)
+        self.documents = documents
+        self.weights = weights
+
+    def answer(self, question: str, doc_ids: Collection[str] | None = None) -> RowAnswer | None:
+        rows = [r for r in self.rows if not doc_ids or r.doc_id in doc_ids]
+        if not rows:
+            return None
+        return self._filtered(question, rows) or self._cells(question, rows)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _title(self, r: TableRow) -> str:
+        doc = self.documents.get(r.doc_id)
+        return doc.meta.title if doc else ""
+
+    def _context(self, r: TableRow, name: str) -> str:
+        doc = self.documents.get(r.doc_id)
+        short = doc.meta.short_title if doc else ""
+        return " ".join([self._title(r), short, r.table, r.section, name])
+
+    def _cite(self, n: int, r: TableRow) -> Citation:
+        doc = self.documents[r.doc_id]
+        quote = doc.text[r.start : r.end]
+        return cite(
+            n,
+            doc_id=r.doc_id,
+            quote=quote,
+            start=r.start,
+            end=r.end,
+            meta=doc.meta,
+            passage=quote,
+        )
+
+    def _beyond_title(self, weights: Mapping[str, float], r: TableRow) -> Mapping[str, float]:
+        doc = self.documents.get(r.doc_id)
+        if doc is None:
+            return weights
+        title = f"{doc.meta.title} {doc.meta.short_title}"
+        rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
+        return rest or weights
+
+    @staticmethod
+    def _table_key(r: TableRow) -> tuple[str, str, tuple[str, ...]]:
+        return r.doc_id, r.table, tuple(h for h, _ in r.cells)
+
+    @staticmethod
+    def _values(header: str, value: str) -> tuple[str, ...]:
+        """What a question may name a cell by: a unit among a unit cell's units, else the cell."""
+        if role(header) in ("lead", "co"):
+            return split_units(value) or (value,)
+        return (value,)
+
+    # ------------------------------------------------------------------ value → rows
+
+    def _filtered(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+        if not _ASKS_ROWS.search(question):
+            return None
+        # (table, header, value) named in the question.
+        hits: dict[tuple[tuple[str, str, tuple[str, ...]], str, str], list[TableRow]] = {}
+        for r in rows:
+            headers = [h for h, _ in r.cells]
+            name = name_column(headers)
+            for h, v in r.cells:
+                if h == name or _KEY_HEADER.search(h) or not v or _FIGURE.match(v):
+                    continue
+                for value in self._values(h, v):
+                    if len(value) >= _MIN_VALUE and value in question:
+                        hits.setdefault((self._table_key(r), h, value), []).append(r)
+        if not hits:
+            return None
+        # The column the question names ("牵头的", "属性") when it names one.
+        named = {k: v for k, v in hits.items() if any(w in question for w in _words(k[1]))}
+        hits = named or hits
+        # A longer value named wins over one inside it ("省数据管理局" over "数据").
+        longest = max(len(k[2]) for k in hits)
+        hits = {k: v for k, v in hits.items() if len(k[2]) == longest}
+        focus = _CUE_WORDS.sub(" ", question)
+        for _, _, value in hits:
+            focus = focus.replace(value, " ")
+        weights = self.weights.weigh(focus, stress_years=False)
+        scored = sorted(
+            hits.items(),
+            key=lambda kv: -coverage(weights, self._context(kv[1][0], "")) if weights else 0.0,
+        )
+        (key, header, value), matched = scored[0]
+        if len(scored) > 1 and weights:
+            first = coverage(weights, self._context(matched[0], ""))
+            second = coverage(weights, self._context(scored[1][1][0], ""))
+            if first - second < MIN_LEAD:
+                return None  # two tables name the value alike: not for this mechanism
+        name = name_column(list(key[2]))
+        if not name:
+            return None
+        listed = list(dict.fromkeys(matched))
+        parts = []
+        citations = []
+        for n, r in enumerate(listed, 1):
+            cell = r.cell(name)
+            if not cell:
+                return None
+            parts.append(f"{cell}[{n}]")
+            citations.append(self._cite(n, r))
+        table = f"“{matched[0].table}”" if matched[0].table else "表中"
+        text = f"《{self._title(matched[0])}》{table}中{header}为{value}的有：{'；'.join(parts)}。"
+        return RowAnswer(text, tuple(citations), 1.0)
+
+    # ------------------------------------------------------------------ row → cells
+
+    def _asked_columns(self, question: str, headers: Sequence[str]) -> list[str]:
+        asked = [h for h in headers if len(h) >= 2 and h in question]
+        for h in headers:
+            if h in asked:
+                continue
+            kind = role(h)
+            if (
+                (kind == "lead" and _ASKS_LEAD.search(question))
+                or (kind == "co" and _ASKS_CO.search(question))
+                or (kind == "deadline" and _ASKS_WHEN.search(question))
+            ):
+                asked.append(h)
+        if any(role(h) == "lead" for h in asked):
+            # Who leads is said with who supports, as the row states them together.
+            asked += [h for h in headers if role(h) == "co" and h not in asked]
+        name = name_column(headers)
+        return [h for h in headers if h in asked and h != name and not _KEY_HEADER.search(h)]
+
+    def _cells(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+        focus = _CUE_WORDS.sub(" ", question)
+        headers_seen: set[str] = set()
+        for r in rows:
+            headers_seen.update(h for h, _ in r.cells)
+        for h in sorted(headers_seen, key=len, reverse=True):
+            if len(h) >= 2:
+                focus = focus.replace(h, " ")
+        weights = self.weights.weigh(focus, stress_years=False)
+        if not weights:
+            return None
+        scored: list[tuple[float, float, TableRow, list[str]]] = []
+        for r in rows:
+            headers = [h for h, _ in r.cells]
+            asked = self._asked_columns(question, headers)
+            if not asked or not any(r.cell(h) for h in asked):
+                continue
+            name = r.cell(name_column(headers))
+            if not name:
+                continue
+            # The row's own name must carry the match with what the document's title does not
+            # already say (a task named like its document is not named by the document's name).
+            own = coverage(self._beyond_title(weights, r), name)
+            if own <= 0:
+                continue
+            scored.append((coverage(weights, self._context(r, name)), own, r, asked))
+        if not scored:
+            return None
+        scored.sort(key=lambda s: (-s[0], -s[1]))
+        best, own, row, asked = scored[0]
+        if best < MIN_COVERAGE:
+            return None
+        if len(scored) > 1:
+            runner = scored[1]
+            if best - runner[0] < MIN_LEAD and not (
+                own - runner[1] >= MIN_LEAD or runner[2].cells == row.cells
+            ):
+                return None
+        name = row.cell(name_column([h for h, _ in row.cells]))
+        said = "，".join(f"{h}为{row.cell(h)}" for h in asked if row.cell(h))
+        text = f"《{self._title(row)}》中，“{name}”的{said}[1]。"
+        return RowAnswer(text, (self._cite(1, row),), best)
