@@ -191,3 +191,16 @@ def test_a_header_row_broken_over_lines_is_one_line() -> None:
         "序号 指标名称 单位 2024年（基期） 2025年 2027年 属性",
         "1 公交站点覆盖率 % 80 90 95 预期性",
     ]
+
+
+def test_a_table_cell_next_to_a_few_page_breaks_is_not_a_running_header() -> None:
+    lines: list[str] = []
+    for page in range(1, 11):
+        cell = "约束性" if page in (2, 3) else f"其他{page}"
+        lines += ["临州市人民政府公报", f"正文第{page}页的内容。", cell, f"- {page} -", "\f"]
+    out = drop_page_furniture(lines)
+    # The header printed at every break goes (the first page's, before any break, stays)…
+    assert out.count("临州市人民政府公报") == 1
+    # …the cell that repeats down its column next to two of ten breaks stays.
+    assert out.count("约束性") == 2
+    assert not any(line.startswith("- ") for line in out)  # page numbers

@@ -236,3 +236,14 @@ def test_who_supports_is_answered_from_the_responsibility_record(tiny: Assistant
     ]
     follow = tiny.ask("配合单位呢？", history)
     assert "各区政府" in follow.answer, (follow.resolved_question, follow.answer)
+
+
+def test_a_question_about_today_or_tomorrow_is_declined_as_live_information(
+    tiny: Assistant,
+) -> None:
+    from assistant.answer.texts import LIVE_INFO_TEXT
+
+    answer = tiny.ask("临河市明天会下雨吗？")
+    assert answer.status == "not_found" and answer.answer.startswith(LIVE_INFO_TEXT)
+    # The current year is not live information.
+    assert tiny.ask("临河市今年公交正点率目标是多少？").status != "not_found"

@@ -316,6 +316,9 @@ def test_a_place_or_year_swap_keeps_the_rest(
 def test_a_determiner_with_its_noun_is_replaced_by_the_referent() -> None:
     # "这项工作由谁牵头？": no comma splice, and the modal 要 of the first question is dropped.
     history = _h("临河市公交优先期间公交专用道要新建多少公里？", "新建12公里。")
-    assert resolve_question("这项工作由谁牵头？", history) == "临河市公交优先期间公交专用道新建由谁牵头？"
+    assert (
+        resolve_question("这项工作由谁牵头？", history)
+        == "临河市公交优先期间公交专用道新建由谁牵头？"
+    )
     history = _h("临河市要建设多少个公交场站？", "建设5个。")
     assert resolve_question("该任务什么时候完成？", history) == "临河市建设公交场站什么时候完成？"

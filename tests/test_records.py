@@ -999,3 +999,58 @@ def test_the_level_started_by_a_graded_condition_is_read_from_the_criteria() -> 
         assert f"启动{level}响应" in quote and f"发生{grade}" in quote
     # A grade no criteria name is left to the other answerers (which decline it).
     assert answerer.answer("发生特别严重事故启动几级响应？") is None
+
+
+def test_table_rows_answer_a_column_asked_of_a_row_and_the_rows_holding_a_value() -> None:
+    doc = _doc_from_text(
+        "临州市城市更新行动方案\n三、重点任务\n表 1 重点任务清单\n序号 工作任务 牵头单位 配合单位 完成时限\n"
+        "1 改造易涝点 市住建局 市水务局 2026年底\n2 建设排水管网 市水务局 市财政局 2027年6月\n"
+        "3 整治背街小巷 市城管局 市住建局、各区政府 2026年6月\n四、保障措施\n成立领导小组，由市长任组长。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市城市更新行动方案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    title = "《临州市城市更新行动方案》"
+    expected = {
+        # a row named, its columns asked (who leads comes with who supports, as the row says)
+        "建设排水管网的牵头单位是哪个？": f"{title}中，“建设排水管网”的牵头单位为市水务局，"
+        "配合单位为市财政局[1]。",
+        "建设排水管网什么时候完成？": f"{title}中，“建设排水管网”的完成时限为2027年6月[1]。",
+        # a unit named, the rows it leads or supports asked (one unit among a cell's units)
+        "市住建局牵头的有哪几项？": f"{title}“表 1 重点任务清单”中牵头单位为市住建局的有：改造易涝点[1]。",
+        "市住建局配合的有哪几项？": f"{title}“表 1 重点任务清单”中配合单位为市住建局的有：整治背街小巷[1]。",
+    }
+    for question, text in expected.items():
+        found = answerer.answer(question)
+        assert found is not None and found.text == text, question
+        (citation,) = found.citations
+        assert citation.quote in doc.text
+    # Who holds a post is not a task's lead unit.
+    assert answerer.answer("领导小组由谁任组长？") is None
+
+
+def test_a_header_printed_one_cell_a_line_is_one_header_line() -> None:
+    text = clean_text(
+        "表 2 主要指标\n序号\n指标名称\n单位\n2024 年\n现状\n2026 年\n目标\n1 公交分担率 % 30 35\n"
+    )
+    # 现状/目标 under a year is that year's column, not a column of its own.
+    assert "序号 指标名称 单位 2024 年现状 2026 年目标\n1 公交分担率 % 30 35" in text
+    # Inside a table whose header is read, short lines are a row's cells broken over lines.
+    levels = clean_text(
+        "表 3 分级响应\n响应级别 启动条件 批准 负责指挥\nⅡ级 城区积水深度超过30厘米\n市防汛指挥部\n"
+        "指挥长\n市防汛指挥部办公室\n（二）预警发布\n"
+    )
+    assert "市防汛指挥部 指挥长" not in levels and "\n（二）预警发布" in levels
+
+
+def test_a_tasks_own_paragraph_tells_apart_two_tasks_named_alike() -> None:
+    doc = _doc_from_text(
+        "临州市公交提速实施方案\n（一）公交提速行动\n1. 加快公交专用道建设\n计划新建公交专用道8公里。\n"
+        "牵头单位：市公安交警支队\n配合单位：市住建局\n2. 加强公交专用道使用管理\n出台处罚考核办法。\n"
+        "牵头单位：市交通运输局\n配合单位：市城管局\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市公交提速实施方案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("临州公交专用道新建由谁牵头？")
+    assert found is not None and "“加快公交专用道建设”的牵头单位为市公安交警支队" in found.text
+    found = answerer.answer("临州公交专用道处罚考核办法由谁牵头？")
+    assert found is not None and "牵头单位为市交通运输局" in found.text

@@ -22,6 +22,7 @@ from assistant.answer.plan import (
     QueryPlan,
     SubQuestion,
     Vocabulary,
+    asks_live,
     asks_nothing,
     covered_years,
     plan_question,
@@ -39,7 +40,7 @@ from assistant.answer.reader import (
     focus_coverage,
 )
 from assistant.answer.records import RecordAnswerer
-from assistant.answer.texts import LIST_COMPLETE, NOT_FOUND_TEXT
+from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.sentences import MARKER
@@ -202,7 +203,8 @@ class ExtractivePipeline:
             # Nothing asked the documents could answer; the nearest passages are still shown.
             passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
             spent = (time.perf_counter() - t0) * 1000
-            declined = SubAnswer(sub, "not_found", NOT_FOUND_TEXT, (), 0.0, {}, Gap("weak"))
+            text = LIVE_INFO_TEXT if asks_live(sub) else NOT_FOUND_TEXT
+            declined = SubAnswer(sub, "not_found", text, (), 0.0, {}, Gap("weak"))
             return declined, passages, spent
         scope, gap = self._scope(sub, doc_ids)
         if gap is not None and gap.kind == "region":

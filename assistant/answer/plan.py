@@ -524,8 +524,12 @@ def content_words(sub: SubQuestion, weigh: Callable[[str], Mapping[str, float]])
 _DEICTIC_DAY = re.compile(r"今天|明天|后天|昨天|今晚|明晚|今早|明早|此刻|这会儿")
 
 
+def asks_live(sub: SubQuestion) -> bool:
+    return bool(_DEICTIC_DAY.search(sub.text))
+
+
 def asks_nothing(sub: SubQuestion, weigh: Callable[[str], Mapping[str, float]]) -> bool:
-    if _DEICTIC_DAY.search(sub.text):
+    if asks_live(sub):
         return True
     c = sub.constraints
     if c.doc_ids or c.regions or c.years or c.periods or c.levels:

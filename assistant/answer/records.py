@@ -73,6 +73,7 @@ MIN_COVERAGE = 0.6
 # Longer than this, an action is a sentence, not a name for the task.
 _SHORT_ACTION = 30
 MIN_LEAD = 0.05
+_MAX_TASK_BODY = 400  # characters before a 牵头单位 line searched for its task's heading
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ class RecordAnswerer:
         # Cross-document records: what notes() looks at for every answer.
         self._between = tuple(r for r in self.records if isinstance(r, (Supersedes, Conflict)))
         self._context = [self._context_of(r) for r in self.records]
+        # A task's own paragraph, between its heading and its 牵头单位 line: "新建公交专用道
+        # 10.1 公里" tells which of two tasks named alike ("加快…建设", "加强…管理") is asked. Only
+        # for scoring a lead question, not for the term weights (they stay those of the names).
+        self._task_body = [self._body_before(r) for r in self.records]
         self._weights = TermWeights(self._context)
         self._rows = TableRowAnswerer(
             [r for r in self.records if isinstance(r, TableRow)], documents, self._weights
@@ -141,6 +146,16 @@ class RecordAnswerer:
         title = f"{doc.meta.title} {doc.meta.short_title}"
         rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
         return rest or weights
+
+    def _body_before(self, r: Record) -> str:
+        if not isinstance(r, Responsibility) or not r.action:
+            return ""
+        doc = self.documents.get(r.doc_id)
+        if doc is None:
+            return ""
+        window = doc.text[max(0, r.start - _MAX_TASK_BODY) : r.start]
+        at = window.rfind(r.action)
+        return window[at + len(r.action) :] if at >= 0 else ""
 
     @staticmethod
     def _own_text(r: Record) -> str:
@@ -206,7 +221,10 @@ class RecordAnswerer:
                 assert isinstance(r, Definition)
                 if r.level not in grades:
                     continue
-            scored.append((coverage(weights, self._context[i]), i))
+            context = self._context[i]
+            if kind == "lead" and self._task_body[i]:
+                context = f"{context} {self._task_body[i]}"
+            scored.append((coverage(weights, context), i))
         if not scored:
             return None
         # Ties (the title and an ancestor heading cover the focus for every list below it):
