@@ -263,7 +263,7 @@ class RecordAnswerer:
     def _level_for_condition(
         self, question: str, doc_ids: Collection[str] | None
     ) -> RecordAnswer | None:
-        """"发生较大事故启动几级响应？": the level is asked, a graded condition is given. The
+        """ "发生较大事故启动几级响应？": the level is asked, a graded condition is given. The
         answer is the level whose criteria name that condition (a grade of another scale —
         the accident's 较大 is not the response's Ⅱ级 — so the grade is matched in the criteria,
         not against the level)."""
