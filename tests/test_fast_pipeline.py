@@ -247,3 +247,14 @@ def test_a_question_about_today_or_tomorrow_is_declined_as_live_information(
     assert answer.status == "not_found" and answer.answer.startswith(LIVE_INFO_TEXT)
     # The current year is not live information.
     assert tiny.ask("临河市今年公交正点率目标是多少？").status != "not_found"
+
+
+def test_a_place_without_documents_is_declined_with_the_nearest_text_of_another(
+    tiny: Assistant,
+) -> None:
+    answer = tiny.ask("运城市公交优先发展实施方案中公交正点率目标是多少？")
+    assert answer.status == "not_found"
+    assert answer.answer.startswith("已收录的文件中没有关于运城的文件，无法回答。")
+    # The nearest text, quoted and cited, said to be about another place.
+    assert answer.citations and "但该文件不是关于运城的" in answer.answer
+    _grounded(tiny, answer.answer, answer.citations)

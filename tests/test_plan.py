@@ -285,3 +285,12 @@ def test_a_day_named_relative_to_now_asks_for_live_information() -> None:
     for question in ("临河今年公交正点率目标是多少？", "临河现在公交正点率是多少？"):
         (sub,) = plan_question(question, VOCAB).subquestions
         assert not asks_nothing(sub, _weigh), question
+
+
+def test_a_document_named_with_another_place_is_not_that_places_document() -> None:
+    # 云岭 has documents, but not this one: the reference names no indexed document, and the
+    # place stays a constraint (so the answer declines rather than quoting 临河's plan).
+    (sub,) = plan_question("云岭市公交优先发展实施方案的目标是什么？", VOCAB).subquestions
+    assert sub.constraints.doc_ids == () and sub.constraints.regions == ("云岭",)
+    (sub,) = plan_question("临河市公交优先发展实施方案的目标是什么？", VOCAB).subquestions
+    assert sub.constraints.doc_ids == ("bus",)

@@ -1054,3 +1054,16 @@ def test_a_tasks_own_paragraph_tells_apart_two_tasks_named_alike() -> None:
     assert found is not None and "“加快公交专用道建设”的牵头单位为市公安交警支队" in found.text
     found = answerer.answer("临州公交专用道处罚考核办法由谁牵头？")
     assert found is not None and "牵头单位为市交通运输局" in found.text
+
+
+def test_the_list_whose_items_are_the_kind_asked_wins_over_a_sublist() -> None:
+    doc = _doc_from_text(
+        "临州市文旅融合三年行动计划\n四、重点任务\n（一）快进路网建设工程\n1.建设旅游公路。\n2.建设高速连接线。\n"
+        "（二）慢游路网提升工程\n1.改造农村公路。\n2.建设绿道。\n（三）旅游集散提效工程\n"
+        "1.建设集散中心。\n2.建设客运站。\n五、保障措施\n加强组织领导。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市文旅融合三年行动计划"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("临州文旅融合三年行动计划有哪些重点工程？", hint="list")
+    assert found is not None
+    assert "包括：快进路网建设工程；慢游路网提升工程；旅游集散提效工程[1]" in found.text

@@ -224,6 +224,33 @@ class NumericAnswerer:
                 return self._prose_answer(fitting, years)
         return None
 
+    def row_quoted(
+        self, question: str, quoted: Citation, not_found_text: str, whole: bool = False
+    ) -> NumericAnswer | None:
+        """A table row that retrieval's draft quoted as its best sentence (the question's wording
+        too far from the row's name for the store to match it), stated as this answerer states a
+        row it found: each value with its year and 现状/目标, or each cell under its column. None
+        when the quote holds no single row's facts."""
+        facts = [
+            f
+            for f in self.store.facts_of(quoted.doc_id)
+            if f.source in ("table", "row")
+            and f.start < quoted.quote_end
+            and quoted.quote_start < f.end
+        ]
+        rows = {(f.source, f.table, f.row) for f in facts}
+        if len(rows) != 1:
+            return None
+        if whole and not (
+            min(f.start for f in facts) <= quoted.quote_start
+            and quoted.quote_end <= max(f.end for f in facts) + 1
+        ):
+            return None  # ``whole``: only a quote that is the row itself, not a sentence around it
+        match = Match(facts[0], 1.0)
+        if facts[0].source == "row":
+            return self._row_answer(match)
+        return self._table_answer(question, [match], asked_years(question), (), not_found_text)
+
     def _when_answer(self, question: str, doc_ids: Collection[str] | None) -> NumericAnswer | None:
         """ "X安排在哪一年": the year row of a task table whose item names X best, or a
         project-table row with a year cell. Items tied at the top in several years are each

@@ -213,11 +213,18 @@ class ExtractivePipeline:
             # A region no document is about may still be named inside one (a province's plan
             # naming its cities): only decline when the retrieved text never names it either.
             if not any(r in p.chunk.text for p in passages for r in sub.constraints.regions):
-                return (
-                    SubAnswer(sub, "not_found", decline_text(gap, None), (), 1.0),
+                # What the documents do say nearest to it (another place's text of the kind
+                # asked), quoted as [1] after the gap.
+                closest = draft_answer(
+                    sub.text,
                     passages,
-                    spent,
-                )
+                    self.documents,
+                    self.weights.weigh(sub.text),
+                    self.policy,
+                    self.weights.weigh(sub.text, stress_years=False),
+                ).citations[:1]
+                text = decline_text(gap, closest[0] if closest else None)
+                return SubAnswer(sub, "not_found", text, closest, 1.0), passages, spent
             scope = doc_ids
         elif gap is not None:
             return SubAnswer(sub, "not_found", NOT_FOUND_TEXT, (), 0.0), [], 0.0
@@ -266,6 +273,15 @@ class ExtractivePipeline:
                     status, text, citations = found.status, found.text, found.citations
                     features["record_match"] = found.score
                     source = "record"
+        if source == "passage" and status != "not_found" and citations and self.numeric:
+            # The draft's best sentence is a table row: stated under its header (years,
+            # 现状/目标, columns), never as the raw line "15 城市公共汽电车进场率 % 95.28 98".
+            # A question asking no value takes this only when the quote is the row alone.
+            whole = sub.answer_type not in _VALUE_TYPES
+            row = self.numeric.row_quoted(sub.text, citations[0], NOT_FOUND_TEXT, whole)
+            if row is not None and row.status == "answered":
+                status, text, citations = row.status, row.text, row.citations
+                source = "fact"
         nearest = drafted.citations[0] if drafted.citations else None
         if status == "not_found":
             if numeric is not None and numeric.status == "not_found" and sub.constraints.years:

@@ -206,11 +206,21 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     a reference that fits two documents equally names neither."""
     found: list[tuple[str, str]] = []
     by_id = {d.doc_id: d for d in vocabulary.documents}
+    places = region_names(vocabulary)
     for m in _DOC_REF.finditer(text):
         ref = m.group(0)
         grams = _bigrams(ref)
         if not grams:
             continue
+        # "运城市的道路交通安全应急预案": a place in the reference that is not the document's
+        # names another place's document, which the corpus does not hold.
+        named = [p for p in places if p in ref]
+        candidates = [
+            d
+            for d in vocabulary.documents
+            if not named
+            or any(p in d.title or (d.region and (p in d.region or d.region in p)) for p in named)
+        ]
         scores = sorted(
             (
                 (
@@ -221,7 +231,7 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
                     / len(grams),
                     d.doc_id,
                 )
-                for d in vocabulary.documents
+                for d in candidates
             ),
             reverse=True,
         )

@@ -21,6 +21,7 @@ from assistant.answer.texts import (
     GAP_FOCUS,
     GAP_LEVEL,
     GAP_REGION,
+    GAP_REGION_NEAREST,
     GAP_VALUE,
     GAP_YEAR,
     MISSING_PART,
@@ -235,7 +236,10 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
     """The not_found answer for one sub-question: what is missing, then what the documents do
     say nearest to it, quoted and cited as [1]."""
     if gap.kind == "region":
-        return GAP_REGION.format(region=gap.detail)
+        if nearest is None:
+            return GAP_REGION.format(region=gap.detail)
+        quote = nearest.quote.strip().rstrip("。；;，,")
+        return GAP_REGION_NEAREST.format(region=gap.detail, title=nearest.doc_title, quote=quote)
     if nearest is None or gap.kind == "weak":
         return NOT_FOUND_TEXT
     quote = nearest.quote.strip().rstrip("。；;，,")

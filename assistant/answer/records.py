@@ -73,6 +73,13 @@ MIN_COVERAGE = 0.6
 # Longer than this, an action is a sentence, not a name for the task.
 _SHORT_ACTION = 30
 MIN_LEAD = 0.05
+# "有哪些重点工程": lists whose items carry the asked noun ("工程") at this share are the lists
+# of the kind asked (scored with their items' words).
+_KIND_SHARE = 0.8
+_KIND_CANDIDATES = 50  # the best scoring lists looked at (each one's items are gathered)
+_ASKED_NOUN = re.compile(
+    r"(?:哪些|哪几[个项类条种]?|什么)(?:具体的?|主要的?)?(?P<noun>[\u4e00-\u9fff]{2,8}?)(?:[？?。，,]|$)"
+)
 _MAX_TASK_BODY = 400  # characters before a 牵头单位 line searched for its task's heading
 
 
@@ -129,6 +136,11 @@ class RecordAnswerer:
         # Cross-document records: what notes() looks at for every answer.
         self._between = tuple(r for r in self.records if isinstance(r, (Supersedes, Conflict)))
         self._context = [self._context_of(r) for r in self.records]
+        # The items of each list, by what names it (a list's items are gathered per question).
+        self._lists: dict[tuple[str, str, str], list[ListItem]] = {}
+        for r in self.records:
+            if isinstance(r, ListItem):
+                self._lists.setdefault((r.doc_id, r.parent, r.kind), []).append(r)
         # A task's own paragraph, between its heading and its 牵头单位 line: "新建公交专用道
         # 10.1 公里" tells which of two tasks named alike ("加快…建设", "加强…管理") is asked. Only
         # for scoring a lead question, not for the term weights (they stay those of the names).
@@ -231,6 +243,10 @@ class RecordAnswerer:
         # the record whose own heading names what the title does not, then the shallowest,
         # then the first. Only the tied best are ordered so (a large corpus has many records).
         top = max(si[0] for si in scored)
+        of_kind: set[int] = set()
+        if kind == "list":
+            scored, of_kind = self._lists_of_the_kind_asked(question, weights, scored, top)
+            top = max(si[0] for si in scored)
         tied = [si for si in scored if si[0] >= top - 1e-12]
         rest = sorted((si for si in scored if si[0] < top - 1e-12), key=lambda si: (-si[0], si[1]))
         count = _asked_count(question) if kind == "list" else None
@@ -238,6 +254,8 @@ class RecordAnswerer:
             key=lambda si: (
                 # "六个战略定位": a list of the count asked comes first.
                 count is not None and self._list_size(self.records[si[1]]) != count,
+                # "有哪些重点工程": then a list whose items are 工程.
+                si[1] not in of_kind,
                 -coverage(self._beyond_title(weights, si[1]), self._own[si[1]]),
                 # Then the heading that is most nearly just the focus ("战略定位" before
                 # "目标定位与空间战略").
@@ -366,18 +384,44 @@ class RecordAnswerer:
         answer = f"《{doc.meta.title}》中“{name}”的内容为：{said}[1]。"
         return RecordAnswer("answered", answer, (self._cite(1, heading, q_start, q_end),), 1.0)
 
+    def _list_items(self, r: ListItem) -> list[ListItem]:
+        return [
+            x
+            for x in self._lists.get((r.doc_id, r.parent, r.kind), ())
+            if _same_list_section(x.section, r.section)
+        ]
+
+    def _lists_of_the_kind_asked(
+        self,
+        question: str,
+        weights: Mapping[str, float],
+        scored: list[tuple[float, int]],
+        top: float,
+    ) -> tuple[list[tuple[float, int]], set[int]]:
+        """ "有哪些重点工程": a list whose items are themselves 工程 ("快进路网建设工程", …) is the
+        list asked, even when a sublist under one of them names the focus in its own heading.
+        Such a list (nearly all its items carry the asked noun) is scored with its items' words
+        too, since they say what it lists; the indexes of such lists are returned so that they
+        go first among ties."""
+        asked = _ASKED_NOUN.search(question)
+        if asked is None:
+            return scored, set()
+        noun = asked.group("noun")[-2:]
+        near = sorted(scored, reverse=True)[:_KIND_CANDIDATES]
+        of_kind: set[int] = set()
+        lifted = dict((i, sc) for sc, i in scored)
+        for sc, i in near:
+            r = self.records[i]
+            assert isinstance(r, ListItem)
+            items = self._list_items(r)
+            if len(items) >= 2 and sum(noun in x.text for x in items) >= _KIND_SHARE * len(items):
+                of_kind.add(i)
+                words = " ".join(x.text for x in items)
+                lifted[i] = max(sc, coverage(weights, f"{self._context[i]} {words}"))
+        return [(lifted[i], i) for _, i in scored], of_kind
+
     def _list_size(self, r: Record) -> int:
-        if not isinstance(r, ListItem):
-            return 0
-        return sum(
-            1
-            for x in self.records
-            if isinstance(x, ListItem)
-            and x.doc_id == r.doc_id
-            and x.parent == r.parent
-            and x.kind == r.kind
-            and _same_list_section(x.section, r.section)
-        )
+        return len(self._list_items(r)) if isinstance(r, ListItem) else 0
 
     @staticmethod
     def _same_answer(a: Record, b: Record) -> bool:
@@ -474,18 +518,7 @@ class RecordAnswerer:
         if kind == "document" and isinstance(r, DocumentFacts):
             return self._document_answer(r, question, title, score)
         if kind == "list" and isinstance(r, ListItem):
-            items = sorted(
-                (
-                    x
-                    for x in self.records
-                    if isinstance(x, ListItem)
-                    and x.doc_id == r.doc_id
-                    and x.parent == r.parent
-                    and x.kind == r.kind
-                    and _same_list_section(x.section, r.section)
-                ),
-                key=lambda x: x.position,
-            )
+            items = sorted(self._list_items(r), key=lambda x: x.position)
             # A bare marker ("（五）" whose words the extraction lost) is no item; an item
             # repeated (a table of contents, a task table) is said once.
             named: dict[str, ListItem] = {}

@@ -45,6 +45,10 @@ NOTICE_LLM_REVISED: Final = "（大模型回答中有未通过引用核验的句
 # Declines that state the gap (assistant.answer.reader). Each quotes the nearest cited text as
 # [1]; the gap sentence names only what the question asked.
 GAP_REGION: Final = "已收录的文件中没有关于{region}的文件，无法回答。"
+GAP_REGION_NEAREST: Final = (
+    "已收录的文件中没有关于{region}的文件，无法回答。最接近的是《{title}》中的“{quote}”[1]，"
+    "但该文件不是关于{region}的。"
+)
 GAP_YEAR: Final = "未在已收录文件中找到{years}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{years}。"
 GAP_LEVEL: Final = "未在已收录文件中找到{level}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{level}。"
 GAP_VALUE: Final = "《{title}》提到了相关内容：“{quote}”[1]，但没有给出具体{what}。"
