@@ -322,3 +322,12 @@ def test_a_determiner_with_its_noun_is_replaced_by_the_referent() -> None:
     )
     history = _h("临河市要建设多少个公交场站？", "建设5个。")
     assert resolve_question("该任务什么时候完成？", history) == "临河市建设公交场站什么时候完成？"
+
+
+def test_a_pronoun_keeps_the_topic_and_a_question_about_the_moment_stands_alone() -> None:
+    history = _h("临河市公交分担率是多少？", "35%。")
+    # "它…呢" is no swap of the focus: the pronoun is the topic, asked as before.
+    assert resolve_question("它的现状呢？", history) == "临河市公交分担率的现状是多少？"
+    # The time of day or a day named from today is never about the thread.
+    assert resolve_question("现在几点了？", history) == "现在几点了？"
+    assert resolve_question("明天天气怎么样？", history) == "明天天气怎么样？"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Turn
-from assistant.lang.patterns import LEVEL_RE, PLAN_PERIOD, YEAR, known_regions
+from assistant.lang.patterns import LEVEL_RE, LIVE_RE, PLAN_PERIOD, YEAR, known_regions
 from assistant.lang.tokens import content_terms
 
 _YEAR = re.compile(rf"{YEAR}年?")
@@ -614,6 +614,8 @@ def resolve_question(
     )
     if core and not refers_back and not _ENDS_WITH_NE.search(question) and _off_topic(core, known):
         return question
+    if LIVE_RE.search(question):
+        return question  # "现在几点了？": about the moment of asking, never about the thread
     if _CONTINUE.match(_TRAIL.sub("", question.strip())):
         if previous.endswith(("还有哪些？", "还有哪些")):
             return previous  # a second "还有呢" asks the same, past what was said since
@@ -627,7 +629,10 @@ def resolve_question(
     prev_frame = frame_of(previous + " " + " ".join(_titles(answer)))
     own = frame_of(core)
 
-    swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core))
+    # "它的现状呢？": a pronoun keeps the topic, so it is no swap of the focus.
+    swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core)) and not (
+        _PRONOUN.search(core) and not _COMPARE.match(core)
+    )
     # "临河水运三年行动计划里呢？": a document named and nothing else asked is a swap too.
     beyond_doc = _DOC_REF.sub("", core) if own.doc_refs else core
     if swap and (
@@ -657,7 +662,12 @@ def resolve_question(
             if not _PRONOUN.search(core) and not _DETERMINER.search(core):
                 return _finish(_join(referent, core), question)
         if _PRONOUN.search(core) and not _DETERMINER.search(core) and not _SUBSET.match(core):
-            return _finish(_PRONOUN.sub(referent, core, count=1), question)
+            said = _PRONOUN.sub(referent, core, count=1)
+            asked = _WH.search(_core(previous))
+            if not _WH.search(said) and asked is not None:
+                # "它的现状呢？": asked as the previous question asked ("…的现状是多少？").
+                said += _core(previous)[asked.start() :]
+            return _finish(said, "？" if _ENDS_WITH_NE.search(question) else question)
         noun = _DETERMINER_NOUN.match(core)
         if noun is not None and _PREDICATE_START.match(core[noun.end() :]):
             # "这项工作由谁牵头？": the reference is the subject; the referent takes its place.

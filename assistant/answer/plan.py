@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from assistant.lang.patterns import (
     LEVEL_RE,
+    LIVE_RE,
     PLAN_PERIOD_RE,
     YEAR_RE,
     known_regions,
@@ -527,15 +528,8 @@ def content_words(sub: SubQuestion, weigh: Callable[[str], Mapping[str, float]])
     return quoted + [t for t in weigh(rest) if len(t) > 1]
 
 
-# A day named relative to the moment of asking ("今天", "明天", "今晚"): what holds on it (the
-# weather, a ticket, a score) is live information, which a policy document, dated when it was
-# issued, never states. "今年", "目前", "现在" are different: documents speak of the current year
-# and the present state of things.
-_DEICTIC_DAY = re.compile(r"今天|明天|后天|昨天|今晚|明晚|今早|明早|此刻|这会儿")
-
-
 def asks_live(sub: SubQuestion) -> bool:
-    return bool(_DEICTIC_DAY.search(sub.text))
+    return bool(LIVE_RE.search(sub.text))
 
 
 def asks_nothing(sub: SubQuestion, weigh: Callable[[str], Mapping[str, float]]) -> bool:

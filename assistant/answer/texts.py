@@ -10,7 +10,7 @@ NOT_FOUND_TEXT: Final = (
 )
 # A question about what holds today or tomorrow (weather, tickets): documents are dated texts.
 LIVE_INFO_TEXT: Final = (
-    "已收录的是政策文件，不含天气、票务、行程等实时信息，无法回答这个问题；"
+    "已收录的是政策文件，不含天气、时间、票务等实时信息，无法回答这个问题；"
     "请向相关部门或平台查询。下方列出最接近的段落，仅供参考。"
 )
 PARTIAL_PREFIX: Final = "文件中只找到部分相关内容，请核对原文："

@@ -120,3 +120,10 @@ def known_regions() -> tuple[str, ...]:
     raw = (DATA_DIR / "regions.txt").read_text(encoding="utf-8")
     names = {w for line in raw.splitlines() if not line.startswith("#") for w in line.split()}
     return tuple(sorted(names, key=len, reverse=True))
+
+
+# A question about the moment of asking: a day named relative to it ("今天", "明天", "今晚") or
+# the time of day ("现在几点"). What holds then (the weather, a ticket, the time) is live
+# information, which a policy document, dated when it was issued, never states. "今年", "目前",
+# "现在" alone are different: documents speak of the current year and the present state.
+LIVE_RE = re.compile(r"今天|明天|后天|昨天|今晚|明晚|今早|明早|此刻|这会儿|现在几点|几点了|几点钟")
