@@ -690,3 +690,57 @@ def test_a_table_row_quoted_by_retrieval_is_stated_under_its_header() -> None:
         1, doc_id="bus", quote=text[both : start + len(line)], start=both, end=start + len(line)
     )
     assert answerer.row_quoted("分担率和进场率是多少？", wide, NOT_FOUND_TEXT) is None
+
+
+def test_a_number_glued_to_latin_letters_is_a_name_not_a_quantity() -> None:
+    said = {
+        t: [m.text for m in mentions(t)]
+        for t in ("新建5G基站1.5万个", "G207国道", "PM2.5浓度35微克")
+    }
+    assert said == {"新建5G基站1.5万个": ["1.5万个"], "G207国道": [], "PM2.5浓度35微克": ["35"]}
+    # …unless the letters are a unit.
+    assert [m.value for m in mentions("220kV变电站")] == [Decimal(220)]
+
+
+def test_a_header_bracket_unit_scales_the_figures_under_it() -> None:
+    from assistant.lang.numbers import supported_values
+
+    assert Decimal(70000) in supported_values(["千兆光网端口数（万个）\n平潭综合实验区 200 1300 7"])
+
+
+_PLACE_TASKS = """附件1
+2025年各设区市5G基站建设任务
+设区市
+新建5G基站（个）
+千兆光网端口数（万个）
+东州市 3200 78
+西州市 2800 64
+海岛综合实验区 200 7
+合计 6200 149
+"""
+
+
+def test_a_per_place_task_table_is_targets_and_a_place_named_picks_its_row() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    prose = "一、重点任务\n全年新建5G基站0.62万个，各设区市任务见附件1。\n"
+    text = clean_text(prose + _PLACE_TASKS)
+    meta = DocumentMeta("work", "2025年全省数字经济工作要点", "work.txt", date="2025-03-01")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {"work": meta.title})
+    from assistant.ingest.chunking import chunk_document
+
+    # With the indexed passages: a citation shows the row with its header, as in the app.
+    answerer = NumericAnswerer(store, {"work": doc}, chunk_document(doc))
+    answer = answerer.answer("海岛2025年新建5G基站任务是多少个？", NOT_FOUND_TEXT)
+    # The row of the place named (by its name without 综合实验区), a target for the year of a
+    # task table, with the header's (万个) read as a unit — not the province's total in prose.
+    assert answer is not None and answer.status == "answered"
+    assert "海岛综合实验区新建5G基站2025年目标值为200个" in answer.text
+    assert "千兆光网端口数2025年目标值为7万个" in answer.text
+    assert "0.62万" not in answer.text
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed

@@ -164,6 +164,9 @@ class NumericAnswerer:
         ]
         if not matches:
             return None
+        # A row of a per-place table named in the question ("泉州市…", "平潭…") is what is asked:
+        # a figure for the whole (the province's total in prose) does not answer it.
+        matches = _named_rows(question, matches) or matches
         if filtering:
             return self._filter(question, query, years)
         if years:
@@ -488,6 +491,26 @@ class NumericAnswerer:
             meta=doc.meta,
             passage=passage,
         )
+
+
+_PLACE_SUFFIX = re.compile(r"(?:综合实验区|新区|开发区|地区|自治州|市|区|县|州|盟|旗)$")
+
+
+def _row_key(fact: Fact) -> str:
+    """The name a per-place table's row is keyed by ("泉州市" of "泉州市：新建5G基站、…")."""
+    return fact.row.split("：", 1)[0] if fact.source == "table" and "：" in fact.row else ""
+
+
+def _named_rows(question: str, matches: Sequence[Match]) -> list[Match]:
+    """The matches from the rows of a per-place table whose key the question names, by its full
+    name or without its suffix ("平潭" for 平潭综合实验区)."""
+    out = []
+    for m in matches:
+        key = _row_key(m.fact)
+        bare = _PLACE_SUFFIX.sub("", key)
+        if key and (key in question or (len(bare) >= 2 and bare in question)):
+            out.append(m)
+    return out
 
 
 def _clear_winner(matches: Sequence[Match]) -> bool:

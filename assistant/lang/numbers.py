@@ -89,6 +89,10 @@ UNITS = [
     "工作日",
 ]
 _UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_LATIN = re.compile(r"[A-Za-z]")
+# Latin units a quantity may carry ("220kV", "100Mbps"); any other letter after a number makes
+# it part of a name ("5G", "4K").
+_LATIN_UNIT = re.compile(r"(?:kWh|kV|kW|MW|GW|km|kg|GB|TB|PB|[KMGT]bps|[kMG]?Hz|m[²³23]?)(?![A-Za-z])")
 _MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
 _NUMBER = re.compile(
     rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?)"
@@ -160,6 +164,15 @@ def mentions(text: str, *, strict: bool = True) -> list[Mention]:
             if value is not None:
                 found.append(Mention(written, value, "%", m.start(), m.end()))
         elif m.group("arabic") is not None:
+            before = prepared[m.start() - 1 : m.start()]
+            after = prepared[m.end("arabic") : m.end("arabic") + 1]
+            if _LATIN.match(before) or (
+                _LATIN.match(after)
+                and not m.group("aunit")
+                and not m.group("mult")
+                and not _LATIN_UNIT.match(prepared, m.end("arabic"))
+            ):
+                continue  # a code or a name ("G207", "5G", "PM2.5", "4K"), not a quantity
             base = Decimal(m.group("arabic").replace(",", ""))
             mult = m.group("mult") or ""
             scale = _MULTIPLIERS.get(mult, Decimal(1000) if mult == "千" else Decimal(1))
@@ -182,7 +195,10 @@ def parse_value(text: str) -> Decimal | None:
 
 # A table's unit cell that scales the row's figures: "亿元", "万辆", "万人次" standing alone
 # (after a space or at a line start), not attached to a number.
-_SCALING_UNIT = re.compile(r"(?:^|(?<=\s))(万|亿)(?=[\u4e00-\u9fff]{0,3}(?:\s|$))", re.MULTILINE)
+# A unit cell that scales the figures under it: "亿元" alone, or a header's bracket "（万个）".
+_SCALING_UNIT = re.compile(
+    r"(?:^|(?<=\s)|(?<=[（(]))(万|亿)(?=[\u4e00-\u9fff]{0,3}(?:\s|$|[)）]))", re.MULTILINE
+)
 
 
 def supported_values(texts: list[str]) -> set[Decimal]:

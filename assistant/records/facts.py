@@ -53,6 +53,7 @@ _CURRENT_CUES = re.compile(r"累计|已|现有|目前|现状|截至|共有|建�
 _TARGET_CUES = re.compile(
     r"到|力争|预计|计划|目标|将|要|新建|新增|改造|建成|开通|完成|实现|达到|控制"
 )
+_TASK_TABLE = re.compile(r"任务|目标|计划|指标分解|预期")
 _SUBJECT_STOP = re.compile(r"[，。；：、,;:（(）)“”\s]")
 _VERB_TAIL = re.compile(
     r"(?:总量|总数|规模|数量)?(?:分别)?(?:达到|达|为|约|共|超过|累计|新建|建成|完成|控制在|保持在|"
@@ -745,7 +746,15 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
             for (year, column, unit), value_text in zip(columns, row.group(2).split(), strict=True):
                 sign = _SIGN.match(value_text)
                 value = mentions(value_text.lstrip("≤≥<>＜＞"), strict=False)
-                kind = KIND_TARGET if "目标" in column or year > doc_year else KIND_CURRENT
+                # A figure for the document's own year is a target when the table sets tasks
+                # or targets ("2025年各设区市5G基站建设任务" in a 2025 work-points list).
+                kind = (
+                    KIND_TARGET
+                    if "目标" in column
+                    or year > doc_year
+                    or (year == doc_year and _TASK_TABLE.search(title))
+                    else KIND_CURRENT
+                )
                 facts.append(
                     Fact(
                         fact_id=_fact_id(doc.meta.doc_id, "matrix", line.start, year, column),
