@@ -735,12 +735,37 @@ def test_a_per_place_task_table_is_targets_and_a_place_named_picks_its_row() -> 
 
     # With the indexed passages: a citation shows the row with its header, as in the app.
     answerer = NumericAnswerer(store, {"work": doc}, chunk_document(doc))
-    answer = answerer.answer("海岛2025年新建5G基站任务是多少个？", NOT_FOUND_TEXT)
-    # The row of the place named (by its name without 综合实验区), a target for the year of a
-    # task table, with the header's (万个) read as a unit — not the province's total in prose.
+    answer = answerer.answer(
+        "西州市2025年新建5G基站任务是多少个？",
+        NOT_FOUND_TEXT,
+    )
+    # The row of the place named, a target for the year of a task table, with the header's
+    # (万个) read as a unit — not the province's total in prose.
     assert answer is not None and answer.status == "answered"
-    assert "海岛综合实验区新建5G基站2025年目标值为200个" in answer.text
-    assert "千兆光网端口数2025年目标值为7万个" in answer.text
+    assert "西州市新建5G基站2025年目标值为2800个" in answer.text
+    assert "千兆光网端口数2025年目标值为64万个" in answer.text
     assert "0.62万" not in answer.text
     guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
     assert not guarded.report.removed
+
+
+def test_the_rows_of_a_per_place_table_the_question_names() -> None:
+    from assistant.answer.numeric import _named_rows
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.store import Match
+
+    text = clean_text("一、重点任务\n全年新建5G基站0.62万个。\n" + _PLACE_TASKS)
+    meta = DocumentMeta("work", "2025年全省数字经济工作要点", "work.txt", date="2025-03-01")
+    facts = extract_facts(Document(meta, text, parse_sections(text)))
+    matches = [Match(f, 1.0) for f in facts]
+
+    def named(question: str) -> set[str]:
+        return {m.fact.indicator for m in _named_rows(question, matches)}
+
+    # By its full name, or without its suffix ("海岛" for 海岛综合实验区); the prose total and
+    # the other places' rows are not named.
+    assert named("西州市新建多少个？") == {"西州市新建5G基站", "西州市千兆光网端口数"}
+    assert named("给海岛分了多少？") == {"海岛综合实验区新建5G基站", "海岛综合实验区千兆光网端口数"}
+    assert named("全省新建多少个？") == set()
