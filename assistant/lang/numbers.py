@@ -92,7 +92,9 @@ _UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=Tr
 _LATIN = re.compile(r"[A-Za-z]")
 # Latin units a quantity may carry ("220kV", "100Mbps"); any other letter after a number makes
 # it part of a name ("5G", "4K").
-_LATIN_UNIT = re.compile(r"(?:kWh|kV|kW|MW|GW|km|kg|GB|TB|PB|[KMGT]bps|[kMG]?Hz|m[²³23]?)(?![A-Za-z])")
+_LATIN_UNIT = re.compile(
+    r"(?:kWh|kV|kW|MW|GW|km|kg|GB|TB|PB|[KMGT]bps|[kMG]?Hz|m[²³23]?)(?![A-Za-z])"
+)
 _MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
 _NUMBER = re.compile(
     rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?)"
