@@ -294,3 +294,27 @@ def test_a_document_named_with_another_place_is_not_that_places_document() -> No
     assert sub.constraints.doc_ids == () and sub.constraints.regions == ("云岭",)
     (sub,) = plan_question("临河市公交优先发展实施方案的目标是什么？", VOCAB).subquestions
     assert sub.constraints.doc_ids == ("bus",)
+
+
+def test_two_whole_phrases_compared_are_asked_each_on_its_own() -> None:
+    # Each side has its own place and its own words; the compare cue leaves both sides.
+    assert _sides("临河公交分担率和云岭2023年的公交分担率一样吗？") == [
+        "临河公交分担率是多少",
+        "云岭2023年的公交分担率是多少",
+    ]
+    assert _sides("临河和云岭的公交分担率哪个高？") == [
+        "临河的公交分担率是多少",
+        "云岭的公交分担率是多少",
+    ]
+    # Not a quantity: what each says.
+    assert _sides("云岭森林火灾应急预案和云岭防汛抗旱应急预案对演练的要求一样吗？") == [
+        "云岭森林火灾应急预案对演练的要求是什么",
+        "云岭防汛抗旱应急预案对演练的要求是什么",
+    ]
+
+
+def test_the_other_side_of_a_comparison_may_bring_its_own_year_and_stance() -> None:
+    sides = _sides("临河公交分担率跟云岭2025年的目标比，哪个高？")
+    assert sides == ["临河公交分担率是多少", "云岭2025年目标公交分担率是多少"]
+    second = plan_question(sides[1], VOCAB).subquestions[0].constraints
+    assert second.regions == ("云岭",) and second.years == (2025,) and second.stance == "target"

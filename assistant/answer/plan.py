@@ -417,7 +417,7 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         if not asks_each and not (k1 in ("region", "doc") and _WH.search(question[j:])):
             continue
         head, tail = question[:i], question[j + len(b) :]
-        tail = _RESPECTIVELY.sub("", tail, count=1)
+        tail = _as_side(_RESPECTIVELY.sub("", tail, count=1))
         return [head + a + tail, head + b + tail]
     m = _COMPARE_WITH.search(question)
     if m:
@@ -428,6 +428,67 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         if other in kinds and own:
             base = question[: m.start()] + question[m.end() :]
             return [base, base.replace(own[0], other, 1)]
+        # "晋城…覆盖率跟阳泉2025年的目标比，哪个高": the other side is a place with its own year
+        # or stance; it is asked the first side's question in their stead.
+        lead = next((t for k, t in mentions if other.startswith(t)), None)
+        own = [t for k, t in mentions if lead and k == kinds.get(lead) and t != lead]
+        if lead and own:
+            first = _as_side(question[: m.start()] + question[m.end() :])
+            extra = re.sub(r"的", "", other[len(lead) :])
+            return [first, first.replace(own[0], lead + extra, 1)]
+    return None
+
+
+# What a side of "A的X和B的Y一样吗" asks: a value when it names a quantity, else what it is.
+_QUANTITY_NOUN = re.compile(
+    r"率|比例|比重|数量|人数|个数|里程|面积|规模|投资|人口|长度|速度|密度|时速|总额|金额|产值|增速|"
+    r"多少|覆盖率|保有量"
+)
+_PHRASE_JOIN = re.compile(r"和|与|跟|同")
+
+
+_COMPARE_CUE = re.compile(
+    r"(?:，|,)?(?:两者|二者|它们)?(?:相差|差距|哪个(?:更)?(?:高|低|多|少|大|小|长|短)|谁(?:更)?(?:高|低|多|少|大)"
+    r"|(?:是否)?一样吗?|(?:是否)?相同吗?|有何不同|有什么不同|有什么区别|区别).*$"
+)
+
+
+def _as_side(text: str) -> str:
+    """One side of a comparison asks for its own value: "…的分担率哪个高" → "…的分担率是多少"."""
+    cue = _COMPARE_CUE.search(text)
+    if cue is None or cue.start() == 0:
+        return text
+    rest = re.sub(r"[的在上，,]+$", "", text[: cue.start()])
+    return rest + ("是多少" if _QUANTITY_NOUN.search(rest) else "是什么")
+
+
+def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
+    """ "晋城城区居民绿色出行比例和阳泉2021年的绿色出行比例一样吗": two whole phrases, each with
+    its own place or document, compared. Each side is asked on its own; the reader compares."""
+    cue = _COMPARE_ONLY_ANYWHERE.search(question) or re.search(
+        r"哪个(?:更)?(?:高|低|多|少|大|小|长|短)|谁(?:更)?(?:高|低|多|少|大)", question
+    )
+    if cue is None:
+        return None
+    body = re.sub(r"[的在上，,]+$", "", question[: cue.start()].strip())
+    mentions = [(k, t) for k, t in _entities(body, vocabulary) if k in ("region", "doc")]
+    if len(mentions) < 2:
+        return None
+    for m in _PHRASE_JOIN.finditer(body):
+        first, second = body[: m.start()], body[m.end() :]
+        own = [t for k, t in mentions if t in first]
+        other = next((t for k, t in mentions if second.startswith(t)), None)
+        if not own or other is None or other in own:
+            continue
+        # Each side says what it asks about beyond its place: else it is "A和B的X", which
+        # _distribute splits.
+        if (
+            _content_chars(first.replace(own[0], "")) < 2
+            or _content_chars(second.replace(other, "", 1)) < 2
+        ):
+            continue
+        ask = "是多少" if _QUANTITY_NOUN.search(body) else "是什么"
+        return [first + ask, second + ask]
     return None
 
 
@@ -456,7 +517,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
                 own = f"{topic}，{clause}"
         else:
             topic = topic_of(clause)
-        split = _distribute(own, vocabulary) or _between_years(own)
+        split = _distribute(own, vocabulary) or _two_phrases(own, vocabulary) or _between_years(own)
         texts.extend(split or [own])
     if len(texts) > 1:
         compare = compare or len(texts) == 2
