@@ -769,3 +769,27 @@ def test_the_rows_of_a_per_place_table_the_question_names() -> None:
     assert named("西州市新建多少个？") == {"西州市新建5G基站", "西州市千兆光网端口数"}
     assert named("给海岛分了多少？") == {"海岛综合实验区新建5G基站", "海岛综合实验区千兆光网端口数"}
     assert named("全省新建多少个？") == set()
+
+
+def test_a_sentence_of_several_figures_is_answered_with_the_clause_asked_first() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.answer.texts import SUPPORT_LEAD
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(
+        "一、发展基础\n公交体系持续优化，累计开通线路505条，公共交通机动化分担率达33.4%，"
+        "城区居民绿色出行比例达71%，位居全省前列。\n"
+    )
+    meta = DocumentMeta("plan", "某市综合交通运输规划", "plan.txt", date="2022-05-01")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {"plan": meta.title})
+    answerer = NumericAnswerer(store, {"plan": doc}, chunk_document(doc))
+    for question, clause in (
+        ("城区居民绿色出行比例是多少？", "城区居民绿色出行比例达71%"),
+        ("公共交通机动化分担率是多少？", "公共交通机动化分担率达33.4%"),
+    ):
+        answer = answerer.answer(question, NOT_FOUND_TEXT)
+        assert answer is not None and answer.text.startswith(f"{clause}[1]。{SUPPORT_LEAD}")

@@ -318,3 +318,17 @@ def test_the_other_side_of_a_comparison_may_bring_its_own_year_and_stance() -> N
     assert sides == ["临河公交分担率是多少", "云岭2025年目标公交分担率是多少"]
     second = plan_question(sides[1], VOCAB).subquestions[0].constraints
     assert second.regions == ("云岭",) and second.years == (2025,) and second.stance == "target"
+
+
+def test_a_side_stated_without_quotes_after_it_counts_for_the_verdict() -> None:
+    from assistant.answer.texts import COMPARE_SAME
+
+    plan = plan_question("临河和云岭的公交分担率一样吗？", VOCAB)
+    first, second = plan.subquestions
+    a = SubAnswer(
+        first, "answered", "《临河》中，公交分担率2021年现状值为40%。[1]", (_cite(1, "x"),)
+    )
+    b = SubAnswer(
+        second, "answered", "分担率达40%[1]。依据原文：…分担率达40%。[1]", (_cite(1, "y"),)
+    )
+    assert compose(plan, [a, b])[1].endswith(COMPARE_SAME)

@@ -11,8 +11,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.citations import cite
+from assistant.answer.texts import SUPPORT_LEAD
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import Chunk, Document
+from assistant.lang.numbers import mentions
 from assistant.lang.patterns import YEAR_RE, known_regions
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.store import FactQuery, FactStore, Match
@@ -202,7 +204,7 @@ class NumericAnswerer:
                 if m.fact.source == "prose" and m.fact.year is None and m.score >= TABLE_MIN_SCORE
             ]
             if whole:
-                return self._prose_answer(whole, years)
+                return self._prose_answer(whole, years, question)
         if best.fact.source == "table" and best.score >= floor:
             return self._table_answer(question, matches, years, regions, not_found_text, floor)
         # A figure in a year-by-year task table is as structured as an indicator row. Figures in
@@ -213,7 +215,7 @@ class NumericAnswerer:
             and best.fact.context_quote
             and best.score >= TABLE_MIN_SCORE
         ):
-            return self._prose_answer(matches, years)
+            return self._prose_answer(matches, years, question)
         # "有多大" asks for a size: a count in the same sentence ("两个规划层次") is no answer.
         fitting = [
             m
@@ -224,7 +226,7 @@ class NumericAnswerer:
             top = fitting[0].score
             tied = {(m.fact.doc_id, m.fact.start) for m in fitting if m.score >= top - 1e-9}
             if len(tied) == 1:
-                return self._prose_answer(fitting, years)
+                return self._prose_answer(fitting, years, question)
         return None
 
     def row_quoted(
@@ -374,7 +376,7 @@ class NumericAnswerer:
         return NumericAnswer("answered", "".join(parts), tuple(citations), top)
 
     def _prose_answer(
-        self, matches: Sequence[Match], years: tuple[int, ...]
+        self, matches: Sequence[Match], years: tuple[int, ...], question: str = ""
     ) -> NumericAnswer | None:
         top = matches[0].score
         best = [m.fact for m in matches if m.score >= top - 1e-9 and m.fact.source == "prose"]
@@ -388,11 +390,23 @@ class NumericAnswerer:
             ]
         if not best:
             return None
-        fact = best[0]
+        # Facts of one sentence tie (the sentence is what matched): the one whose own clause
+        # says most of what was asked is the figure asked for.
+        clauses = [(_own_clause(f), f) for f in best]
+        shares = [_bigram_share(c, question) if c else 0.0 for c, _ in clauses]
+        top_share = max(shares)
+        chosen = [cf for cf, sh in zip(clauses, shares, strict=True) if sh >= top_share - 1e-9]
+        clause, fact = chosen[0] if top_share > 0 and len(chosen) == 1 else ("", best[0])
         citations: list[Citation] = []
         marks = self._cite(fact, citations)
         lead = f"{fact.year}年：" if fact.context_quote and fact.year else ""
-        return NumericAnswer("answered", f"{lead}{_sentence(fact)}{marks}", tuple(citations), top)
+        sentence = _sentence(fact)
+        if clause and not lead:
+            # A sentence stating several figures: first the clause of the one asked, then the
+            # sentence it stands in.
+            text = f"{clause}{marks}。{SUPPORT_LEAD}{sentence}{marks}"
+            return NumericAnswer("answered", text, tuple(citations), top)
+        return NumericAnswer("answered", f"{lead}{sentence}{marks}", tuple(citations), top)
 
     def _row_answer(self, match: Match) -> NumericAnswer:
         """A project-table row stated cell by cell under its column names, citing the row and
@@ -544,6 +558,30 @@ def _sentence(fact: Fact) -> str:
     """The fact's sentence as quoted in an answer: without its list number ("1. 9 个…"), which
     would read as a figure, and with a full stop."""
     return _LIST_NUMBER.sub("", fact.quote).rstrip("。；;，,") + "。"
+
+
+def _bigram_share(text: str, question: str) -> float:
+    """Share of the question's character pairs the text holds."""
+    pairs = {question[k : k + 2] for k in range(len(question) - 1)}
+    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
+
+
+def _own_clause(fact: Fact) -> str:
+    """The clause of the fact's sentence that states its figure, when the sentence states other
+    figures too ("…，公共交通机动化分担率达33.4%，城区居民绿色出行比例达71%，…"); else ""."""
+    sentence = _sentence(fact).rstrip("。")
+    clauses = [c.strip() for c in re.split(r"[，,；;]", sentence) if c.strip()]
+    if len(clauses) < 2 or len(mentions(YEAR_RE.sub(" ", sentence), strict=True)) < 2:
+        return ""
+    stated = re.sub(r"\s+", "", fact.stated)
+    own = [c for c in clauses if stated and stated in re.sub(r"\s+", "", c)]
+    if len(own) != 1:
+        return ""
+    words = _plain(fact.indicator)
+    # The clause names what the figure is of (not only "达71%").
+    if not any(words[k : k + 2] in own[0] for k in range(len(words) - 1)):
+        return ""
+    return own[0]
 
 
 def _item(fact: Fact) -> str:

@@ -297,7 +297,8 @@ def compose(
 
 def _short_value(text: str) -> Mention | None:
     """The one value a side's short answer states (the part before its quotes), if just one."""
-    lead = text.split(SUPPORT_LEAD, 1)[0] if SUPPORT_LEAD in text else ""
+    # A side without quotes after it ("《…》中，X2021年现状值为71%。[1]") is all short answer.
+    lead = text.split(SUPPORT_LEAD, 1)[0]
     found = {(m.value, m.unit) for m in mentions(YEAR_RE.sub(" ", lead), strict=True)}
     if len(found) != 1:
         return None
