@@ -793,3 +793,21 @@ def test_a_sentence_of_several_figures_is_answered_with_the_clause_asked_first()
     ):
         answer = answerer.answer(question, NOT_FOUND_TEXT)
         assert answer is not None and answer.text.startswith(f"{clause}[1]。{SUPPORT_LEAD}")
+
+
+def test_a_quantity_asked_year_by_year_lists_each_year_the_table_states() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.chunking import chunk_document
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_INDICATOR_TABLE)
+    meta = DocumentMeta("bus", "某市公交都市创建方案", "bus.txt", date="2024-03-01")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {"bus": meta.title})
+    answerer = NumericAnswerer(store, {"bus": doc}, chunk_document(doc))
+    answer = answerer.answer("城市公共汽电车进场率每年分别是多少？", NOT_FOUND_TEXT)
+    assert answer is not None and answer.status == "answered"
+    said = re.sub(r"\[\d+\]", "", answer.text)
+    assert said == "2024年：城市公共汽电车进场率90.2%；2027年：城市公共汽电车进场率98%。"

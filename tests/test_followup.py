@@ -251,9 +251,8 @@ def test_they_after_a_list_names_its_items() -> None:
 def test_a_year_breakdown_asks_the_same_quantity_year_by_year() -> None:
     history = _h("大同市2025年要新建多少公里公交专用道？", "新建10公里。")
     for question in ("分年度呢？", "每年分别是多少？", "那逐年的情况呢？"):
-        assert resolve_question(question, history) == (
-            "大同市要新建多少公里公交专用道，每年分别是多少？"
-        )
+        # One question: the quantity's topic, asked year by year (not the total again).
+        assert resolve_question(question, history) == "大同市新建公交专用道每年分别是多少？"
 
 
 def test_an_ordinal_reads_a_bare_enumeration_and_names_the_questions_document() -> None:

@@ -1067,3 +1067,23 @@ def test_the_list_whose_items_are_the_kind_asked_wins_over_a_sublist() -> None:
     found = answerer.answer("临州文旅融合三年行动计划有哪些重点工程？", hint="list")
     assert found is not None
     assert "包括：快进路网建设工程；慢游路网提升工程；旅游集散提效工程[1]" in found.text
+
+
+def test_a_leaf_heading_named_in_the_question_answers_what_it_is() -> None:
+    doc = _doc_from_text(
+        "临州市国土空间总体规划\n第二章 目标定位\n第10条 城市性质\n"
+        "区域性能源基地，链接两大城市群的门户城市。\n第11条 目标愿景\n到2035年，建成美丽临州。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市国土空间总体规划"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("临州国土空间规划确定的城市性质是什么？")
+    assert found is not None
+    assert "“城市性质”的内容为：区域性能源基地，链接两大城市群的门户城市[1]" in found.text
+    assert "建成美丽临州" not in found.text
+    # Named without its article number, which the cited body does not contain.
+    from assistant.answer.guard import guard_answer
+
+    assert not guard_answer(found.text, found.status, found.citations, "").report.removed
+    # A list question, or a heading with subheadings, is not this mechanism's.
+    assert answerer._leaf_named("临州国土空间规划的城市性质有哪些？", None) is None
+    assert answerer._leaf_named("临州规划第二章目标定位是什么？", None) is None

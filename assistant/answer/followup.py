@@ -625,7 +625,9 @@ def resolve_question(
         return question
     if _BY_YEAR.fullmatch(core):
         # "分年度呢？": the same quantity, year by year.
-        return _finish(f"{_YEAR.sub('', _core(previous))}，每年分别是多少", "？")
+        # One question, not the total asked again beside the breakdown.
+        topic = _YEAR.sub("", topic_of(previous)) or _YEAR.sub("", _core(previous))
+        return _finish(f"{topic}每年分别是多少", "？")
     prev_frame = frame_of(previous + " " + " ".join(_titles(answer)))
     own = frame_of(core)
 

@@ -33,6 +33,8 @@ _ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
 _ASKS_SIZE = re.compile(r"多大|多长|多高|多宽|多远|多快|面积|长度|里程")
 _COUNT_UNIT = re.compile(r"[个条座项处家所批种类件张部轮班站场]")
 _ASKS_TOTAL = re.compile(r"一共|总共|加起来")
+# "每年分别是多少", "分年度": the same quantity in each year the document states it for.
+_ASKS_BY_YEAR = re.compile(r"每年|每一年|分年度|逐年|各年度?|年度分解|按年度?")
 _ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
 _VALUE_ASKED = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)"
@@ -152,6 +154,10 @@ class NumericAnswerer:
         for r in regions:
             topic = topic.replace(r, " ")
         topic = _ASKING.sub(" ", YEAR_RE.sub(" ", topic))
+        by_year = not years and bool(_ASKS_BY_YEAR.search(question))
+        if by_year:
+            # "每年分别是多少" says how the answer is laid out, not what it is of.
+            topic = re.sub(r"分别|各自", " ", _ASKS_BY_YEAR.sub(" ", topic))
         query = FactQuery(
             indicator=topic,
             regions=regions,
@@ -171,6 +177,10 @@ class NumericAnswerer:
         matches = _named_rows(question, matches) or matches
         if filtering:
             return self._filter(question, query, years)
+        if by_year:
+            stated = self._by_year(matches)
+            if stated is not None:
+                return stated
         if years:
             # A project-table row answers a year question only when one of its cells is that year;
             # a sentence about another year does not answer it at all (an indicator row does,
@@ -227,6 +237,41 @@ class NumericAnswerer:
             tied = {(m.fact.doc_id, m.fact.start) for m in fitting if m.score >= top - 1e-9}
             if len(tied) == 1:
                 return self._prose_answer(fitting, years, question)
+        return None
+
+    def _by_year(self, matches: Sequence[Match]) -> NumericAnswer | None:
+        """The best-matching quantity that a table states year by year, each year's figure with
+        its year (the table's year column or header cited with it)."""
+        for m in matches:
+            if m.score < TABLE_MIN_SCORE:
+                break
+            f = m.fact
+            if not f.table or f.source == "task":
+                continue
+            group: dict[int, Fact] = {}
+            for g in self.store.facts_of(f.doc_id):
+                if (
+                    g.table == f.table
+                    and g.row == f.row
+                    and g.source == f.source
+                    and g.year is not None
+                    and g.value is not None
+                ):
+                    group.setdefault(g.year, g)
+            if len(group) < 2:
+                continue
+            citations: list[Citation] = []
+            parts = []
+            for year in sorted(group):
+                g = group[year]
+                marks = self._cite(g, citations)
+                said = (
+                    f"{_plain(g.indicator)}{g.stated}"
+                    if g.source == "table"
+                    else _sentence(g).rstrip("。")
+                )
+                parts.append(f"{year}年：{said}{marks}")
+            return NumericAnswer("answered", "；".join(parts) + "。", tuple(citations), m.score)
         return None
 
     def row_quoted(

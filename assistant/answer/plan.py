@@ -538,7 +538,8 @@ def topic_of(clause: str) -> str:
     m = _WH.search(clause)
     head = clause[: m.start()] if m else clause
     head = head.split("，")[0].split(",")[0]
-    head = PLAN_PERIOD_RE.sub("", YEAR_RE.sub("", head)).replace("年", "")
+    # A year and its 年 go ("2025年"); the 年 of "三年行动计划" stays.
+    head = PLAN_PERIOD_RE.sub("", re.sub(rf"(?:{YEAR_RE.pattern})\s*年?", "", head))
     return _TOPIC_TAIL.sub("", head).strip()
 
 

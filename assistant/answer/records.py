@@ -63,6 +63,16 @@ _MARKER = re.compile(
 )
 # "“六、加快智慧交通绿色交通建设”讲什么？": a heading named in quotes, its content asked.
 _NAMED = re.compile(r"“([^“”]{2,40})”")
+_ASKS_WHAT_IT_IS = re.compile(r"是什么|是怎样的|是如何|指什么|怎么定位|如何定位")
+_LIST_KINDS = ("heading", "enumeration")
+_MIN_LEAF_NAME = 4  # characters: a shorter heading ("目标") is named by too many questions
+_ARTICLE = re.compile(r"^第[\d一二三四五六七八九十百]+[条章节款]\s*")
+
+
+def _bare_heading(text: str) -> str:
+    return _ARTICLE.sub("", _MARKER.sub("", text).strip()).strip()
+
+
 _ASKS_CONTENT = re.compile(r"什么|哪些|内容|讲|包括|包含|具体|介绍|说说|怎么")
 # A heading's own body, quoted when it has no child headings: at most this many sentences.
 _BODY_SENTENCES = 3
@@ -352,7 +362,37 @@ class RecordAnswerer:
             body = self._body(heading)
             if body is not None:
                 return body
-        return None
+        return self._leaf_named(question, doc_ids)
+
+    def _leaf_named(self, question: str, doc_ids: Collection[str] | None) -> RecordAnswer | None:
+        """ "规划确定的城市性质是什么？": a heading without subheadings ("第10条 城市性质") named in
+        the question's words, asked what it is: the first sentences of its own text. Only one
+        document's heading, and only "是什么" (a list question goes to the lists)."""
+        if (
+            not _ASKS_WHAT_IT_IS.search(question)
+            or _ASKS_LIST.search(question)
+            or _asked_count(question) is not None
+        ):
+            return None
+        named = [
+            r
+            for r in self.records
+            if isinstance(r, ListItem)
+            and r.kind == "heading"
+            and (not doc_ids or r.doc_id in doc_ids)
+            and len(bare := _bare_heading(r.text)) >= _MIN_LEAF_NAME
+            and bare in question
+        ]
+        if not named:
+            return None
+        longest = max(len(_bare_heading(r.text)) for r in named)
+        named = [r for r in named if len(_bare_heading(r.text)) == longest]
+        if len({r.doc_id for r in named}) != 1 or len(named) != 1:
+            return None
+        heading = named[0]
+        if any(self._lists.get((heading.doc_id, heading.text, k)) for k in _LIST_KINDS):
+            return None  # a heading with subheadings or items under it: for the lists
+        return self._body(heading)
 
     def _body(self, heading: ListItem) -> RecordAnswer | None:
         doc = self.documents[heading.doc_id]
@@ -379,8 +419,10 @@ class RecordAnswerer:
         q_end = q_start + cut
         if not flat(text[q_start:q_end]).strip("。；;"):
             return None
-        said = flat(text[q_start:q_end]).rstrip("。；;")
-        name = _MARKER.sub("", heading.text).strip().replace("“", "‘").replace("”", "’")
+        # Line breaks and the extraction's spaces go; the text's own punctuation stays.
+        said = re.sub(r"\s+", "", text[q_start:q_end]).rstrip("。；;")
+        # Named without its number ("第10条"): a figure the cited body does not contain.
+        name = _bare_heading(heading.text).replace("“", "‘").replace("”", "’")
         answer = f"《{doc.meta.title}》中“{name}”的内容为：{said}[1]。"
         return RecordAnswer("answered", answer, (self._cite(1, heading, q_start, q_end),), 1.0)
 
