@@ -332,3 +332,25 @@ def test_a_side_stated_without_quotes_after_it_counts_for_the_verdict() -> None:
         second, "answered", "分担率达40%[1]。依据原文：…分担率达40%。[1]", (_cite(1, "y"),)
     )
     assert compose(plan, [a, b])[1].endswith(COMPARE_SAME)
+
+
+def test_a_frame_before_the_topic_is_kept_with_it_for_a_later_clause() -> None:
+    # "…表中，X2025年的目标值是多少？属于什么属性？": the later clause is about X, in that table.
+    assert _sides("临河公交指标表中，公交分担率2025年的目标值是多少？属于什么属性？") == [
+        "临河公交指标表中，公交分担率2025年的目标值是多少",
+        "临河公交指标表中公交分担率，属于什么属性",
+    ]
+
+
+def test_two_levels_each_with_the_same_noun_are_asked_each() -> None:
+    assert _sides("云岭市森林火灾应急预案中，Ⅱ级响应和Ⅳ级响应分别由谁决定启动？") == [
+        "云岭市森林火灾应急预案中，Ⅱ级响应由谁决定启动",
+        "云岭市森林火灾应急预案中，Ⅳ级响应由谁决定启动",
+    ]
+
+
+def test_two_quoted_grades_asked_where_the_line_is_drawn_are_asked_each() -> None:
+    assert _sides("云岭防汛里“重大”和“较大”在受灾人数上是怎么划线的？") == [
+        "云岭防汛里“重大”在受灾人数上是怎么划线的",
+        "云岭防汛里“较大”在受灾人数上是怎么划线的",
+    ]

@@ -95,7 +95,7 @@ _WH = re.compile(
 )
 # What a question is about, before its question word: the topic later clauses lean on.
 _TOPIC_TAIL = re.compile(
-    r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|“|”|\s)+$"
+    r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|目标值|现状值|“|”|\s)+$"
 )
 _PRONOUN = re.compile(r"它们|它|其(?![中他它余次实])|那条|这条|该项|这项")
 _DEPENDENT_CONTENT = 8
@@ -408,8 +408,12 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
             continue
         i = question.find(a)
         j = question.find(b, i + len(a))
-        between = question[i + len(a) : j]
-        if not _ENTITY_JOIN.fullmatch(between.strip()):
+        # "“重大”和“较大”": the quotes around each mention are not between them.
+        between = question[i + len(a) : j].strip().strip('“”"')
+        shared = re.fullmatch(r"(?P<noun>[\u4e00-\u9fff]{1,4})(?:和|与|跟|及|、)", between)
+        if shared and question[j + len(b) :].startswith(shared.group("noun")):
+            pass  # "Ⅱ级响应和Ⅳ级响应": the noun after each is the same, said with each
+        elif not _ENTITY_JOIN.fullmatch(between):
             continue
         asks_each = _RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)
         # "晋城和阳泉的分担率达到多少": one value asked of two places is asked of each, when they
@@ -494,6 +498,8 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
 
 _COMPARE_ONLY_ANYWHERE = re.compile(
     r"相差|差距|哪个(?:更|多|高|大|长)|一样吗|相同吗|有何不同|区别|(?:提高|增加|增长|下降|减少)了?多少"
+    # Two grades asked where the line between them is drawn: each one's criteria.
+    r"|(?:怎么|如何)(?:划线|划分|区分|界定)"
 )
 
 
@@ -533,11 +539,22 @@ def _content_chars(text: str) -> int:
     return len(rest)
 
 
+_FRAME_END = re.compile(r"(?:中|里|内|上|方面)$")
+
+
 def topic_of(clause: str) -> str:
     """The clause before its question word; of a "X，…" clause, X (topic and comment)."""
     m = _WH.search(clause)
     head = clause[: m.start()] if m else clause
-    head = head.split("，")[0].split(",")[0]
+    parts = [p for p in re.split(r"[，,]", head) if p.strip()]
+    # "X表中，Y的目标值": the first part is a frame (where), the topic is what comes after it.
+    head = (
+        "".join(parts[:2])
+        if len(parts) > 1 and _FRAME_END.search(parts[0])
+        else parts[0]
+        if parts
+        else head
+    )
     # A year and its 年 go ("2025年"); the 年 of "三年行动计划" stays.
     head = PLAN_PERIOD_RE.sub("", re.sub(rf"(?:{YEAR_RE.pattern})\s*年?", "", head))
     return _TOPIC_TAIL.sub("", head).strip()
