@@ -1087,3 +1087,19 @@ def test_a_leaf_heading_named_in_the_question_answers_what_it_is() -> None:
     # A list question, or a heading with subheadings, is not this mechanism's.
     assert answerer._leaf_named("临州国土空间规划的城市性质有哪些？", None) is None
     assert answerer._leaf_named("临州规划第二章目标定位是什么？", None) is None
+
+
+def test_whether_the_old_version_still_applies_is_answered_by_what_the_new_one_repeals(
+    tmp_path: Path,
+) -> None:
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    (files / "neilao.txt").write_text(SYNTHETIC, encoding="utf-8")
+    (doc,) = load_documents(tmp_path / "corpus")
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    # The plan's scope names the document (by its place); the wording names neither its title
+    # nor 废止.
+    found = answerer.answer("临州那个内涝方案出台后，原来的方案还管用吗？", {doc.meta.doc_id})
+    assert found is not None
+    assert "同时废止" in found.text and "临政办发〔2019〕33号" in found.text
+    assert "临政办发〔2019〕33号" in found.citations[0].quote

@@ -47,7 +47,11 @@ _ASKS_WHICH_LEVEL = re.compile(r"几级|哪一?级|什么级别|哪个级别|何
 _SCALES = ("响应", "预警")
 _ASKS_NUMBER_DOC = re.compile(r"文号|发文字号|字号")
 _ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
-_ASKS_REPEAL = re.compile(r"废止|作废|取代|替代")
+# "废止了什么", and "原来的/老版本的预案还有效吗" (whether the one it replaces still applies).
+_ASKS_REPEAL = re.compile(
+    r"废止|作废|取代|替代|(?:老|旧|原)(?:版本?|来|有)?的?(?:预案|方案|文件|办法|规划|通知|要点)"
+    r"|(?:老|旧)版本?"
+)
 _ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期")
 _ASKS_ISSUER = re.compile(r"哪个(?:部门|单位|机关)(?:印发|发布|发的)|发文机关|谁(?:印发|发布)")
 _CUE_WORDS = re.compile(
@@ -278,6 +282,10 @@ class RecordAnswerer:
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         record = self.records[index]
+        if kind == "document" and doc_ids and len(scored) == 1:
+            # The plan's scope names the one document ("丽水那个地灾预案" by its place): its
+            # facts answer, however the rest of the question is worded.
+            return self._compose(kind, record, question, max(best, MIN_COVERAGE), said)
         if best < MIN_COVERAGE:
             return None
         if (
@@ -679,9 +687,15 @@ class RecordAnswerer:
         if _ASKS_NUMBER_DOC.search(question) and r.doc_number:
             add(f"{title}的文号为{r.doc_number}", r.doc_number[:3])
         if _ASKS_REPEAL.search(question) and (r.repeals or r.repealed_numbers):
-            repealed = "、".join(
-                [f"《{t}》" for t in r.repeals] + [f"（{n}）" for n in r.repealed_numbers]
-            )
+            if len(r.repeals) == len(r.repealed_numbers):
+                # Each title with its number: one document each, not two.
+                repealed = "、".join(
+                    f"《{t}》（{n}）" for t, n in zip(r.repeals, r.repealed_numbers, strict=True)
+                )
+            else:
+                repealed = "、".join(
+                    [f"《{t}》" for t in r.repeals] + [f"（{n}）" for n in r.repealed_numbers]
+                )
             add(f"{title}印发时同时废止{repealed}", "同时废止")
         if _ASKS_EFFECTIVE.search(question):
             if r.effective:
