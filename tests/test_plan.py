@@ -354,3 +354,16 @@ def test_two_quoted_grades_asked_where_the_line_is_drawn_are_asked_each() -> Non
         "云岭防汛里“重大”在受灾人数上是怎么划线的",
         "云岭防汛里“较大”在受灾人数上是怎么划线的",
     ]
+
+
+def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
+    # Names that are no place or document of the corpus ("主城区", "南村片区").
+    assert _sides("云岭中心城区里主城区和南村片区的防洪标准一样吗？") == [
+        "云岭中心城区里主城区的防洪标准是什么",
+        "云岭中心城区里南村片区的防洪标准是什么",
+    ]
+    # "X和云岭比，哪个高": each side asks for its own value, the cue left out.
+    assert _sides("临河的公交分担率和云岭比，哪个高？") == [
+        "临河的公交分担率是多少",
+        "云岭的公交分担率是多少",
+    ]

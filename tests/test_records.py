@@ -1103,3 +1103,7 @@ def test_whether_the_old_version_still_applies_is_answered_by_what_the_new_one_r
     assert found is not None
     assert "同时废止" in found.text and "临政办发〔2019〕33号" in found.text
     assert "临政办发〔2019〕33号" in found.citations[0].quote
+    # Its validity, asked plainly, is a document fact too.
+    assert answerer.asks_document("临州内涝方案管多长时间？")
+    validity = answerer.answer("临州内涝方案管多长时间？", {doc.meta.doc_id})
+    assert validity is not None and "有效期5年" in validity.text

@@ -246,7 +246,18 @@ class ExtractivePipeline:
         source = "passage"
         # Numeric questions are answered from the fact store first: a table row or stated figure,
         # cited exactly; retrieval's draft stays the fallback and supplies the passages.
-        numeric = self.numeric.answer(sub.text, NOT_FOUND_TEXT, scope) if self.numeric else None
+        # A document's own facts (文号, 施行日期, 有效期 "管多长时间", what it repealed) are
+        # answered from its record first: a figure in its text ("为期6个月") is not its validity.
+        own = (
+            self.records.answer(sub.text, scope, None, said)
+            if self.records is not None and self.records.asks_document(sub.text)
+            else None
+        )
+        numeric = (
+            self.numeric.answer(sub.text, NOT_FOUND_TEXT, scope)
+            if self.numeric and own is None
+            else None
+        )
         if numeric is not None:
             status, text, citations = numeric.status, numeric.text, numeric.citations
             features["fact_match"] = numeric.score
@@ -258,7 +269,13 @@ class ExtractivePipeline:
             and numeric.status == "not_found"
             and sub.answer_type not in _VALUE_TYPES
         )
-        if (numeric is None or declined_value) and self.records is not None:
+        if own is not None:
+            checked = guard_answer(own.text, own.status, own.citations, NOT_FOUND_TEXT)
+            if not checked.report.removed:
+                status, text, citations = own.status, own.text, own.citations
+                features["record_match"] = own.score
+                source = "record"
+        elif (numeric is None or declined_value) and self.records is not None:
             # Who leads / what a list holds / how a grade is defined / a document's own facts:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).

@@ -430,7 +430,7 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         kinds = {t: k for k, t in mentions}
         own = [t for k, t in mentions if t != other and other not in t and k == kinds.get(other)]
         if other in kinds and own:
-            base = question[: m.start()] + question[m.end() :]
+            base = _as_side(question[: m.start()] + question[m.end() :])
             return [base, base.replace(own[0], other, 1)]
         # "晋城…覆盖率跟阳泉2025年的目标比，哪个高": the other side is a place with its own year
         # or stance; it is asked the first side's question in their stead.
@@ -464,6 +464,25 @@ def _as_side(text: str) -> str:
         return text
     rest = re.sub(r"[的在上，,]+$", "", text[: cue.start()])
     return rest + ("是多少" if _QUANTITY_NOUN.search(rest) else "是什么")
+
+
+def _two_names(question: str) -> list[str] | None:
+    """ "中心城区里主城区和南村片区的防洪标准一样吗": two names (no place or document of the
+    corpus) joined by 和 before what is compared of both; each is asked on its own."""
+    cue = _COMPARE_ONLY_ANYWHERE.search(question)
+    if cue is None:
+        return None
+    body = re.sub(r"[的在上，,]+$", "", question[: cue.start()].strip())
+    m = re.search(r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,8}?)的(?P<x>[^，,？?]{2,})$", body)
+    if m is None:
+        return None
+    left = body[: m.start()]
+    a = re.split(r"[里中的，,在对]", left)[-1]
+    if not 2 <= len(a) <= 8:
+        return None
+    pre = left[: len(left) - len(a)]
+    ask = "是多少" if _QUANTITY_NOUN.search(m.group("x")) else "是什么"
+    return [f"{pre}{a}的{m.group('x')}{ask}", f"{pre}{m.group('b')}的{m.group('x')}{ask}"]
 
 
 def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
@@ -523,7 +542,12 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
                 own = f"{topic}，{clause}"
         else:
             topic = topic_of(clause)
-        split = _distribute(own, vocabulary) or _two_phrases(own, vocabulary) or _between_years(own)
+        split = (
+            _distribute(own, vocabulary)
+            or _two_phrases(own, vocabulary)
+            or _between_years(own)
+            or _two_names(own)
+        )
         texts.extend(split or [own])
     if len(texts) > 1:
         compare = compare or len(texts) == 2

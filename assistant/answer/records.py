@@ -52,7 +52,8 @@ _ASKS_REPEAL = re.compile(
     r"废止|作废|取代|替代|(?:老|旧|原)(?:版本?|来|有)?的?(?:预案|方案|文件|办法|规划|通知|要点)"
     r"|(?:老|旧)版本?"
 )
-_ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期")
+# "有效期", and its plain wording "管多长时间", "有效多久".
+_ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期|(?:管|有效|适用)多(?:长时间|久)")
 _ASKS_ISSUER = re.compile(r"哪个(?:部门|单位|机关)(?:印发|发布|发的)|发文机关|谁(?:印发|发布)")
 _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
@@ -478,6 +479,11 @@ class RecordAnswerer:
         if isinstance(a, Responsibility) and isinstance(b, Responsibility):
             return a.lead_units == b.lead_units
         return False
+
+    def asks_document(self, question: str) -> bool:
+        """Whether the question asks for a document's own facts (its number, dates, validity,
+        issuer, what it repealed)."""
+        return self._kind(question) == "document"
 
     @staticmethod
     def _kind(question: str) -> str | None:
