@@ -330,3 +330,8 @@ def test_a_pronoun_keeps_the_topic_and_a_question_about_the_moment_stands_alone(
     # The time of day or a day named from today is never about the thread.
     assert resolve_question("现在几点了？", history) == "现在几点了？"
     assert resolve_question("明天天气怎么样？", history) == "明天天气怎么样？"
+
+
+def test_the_same_question_with_another_level_swaps_the_level_only() -> None:
+    history = _h("防汛应急预案里，橙色预警由谁发布？", "由市防汛办发布。")
+    assert resolve_question("黄色预警由谁发布？", history) == "防汛应急预案里，黄色预警由谁发布？"

@@ -657,6 +657,11 @@ def resolve_question(
         if own.regions and not _SUBSET.match(core):
             referent = _region_pattern().sub("", referent)
         level = LEVEL_RE.search(core)
+        before = _core(previous)
+        rest = core[level.end() :].lstrip("的 ") if level is not None else ""
+        if level is not None and LEVEL_RE.search(before) and len(rest) >= 2 and rest in before:
+            # "黄色预警由谁发布？" after "…橙色预警由谁发布？": the same question, its level swapped.
+            return _finish(_swap_level(before, level.group(0))[0], question)
         if level is not None and LEVEL_RE.search(referent):
             # "黄色的由谁发布？": the level is swapped in the referent, said once.
             referent = _swap_level(referent, level.group(0))[0]
@@ -665,10 +670,10 @@ def resolve_question(
                 return _finish(_join(referent, core), question)
         if _PRONOUN.search(core) and not _DETERMINER.search(core) and not _SUBSET.match(core):
             said = _PRONOUN.sub(referent, core, count=1)
-            asked = _WH.search(_core(previous))
-            if not _WH.search(said) and asked is not None:
+            wh = _WH.search(_core(previous))
+            if not _WH.search(said) and wh is not None:
                 # "它的现状呢？": asked as the previous question asked ("…的现状是多少？").
-                said += _core(previous)[asked.start() :]
+                said += _core(previous)[wh.start() :]
             return _finish(said, "？" if _ENDS_WITH_NE.search(question) else question)
         noun = _DETERMINER_NOUN.match(core)
         if noun is not None and _PREDICATE_START.match(core[noun.end() :]):

@@ -54,7 +54,12 @@ _ASKS_REPEAL = re.compile(
 )
 # "有效期", and its plain wording "管多长时间", "有效多久".
 _ASKS_EFFECTIVE = re.compile(r"施行|生效|有效期|(?:管|有效|适用)多(?:长时间|久)")
-_ASKS_ISSUER = re.compile(r"哪个(?:部门|单位|机关)(?:印发|发布|发的)|发文机关|谁(?:印发|发布)")
+# Who issued the document: "印发" is always a document's; "发布" only when the document is
+# what is named before it ("预警由谁发布" asks who issues a warning).
+_ASKS_ISSUER = re.compile(
+    r"哪个(?:部门|单位|机关)(?:印发|发的)|发文机关|谁印发|由谁印发"
+    r"|(?:方案|预案|规划|要点|通知|办法|意见|举措|计划|文件|政策)(?:是|由)?(?:谁|哪个(?:部门|单位|机关))(?:发布|发的|出的)"
+)
 _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
