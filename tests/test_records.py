@@ -1026,6 +1026,12 @@ def test_table_rows_answer_a_column_asked_of_a_row_and_the_rows_holding_a_value(
         assert citation.quote in doc.text
     # Who holds a post is not a task's lead unit.
     assert answerer.answer("领导小组由谁任组长？") is None
+    # "哪个部门" asks for the unit of a row named by a word of its own, not for rows.
+    from assistant.answer.table_rows import _ASKS_ROWS
+
+    assert not _ASKS_ROWS.search("TOCC是哪个部门牵头？")
+    assert not _ASKS_ROWS.search("由哪些单位配合？")
+    assert _ASKS_ROWS.search("市住建局牵头的有哪几项？") and _ASKS_ROWS.search("哪个项目最长？")
 
 
 def test_a_header_printed_one_cell_a_line_is_one_header_line() -> None:

@@ -23,7 +23,8 @@ from assistant.lang.terms import TermWeights, coverage
 from assistant.records.structures import split_units
 from assistant.records.types import TableRow
 
-_ASKS_ROWS = re.compile(r"哪些|哪几|有什么|哪[个项]")
+# Rows asked for ("U牵头的有哪几项"); "哪个部门/哪些单位" asks for a unit, not for rows.
+_ASKS_ROWS = re.compile(r"(?:哪些|哪几个?|哪个|哪项)(?!部门|单位|机关)|有什么")
 # "由谁任组长" asks who holds a post (a person), not which unit leads a task.
 _ASKS_LEAD = re.compile(r"谁牵头|由谁(?!任|担任)|哪个(?:部门|单位)|牵头|谁负责|责任(?:单位|部门)")
 _ASKS_CO = re.compile(r"配合|协助|谁(?:来)?配合")
