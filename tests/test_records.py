@@ -1113,3 +1113,21 @@ def test_whether_the_old_version_still_applies_is_answered_by_what_the_new_one_r
     assert answerer.asks_document("临州内涝方案管多长时间？")
     validity = answerer.answer("临州内涝方案管多长时间？", {doc.meta.doc_id})
     assert validity is not None and "有效期5年" in validity.text
+
+
+def test_who_issues_or_approves_a_level_is_answered_with_that_role_only() -> None:
+    doc = _doc_from_text(
+        "临州市防汛应急预案\n4 预警\n4.1 预警分级\n预警分为一级、二级、三级，分别用红色、橙色、黄色标示。\n"
+        "4.2 发布权限\n二级(橙色)预警，经市防汛指挥部指挥长批准后，由市防汛指挥部办公室发布。\n"
+        "三级(黄色)预警，经市防汛指挥部副指挥长批准后，由市防汛指挥部办公室发布。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市防汛应急预案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    # A level named by its colour; only the role asked.
+    issued = answerer.answer("临州防汛应急预案的黄色预警由谁发布？")
+    assert issued is not None and issued.text.endswith(
+        "三级(黄色)预警，由市防汛指挥部办公室发布[1]。"
+    )
+    approved = answerer.answer("临州防汛应急预案的橙色预警由谁批准？")
+    assert approved is not None
+    assert approved.text.endswith("二级(橙色)预警，由市防汛指挥部指挥长批准或决定[1]。")

@@ -45,6 +45,30 @@ _ASKS_DEFINITION = re.compile(
 # "启动几级响应", "属于什么级别的预警": the level itself is asked.
 _ASKS_WHICH_LEVEL = re.compile(r"几级|哪一?级|什么级别|哪个级别|何种级别|什么等级|哪个等级")
 _SCALES = ("响应", "预警")
+_ASKS_LEVEL_ROLE = re.compile(
+    r"(?:由谁|谁来?|哪个(?:部门|单位|领导)|哪一级)(?:负责)?(?:发布|批准|决定|启动|指挥|宣布)"
+)
+_ROLE_FIELDS = (
+    ("发布", "publisher"),
+    ("批准", "approver"),
+    ("决定", "approver"),
+    ("启动", "approver"),
+    ("宣布", "approver"),
+    ("指挥", "leader"),
+)
+
+
+_ROLE_WORDS = re.compile("|".join(dict.fromkeys(w for w, _ in _ROLE_FIELDS)))
+
+
+def _asked_roles(question: str) -> set[str]:
+    """Which of a level's statements "由谁发布/批准/决定启动/指挥" asks for."""
+    m = _ASKS_LEVEL_ROLE.search(question)
+    if m is None:
+        return set()
+    return {field for word, field in _ROLE_FIELDS if word in question[m.start() :]}
+
+
 _ASKS_NUMBER_DOC = re.compile(r"文号|发文字号|字号")
 _ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
 # "废止了什么", and "原来的/老版本的预案还有效吗" (whether the one it replaces still applies).
@@ -230,7 +254,15 @@ class RecordAnswerer:
                 return section
         if kind is None:
             return None
-        weights = self._weights.weigh(_focus(question), stress_years=False)
+        roles = _asked_roles(question)
+        focus = _focus(question)
+        if kind == "definition":
+            # A grade asked ("黄色") is checked against the record's level, not matched as words:
+            # the term spells it otherwise ("三级(黄色)预警").
+            focus = LEVEL_RE.sub(" ", focus)
+            if roles:  # the role asked is a field of the record, not a word of its name
+                focus = _ROLE_WORDS.sub(" ", focus)
+        weights = self._weights.weigh(focus, stress_years=False)
         if not weights:
             return None
         regions = [r for r in known_regions() if r in question]
@@ -251,8 +283,14 @@ class RecordAnswerer:
                 continue  # a hard constraint: another region's document never answers
             if kind == "definition" and grades:
                 assert isinstance(r, Definition)
-                if r.level not in grades:
+                # A level named by its colour ("黄色") is the grade the term pairs it with
+                # ("三级(黄色)预警").
+                if r.level not in grades and not any(g in r.term for g in grades):
                     continue
+            if kind == "definition" and roles:
+                assert isinstance(r, Definition)
+                if not any(getattr(r, f) for f in roles):
+                    continue  # who issues it asked: a record of its criteria does not say
             context = self._context[i]
             if kind == "lead" and self._task_body[i]:
                 context = f"{context} {self._task_body[i]}"
@@ -502,6 +540,9 @@ class RecordAnswerer:
             return "lead"
         if _ASKS_DEFINITION.search(question):
             return "definition"
+        if LEVEL_RE.search(question) and _ASKS_LEVEL_ROLE.search(question):
+            # "黄色预警由谁发布", "Ⅱ级响应由谁决定启动": what the document states about a level.
+            return "definition"
         if _ASKS_LIST.search(question):
             return "list"
         return None
@@ -562,15 +603,17 @@ class RecordAnswerer:
             return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
         if kind == "definition" and isinstance(r, Definition):
             parts: list[str] = []
-            if r.definition:
+            roles = _asked_roles(question)
+            if r.definition and not roles:
                 parts.append(f"是指{r.definition.rstrip('。')}")
-            # A level's 发布权限/启动 clause states who decides, issues or directs, not criteria.
-            for label, who in (
-                ("批准或决定", r.approver),
-                ("发布", r.publisher),
-                ("指挥", r.leader),
+            # A level's 发布权限/启动 clause states who decides, issues or directs, not criteria;
+            # when one of them is asked, only that.
+            for field, label, who in (
+                ("approver", "批准或决定", r.approver),
+                ("publisher", "发布", r.publisher),
+                ("leader", "指挥", r.leader),
             ):
-                if who:
+                if who and (not roles or field in roles):
                     parts.append(f"由{who}{label}")
             if not parts:
                 return None
