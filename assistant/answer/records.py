@@ -613,7 +613,10 @@ class RecordAnswerer:
                 ("publisher", "发布", r.publisher),
                 ("leader", "指挥", r.leader),
             ):
-                if who and (not roles or field in roles):
+                # Who issues a warning is said with who approves it first, as the document
+                # states the two ("经X批准后，由Y发布").
+                wanted = field in roles or (field == "approver" and "publisher" in roles)
+                if who and (not roles or wanted):
                     parts.append(f"由{who}{label}")
             if not parts:
                 return None
