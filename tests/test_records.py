@@ -1123,10 +1123,10 @@ def test_who_issues_or_approves_a_level_is_answered_with_that_role_only() -> Non
     )
     doc = replace(doc, meta=replace(doc.meta, title="临州市防汛应急预案"))
     answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
-    # A level named by its colour; only the role asked.
+    # A level named by its colour; only the role asked (who issues it with who approves it).
     issued = answerer.answer("临州防汛应急预案的黄色预警由谁发布？")
     assert issued is not None and issued.text.endswith(
-        "三级(黄色)预警，由市防汛指挥部办公室发布[1]。"
+        "三级(黄色)预警，由市防汛指挥部副指挥长批准或决定，由市防汛指挥部办公室发布[1]。"
     )
     approved = answerer.answer("临州防汛应急预案的橙色预警由谁批准？")
     assert approved is not None
