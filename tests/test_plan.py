@@ -367,3 +367,11 @@ def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
         "临河的公交分担率是多少",
         "云岭的公交分担率是多少",
     ]
+
+
+def test_a_place_spelled_with_its_suffix_is_still_one_side() -> None:
+    # "临河市和云岭": the place's 市 is no part of what joins the two.
+    assert _sides("临河市和云岭2023年公交分担率分别是多少？") == [
+        "临河2023年公交分担率是多少",
+        "云岭2023年公交分担率是多少",
+    ]

@@ -410,6 +410,8 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         j = question.find(b, i + len(a))
         # "“重大”和“较大”": the quotes around each mention are not between them.
         between = question[i + len(a) : j].strip().strip('“”"')
+        if k1 == "region":
+            between = re.sub(r"^(?:省|市|自治区|县|区)", "", between)  # "吉林省和阳泉"
         shared = re.fullmatch(r"(?P<noun>[\u4e00-\u9fff]{1,4})(?:和|与|跟|及|、)", between)
         if shared and question[j + len(b) :].startswith(shared.group("noun")):
             pass  # "Ⅱ级响应和Ⅳ级响应": the noun after each is the same, said with each
