@@ -1131,3 +1131,25 @@ def test_who_issues_or_approves_a_level_is_answered_with_that_role_only() -> Non
     approved = answerer.answer("临州防汛应急预案的橙色预警由谁批准？")
     assert approved is not None
     assert approved.text.endswith("二级(橙色)预警，由市防汛指挥部指挥长批准或决定[1]。")
+
+
+def test_a_short_list_asked_for_specifics_gives_each_item_with_its_first_sentence() -> None:
+    doc = _doc_from_text(
+        "临州市营商环境提升举措\n四、柔性监管\n17. 设立“企业安静期”。对重点企业每月设置20天“企业安静期”，"
+        "不得入企检查。（责任单位：市司法局）\n18. 开展联合监管。在餐饮、药品等领域实施综合监管。\n"
+        "五、保障措施\n加强组织领导。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市营商环境提升举措"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("临州营商环境提升举措中“柔性监管”有哪些具体举措？", hint="list")
+    assert found is not None
+    assert (
+        "包括：设立“企业安静期”：对重点企业每月设置20天“企业安静期”，不得入企检查；"
+        "开展联合监管：在餐饮、药品等领域实施综合监管[1]。"
+    ) in found.text
+    from assistant.answer.guard import guard_answer
+
+    assert not guard_answer(found.text, found.status, found.citations, "").report.removed
+    # Without "具体", the items' names only.
+    names = answerer.answer("临州营商环境提升举措中“柔性监管”有哪些举措？", hint="list")
+    assert names is not None and "包括：设立“企业安静期”；开展联合监管[1]" in names.text

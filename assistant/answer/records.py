@@ -69,6 +69,10 @@ def _asked_roles(question: str) -> set[str]:
     return {field for word, field in _ROLE_FIELDS if word in question[m.start() :]}
 
 
+# "有哪些具体举措": the items with what each says, for a short list.
+_ASKS_DETAIL = re.compile(r"具体|详细")
+_MAX_DETAILED_ITEMS = 6
+_DETAIL_SPAN = 200  # characters after the last item searched for its first sentence
 _ASKS_NUMBER_DOC = re.compile(r"文号|发文字号|字号")
 _ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
 # "废止了什么", and "原来的/老版本的预案还有效吗" (whether the one it replaces still applies).
@@ -649,6 +653,10 @@ class RecordAnswerer:
             last = doc_text.find(items[-1].text.strip(), start)
             if last >= 0:
                 end = max(end, last + len(items[-1].text.strip()))
+            if _ASKS_DETAIL.search(question) and len(items) <= _MAX_DETAILED_ITEMS:
+                # "有哪些具体举措": each item with the first sentence under it.
+                detailed, end = self._item_details(list(named), items, doc_text, end)
+                names = "；".join(detailed)
             # Quotes inside the quoted heading become single quotes, as Chinese text nests them.
             parent = _MARKER.sub("", r.parent).strip().replace("“", "‘").replace("”", "’")
             # A lead-in sentence is named by its last clause ("…担任。现场指挥部下设8个工作组：").
@@ -666,6 +674,30 @@ class RecordAnswerer:
                     text = f"{title}中“{parent}”还包括：{'；'.join(rest)}[1]。"
             return RecordAnswer("answered", text, (self._cite(1, r, start, end),), score)
         return None
+
+    @staticmethod
+    def _item_details(
+        names: list[str], items: list[ListItem], text: str, end: int
+    ) -> tuple[list[str], int]:
+        """Each item's name with the first sentence of what follows it, up to the next item;
+        and where the last of them ends."""
+        out: list[str] = []
+        for k, (name, x) in enumerate(zip(names, items, strict=True)):
+            at = text.find(x.text.strip(), x.start)
+            after = (at + len(x.text.strip())) if at >= 0 else x.end
+            stop = items[k + 1].start if k + 1 < len(items) else after + _DETAIL_SPAN
+            body = text[after:stop]
+            # The heading's own full stop or colon comes first ("设立“企业安静期”。对…").
+            skip = len(body) - len(body.lstrip("。，,：: \n"))
+            full = body.find("。", skip)
+            sentence = body[skip : full + 1] if full >= 0 else ""
+            said = re.sub(r"\s+", "", sentence).strip("。，,：: ")
+            if said:
+                out.append(f"{name}：{said}")
+                end = max(end, after + full + 1)
+            else:
+                out.append(name)
+        return out, end
 
     def notes(
         self, citations: Sequence[Citation], asked: str, first: int
