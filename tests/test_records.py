@@ -852,7 +852,8 @@ def test_a_heading_named_in_quotes_answers_with_its_children_or_its_own_text() -
     answerer = RecordAnswerer(extract_records(doc), {"d": doc})
     found = answerer.answer("临州新能源汽车推广方案中“壮大新能源汽车产业”具体是什么？")
     assert found is not None
-    assert "包括：支持整车企业；强化零部件配套[1]" in found.text
+    # "具体是什么": each child heading with the first sentence under it.
+    assert "包括：支持整车企业：引进整车项目；强化零部件配套：建设电池产业园[1]" in found.text
     body = answerer.answer("临州新能源汽车推广方案中“扩大车辆应用”具体是什么？")
     assert body is not None
     assert body.text.endswith(
