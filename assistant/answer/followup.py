@@ -141,7 +141,7 @@ def topic_of(question: str) -> str:
     m = _WH.search(core)
     head = core[: m.start()] if m and m.start() > 0 else core
     topic = _TOPIC_TAIL.sub("", head.rstrip("，,、 ")).rstrip("，,、 ") or head
-    # "公交专用道要新建" → "公交专用道新建": the modal before the closing verb is the question's
+    # "公交场站要新建" → "公交场站新建": the modal before the closing verb is the question's
     # stance, not part of what it is about (the follow-up asks its own thing of it).
     topic = _MODAL_BEFORE_VERB.sub(r"\g<verb>", topic)
     if m and m.start() > 0:

@@ -172,7 +172,7 @@ class NumericAnswerer:
         ]
         if not matches:
             return None
-        # A row of a per-place table named in the question ("泉州市…", "平潭…") is what is asked:
+        # A row of a per-place table named in the question ("东州市…", "海岛…") is what is asked:
         # a figure for the whole (the province's total in prose) does not answer it.
         matches = _named_rows(question, matches) or matches
         if filtering:
@@ -556,13 +556,13 @@ _PLACE_SUFFIX = re.compile(r"(?:综合实验区|新区|开发区|地区|自治�
 
 
 def _row_key(fact: Fact) -> str:
-    """The name a per-place table's row is keyed by ("泉州市" of "泉州市：新建5G基站、…")."""
+    """The name a per-place table's row is keyed by ("东州市" of "东州市：新建基站、…")."""
     return fact.row.split("：", 1)[0] if fact.source == "table" and "：" in fact.row else ""
 
 
 def _named_rows(question: str, matches: Sequence[Match]) -> list[Match]:
     """The matches from the rows of a per-place table whose key the question names, by its full
-    name or without its suffix ("平潭" for 平潭综合实验区)."""
+    name or without its suffix ("海岛" for 海岛综合实验区)."""
     out = []
     for m in matches:
         key = _row_key(m.fact)
@@ -613,7 +613,7 @@ def _bigram_share(text: str, question: str) -> float:
 
 def _own_clause(fact: Fact) -> str:
     """The clause of the fact's sentence that states its figure, when the sentence states other
-    figures too ("…，公共交通机动化分担率达33.4%，城区居民绿色出行比例达71%，…"); else ""."""
+    figures too ("…，公交分担率达35%，绿色出行比例达70%，…"); else ""."""
     sentence = _sentence(fact).rstrip("。")
     clauses = [c.strip() for c in re.split(r"[，,；;]", sentence) if c.strip()]
     if len(clauses) < 2 or len(mentions(YEAR_RE.sub(" ", sentence), strict=True)) < 2:

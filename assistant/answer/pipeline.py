@@ -292,7 +292,7 @@ class ExtractivePipeline:
                     source = "record"
         if source == "passage" and status != "not_found" and citations and self.numeric:
             # The draft's best sentence is a table row: stated under its header (years,
-            # 现状/目标, columns), never as the raw line "15 城市公共汽电车进场率 % 95.28 98".
+            # 现状/目标, columns), never as the raw line "2 城市公交进场率 % 90.2 98".
             # A question asking no value takes this only when the quote is the row alone.
             whole = sub.answer_type not in _VALUE_TYPES
             row = self.numeric.row_quoted(sub.text, citations[0], NOT_FOUND_TEXT, whole)

@@ -213,7 +213,7 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
         grams = _bigrams(ref)
         if not grams:
             continue
-        # "运城市的道路交通安全应急预案": a place in the reference that is not the document's
+        # "云岭市的公交优先实施方案" (the corpus has 临河's): a place in the reference that is not the document's
         # names another place's document, which the corpus does not hold.
         named = [p for p in places if p in ref]
         candidates = [
@@ -411,14 +411,14 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         # "“重大”和“较大”": the quotes around each mention are not between them.
         between = question[i + len(a) : j].strip().strip('“”"')
         if k1 == "region":
-            between = re.sub(r"^(?:省|市|自治区|县|区)", "", between)  # "吉林省和阳泉"
+            between = re.sub(r"^(?:省|市|自治区|县|区)", "", between)  # "临河市和云岭"
         shared = re.fullmatch(r"(?P<noun>[\u4e00-\u9fff]{1,4})(?:和|与|跟|及|、)", between)
         if shared and question[j + len(b) :].startswith(shared.group("noun")):
             pass  # "Ⅱ级响应和Ⅳ级响应": the noun after each is the same, said with each
         elif not _ENTITY_JOIN.fullmatch(between):
             continue
         asks_each = _RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)
-        # "晋城和阳泉的分担率达到多少": one value asked of two places is asked of each, when they
+        # "临河和云岭的分担率达到多少": one value asked of two places is asked of each, when they
         # are places or documents (two years or levels may be one span: "2021年和2022年累计").
         if not asks_each and not (k1 in ("region", "doc") and _WH.search(question[j:])):
             continue
@@ -434,7 +434,7 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         if other in kinds and own:
             base = _as_side(question[: m.start()] + question[m.end() :])
             return [base, base.replace(own[0], other, 1)]
-        # "晋城…覆盖率跟阳泉2025年的目标比，哪个高": the other side is a place with its own year
+        # "临河…分担率跟云岭2025年的目标比，哪个高": the other side is a place with its own year
         # or stance; it is asked the first side's question in their stead.
         lead = next((t for k, t in mentions if other.startswith(t)), None)
         own = [t for k, t in mentions if lead and k == kinds.get(lead) and t != lead]
@@ -469,7 +469,7 @@ def _as_side(text: str) -> str:
 
 
 def _two_names(question: str) -> list[str] | None:
-    """ "中心城区里主城区和南村片区的防洪标准一样吗": two names (no place or document of the
+    """ "城区里老城区和新区的排涝标准一样吗": two names (no place or document of the
     corpus) joined by 和 before what is compared of both; each is asked on its own."""
     cue = _COMPARE_ONLY_ANYWHERE.search(question)
     if cue is None:
@@ -488,7 +488,7 @@ def _two_names(question: str) -> list[str] | None:
 
 
 def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
-    """ "晋城城区居民绿色出行比例和阳泉2021年的绿色出行比例一样吗": two whole phrases, each with
+    """ "临河公交分担率和云岭2023年的公交分担率一样吗": two whole phrases, each with
     its own place or document, compared. Each side is asked on its own; the reader compares."""
     cue = _COMPARE_ONLY_ANYWHERE.search(question) or re.search(
         r"哪个(?:更)?(?:高|低|多|少|大|小|长|短)|谁(?:更)?(?:高|低|多|少|大)", question

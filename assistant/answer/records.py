@@ -75,7 +75,7 @@ _MAX_DETAILED_ITEMS = 6
 _DETAIL_SPAN = 200  # characters after the last item searched for its first sentence
 _ASKS_NUMBER_DOC = re.compile(r"文号|发文字号|字号")
 _ASKS_DATE = re.compile(r"哪天|何时|什么时候|日期|哪一天")
-# "废止了什么", and "原来的/老版本的预案还有效吗" (whether the one it replaces still applies).
+# "废止了什么", and "原来的方案还有效吗", "旧版还管用吗" (whether the one it replaces still applies).
 _ASKS_REPEAL = re.compile(
     r"废止|作废|取代|替代|(?:老|旧|原)(?:版本?|来|有)?的?(?:预案|方案|文件|办法|规划|通知|要点)"
     r"|(?:老|旧)版本?"
@@ -331,7 +331,7 @@ class RecordAnswerer:
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         record = self.records[index]
         if kind == "document" and doc_ids and len(scored) == 1:
-            # The plan's scope names the one document ("丽水那个地灾预案" by its place): its
+            # The plan's scope names the one document ("临州那个防汛预案" by its place): its
             # facts answer, however the rest of the question is worded.
             return self._compose(kind, record, question, max(best, MIN_COVERAGE), said)
         if best < MIN_COVERAGE:
@@ -347,7 +347,7 @@ class RecordAnswerer:
     def _level_for_condition(
         self, question: str, doc_ids: Collection[str] | None
     ) -> RecordAnswer | None:
-        """ "发生较大事故启动几级响应？": the level is asked, a graded condition is given. The
+        """ "发生较大事故启动几级响应？"-like questions: the level is asked, a graded condition is given. The
         answer is the level whose criteria name that condition (a grade of another scale —
         the accident's 较大 is not the response's Ⅱ级 — so the grade is matched in the criteria,
         not against the level)."""
@@ -421,7 +421,7 @@ class RecordAnswerer:
         return self._leaf_named(question, doc_ids)
 
     def _leaf_named(self, question: str, doc_ids: Collection[str] | None) -> RecordAnswer | None:
-        """ "规划确定的城市性质是什么？": a heading without subheadings ("第10条 城市性质") named in
+        """ "临州规划的城市定位是什么？": a heading without subheadings ("第8条 城市定位") named in
         the question's words, asked what it is: the first sentences of its own text. Only one
         document's heading, and only "是什么" (a list question goes to the lists)."""
         if (
@@ -687,7 +687,7 @@ class RecordAnswerer:
             after = (at + len(x.text.strip())) if at >= 0 else x.end
             stop = items[k + 1].start if k + 1 < len(items) else after + _DETAIL_SPAN
             body = text[after:stop]
-            # The heading's own full stop or colon comes first ("设立“企业安静期”。对…").
+            # The heading's own full stop or colon comes first ("设立服务专窗。对…").
             skip = len(body) - len(body.lstrip("。，,：: \n"))
             full = body.find("。", skip)
             sentence = body[skip : full + 1] if full >= 0 else ""

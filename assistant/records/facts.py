@@ -747,7 +747,7 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
                 sign = _SIGN.match(value_text)
                 value = mentions(value_text.lstrip("≤≥<>＜＞"), strict=False)
                 # A figure for the document's own year is a target when the table sets tasks
-                # or targets ("2025年各设区市5G基站建设任务" in a 2025 work-points list).
+                # or targets ("2025年各市建设任务" in a 2025 work-points list).
                 kind = (
                     KIND_TARGET
                     if "目标" in column
