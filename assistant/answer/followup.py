@@ -275,7 +275,7 @@ def _place_pattern() -> re.Pattern[str]:
 
 
 def _swap_place(result: str, place: str, compare: bool) -> str:
-    """ "阳泉的呢？" / "山西全省呢？" / "和阳泉比呢？": the previous question about another place.
+    """ "云岭的呢？" / "全省呢？" / "和云岭比呢？": the previous question about another place.
 
     A peer place has its own documents: a document named by the old place is replaced by the
     new place, whose documents then answer. A scope (全省, 全国) is what the same document
@@ -287,7 +287,7 @@ def _swap_place(result: str, place: str, compare: bool) -> str:
 
     olds = [m for m in _place_pattern().finditer(result) if outside(m)]
     if compare:
-        # "和阳泉比呢？": both places, so the answer can set them side by side.
+        # "和云岭比呢？": both places, so the answer can set them side by side.
         anchor = _region_pattern().search(result)
         if anchor is None:
             return place + result

@@ -269,13 +269,8 @@ class ExtractivePipeline:
             and numeric.status == "not_found"
             and sub.answer_type not in _VALUE_TYPES
         )
-        if own is not None:
-            checked = guard_answer(own.text, own.status, own.citations, NOT_FOUND_TEXT)
-            if not checked.report.removed:
-                status, text, citations = own.status, own.text, own.citations
-                features["record_match"] = own.score
-                source = "record"
-        elif (numeric is None or declined_value) and self.records is not None:
+        found = own
+        if own is None and (numeric is None or declined_value) and self.records is not None:
             # Who leads / what a list holds / how a grade is defined / a document's own facts:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
@@ -284,12 +279,12 @@ class ExtractivePipeline:
             if found is not None and said and _repeats(found.text, said):
                 # "还有呢" after this very list: the document lists nothing more under it.
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
-            if found is not None:
-                checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
-                if not checked.report.removed:
-                    status, text, citations = found.status, found.text, found.citations
-                    features["record_match"] = found.score
-                    source = "record"
+        if found is not None:
+            checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
+            if not checked.report.removed:
+                status, text, citations = found.status, found.text, found.citations
+                features["record_match"] = found.score
+                source = "record"
         if source == "passage" and status != "not_found" and citations and self.numeric:
             # The draft's best sentence is a table row: stated under its header (years,
             # 现状/目标, columns), never as the raw line "2 城市公交进场率 % 90.2 98".
