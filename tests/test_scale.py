@@ -364,3 +364,49 @@ def test_a_model_the_onnx_engine_cannot_reproduce_runs_on_torch(tmp_path: Path) 
         }
     )
     assert isinstance(default_embedder(settings), SentenceTransformerEmbedder)
+
+
+class _CountingEmbedder:
+    """The hashing embedder, counting its calls and the texts it embedded."""
+
+    def __init__(self) -> None:
+        from tests.hashing_embedder import HashingEmbedder
+
+        self.inner = HashingEmbedder()
+        self.calls: list[list[str]] = []
+
+    @property
+    def info(self) -> object:
+        return self.inner.info
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return self.inner.embed_queries(texts)
+
+
+def test_query_vectors_embed_a_questions_sides_in_one_call_and_never_twice() -> None:
+    from assistant.index.embedding import QueryVectors
+
+    counting = _CountingEmbedder()
+    vectors = QueryVectors(counting, size=3)  # type: ignore[arg-type]
+    vectors.prefetch(["临河公交分担率", "云岭公交分担率", "临河公交分担率"])
+    assert counting.calls == [["临河公交分担率", "云岭公交分担率"]]
+    alone = counting.inner.embed_queries(["云岭公交分担率"])[0]
+    assert np.array_equal(vectors.get("云岭公交分担率"), alone)
+    vectors.get("临河公交分担率")
+    assert len(counting.calls) == 1  # both came from the cache
+    vectors.get("临州公交场站")  # a new text: embedded alone
+    assert counting.calls[-1] == ["临州公交场站"]
+    vectors.prefetch(["云岭应急预案", "临河一号线"])  # four texts: the least recent one goes
+    vectors.get("临河公交分担率")
+    assert counting.calls[-1] == ["临河公交分担率"]
+
+
+@pytest.mark.slow
+def test_onnx_queries_embedded_together_equal_each_embedded_alone(embedder: Embedder) -> None:
+    """No padding between queries of one call: the sides of a question get exactly the vector
+    each would get alone, so batching them changes no ranking."""
+    questions = list(_questions()[:6])
+    together = embedder.embed_queries(questions)
+    for q, vector in zip(questions, together, strict=True):
+        assert np.array_equal(embedder.embed_queries([q])[0], vector)

@@ -35,6 +35,49 @@ class Embedder(Protocol):
         ...
 
 
+class QueryVectors:
+    """Query vectors by text, for the last ``size`` texts asked. A question's sides and the
+    whole question are embedded in one call (the engine runs them side by side on the cores),
+    and a text asked again (a retry, the same side of two questions) is not embedded again.
+    Thread-safe: the cache is locked, embedding runs outside the lock."""
+
+    def __init__(self, embedder: Embedder, size: int = 512) -> None:
+        from collections import OrderedDict
+
+        self._embedder = embedder
+        self._size = size
+        self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def prefetch(self, texts: list[str]) -> dict[str, npt.NDArray[np.float32]]:
+        """Embed, in one call, those of ``texts`` not cached yet; their vectors."""
+        import numpy as np
+
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if not missing:
+            return {}
+        vectors = np.asarray(self._embedder.embed_queries(missing), dtype=np.float32)
+        made = dict(zip(missing, vectors, strict=True))
+        with self._lock:
+            for text, vector in made.items():
+                self._cache[text] = vector
+                self._cache.move_to_end(text)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return made
+
+    def get(self, text: str) -> npt.NDArray[np.float32]:
+        with self._lock:
+            found = self._cache.get(text)
+            if found is not None:
+                self._cache.move_to_end(text)
+                return found
+        vector = self.prefetch([text]).get(text)
+        # None: another thread embedded it meanwhile, so it is in the cache.
+        return vector if vector is not None else self.get(text)
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What identifies an embedding model for the index manifest."""

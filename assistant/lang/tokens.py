@@ -186,6 +186,13 @@ _POS_DEFAULT = 0.3
 
 def content_terms(text: str) -> list[tuple[str, float]]:
     """Distinct topic words of a question in order, each with a part-of-speech factor."""
+    return list(_content_terms(text))
+
+
+# Part-of-speech tagging (jieba's HMM) costs ~5 ms a text, and answering one question weighs
+# the same few texts a dozen times over; the tokenizer's dictionary never changes after loading.
+@functools.lru_cache(maxsize=4096)
+def _content_terms(text: str) -> tuple[tuple[str, float], ...]:
     seen: dict[str, float] = {}
     for pair in _pos_tokenizer().lcut(normalise(text)):
         tok, flag = pair.word.strip(), pair.flag or "x"
@@ -194,7 +201,7 @@ def content_terms(text: str) -> list[tuple[str, float]]:
             if flag == "eng" or is_number(tok):
                 factor = 1.0
             seen[tok] = factor
-    return list(seen.items())
+    return tuple(seen.items())
 
 
 def expand_query_tokens(tokens: list[str]) -> list[str]:

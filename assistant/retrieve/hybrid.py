@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.index.dense import DenseSearch, top_indices
-from assistant.index.embedding import Embedder
+from assistant.index.embedding import Embedder, QueryVectors
 from assistant.index.load import LoadedIndex
 from assistant.index.manifest import indexed_text
 from assistant.ingest.types import Chunk
@@ -27,6 +27,10 @@ class Retriever(Protocol):
     def retrieve(
         self, query: str, top_k: int, doc_ids: Collection[str] | None = None
     ) -> list[Passage]: ...
+
+    def prepare(self, queries: Sequence[str]) -> None:
+        """The queries about to be retrieved: their vectors are computed together."""
+        ...
 
 
 def _doc_codes(chunks: Sequence[Chunk]) -> tuple[dict[str, int], npt.NDArray[np.int32]]:
@@ -84,6 +88,9 @@ class BM25Retriever:
         scores = self.scores(query)
         return _ranked(scores, k, allowed, floor=0.0), scores
 
+    def prepare(self, queries: Sequence[str]) -> None:
+        """Nothing to compute ahead: a lexical search costs less than a vector."""
+
     def retrieve(
         self, query: str, top_k: int, doc_ids: Collection[str] | None = None
     ) -> list[Passage]:
@@ -97,14 +104,15 @@ class BM25Retriever:
 class DenseRetriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
         self._index = index
-        self._embedder = embedder
+        self.vectors = QueryVectors(embedder)
         self.search = DenseSearch(index.dense)
         self._filter = _Filter(index.chunks)
 
-    def query_vector(self, query: str) -> npt.NDArray[np.float32]:
-        import numpy as np
+    def prepare(self, queries: Sequence[str]) -> None:
+        self.vectors.prefetch(list(queries))
 
-        return np.asarray(self._embedder.embed_queries([query])[0], dtype=np.float32)
+    def query_vector(self, query: str) -> npt.NDArray[np.float32]:
+        return self.vectors.get(query)
 
     def ranked(
         self, vector: npt.NDArray[np.float32], k: int, allowed: npt.NDArray[np.int64] | None
@@ -159,6 +167,9 @@ class HybridRetriever:
         )
         self.term_weights = TermWeights(self.contexts, index=postings)
         self.rescore_weight = rescore_weight
+
+    def prepare(self, queries: Sequence[str]) -> None:
+        self.dense.prepare(queries)
 
     def retrieve(
         self, query: str, top_k: int, doc_ids: Collection[str] | None = None

@@ -5,9 +5,9 @@ pgvector HNSW index) instead of over in-memory arrays."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from assistant.index.embedding import Embedder
+from assistant.index.embedding import Embedder, QueryVectors
 from assistant.index.load import LoadedIndex
 from assistant.index.manifest import indexed_text
 from assistant.index.postgres import PgIndex
@@ -22,7 +22,7 @@ class PgHybridRetriever:
         self, index: LoadedIndex, embedder: Embedder, store: PgIndex, rescore_weight: float = 0.5
     ) -> None:
         self.index = index
-        self._embedder = embedder
+        self._vectors = QueryVectors(embedder)
         self._store = store
         database = index.manifest["database"]
         self._schema = str(database["schema"])
@@ -32,12 +32,15 @@ class PgHybridRetriever:
         self.term_weights = TermWeights(self.contexts)
         self.rescore_weight = rescore_weight
 
+    def prepare(self, queries: Sequence[str]) -> None:
+        self._vectors.prefetch(list(queries))
+
     def retrieve(
         self, query: str, top_k: int, doc_ids: Collection[str] | None = None
     ) -> list[Passage]:
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        vector = self._embedder.embed_queries([query])[0]
+        vector = self._vectors.get(query)
         tokens = expand_query_tokens(tokenize(query))
         found = self._store.search(self._schema, self._dims, vector, tokens, CANDIDATES, doc_ids)
         fused = rrf_fuse([found.lexical, found.dense])
