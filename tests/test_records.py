@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.guard import guard_answer
 from assistant.answer.records import RecordAnswerer
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.corpus import list_source_files, load_documents
@@ -1154,3 +1155,85 @@ def test_a_short_list_asked_for_specifics_gives_each_item_with_its_first_sentenc
     # Without "具体", the items' names only.
     names = answerer.answer("临州营商环境提升举措中“柔性监管”有哪些举措？", hint="list")
     assert names is not None and "包括：设立“企业安静期”；开展联合监管[1]" in names.text
+
+
+def test_a_task_row_keeps_figures_inside_its_sentences_and_splits_a_unit_list_run_into_one() -> (
+    None
+):
+    """A flattened task row of a year-by-year task list (invented text): the extraction put
+    spaces around the figures inside the cells' sentences ("建设 60 处"), ran the co-unit list
+    into the 2027 cell's sentence, and cut a word at a line ("充电" / "枪"). Each cell holds its
+    own sentence, with its figure and measure word."""
+    from assistant.records.tables import assemble_cells
+
+    pieces = [
+        "整合",
+        "“临河公交APP”，在中心城区建设",
+        "60",
+        "处电子站牌，到",
+        "2028年，站牌总数达到",
+        "90",
+        "处。",
+        "市交通运输局",
+        "市公交集团、云岭运输公司在场站配套建设充电桩/充电枪",
+        "40",
+        "个。",
+        "在场站配套建设充电桩/充电",
+        "枪20个。",
+        "/",
+    ]
+    columns = ["具体内容", "牵头单位", "配合单位", "2027年", "2028年", "2029年"]
+    cells = dict(zip(columns, assemble_cells(pieces, len(columns)), strict=True))
+    assert cells["具体内容"] == (
+        "整合“临河公交APP”，在中心城区建设60处电子站牌，到2028年，站牌总数达到90处。"
+    )
+    assert cells["牵头单位"] == "市交通运输局"
+    assert cells["配合单位"] == "市公交集团、云岭运输公司"
+    assert cells["2027年"] == "在场站配套建设充电桩/充电枪40个。"
+    assert cells["2028年"] == "在场站配套建设充电桩/充电枪20个。"
+    assert cells["2029年"] == "/"
+    # An indicator row is unchanged: figures between a unit and other figures stay cells, and a
+    # short grade cell before a figure is no clause.
+    assert assemble_cells(["公交分担率", "%", "38.5", "45"], 4) == ["公交分担率", "%", "38.5", "45"]
+    assert assemble_cells(["较大", "1万户以上居民停水", "市指挥部"], 3) == [
+        "较大",
+        "1万户以上居民停水",
+        "市指挥部",
+    ]
+    # A deadline cell after an open clause stays a cell; "等相关单位" closes a unit list.
+    assert assemble_cells(["完善公交场站建设", "2027年12月底前"], 2) == [
+        "完善公交场站建设",
+        "2027年12月底前",
+    ]
+    assert assemble_cells(["市交通运输局", "市公交集团、市城管局等相关单位做好年报编制。"], 3) == [
+        "市交通运输局",
+        "市公交集团、市城管局等相关单位",
+        "做好年报编制。",
+    ]
+
+
+def test_a_year_column_asked_of_a_task_row_named_by_its_cells_cites_the_header_line() -> None:
+    """A year-by-year task list (invented): the question names the row by the words of the
+    year cell it asks ("2027年…建设多少处站牌"), not by the task's name; the year comes from the
+    header, which is cited too, so the numeric guard finds every figure in the cited text."""
+    doc = _doc_from_text(
+        "临州市公交优先实施方案\n附件\n任务清单及进度安排\n"
+        "序号 工作任务 具体内容 牵头单位 2027年 2028年\n"
+        "1 提升出行信息服务 推广电子站牌，创建期间建设150处电子站牌。 市交通运输局 "
+        "在中心城区建设90处电子站牌。 在中心城区建设60处电子站牌。\n"
+        "2 推进场站建设 新建公交场站5个。 市住建局 新建公交场站3个。 新建公交场站2个。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市公交优先实施方案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.row_answer("2028年要在中心城区建设多少处电子站牌？")
+    assert found is not None
+    assert found.text == (
+        "《临州市公交优先实施方案》中，“提升出行信息服务”的2028年为在中心城区建设60处电子站牌[1][2]。"
+    )
+    row, header = found.citations
+    assert "60处" in row.quote.replace(" ", "")
+    assert header.quote.startswith("序号 工作任务") and "2028年" in header.quote
+    checked = guard_answer(found.text, "answered", found.citations, "未找到")
+    assert not checked.report.removed
+    # Without the header cited, the guard would drop the sentence (2028 is in no cell).
+    assert guard_answer(found.text, "answered", (row,), "未找到").report.removed

@@ -132,6 +132,14 @@ def _key_column(header: Sequence[str], key: str) -> bool:
 # --------------------------------------------------------------------------------- cells
 
 
+# A measure word or unit that goes on the sentence after a figure ("建设 180 处电子站牌").
+_MEASURE_AFTER = re.compile(r"^(?:[处个条座辆家项所台套把次名批栋间块年月]|公里|平方|万|亿)")
+_LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_DEADLINE_CELL = re.compile(rf"{YEAR}年[\d月底前内以]*$")
+# A figure glued to the clause before it, at the end of a piece ("…在中心城区建设80").
+_GLUED_FIGURE_END = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?$")
+
+
 def _is_figure(text: str) -> bool:
     """A figure, or a unit with a slash ("人/百万车公里"): a cell of its own."""
     return bool(_FIGURE.match(text)) or ("/" in text and len(text) <= _MAX_UNIT)
@@ -152,8 +160,24 @@ def _join_score(a: str, b: str) -> int:
         return 3  # a post of the unit before it: "市防汛指挥部" + "指挥长"
     if _UNIT_PIECE.match(a) and len(b) <= 3 and _CJK.match(b) and not _is_figure(b):
         return 3  # "人/百万" + "车公里", "标台/万" + "人"
+    if _GLUED_FIGURE_END.search(a) and _MEASURE_AFTER.match(b) and len(b) >= 2:
+        return 3  # a figure inside a sentence, cut before its measure word: "建设80" + "处站牌。"
+    figure = _LEADING_FIGURE.match(b)
+    if (
+        figure
+        and _MEASURE_AFTER.match(b[figure.end() :])
+        and len(a) >= 5  # a clause, not a short cell such as a grade ("较大")
+        and _CJK.match(a[-1])
+        and a[-1] not in _COMPLETE_END
+        and not _DEADLINE_CELL.match(b)
+    ):
+        return 3  # an open clause and its figure: "到" + "2027年，…", "建设" + "80处站牌。"
     if _is_figure(a) or _is_figure(b):
         return 0
+    if a[-1] == "。" and _ORG.fullmatch(b):
+        return 0  # a sentence ends and a unit name stands alone: the next column
+    if _CJK.match(a[-1]) and a[-1] not in _COMPLETE_END and b[0] == "“":
+        return 3  # a verb and the quoted name it takes: "整合" + "“临河公交APP”…"
     if not (_CJK.match(a[-1]) or a[-1] in "。") or not _CJK.match(b[0]):
         return 1
     if _ORG.match(b) and a[-1] not in "、":
@@ -178,6 +202,11 @@ def _split_glued(text: str) -> list[str]:
     d = _GLUED_DEADLINE.search(text)
     if d and d.start() > 0:
         cuts.add(d.start())
+    units = _ORG.match(text)
+    if units and units.end() < len(text) and _CJK.match(text[units.end()]) and units.start() == 0:
+        # One unit name with the next cell's sentence glued on ("市城管局推广…"); only when
+        # cells are missing, since a sentence may begin with a unit name.
+        cuts.add(units.end())
     parts, prev = [], 0
     for p in sorted(cuts):
         parts.append(text[prev:p])
@@ -186,14 +215,79 @@ def _split_glued(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# A cell of unit names with the next cell's sentence glued on ("市公交公司、华阳运输部在…").
+_LISTED_UNIT = re.compile(
+    r"[\u4e00-\u9fff（）()]{1,16}(?:分局|局|委|办|厅|中心|公司|支队|部|院|政府|集团|管委会|委员会)"
+)
+
+
+_LIST_CLOSING = re.compile(r"等(?:相关|有关|其他)?(?:单位|部门)?")
+_SENTENCE_START = re.compile(r"[\u4e00-\u9fff]|\d+[.．、]")
+
+
+def _unit_list_end(text: str) -> int | None:
+    """Where a list of two or more unit names ("、"-joined, the first one a 市/县/省… unit) ends,
+    when a sentence follows it without a break; else None."""
+    parts = text.split("、")
+    if len(parts) < 2 or not _ORG.fullmatch(parts[0]):
+        return None
+    if not all(_LISTED_UNIT.fullmatch(p) for p in parts[1:-1]):
+        return None
+    last = parts[-1]
+    # The longest unit name the last part starts with ("…管委会", not "…管委"), with the "等" or
+    # "等相关单位" that closes such a list.
+    end = next((e for e in range(min(len(last), 24), 1, -1) if _LISTED_UNIT.fullmatch(last[:e])), 0)
+    closing = _LIST_CLOSING.match(last, end) if end else None
+    end = closing.end() if closing else end
+    if not end or end == len(last) or not _SENTENCE_START.match(last[end]):
+        return None
+    return len(text) - len(last) + end
+
+
+def _unglue_unit_lists(cells: list[str]) -> list[str]:
+    """A list of unit names run into a sentence is two cells: a sentence never continues
+    straight from such a list without a verb of its own."""
+    out: list[str] = []
+    for c in cells:
+        end = _unit_list_end(c)
+        out.extend([c[:end], c[end:]] if end else [c])
+    return out
+
+
 def _glue(a: str, b: str) -> str:
     ascii_pair = a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()
     return f"{a} {b}" if ascii_pair or a.endswith((".", "．")) else a + b
 
 
+def _inline_figure(before: str, figure: str, after: str) -> bool:
+    """A figure inside a sentence of a prose cell: the extraction put spaces around it, but the
+    text before it is an open clause and a measure word after it carries the sentence on.
+    (In an indicator row the figures stand between a unit and other figures.)"""
+    return (
+        bool(_FIGURE.match(figure))
+        and any(ch.isdigit() for ch in figure)
+        and len(before) >= 2
+        and bool(_CJK.match(before[-1]))
+        and before[-1] not in _COMPLETE_END
+        and len(after) >= 2
+        and bool(_MEASURE_AFTER.match(after))
+    )
+
+
 def assemble_cells(pieces: Sequence[str], columns: int) -> list[str]:
     """Whitespace-separated pieces of one flattened row → at most ``columns`` cells."""
     cells = [p for p in pieces if p]
+    # Figures inside a sentence first: glued to the clause they belong to.
+    inline: list[str] = []
+    i = 0
+    while i < len(cells):
+        if inline and i + 1 < len(cells) and _inline_figure(inline[-1], cells[i], cells[i + 1]):
+            inline[-1] = inline[-1] + cells[i] + cells[i + 1]
+            i += 2
+            continue
+        inline.append(cells[i])
+        i += 1
+    cells = inline
     # Certain continuations first.
     merged: list[str] = []
     for p in cells:
@@ -201,18 +295,24 @@ def assemble_cells(pieces: Sequence[str], columns: int) -> list[str]:
             merged[-1] = _glue(merged[-1], p)
         else:
             merged.append(p)
-    cells = merged
+    cells = _unglue_unit_lists(merged)
     if len(cells) < columns:
         split: list[str] = []
         for c in cells:
             split.extend(_split_glued(c))
         cells = split
     while len(cells) > columns:
-        # The likeliest continuation; among equals the longer first piece (a line cut at the
-        # column's full width), then the leftmost.
+        # The likeliest continuation; among equals a piece cut inside a sentence before one
+        # ending with "。" (a cell may end there), then the longer first piece (a line cut at
+        # the column's full width), then the leftmost.
         k = max(
             range(len(cells) - 1),
-            key=lambda i: (_join_score(cells[i], cells[i + 1]), len(cells[i]), -i),
+            key=lambda i: (
+                _join_score(cells[i], cells[i + 1]),
+                not cells[i].endswith("。"),
+                len(cells[i]),
+                -i,
+            ),
         )
         cells[k : k + 2] = [_glue(cells[k], cells[k + 1])]
     return cells
