@@ -811,3 +811,32 @@ def test_a_quantity_asked_year_by_year_lists_each_year_the_table_states() -> Non
     assert answer is not None and answer.status == "answered"
     said = re.sub(r"\[\d+\]", "", answer.text)
     assert said == "2024年：城市公共汽电车进场率90.2%；2027年：城市公共汽电车进场率98%。"
+
+
+_FLEET_PLAN = """一、发展目标
+表 1 某市公交发展指标
+序号 指标名称 单位 2022 年 2026 年
+1 万人公交车保有量 标台/万人 12.5 14
+2 公交站点覆盖率 % 80 95
+"""
+
+
+def test_a_rate_of_the_unit_asked_is_no_total() -> None:
+    """ "一共有多少标台" counts 标台: the row stating 标台/万人 is a rate, so the question is
+    declined with the unit it counts in; asked per 万人 (or as the row names it), it answers."""
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_FLEET_PLAN)
+    meta = DocumentMeta("fleet", "某市公交优先实施方案", "fleet.txt", period="2022—2026年")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: meta.title})
+    answerer = NumericAnswerer(store, {doc.meta.doc_id: doc}, [])
+    total = answerer.answer("2022年全市公交车一共有多少标台？", NOT_FOUND_TEXT)
+    assert total is not None and total.status == "not_found" and total.rate_only == "标台"
+    for question in ("2022年每万人有多少标台公交车？", "2022年万人公交车保有量是多少？"):
+        found = answerer.answer(question, NOT_FOUND_TEXT)
+        assert found is not None and found.status == "answered", question
+        assert "12.5标台/万人" in found.text, question

@@ -258,3 +258,27 @@ def test_a_place_without_documents_is_declined_with_the_nearest_text_of_another(
     # The nearest text, quoted and cited, said to be about another place.
     assert answer.citations and "但该文件不是关于运城的" in answer.answer
     _grounded(tiny, answer.answer, answer.citations)
+
+
+def test_a_place_no_document_mentions_is_declined_even_inside_a_covered_city(
+    tiny: Assistant,
+) -> None:
+    # 平遥县 is a place name (the tagger reads it so) that no passage of the corpus contains:
+    # the city's own figure is not an answer about it.
+    answer = tiny.ask("临河市平遥县的公共交通机动化出行分担率是多少？")
+    assert answer.status == "not_found"
+    assert answer.answer.startswith("已收录的文件中没有提到平遥县，无法回答。")
+    # The nearest text, when there is one, is quoted as not about that place.
+    assert not answer.citations or "但其中没有平遥县的内容" in answer.answer
+    _grounded(tiny, answer.answer, answer.citations)
+    # The city alone is answered as before.
+    assert tiny.ask("临河市公共交通机动化出行分担率是多少？").status == "answered"
+
+
+def test_a_figure_in_another_unit_than_the_one_asked_does_not_answer(tiny: Assistant) -> None:
+    # The indicator row states 覆盖率 in %: asked in 公里, it is another quantity (bus_plan.txt
+    # states no length of it), so the table's 95% is no answer.
+    answer = tiny.ask("临河市公交站点500米覆盖率2025年要达到多少公里？")
+    assert answer.status == "not_found", answer.answer
+    assert "没有给出具体公里数" in answer.answer
+    assert tiny.ask("临河市公交站点500米覆盖率2025年要达到多少？").status == "answered"

@@ -1222,6 +1222,7 @@ def test_a_year_column_asked_of_a_task_row_named_by_its_cells_cites_the_header_l
         "1 提升出行信息服务 推广电子站牌，创建期间建设150处电子站牌。 市交通运输局 "
         "在中心城区建设90处电子站牌。 在中心城区建设60处电子站牌。\n"
         "2 推进场站建设 新建公交场站5个。 市住建局 新建公交场站3个。 新建公交场站2个。\n"
+        "3 建设智能调度平台 建成智能调度平台1个。 市大数据局 建成智能调度平台1个。 /\n"
     )
     doc = replace(doc, meta=replace(doc.meta, title="临州市公交优先实施方案"))
     answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
@@ -1237,3 +1238,28 @@ def test_a_year_column_asked_of_a_task_row_named_by_its_cells_cites_the_header_l
     assert not checked.report.removed
     # Without the header cited, the guard would drop the sentence (2028 is in no cell).
     assert guard_answer(found.text, "answered", (row,), "未找到").report.removed
+    # A cell of numbered items is said as its items (their numbers are no figures of it).
+    from assistant.answer.table_rows import _as_clause
+
+    assert _as_clause("1.推出出行APP。2.建设90处站牌。") == "推出出行APP；建设90处站牌"
+    assert _as_clause("新建专用道7.1公里。") == "新建专用道7.1公里"
+    # An empty cell ("/") answers nothing.
+    assert answerer.row_answer("智能调度平台2028年建成几个？") is None
+    assert answerer.row_answer("智能调度平台2027年建成几个？") is not None
+
+
+def test_a_gloss_in_brackets_after_the_section_named_does_not_pick_another_list() -> None:
+    # "重点任务（三大工程）": the gloss's 工程 would match the sub-list of 工程 under one task.
+    doc = _doc_from_text(
+        "临州市交通行动计划\n三、重点任务\n（一）快速路建设工程。建设快速路30公里。\n"
+        "（二）公交提升工程。主要包括以下工程：\n1.新建场站工程。\n2.更新车辆工程。\n3.智能调度工程。\n"
+        "（三）慢行系统工程。建设绿道。\n四、保障措施\n（一）加强组织领导\n（二）加强资金保障\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市交通行动计划"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    expected = (
+        "《临州市交通行动计划》中“重点任务”包括：快速路建设工程；公交提升工程；慢行系统工程[1]。"
+    )
+    for question in ("临州市交通行动计划的重点任务（三大工程）包括哪些？", "重点任务包括哪些？"):
+        found = answerer.answer(question, None, "list")
+        assert found is not None and found.text == expected, question

@@ -73,6 +73,9 @@ class NumericAnswer:
     text: str
     citations: tuple[Citation, ...]
     score: float
+    # A decline's reason when it is not the year asked: the quantity asked is stated only as
+    # a rate of it ("标台/万人" for "一共有多少标台"); the unit counted is the detail.
+    rate_only: str = ""
 
 
 def is_numeric_question(question: str) -> bool:
@@ -175,6 +178,14 @@ class NumericAnswerer:
         # A row of a per-place table named in the question ("东州市…", "海岛…") is what is asked:
         # a figure for the whole (the province's total in prose) does not answer it.
         matches = _named_rows(question, matches) or matches
+        rates = [m for m in matches if _rate_of_asked(question, m.fact.unit)]
+        if rates:
+            # "一共有多少标台" asks for a total counted in 标台: a rate of it ("标台/万人") is
+            # another quantity, and answers only a question that says per what.
+            matches = [m for m in matches if m not in rates]
+            if not matches or matches[0].score < rates[0].score - 1e-9:
+                counted = rates[0].fact.unit.split("/", 1)[0]
+                return NumericAnswer("not_found", not_found_text, (), 1.0, rate_only=counted)
         if filtering:
             return self._filter(question, query, years)
         if by_year:
@@ -291,6 +302,10 @@ class NumericAnswerer:
         rows = {(f.source, f.table, f.row) for f in facts}
         if len(rows) != 1:
             return None
+        rate = next((f for f in facts if _rate_of_asked(question, f.unit)), None)
+        if rate is not None:  # the row states a rate of what is asked, not the total
+            counted = rate.unit.split("/", 1)[0]
+            return NumericAnswer("not_found", not_found_text, (), 1.0, rate_only=counted)
         if whole and not (
             min(f.start for f in facts) <= quoted.quote_start
             and quoted.quote_end <= max(f.end for f in facts) + 1
@@ -558,6 +573,22 @@ _PLACE_SUFFIX = re.compile(r"(?:综合实验区|新区|开发区|地区|自治�
 def _row_key(fact: Fact) -> str:
     """The name a per-place table's row is keyed by ("东州市" of "东州市：新建基站、…")."""
     return fact.row.split("：", 1)[0] if fact.source == "table" and "：" in fact.row else ""
+
+
+_PER = re.compile(r"每|人均|平均|户均|均|率|比例|密度")
+
+
+def _rate_of_asked(question: str, unit: str) -> bool:
+    """Whether ``unit`` is a rate ("标台/万人") of the unit the question counts in ("多少标台")
+    while the question says nothing of per what."""
+    counted, _, per = unit.partition("/")
+    if (
+        not counted
+        or not per
+        or not re.search(rf"(?:多少|几)(?:个)?{re.escape(counted)}", question)
+    ):
+        return False
+    return per not in question and not _PER.search(question)
 
 
 def _named_rows(question: str, matches: Sequence[Match]) -> list[Match]:

@@ -38,13 +38,15 @@ from assistant.answer.reader import (
     decline_text,
     direct_answer,
     focus_coverage,
+    states_unit,
 )
 from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
-from assistant.answer.types import Answer
+from assistant.answer.types import Answer, Citation
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
+from assistant.lang.tokens import place_names
 from assistant.retrieve.hybrid import Retriever
 from assistant.retrieve.types import Passage
 
@@ -199,6 +201,18 @@ class ExtractivePipeline:
             return "target"
         return ""
 
+    def _closest(self, sub: SubQuestion, passages: list[Passage]) -> tuple[Citation, ...]:
+        """What the documents do say nearest to a question they cannot answer (another place's
+        text of the kind asked), quoted as [1] after the gap."""
+        return draft_answer(
+            sub.text,
+            passages,
+            self.documents,
+            self.weights.weigh(sub.text),
+            self.policy,
+            self.weights.weigh(sub.text, stress_years=False),
+        ).citations[:1]
+
     def _answer_sub(
         self, sub: SubQuestion, doc_ids: Collection[str] | None, said: str = ""
     ) -> tuple[SubAnswer, list[Passage], float]:
@@ -210,6 +224,20 @@ class ExtractivePipeline:
             text = LIVE_INFO_TEXT if asks_live(sub) else NOT_FOUND_TEXT
             declined = SubAnswer(sub, "not_found", text, (), 0.0, {}, Gap("weak"))
             return declined, passages, spent
+        nowhere = [
+            w
+            for w in place_names(sub.text)
+            if not any(r in w for r in sub.constraints.regions)  # a known region: its own check
+            and not len(self.weights.containing(w))
+        ]
+        if nowhere:
+            # A place no document mentions at all ("某市的某县"): nothing here is about it.
+            passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
+            spent = (time.perf_counter() - t0) * 1000
+            place = Gap("place", "、".join(dict.fromkeys(nowhere)))
+            closest = self._closest(sub, passages)
+            text = decline_text(place, closest[0] if closest else None)
+            return SubAnswer(sub, "not_found", text, closest, 1.0, {}, place), passages, spent
         scope, gap = self._scope(sub, doc_ids)
         if gap is not None and gap.kind == "region":
             passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
@@ -217,16 +245,7 @@ class ExtractivePipeline:
             # A region no document is about may still be named inside one (a province's plan
             # naming its cities): only decline when the retrieved text never names it either.
             if not any(r in p.chunk.text for p in passages for r in sub.constraints.regions):
-                # What the documents do say nearest to it (another place's text of the kind
-                # asked), quoted as [1] after the gap.
-                closest = draft_answer(
-                    sub.text,
-                    passages,
-                    self.documents,
-                    self.weights.weigh(sub.text),
-                    self.policy,
-                    self.weights.weigh(sub.text, stress_years=False),
-                ).citations[:1]
+                closest = self._closest(sub, passages)
                 text = decline_text(gap, closest[0] if closest else None)
                 return SubAnswer(sub, "not_found", text, closest, 1.0), passages, spent
             scope = doc_ids
@@ -262,6 +281,12 @@ class ExtractivePipeline:
             if self.numeric and own is None
             else None
         )
+        if (
+            numeric is not None
+            and numeric.status == "answered"
+            and not states_unit(sub, numeric.text)
+        ):
+            numeric = None  # a figure in another unit than the one asked is another quantity
         if numeric is not None:
             status, text, citations = numeric.status, numeric.text, numeric.citations
             features["fact_match"] = numeric.score
@@ -274,7 +299,22 @@ class ExtractivePipeline:
             and sub.answer_type not in _VALUE_TYPES
         )
         found = own
-        if own is None and (numeric is None or declined_value) and self.records is not None:
+        if (
+            own is None
+            and numeric is not None
+            and numeric.status == "not_found"
+            and not declined_value
+            and self.records is not None
+        ):
+            # No fact for the value asked: a task list's cell may still state it in a sentence
+            # ("2027年：在中心城区建设60处站牌"), under the column the question names.
+            found = self.records.row_answer(sub.text, scope)
+        if (
+            found is None
+            and own is None
+            and (numeric is None or declined_value)
+            and self.records is not None
+        ):
             # Who leads / what a list holds / how a grade is defined / a document's own facts:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
@@ -283,6 +323,8 @@ class ExtractivePipeline:
             if found is not None and said and _repeats(found.text, said):
                 # "还有呢" after this very list: the document lists nothing more under it.
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
+        if found is not None and not states_unit(sub, found.text):
+            found = None  # a row's cell in another unit than the one asked
         if found is not None:
             checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
             if not checked.report.removed:
@@ -295,11 +337,23 @@ class ExtractivePipeline:
             # A question asking no value takes this only when the quote is the row alone.
             whole = sub.answer_type not in _VALUE_TYPES
             row = self.numeric.row_quoted(sub.text, citations[0], NOT_FOUND_TEXT, whole)
-            if row is not None and row.status == "answered":
+            if row is not None and row.status == "answered" and states_unit(sub, row.text):
                 status, text, citations = row.status, row.text, row.citations
                 source = "fact"
+            elif row is not None and row.rate_only:
+                numeric, status = row, "not_found"
         nearest = drafted.citations[0] if drafted.citations else None
         if status == "not_found":
+            if numeric is not None and numeric.status == "not_found" and numeric.rate_only:
+                # Only a rate of the quantity asked is stated: quoted, and the total is missing.
+                gap = Gap("value", f"以“{numeric.rate_only}”计的总数")
+                text = decline_text(gap, nearest) if nearest else NOT_FOUND_TEXT
+                cites = (nearest,) if nearest and text != NOT_FOUND_TEXT else ()
+                return (
+                    SubAnswer(sub, "not_found", text, cites, drafted.confidence, features, gap),
+                    passages,
+                    spent,
+                )
             if numeric is not None and numeric.status == "not_found" and sub.constraints.years:
                 # The fact store knows the indicator but not for the year asked.
                 gap = Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))

@@ -20,6 +20,8 @@ from assistant.answer.texts import (
     COMPARE_SAME,
     GAP_FOCUS,
     GAP_LEVEL,
+    GAP_PLACE,
+    GAP_PLACE_NEAREST,
     GAP_REGION,
     GAP_REGION_NEAREST,
     GAP_VALUE,
@@ -149,7 +151,11 @@ def check(
     if sub.answer_type in ("number", "duration"):
         forms = _UNIT_FORMS.get(c.unit, (c.unit,)) if c.unit else ()
         if not any(_has_value(q) and (not forms or any(f in q for f in forms)) for q in quotes):
-            return Gap("value", "金额" if c.unit == "元" else "数值")
+            # "没有给出具体公里数": the unit asked names what is missing.
+            what = (
+                "金额" if c.unit == "元" else f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值"
+            )
+            return Gap("value", what)
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
@@ -172,6 +178,16 @@ def _fits_type(sub: SubQuestion, clause: str) -> bool:
     if kind in ("year", "date"):
         return bool(YEAR_RE.search(clause))
     return bool(_ORG.search(clause))
+
+
+_CJK_UNIT = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def states_unit(sub: SubQuestion, text: str) -> bool:
+    """Whether ``text`` states a value in the unit the question asks ("多少公里"), if it asks
+    one: a rate in % does not answer a question about kilometres."""
+    unit = sub.constraints.unit
+    return not unit or any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
 
 
 def direct_answer(
@@ -240,6 +256,11 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
             return GAP_REGION.format(region=gap.detail)
         quote = nearest.quote.strip().rstrip("。；;，,")
         return GAP_REGION_NEAREST.format(region=gap.detail, title=nearest.doc_title, quote=quote)
+    if gap.kind == "place":
+        if nearest is None:
+            return GAP_PLACE.format(place=gap.detail)
+        quote = nearest.quote.strip().rstrip("。；;，,")
+        return GAP_PLACE_NEAREST.format(place=gap.detail, title=nearest.doc_title, quote=quote)
     if nearest is None or gap.kind == "weak":
         return NOT_FOUND_TEXT
     quote = nearest.quote.strip().rstrip("。；;，,")

@@ -172,8 +172,13 @@ def _focus_share(weights: Mapping[str, float], own: str) -> float:
     return sum(covered) / len(words)
 
 
+# A short gloss in brackets after a name ("重点任务（十大工程）"): another name for the same
+# thing, whose words would pull the match towards other headings ("…工程"). Not a year span.
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[（(](?![^（）()]*\d{4})[^（）()]{1,10}[)）]")
+
+
 def _focus(question: str) -> str:
-    return _CUE_WORDS.sub(" ", question)
+    return _CUE_WORDS.sub(" ", _GLOSS.sub(" ", question))
 
 
 class RecordAnswerer:
@@ -233,6 +238,14 @@ class RecordAnswerer:
         title = doc.meta.title if doc else ""
         short = doc.meta.short_title if doc else ""
         return " ".join([title, short, r.section, self._own_text(r)])
+
+    def row_answer(
+        self, question: str, doc_ids: Collection[str] | None = None
+    ) -> RecordAnswer | None:
+        """Only a table row's cells stating a figure: the column asked of the row the question
+        names (a value asked that no fact states may stand in a task list's sentence)."""
+        row = self._rows.answer(question, doc_ids, figures=True)
+        return RecordAnswer("answered", row.text, row.citations, row.score) if row else None
 
     def answer(
         self,

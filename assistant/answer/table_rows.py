@@ -72,6 +72,28 @@ def name_column(headers: Sequence[str]) -> str:
     return rest[0] if rest else ""
 
 
+_ENUMERATOR = re.compile(r"(?:^|(?<=[。；;]))\s*\d{1,2}[.．、](?!\d)")
+
+
+def _as_clause(value: str) -> str:
+    """A cell said inside a sentence: its numbered items ("1.…。2.…。") joined by "；" (their
+    numbers are the list's, not figures of the answer), without the closing stop."""
+    items = [i.strip().rstrip("。；;") for i in _ENUMERATOR.split(value)]
+    return "；".join(i for i in items if i)
+
+
+def _filled(value: str) -> bool:
+    """A cell with something in it: "/" and "—" mark an empty one."""
+    return bool(value) and not re.fullmatch(r"[/／—–-]+", value)
+
+
+def _described_by(headers: Sequence[str], asked: Sequence[str]) -> list[str]:
+    """Beyond the name cell, the cells that say what a row is about: a content column (具体内容)
+    and the asked cells that are sentences, not units, deadlines or figures."""
+    out = [h for h in headers if "内容" in h and h != name_column(headers)]
+    return out + [h for h in asked if not role(h) and h not in out]
+
+
 def _words(header: str) -> list[str]:
     """The two-character words of a header ("牵头单位" → 牵头, 头单, 单位)."""
     return [header[k : k + 2] for k in range(len(header) - 1)]
@@ -85,10 +107,15 @@ class TableRowAnswerer:
         self.documents = documents
         self.weights = weights
 
-    def answer(self, question: str, doc_ids: Collection[str] | None = None) -> RowAnswer | None:
+    def answer(
+        self, question: str, doc_ids: Collection[str] | None = None, figures: bool = False
+    ) -> RowAnswer | None:
+        """``figures``: only a row whose asked cells state a figure (a value was asked)."""
         rows = [r for r in self.rows if not doc_ids or r.doc_id in doc_ids]
         if not rows:
             return None
+        if figures:
+            return self._cells(question, rows, figures)
         return self._filtered(question, rows) or self._cells(question, rows)
 
     # ------------------------------------------------------------------ helpers
@@ -208,7 +235,9 @@ class TableRowAnswerer:
         name = name_column(headers)
         return [h for h in headers if h in asked and h != name and not _KEY_HEADER.search(h)]
 
-    def _cells(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+    def _cells(
+        self, question: str, rows: Sequence[TableRow], figures: bool = False
+    ) -> RowAnswer | None:
         focus = _CUE_WORDS.sub(" ", question)
         headers_seen: set[str] = set()
         for r in rows:
@@ -223,17 +252,21 @@ class TableRowAnswerer:
         for r in rows:
             headers = [h for h, _ in r.cells]
             asked = self._asked_columns(question, headers)
-            if not asked or not any(r.cell(h) for h in asked):
+            filled = [h for h in asked if _filled(r.cell(h))]
+            if not filled or (figures and not any(re.search(r"\d", r.cell(h)) for h in filled)):
                 continue
             name = r.cell(name_column(headers))
             if not name:
                 continue
-            # The row's own name must carry the match with what the document's title does not
+            # What names the row: its name cell, and in a task list the content cell and the
+            # cell asked too ("2027年在中心城区建设多少处站牌" names the row by its 2027 cell).
+            named = " ".join([name, *(r.cell(h) for h in _described_by(headers, asked))])
+            # The row's own text must carry the match with what the document's title does not
             # already say (a task named like its document is not named by the document's name).
-            own = coverage(self._beyond_title(weights, r), name)
+            own = coverage(self._beyond_title(weights, r), named)
             if own <= 0:
                 continue
-            scored.append((coverage(weights, self._context(r, name)), own, r, asked))
+            scored.append((coverage(weights, self._context(r, named)), own, r, asked))
         if not scored:
             return None
         scored.sort(key=lambda s: (-s[0], -s[1]))
@@ -247,6 +280,33 @@ class TableRowAnswerer:
             ):
                 return None
         name = row.cell(name_column([h for h, _ in row.cells]))
-        said = "，".join(f"{h}为{row.cell(h)}" for h in asked if row.cell(h))
-        text = f"《{self._title(row)}》中，“{name}”的{said}[1]。"
-        return RowAnswer(text, (self._cite(1, row),), best)
+        asked = [h for h in asked if _filled(row.cell(h))]
+        said = "，".join(f"{h}为{_as_clause(row.cell(h))}" for h in asked)
+        citations = [self._cite(1, row)]
+        # A figure of a header ("2027年") is cited where the table prints it.
+        for h in asked:
+            if re.search(r"\d", h) and row.cell(h):
+                header = self._header_citation(len(citations) + 1, row, h)
+                if header is not None and header.quote_start not in {
+                    c.quote_start for c in citations
+                }:
+                    citations.append(header)
+        marks = "".join(f"[{c.n}]" for c in citations)
+        text = f"《{self._title(row)}》中，“{name}”的{said}{marks}。"
+        return RowAnswer(text, tuple(citations), best)
+
+    def _header_citation(self, n: int, r: TableRow, header: str) -> Citation | None:
+        """The line printing ``header`` nearest above the row (its table's header line)."""
+        doc = self.documents[r.doc_id]
+        pattern = re.compile(r"\s*".join(re.escape(ch) for ch in header if not ch.isspace()))
+        found = [m for m in pattern.finditer(doc.text, 0, r.start)]
+        if not found:
+            return None
+        at = found[-1].start()
+        start = doc.text.rfind("\n", 0, at) + 1
+        end = doc.text.find("\n", at)
+        end = len(doc.text) if end < 0 else end
+        quote = doc.text[start:end]
+        return cite(
+            n, doc_id=r.doc_id, quote=quote, start=start, end=end, meta=doc.meta, passage=quote
+        )

@@ -45,6 +45,12 @@ NOTICE_LLM_REVISED: Final = "（大模型回答中有未通过引用核验的句
 # Declines that state the gap (assistant.answer.reader). Each quotes the nearest cited text as
 # [1]; the gap sentence names only what the question asked.
 GAP_REGION: Final = "已收录的文件中没有关于{region}的文件，无法回答。"
+# A place the question names that no document mentions at all ("某市的某县").
+GAP_PLACE: Final = "已收录的文件中没有提到{place}，无法回答。"
+GAP_PLACE_NEAREST: Final = (
+    "已收录的文件中没有提到{place}，无法回答。最接近的是《{title}》中的“{quote}”[1]，"
+    "但其中没有{place}的内容。"
+)
 GAP_REGION_NEAREST: Final = (
     "已收录的文件中没有关于{region}的文件，无法回答。最接近的是《{title}》中的“{quote}”[1]，"
     "但该文件不是关于{region}的。"

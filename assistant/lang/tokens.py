@@ -189,13 +189,22 @@ def content_terms(text: str) -> list[tuple[str, float]]:
     return list(_content_terms(text))
 
 
+def place_names(text: str) -> list[str]:
+    """The words of ``text`` the tagger reads as place names ("盂县", "日本")."""
+    return [w for w, flag in _tagged(text) if flag == "ns" and len(w) >= 2]
+
+
 # Part-of-speech tagging (jieba's HMM) costs ~5 ms a text, and answering one question weighs
 # the same few texts a dozen times over; the tokenizer's dictionary never changes after loading.
 @functools.lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p.word.strip(), p.flag or "x") for p in _pos_tokenizer().lcut(normalise(text)))
+
+
+@functools.lru_cache(maxsize=4096)
 def _content_terms(text: str) -> tuple[tuple[str, float], ...]:
     seen: dict[str, float] = {}
-    for pair in _pos_tokenizer().lcut(normalise(text)):
-        tok, flag = pair.word.strip(), pair.flag or "x"
+    for tok, flag in _tagged(text):
         if tok and tok not in STOPWORDS and _KEEP.fullmatch(tok) and tok not in seen:
             factor = _POS_FACTOR.get("n" if flag == "vn" else flag[0], _POS_DEFAULT)
             if flag == "eng" or is_number(tok):
