@@ -335,3 +335,18 @@ def test_a_pronoun_keeps_the_topic_and_a_question_about_the_moment_stands_alone(
 def test_the_same_question_with_another_level_swaps_the_level_only() -> None:
     history = _h("防汛应急预案里，橙色预警由谁发布？", "由市防汛办发布。")
     assert resolve_question("黄色预警由谁发布？", history) == "防汛应急预案里，黄色预警由谁发布？"
+
+
+def test_a_level_swap_drops_the_old_levels_other_name() -> None:
+    # "一级红色预警": two names of one level; asked "二级的", neither old name stays.
+    history = _h("临河防汛预案里，一级红色预警的降雨标准是多少？", "24小时降雨200毫米以上。")
+    assert resolve_question("那二级的呢？", history) == "临河防汛预案里，二级预警的降雨标准是多少？"
+
+
+def test_compared_with_a_name_that_is_no_place_asks_both_sides() -> None:
+    # "和南村片区比呢？": the name is set beside the old focus, not spliced into it.
+    history = _h("云岭空间规划里，中心城区防洪标准是多少？", "中心城区防洪标准为100年一遇。")
+    assert (
+        resolve_question("和南村片区比呢？", history)
+        == "云岭空间规划里，中心城区和南村片区的防洪标准分别是多少？"
+    )

@@ -362,6 +362,16 @@ def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
         "云岭中心城区里主城区的防洪标准是什么",
         "云岭中心城区里南村片区的防洪标准是什么",
     ]
+    # "分别" asks each too; the 中 of "中心城区" is no frame word cutting the first name.
+    assert _sides("云岭空间规划里，中心城区和南村片区的防洪标准分别是多少？") == [
+        "云岭空间规划里，中心城区的防洪标准是什么",
+        "云岭空间规划里，南村片区的防洪标准是什么",
+    ]
+    # "A和B，X哪个定得高": what is compared of both said after a comma, the cue loosely worded.
+    assert _sides("临河的公交正点率和乘客满意度，2026年目标哪个定得高？") == [
+        "临河的公交正点率2026年目标是多少",
+        "临河的乘客满意度2026年目标是多少",
+    ]
     # "X和云岭比，哪个高": each side asks for its own value, the cue left out.
     assert _sides("临河的公交分担率和云岭比，哪个高？") == [
         "临河的公交分担率是多少",

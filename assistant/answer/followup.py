@@ -169,12 +169,24 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(w, s, e) for w, s, e in _tokenizer().tokenize(text)]
 
 
-def _replace_focus(previous: str, answer: str, new: str) -> str:
+def _replace_focus(previous: str, answer: str, new: str, beside: bool = False) -> str:
     """Put ``new`` where the previous question's focus was. The focus is, in this order: a token
     with the same ending (一级 → 二级), the last quoted term (“高速外环” → “国道外环”), the longest
     run of words the previous answer repeated (what it was about), the words next to the question
-    word. Without any, ``new`` is appended."""
+    word. Without any, ``new`` is appended. ``beside`` ("和B比呢？"): ``new`` is set beside the
+    focus ("A和B"), not in its place, so both sides are asked."""
     protected = _protected(previous)
+
+    def _splice(text: str, start: int, end: int, new: str) -> str:
+        if not beside:
+            return _replace_span(text, start, end, new)
+        # "A和B的X分别是多少": each side asked, as a comparison plan splits it.
+        after = text[end:]
+        after = after if after.startswith("的") else "的" + after
+        wh = _WH.search(after)
+        if wh is not None and "分别" not in after:
+            after = after[: wh.start()] + "分别" + after[wh.start() :]
+        return f"{text[:end]}和{new}{after}"
 
     def free(s: int, e: int) -> bool:
         return not any(s < pe and ps < e for ps, pe in protected)
@@ -224,7 +236,7 @@ def _inside_doc_ref(text: str, span: tuple[int, int]) -> bool:
     return any(m.start() <= span[0] and span[1] <= m.end() for m in _DOC_REF.finditer(text))
 
 
-def _splice(text: str, start: int, end: int, new: str) -> str:
+def _replace_span(text: str, start: int, end: int, new: str) -> str:
     rest = text[end:]
     # A parenthesis right after the replaced word qualifies the old value ("一级（红色）").
     rest = _PAREN.sub("", rest)
@@ -258,7 +270,7 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     own_terms = [t for t in re.findall(r"\w{2,}", _TOPIC_TAIL.sub("", target)) if t not in _GENERIC]
     already = bool(own_terms) and all(t in result for t in own_terms)
     if target and _content_chars(target) > 0 and not already:
-        result = _replace_focus(result, answer, target)
+        result = _replace_focus(result, answer, target, beside=compare is not None)
     return result
 
 
@@ -353,8 +365,12 @@ def _swap_level(result: str, target: str) -> tuple[str, str]:
     if old is None:
         return result, target
     level = new.group(0)
-    # A parenthesis right after the old level qualifies it ("一级（红色）").
+    # A parenthesis right after the old level qualifies it ("一级（红色）"), and so does another
+    # name of the same level right after it ("一级红色预警"): both go with it.
     after = _PAREN.sub("", result[old.end() :])
+    alias = LEVEL_RE.match(after)
+    if alias is not None:
+        after = after[alias.end() :]
     noun = ""
     # "一般事故" keeps its noun only when the old level carried the same one ("较大事故").
     for k in range(len(tail), 0, -1):

@@ -471,20 +471,26 @@ def _as_side(text: str) -> str:
 def _two_names(question: str) -> list[str] | None:
     """ "城区里老城区和新区的排涝标准一样吗": two names (no place or document of the
     corpus) joined by 和 before what is compared of both; each is asked on its own."""
-    cue = _COMPARE_ONLY_ANYWHERE.search(question)
+    cue = _COMPARE_ONLY_ANYWHERE.search(question) or _RESPECTIVELY.search(question)
     if cue is None:
         return None
     body = re.sub(r"[的在上，,]+$", "", question[: cue.start()].strip())
-    m = re.search(r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,8}?)的(?P<x>[^，,？?]{2,})$", body)
+    # "A和B的X" or "A和B，X" (what is compared of both said after a comma: "…2025年目标").
+    m = re.search(
+        r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,8}?)(?P<sep>的|[，,])(?P<x>[^，,？?]{2,})$", body
+    )
     if m is None:
         return None
     left = body[: m.start()]
-    a = re.split(r"[里中的，,在对]", left)[-1]
+    # The first name starts after the frame ("规划里，", "城区中"); 中 of 中心 is no frame.
+    a = re.split(r"[里的，,在对]|中(?![心央部])", left)[-1]
     if not 2 <= len(a) <= 8:
         return None
     pre = left[: len(left) - len(a)]
-    ask = "是多少" if _QUANTITY_NOUN.search(m.group("x")) else "是什么"
-    return [f"{pre}{a}的{m.group('x')}{ask}", f"{pre}{m.group('b')}的{m.group('x')}{ask}"]
+    b, x = m.group("b"), m.group("x")
+    sep = "的" if m.group("sep") == "的" else ""
+    ask = "是多少" if _QUANTITY_NOUN.search(x if sep else a + b + x) else "是什么"
+    return [f"{pre}{a}{sep}{x}{ask}", f"{pre}{b}{sep}{x}{ask}"]
 
 
 def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
@@ -518,7 +524,8 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
 
 
 _COMPARE_ONLY_ANYWHERE = re.compile(
-    r"相差|差距|哪个(?:更|多|高|大|长)|一样吗|相同吗|有何不同|区别|(?:提高|增加|增长|下降|减少)了?多少"
+    r"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{1,3}(?:高|低|多|少|大|小|长|短)"
+    r"|一样吗|相同吗|有何不同|区别|(?:提高|增加|增长|下降|减少)了?多少"
     # Two grades asked where the line between them is drawn: each one's criteria.
     r"|(?:怎么|如何)(?:划线|划分|区分|界定)"
 )
