@@ -47,3 +47,15 @@ def test_split_sentences_keeps_closing_quotes() -> None:
     text = "到2030年建成“交通强市”。”后续。最后一句"
     spans = list(split_sentences(text))
     assert [text[s:e] for s, e in spans] == ["到2030年建成“交通强市”。”", "后续。", "最后一句"]
+
+
+def test_a_line_ending_inside_a_series_does_not_end_the_sentence() -> None:
+    # A table cell's line break after "、" (the extraction's blank line between): one item.
+    text = "1.建设临河东站、云岭南站、\n\n临州北站 3个集散中心；\n\n2.建设两个停车场。\n下一行\n再下一行。"
+    spans = [text[a:b] for a, b in split_sentences(text)]
+    assert spans == [
+        "1.建设临河东站、云岭南站、\n\n临州北站 3个集散中心；",
+        "2.建设两个停车场。",
+        "下一行",
+        "再下一行。",
+    ]

@@ -840,3 +840,23 @@ def test_a_rate_of_the_unit_asked_is_no_total() -> None:
         found = answerer.answer(question, NOT_FOUND_TEXT)
         assert found is not None and found.status == "answered", question
         assert "12.5标台/万人" in found.text, question
+
+
+def test_a_figure_closing_a_series_broken_over_lines_quotes_the_whole_series() -> None:
+    """A year table's item broken at the cell's width after "、" (blank line between, as the
+    extraction prints it): the figure's sentence is the whole item, not its last line."""
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import prose_facts
+
+    text = (
+        "临州市交旅融合行动计划\n表 3 集散中心建设任务（2025-2027年）\n年份 建设内容\n2025\n"
+        "1.建设临州东站、云岭客运站、\n\n临河古镇 3个市级集散中心；\n\n"
+        "2.建设两个县级集散中心。\n"
+    )
+    doc = Document(
+        DocumentMeta("tour", "临州市交旅融合行动计划", "t.txt"), text, parse_sections(text)
+    )
+    (fact,) = [f for f in prose_facts(doc, []) if f.value == 3]
+    assert fact.quote.startswith("1.建设临州东站、云岭客运站、")
+    assert fact.quote.endswith("3个市级集散中心；") and fact.year == 2025

@@ -633,7 +633,8 @@ _TABLE_PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]\s*$")
 def _sentence(fact: Fact) -> str:
     """The fact's sentence as quoted in an answer: without its list number ("1. 9 个…"), which
     would read as a figure, and with a full stop."""
-    return _LIST_NUMBER.sub("", fact.quote).rstrip("。；;，,") + "。"
+    said = re.sub(r"\s*\n\s*", "", fact.quote)  # a cell's line breaks are no part of it
+    return _LIST_NUMBER.sub("", said).rstrip("。；;，,") + "。"
 
 
 def _bigram_share(text: str, question: str) -> float:

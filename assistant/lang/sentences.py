@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# A sentence ends at a full stop (plus any closing quotes/brackets) or at the end of a line.
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
+# A sentence ends at a full stop (plus any closing quotes/brackets) or at the end of a line,
+# unless the line ends inside a series ("…王莽岭、" / "蟒河、历山7个…": a table cell's line break).
+_SENTENCE = re.compile(r"(?:[^。！？；!?;\n]|(?<=[、，,])\n+)*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 # A run of an answer up to and including the citation markers that close it ("…。[1][2]").
 CITED_RUN = re.compile(r"(?P<body>[^\[]*?)(?P<marks>(?:\[\d+\])+)")
 MARKER = re.compile(r"\[(\d+)\]")

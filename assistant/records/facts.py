@@ -132,6 +132,22 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+def _series_joined(text: str, lines: list[_Line]) -> list[_Line]:
+    """Lines, with a line that ends inside a series ("…王莽岭、") joined to the next non-blank
+    one: a table cell broken at its width, whose figure ("7个市级中心") closes the series."""
+    out: list[_Line] = []
+    open_series = False
+    for line in lines:
+        if open_series and line.text.strip():
+            last = out[-1]
+            out[-1] = _Line(text[last.start : line.end], last.start)
+        elif not (open_series and not line.text.strip()):
+            out.append(line)
+        if line.text.strip():
+            open_series = line.text.rstrip()[-1] in "、，,"
+    return out
+
+
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -410,7 +426,7 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
     """Figures with a unit in every sentence outside the indicator tables (``skip`` spans). In a
     task table whose rows are years ("2023" on its own line, then that year's tasks) a figure
     takes the row's year and cites the year line as its context."""
-    lines = _lines(doc.text)
+    lines = _series_joined(doc.text, _lines(doc.text))
     facts: list[Fact] = []
     table = ""
     year_line: _Line | None = None
