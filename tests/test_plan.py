@@ -372,6 +372,11 @@ def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
         "临河的公交正点率2026年目标是多少",
         "临河的乘客满意度2026年目标是多少",
     ]
+    # Two question words in one clause, each with what it counts: one side each.
+    assert _sides("临州行动计划中，2026年要建几个市级中心、几个县级中心？") == [
+        "临州行动计划中，2026年要建几个市级中心",
+        "临州行动计划中，2026年要建几个县级中心",
+    ]
     # "X和云岭比，哪个高": each side asks for its own value, the cue left out.
     assert _sides("临河的公交分担率和云岭比，哪个高？") == [
         "临河的公交分担率是多少",
@@ -385,3 +390,15 @@ def test_a_place_spelled_with_its_suffix_is_still_one_side() -> None:
         "临河2023年公交分担率是多少",
         "云岭2023年公交分担率是多少",
     ]
+
+
+def test_how_long_asks_a_length_and_how_long_a_time_does_not() -> None:
+    from assistant.answer.plan import plan_question
+
+    def unit(question: str) -> str:
+        return plan_question(question, Vocabulary()).subquestions[0].constraints.unit
+
+    assert unit("临河地铁一号线有多长？") == "长度"
+    assert unit("从临河到云岭有多远？") == "长度"
+    assert unit("审批要多长时间？") == ""
+    assert unit("临河地铁一号线有多少公里？") == "公里"

@@ -44,7 +44,12 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"(?:19|20)\d{2}\s*年|年底|年前"),
     ),
     (
-        re.compile(r"多少|几|比例|比率|占比|目标|达到|规模|里程|面积|金额|投资|数量"),
+        # A length asked: a figure with a unit of length, not a count in the same sentence.
+        re.compile(r"多长(?!时间|期限|周期)|多远|里程|长度"),
+        re.compile(r"\d\s*(?:公里|千米|米|km|KM)"),
+    ),
+    (
+        re.compile(r"多少|几|比例|比率|占比|目标|达到|规模|面积|金额|投资|数量"),
         re.compile(r"\d"),
     ),
 )

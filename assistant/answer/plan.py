@@ -297,6 +297,8 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     levels = tuple(dict.fromkeys(LEVEL_RE.findall(rest)))
     unit_m = _UNIT_ASKED.search(rest)
     unit = unit_m.group("unit") if unit_m else ""
+    if not unit and _ASKS_LENGTH.search(rest):
+        unit = "长度"  # "有多长": a length, in whatever unit of length
     stance: Stance = ""
     target, current = _STANCE_TARGET.search(rest), _STANCE_CURRENT.search(rest)
     # Both asked in one clause ("现状和2030年目标有什么不同"): neither constrains it.
@@ -468,6 +470,24 @@ def _as_side(text: str) -> str:
     return rest + ("是多少" if _QUANTITY_NOUN.search(rest) else "是什么")
 
 
+_TWO_ASKS = re.compile(
+    r"(?P<a>(?:几|多少)[个座条项处家名]?[^、，,？?和]{1,20})(?:、|和|以及)(?P<b>(?:几|多少)[个座条项处家名]?[^、，,？?]{1,20})"
+)
+
+
+_ASKS_LENGTH = re.compile(r"多长(?!时间|期限|周期)|多远")
+
+
+def _two_asks(question: str) -> list[str] | None:
+    """ "要建几个市级中心、几个县级中心": two question words in one clause, each with what it
+    asks about; each side is the shared start with one of them."""
+    m = _TWO_ASKS.search(question)
+    if m is None:
+        return None
+    head = question[: m.start()]
+    return [head + m.group("a"), head + m.group("b")]
+
+
 def _two_names(question: str) -> list[str] | None:
     """ "城区里老城区和新区的排涝标准一样吗": two names (no place or document of the
     corpus) joined by 和 before what is compared of both; each is asked on its own."""
@@ -556,6 +576,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
             or _two_phrases(own, vocabulary)
             or _between_years(own)
             or _two_names(own)
+            or _two_asks(own)
         )
         texts.extend(split or [own])
     if len(texts) > 1:

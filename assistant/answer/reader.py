@@ -42,6 +42,8 @@ from assistant.lang.terms import coverage, synonyms_of
 _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
     "元": ("元",),
     "公里": ("公里", "千米", "km", "KM"),
+    # A table's column "长度（公里）" may print its unit broken ("长度（公"): the header says it.
+    "长度": ("公里", "千米", "米", "km", "KM", "长度", "里程"),
     "千米": ("公里", "千米", "km"),
     "平方千米": ("平方千米", "平方公里", "km2", "km²"),
     "平方公里": ("平方千米", "平方公里", "km2", "km²"),
@@ -152,9 +154,7 @@ def check(
         forms = _UNIT_FORMS.get(c.unit, (c.unit,)) if c.unit else ()
         if not any(_has_value(q) and (not forms or any(f in q for f in forms)) for q in quotes):
             # "没有给出具体公里数": the unit asked names what is missing.
-            what = (
-                "金额" if c.unit == "元" else f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值"
-            )
+            what = _UNIT_WHAT.get(c.unit) or (f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值")
             return Gap("value", what)
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
@@ -181,6 +181,7 @@ def _fits_type(sub: SubQuestion, clause: str) -> bool:
 
 
 _CJK_UNIT = re.compile(r"^[\u4e00-\u9fff]+$")
+_UNIT_WHAT = {"元": "金额", "长度": "长度"}
 
 
 def states_unit(sub: SubQuestion, text: str) -> bool:
