@@ -350,3 +350,13 @@ def test_compared_with_a_name_that_is_no_place_asks_both_sides() -> None:
         resolve_question("和南村片区比呢？", history)
         == "云岭空间规划里，中心城区和南村片区的防洪标准分别是多少？"
     )
+
+
+def test_a_lists_closing_count_is_no_part_of_its_last_item() -> None:
+    # "…和宣传保障四个方面": the last item is 宣传保障; the count says how many there are.
+    from assistant.answer.followup import list_items
+
+    answer = "包括资金保障、用地保障、权益保障、宣传保障四个方面。"
+    assert list_items(answer) == ["资金保障", "用地保障", "权益保障", "宣传保障"]
+    history = _h("临河公交方案的保障措施有哪些？", answer)
+    assert "“宣传保障”" in resolve_question("第四项具体要搞哪些活动？", history)

@@ -489,6 +489,8 @@ def list_items(answer: str) -> list[str]:
 
     def clean(items: Sequence[str]) -> list[str]:
         out = [re.sub(r"\[\d+\]", "", x).strip(" 。；;，,、") for x in items]
+        # "…和宣传保障四个方面": the count closing the list is no part of its last item.
+        out = [_LIST_COUNT.sub("", x) or x for x in out]
         return [x for x in out if x]
 
     parts = _LIST_PART.split(answer)
@@ -515,6 +517,9 @@ def list_items(answer: str) -> list[str]:
 
 
 _MIN_BARE_ITEMS = 3  # "A、B" is as often one noun phrase as a list
+_LIST_COUNT = re.compile(
+    r"(?:等|共)?[一二三四五六七八九十两\d]+(?:个|项|条|大)?(?:方面|部分|领域|类别|项|条|类)$"
+)
 _MAX_BARE_ITEM = 24
 
 

@@ -35,6 +35,7 @@ _CUE_WORDS = re.compile(
     r"|时限|期限|分别|是什么|是哪|什么|多少|属于|和|及|、|请问|吗|呢|？|\?|，|。"
 )
 _KEY_HEADER = re.compile(r"序号|编号")
+_UNIT_HEADERS = ("单位", "计量单位")
 _NAME_HEADERS = ("名称", "任务", "工作", "内容", "项目", "指标", "措施", "事项")
 _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[—–/／-]+$")
 # A row must cover this share of the question's focus, and lead the runner-up by this much.
@@ -281,7 +282,13 @@ class TableRowAnswerer:
                 return None
         name = row.cell(name_column([h for h, _ in row.cells]))
         asked = [h for h in asked if _filled(row.cell(h))]
-        said = "，".join(f"{h}为{_as_clause(row.cell(h))}" for h in asked)
+        # A bare figure takes the row's unit cell ("80" under 2025年, "%" under 单位).
+        unit = next((v for h, v in row.cells if h in _UNIT_HEADERS and _filled(v)), "")
+
+        def stated(value: str) -> str:
+            return value + unit if unit and _FIGURE.match(value) else _as_clause(value)
+
+        said = "，".join(f"{h}为{stated(row.cell(h))}" for h in asked)
         citations = [self._cite(1, row)]
         # A figure of a header ("2027年") is cited where the table prints it.
         for h in asked:
