@@ -1263,3 +1263,60 @@ def test_a_gloss_in_brackets_after_the_section_named_does_not_pick_another_list(
     for question in ("临州市交通行动计划的重点任务（三大工程）包括哪些？", "重点任务包括哪些？"):
         found = answerer.answer(question, None, "list")
         assert found is not None and found.text == expected, question
+
+
+def test_a_bare_figure_asked_of_a_row_takes_the_rows_unit_cell() -> None:
+    doc = _doc_from_text(
+        "临州市公交优先实施方案\n表 1 主要指标\n序号 指标名称 单位 2024年 2026年\n"
+        "1 公交分担率 % 30 35\n2 公交线网长度 公里 420 500\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市公交优先实施方案"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.row_answer("公交分担率2026年是多少？")
+    assert found is not None
+    assert found.text == "《临州市公交优先实施方案》中，“公交分担率”的2026年为35%[1][2]。"
+    found = answerer.row_answer("公交线网长度2024年是多少？")
+    assert found is not None and "的2024年为420公里[1][2]" in found.text
+
+
+def test_a_command_roster_with_one_holder_a_line_is_a_list_under_its_post() -> None:
+    doc = _doc_from_text(
+        "临州市防汛应急预案\n2 组织体系\n2.1 市指挥部\n成立市防汛指挥部。\n"
+        "指挥长：分管水利工作的副市长\n副指挥长：市政府协管副秘书长\n市水务局局长\n"
+        "市应急管理局局长\n成员单位：市水务局、市应急管理局、市气象局。\n"
+        "2.2 现场指挥部\n副指挥长由事发地县级人民政府负责同志担任。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市防汛应急预案"))
+    items = [r for r in extract_records(doc) if isinstance(r, ListItem) and r.parent == "副指挥长"]
+    assert [i.text for i in items] == ["市政府协管副秘书长", "市水务局局长", "市应急管理局局长"]
+    assert all(doc.text[i.start : i.end] == i.quote for i in items)
+    # One holder is no list; the members' line (with its colon) ends the roster.
+    assert not [r for r in extract_records(doc) if isinstance(r, ListItem) and r.parent == "指挥长"]
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("市指挥部的副指挥长由哪些人担任？", None, "list")
+    assert found is not None and "市政府协管副秘书长；市水务局局长；市应急管理局局长" in found.text
+
+
+def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_its_own() -> None:
+    # "推进A、B、C的实施": the verb alone names no list, the task heading does; the last item runs
+    # over a line break into "的实施". Two tasks mention 城市道路 in their paragraphs; the one whose
+    # own heading names it answers who leads.
+    doc = _doc_from_text(
+        "临州市公交优先实施方案\n二、主要任务\n1. 加快推进智慧交通平台建设\n"
+        "建成智慧交通平台，覆盖城市道路和公交线网。\n牵头单位：市大数据局\n"
+        "2. 推进城市道路网建设\n2026-2028年，推进临河路南延工程、云岭路北延工程、"
+        "站前街拓宽改造工程的实\n施。\n牵头单位：市住建局\n配合单位：市交通运输局\n"
+        "3. 加强安全管理\n压茬推进道路运输、水上交通、公路运营等领域隐患整治。\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市公交优先实施方案"))
+    records = extract_records(doc)
+    # Fields of work after 推进 share no ending: no list of them.
+    assert not [r for r in records if isinstance(r, ListItem) and r.text == "水上交通"]
+    answerer = RecordAnswerer(records, {doc.meta.doc_id: doc})
+    found = answerer.answer("推进城市道路网建设具体有哪些道路工程？", None, "list")
+    assert found is not None and found.text == (
+        "《临州市公交优先实施方案》中“推进城市道路网建设”包括：临河路南延工程；云岭路北延工程；"
+        "站前街拓宽改造工程[1]。"
+    )
+    lead = answerer.answer("推进城市道路网建设由谁牵头？")
+    assert lead is not None and "牵头单位为市住建局" in lead.text

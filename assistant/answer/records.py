@@ -92,6 +92,8 @@ _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
     r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
+    # Who holds a post, asked ("由哪些人担任"): the asking, not what the post is.
+    r"|由?哪些人(?:来)?(?:担任|组成)?|(?:由谁)?担任"
     # A count asked with the list ("六个战略定位"): the records state items, not their count.
     r"|[两三四五六七八九十]+[个条项类种大]"
 )
@@ -353,9 +355,16 @@ class RecordAnswerer:
             kind != "list"
             and best - runner_up < MIN_LEAD
             and not self._same_answer(record, self.records[scored[1][1]])
+            and not self._named_better(weights, index, scored[1][1])
         ):
             return None
         return self._compose(kind, record, question, best, said)
+
+    def _named_better(self, weights: Mapping[str, float], first: int, second: int) -> bool:
+        """Whether record ``first``'s own heading names the focus clearly better than
+        ``second``'s does (two tasks whose paragraphs both mention the words asked)."""
+        own = [coverage(self._beyond_title(weights, i), self._own[i]) for i in (first, second)]
+        return own[0] - own[1] >= MIN_LEAD
 
     def _level_for_condition(
         self, question: str, doc_ids: Collection[str] | None
@@ -704,6 +713,8 @@ class RecordAnswerer:
             skip = len(body) - len(body.lstrip("。，,：: \n"))
             full = body.find("。", skip)
             sentence = body[skip : full + 1] if full >= 0 else ""
+            if skip == 0:
+                sentence = ""  # the item's own sentence goes on ("…工程的实施。"): no detail
             said = re.sub(r"\s+", "", sentence).strip("。，,：: ")
             if said:
                 out.append(f"{name}：{said}")

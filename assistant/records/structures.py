@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from assistant.ingest.metadata import NOTICE_TITLE, ORG_TAIL, issue_date_and_issuer, own_doc_number
 from assistant.ingest.types import SECTION_SEPARATOR, Document, Section
@@ -213,6 +213,7 @@ def enumeration_records(doc: Document, locator: Locator) -> list[Record]:
     out.extend(_inline_enumerations(doc, locator))
     out.extend(_lead_sentence_lists(doc, locator))
     out.extend(_inline_series(doc, locator))
+    out.extend(_rosters(doc, locator))
     return out
 
 
@@ -262,39 +263,109 @@ def _lead_sentence_lists(doc: Document, locator: Locator) -> Iterator[Record]:
 # "将村庄划分为集聚提升类、城郊融合类、特色保护类…等五种类型": a series of ≥ 3 names after a verb
 # that introduces parts, inside one sentence.
 _SERIES = re.compile(
-    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建))"
-    r"(?P<items>[^。；;：:、\n]{2,16}(?:、[^。；;：:、\n]{2,16}){2,})"
+    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建|推进))"
+    r"(?P<items>[^。；;：:、\n]{2,20}(?:、[^。；;：:、\n]{2,20}){2,})"
 )
+
+
+_BARE_VERB = 3  # characters: a series' head this short is only its verb ("推进", "分为")
+
+
+def _common_ending(names: Sequence[str]) -> str:
+    """The ending all ``names`` share ("工程" of "临河路南延工程", "云岭路北延工程")."""
+    first = names[0].strip()
+    k = 0
+    while k < len(first) and all(n.strip().endswith(first[len(first) - k - 1 :]) for n in names):
+        k += 1
+    return first[len(first) - k :] if k else ""
 
 
 def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
     text = doc.text
     for m in _SERIES.finditer(text):
         raw = m.group("items").split("、")
-        # The last name runs into what follows it ("其他类等五种类型，分类推进…").
-        last = re.split(r"[，,]", raw[-1], maxsplit=1)[0]
+        # The last name runs into what follows it ("其他类等五种类型，分类推进…"), across a
+        # line break ("…改造工程的实" / "施。").
+        run_on = (
+            re.sub(r"\s+", "", text[m.end() : m.end() + 40])
+            if text[m.end() : m.end() + 1] == "\n"
+            else ""
+        )
+        last = re.split(r"[，,。；;]", raw[-1] + run_on, maxsplit=1)[0]
         last = re.sub(r"等.*$", "", last)
+        # …or into what is done with them all ("…改造工程的实施").
+        last = re.sub(r"的(?:实施|建设|推进|落地)$", "", last)
         # …or into its count ("一般四个级别", "战略预留区八大功能分区").
         last = re.sub(r"[一二三四五六七八九十两\d]+(?:个|种|类|项|大|级).*$", "", last)
         # "…、善后处置组和技术专家组": the last two joined by 和/及.
         names = [*raw[:-1], *re.split(r"以及|和|及", last)]
-        if any(not 2 <= len(n.strip()) <= 16 for n in names):
+        if any(not 2 <= len(n.strip()) <= 20 for n in names):
+            continue
+        if m.group("head").endswith("推进") and len(_common_ending(names)) < 2:
+            # "推进" introduces no parts: only names of one kind ("…工程、…工程") are a list,
+            # not a run of fields ("推进道路运输、水上交通…等领域整治").
             continue
         pos = m.start("items")
+        head = m.group("head").strip(" ，,")
+        section = locator.path_at(m.start())
+        if len(head) <= _BARE_VERB:
+            # "推进A、B、C": the verb alone names no list; the section it stands in does.
+            head = section.split(SECTION_SEPARATOR)[-1] or head
         for k, name in enumerate(names, 1):
             start = text.find(name, pos)
             yield ListItem(
                 doc_id=doc.meta.doc_id,
-                section=locator.path_at(m.start()),
+                section=section,
                 quote=name,
                 start=start,
                 end=start + len(name),
-                parent=m.group("head").strip(" ，,"),
+                parent=head,
                 position=k,
                 text=name.strip(),
                 kind="enumeration",
             )
             pos = start + len(name)
+
+
+# A post and who holds it, one holder a line ("副指挥长：市政府协管副秘书长 / 市应急管理局局长"):
+# an emergency plan's command roster. A holder names a post (局长, 支队长, 副秘书长, 负责人…).
+_ROSTER_POST = re.compile(
+    r"^(?P<post>(?:副|常务副)?(?:总指挥|指挥长|组长|主任|召集人|总召集人))\s*[:：]\s*(?P<first>\S.*)$"
+)
+_HOLDER = re.compile(
+    r"^[^:：。；;，,]{2,30}(?:长|主任|书记|秘书长|负责人|同志|委员|总监|总工程师|经理|政委)$"
+)
+
+
+def _rosters(doc: Document, locator: Locator) -> Iterator[Record]:
+    """A post whose holders follow one a line: one list under the post, its holders in order."""
+    text = doc.text
+    lines = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    for k, (start, end) in enumerate(lines):
+        m = _ROSTER_POST.match(text[start:end].strip())
+        if m is None or not _HOLDER.match(m.group("first").strip()):
+            continue
+        first = start + text[start:end].index(m.group("first"))
+        holders = [(first, end)]
+        for s, e in lines[k + 1 :]:
+            if not _HOLDER.match(text[s:e].strip()) or _ROSTER_POST.match(text[s:e].strip()):
+                break
+            holders.append((s, e))
+        if len(holders) < 2:
+            continue
+        for n, (s, e) in enumerate(holders, 1):
+            s, e = _strip_span(text, s, e)
+            yield ListItem(
+                doc_id=doc.meta.doc_id,
+                section=locator.path_at(start),
+                quote=text[s:e],
+                start=s,
+                end=e,
+                parent=m.group("post"),
+                position=n,
+                text=text[s:e],
+                kind="enumeration",
+            )
 
 
 def _inline_enumerations(doc: Document, locator: Locator) -> Iterator[Record]:
