@@ -402,3 +402,11 @@ def test_how_long_asks_a_length_and_how_long_a_time_does_not() -> None:
     assert unit("从临河到云岭有多远？") == "长度"
     assert unit("审批要多长时间？") == ""
     assert unit("临河地铁一号线有多少公里？") == "公里"
+
+
+def test_a_number_of_years_is_not_a_calendar_year() -> None:
+    from assistant.answer.reader import _in_unit
+
+    assert _in_unit("年", "有效期3年") and _in_unit("年", "期限为五年")
+    assert not _in_unit("年", "2025年目标值为19公里/小时")
+    assert _in_unit("长度", "长度（公：6.4") and not _in_unit("长度", "设置率为6.5%")

@@ -1295,6 +1295,13 @@ def test_a_command_roster_with_one_holder_a_line_is_a_list_under_its_post() -> N
     answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
     found = answerer.answer("市指挥部的副指挥长由哪些人担任？", None, "list")
     assert found is not None and "市政府协管副秘书长；市水务局局长；市应急管理局局长" in found.text
+    # The holders on the post's own line, apart by "，".
+    one_line = _doc_from_text(
+        "临州市地灾应急预案\n2.1 市指挥部\n副指挥长：市政府副秘书长，市应急管理局局长，"
+        "临州军分区副司令员。\n成员单位：市水务局。\n"
+    )
+    holders = [r.text for r in extract_records(one_line) if isinstance(r, ListItem)]
+    assert holders[:3] == ["市政府副秘书长", "市应急管理局局长", "临州军分区副司令员"]
 
 
 def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_its_own() -> None:
@@ -1307,11 +1314,14 @@ def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_it
         "2. 推进城市道路网建设\n2026-2028年，推进临河路南延工程、云岭路北延工程、"
         "站前街拓宽改造工程的实\n施。\n牵头单位：市住建局\n配合单位：市交通运输局\n"
         "3. 加强安全管理\n压茬推进道路运输、水上交通、公路运营等领域隐患整治。\n"
+        "4. 规范金融组织\n推进全市担保公司、典当行、小贷机构三类组织规范整治。\n"
     )
     doc = replace(doc, meta=replace(doc.meta, title="临州市公交优先实施方案"))
     records = extract_records(doc)
-    # Fields of work after 推进 share no ending: no list of them.
+    # Fields of work after 推进 share no ending: no list of them; a series its count closes is.
     assert not [r for r in records if isinstance(r, ListItem) and r.text == "水上交通"]
+    counted = [r.text for r in records if isinstance(r, ListItem) and r.parent == "4. 规范金融组织"]
+    assert counted == ["全市担保公司", "典当行", "小贷机构"]
     answerer = RecordAnswerer(records, {doc.meta.doc_id: doc})
     found = answerer.answer("推进城市道路网建设具体有哪些道路工程？", None, "list")
     assert found is not None and found.text == (

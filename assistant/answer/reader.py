@@ -150,12 +150,12 @@ def check(
             if (m := re.search(re.escape(level) + r"(?:事故|响应|预警)?", sub.text))
         ]
         return Gap("level", "、".join(named or c.levels))
-    if sub.answer_type in ("number", "duration"):
-        forms = _UNIT_FORMS.get(c.unit, (c.unit,)) if c.unit else ()
-        if not any(_has_value(q) and (not forms or any(f in q for f in forms)) for q in quotes):
-            # "没有给出具体公里数": the unit asked names what is missing.
-            what = _UNIT_WHAT.get(c.unit) or (f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值")
-            return Gap("value", what)
+    if sub.answer_type in ("number", "duration") and not any(
+        _has_value(q) and _in_unit(c.unit, q) for q in quotes
+    ):
+        # "没有给出具体公里数": the unit asked names what is missing.
+        what = _UNIT_WHAT.get(c.unit) or (f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值")
+        return Gap("value", what)
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
@@ -173,8 +173,7 @@ _LEAD_TYPES = ("number", "duration", "year", "date")
 def _fits_type(sub: SubQuestion, clause: str) -> bool:
     kind = sub.answer_type
     if kind in ("number", "duration"):
-        forms = _UNIT_FORMS.get(sub.constraints.unit, (sub.constraints.unit,))
-        return _has_value(clause) and (not sub.constraints.unit or any(f in clause for f in forms))
+        return _has_value(clause) and _in_unit(sub.constraints.unit, clause)
     if kind in ("year", "date"):
         return bool(YEAR_RE.search(clause))
     return bool(_ORG.search(clause))
@@ -187,8 +186,19 @@ _UNIT_WHAT = {"元": "金额", "长度": "长度"}
 def states_unit(sub: SubQuestion, text: str) -> bool:
     """Whether ``text`` states a value in the unit the question asks ("多少公里"), if it asks
     one: a rate in % does not answer a question about kilometres."""
-    unit = sub.constraints.unit
-    return not unit or any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
+    return _in_unit(sub.constraints.unit, text)
+
+
+# "多少年" asks a number of years ("8年", "三年"), which a calendar year ("2025年") is not.
+_YEARS_COUNT = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?年|[一二两三四五六七八九十]+年")
+
+
+def _in_unit(unit: str, text: str) -> bool:
+    if not unit:
+        return True
+    if unit == "年":
+        return bool(_YEARS_COUNT.search(text))
+    return any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
 
 
 def direct_answer(

@@ -254,7 +254,10 @@ class TableRowAnswerer:
             headers = [h for h, _ in r.cells]
             asked = self._asked_columns(question, headers)
             filled = [h for h in asked if _filled(r.cell(h))]
-            if not filled or (figures and not any(re.search(r"\d", r.cell(h)) for h in filled)):
+            # A figure of the cell's own ("建设60处"), not its items' numbers ("1.…2.…").
+            if not filled or (
+                figures and not any(re.search(r"\d", _as_clause(r.cell(h))) for h in filled)
+            ):
                 continue
             name = r.cell(name_column(headers))
             if not name:
@@ -265,7 +268,8 @@ class TableRowAnswerer:
             # The row's own text must carry the match with what the document's title does not
             # already say (a task named like its document is not named by the document's name).
             own = coverage(self._beyond_title(weights, r), named)
-            if own <= 0:
+            # A value asked that no fact states: the row's own text must name what is asked.
+            if own <= 0 or (figures and own < MIN_COVERAGE):
                 continue
             scored.append((coverage(weights, self._context(r, named)), own, r, asked))
         if not scored:

@@ -271,6 +271,22 @@ _SERIES = re.compile(
 _BARE_VERB = 3  # characters: a series' head this short is only its verb ("推进", "分为")
 
 
+def _count_value(raw: str) -> int:
+    """ "三" → 3, "12" → 12, "十二" → 12; 0 when it is no count."""
+    if raw.isdigit():
+        return int(raw)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+    if raw == "十":
+        return 10
+    if raw.startswith("十"):
+        return 10 + digits.get(raw[1:], 0)
+    if raw.endswith("十"):
+        return digits.get(raw[0], 0) * 10
+    if len(raw) == 3 and raw[1] == "十":
+        return digits.get(raw[0], 0) * 10 + digits.get(raw[2], 0)
+    return digits.get(raw, 0)
+
+
 def _common_ending(names: Sequence[str]) -> str:
     """The ending all ``names`` share ("工程" of "临河路南延工程", "云岭路北延工程")."""
     first = names[0].strip()
@@ -296,14 +312,17 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
         # …or into what is done with them all ("…改造工程的实施").
         last = re.sub(r"的(?:实施|建设|推进|落地)$", "", last)
         # …or into its count ("一般四个级别", "战略预留区八大功能分区").
-        last = re.sub(r"[一二三四五六七八九十两\d]+(?:个|种|类|项|大|级).*$", "", last)
+        count = re.search(r"([一二三四五六七八九十两\d]+)(?:个|种|类|项|大|级).*$", last)
+        last = last[: count.start()] if count else last
         # "…、善后处置组和技术专家组": the last two joined by 和/及.
         names = [*raw[:-1], *re.split(r"以及|和|及", last)]
         if any(not 2 <= len(n.strip()) <= 20 for n in names):
             continue
-        if m.group("head").endswith("推进") and len(_common_ending(names)) < 2:
-            # "推进" introduces no parts: only names of one kind ("…工程、…工程") are a list,
-            # not a run of fields ("推进道路运输、水上交通…等领域整治").
+        counted = count is not None and _count_value(count.group(1)) == len(names)
+        if m.group("head").endswith("推进") and not counted and len(_common_ending(names)) < 2:
+            # "推进" introduces no parts: only names of one kind ("…工程、…工程") or a series its
+            # count closes ("A、B、C三类组织") are a list, not a run of fields ("推进道路运输、
+            # 水上交通…等领域整治").
             continue
         pos = m.start("items")
         head = m.group("head").strip(" ，,")
@@ -333,20 +352,29 @@ _ROSTER_POST = re.compile(
     r"^(?P<post>(?:副|常务副)?(?:总指挥|指挥长|组长|主任|召集人|总召集人))\s*[:：]\s*(?P<first>\S.*)$"
 )
 _HOLDER = re.compile(
-    r"^[^:：。；;，,]{2,30}(?:长|主任|书记|秘书长|负责人|同志|委员|总监|总工程师|经理|政委)$"
+    r"^[^:：。；;，,、]{2,30}(?:长|主任|书记|秘书长|负责人|同志|委员|总监|总工程师|经理|政委|司令员)$"
 )
 
 
 def _rosters(doc: Document, locator: Locator) -> Iterator[Record]:
-    """A post whose holders follow one a line: one list under the post, its holders in order."""
+    """A post and its holders, on its own line apart by "，"/"、" or one a line after it: one
+    list under the post, its holders in order."""
     text = doc.text
     lines = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
     for k, (start, end) in enumerate(lines):
         m = _ROSTER_POST.match(text[start:end].strip())
-        if m is None or not _HOLDER.match(m.group("first").strip()):
+        if m is None:
             continue
         first = start + text[start:end].index(m.group("first"))
-        holders = [(first, end)]
+        # The holders on the post's own line, apart by "，" or "、" ("副指挥长：A，B，C。").
+        holders: list[tuple[int, int]] = []
+        for part in re.finditer(r"[^，,、。；;]+", text[first:end]):
+            if not _HOLDER.match(part.group().strip()):
+                holders = []
+                break
+            holders.append((first + part.start(), first + part.end()))
+        if not holders:
+            continue
         for s, e in lines[k + 1 :]:
             if not _HOLDER.match(text[s:e].strip()) or _ROSTER_POST.match(text[s:e].strip()):
                 break
