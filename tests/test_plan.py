@@ -377,6 +377,11 @@ def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
         "临州行动计划中，2026年要建几个市级中心",
         "临州行动计划中，2026年要建几个县级中心",
     ]
+    # "A和B分别占多少": what each is asked comes after 分别.
+    assert _sides("临州空间规划中，居住用地和交通运输用地分别占多少比例？") == [
+        "临州空间规划中，居住用地占多少比例",
+        "临州空间规划中，交通运输用地占多少比例",
+    ]
     # "X和云岭比，哪个高": each side asks for its own value, the cue left out.
     assert _sides("临河的公交分担率和云岭比，哪个高？") == [
         "临河的公交分担率是多少",
@@ -410,3 +415,19 @@ def test_a_number_of_years_is_not_a_calendar_year() -> None:
     assert _in_unit("年", "有效期3年") and _in_unit("年", "期限为五年")
     assert not _in_unit("年", "2025年目标值为19公里/小时")
     assert _in_unit("长度", "长度（公：6.4") and not _in_unit("长度", "设置率为6.5%")
+
+
+def test_a_level_word_naming_a_thing_no_document_grades_is_no_level() -> None:
+    from assistant.answer.pipeline import _grades
+
+    scales = {"事故", "响应", "预警"}
+    assert not _grades("临河三级集散中心2024年建什么", "三级", scales)
+    assert not _grades("一级公路有多长", "一级", scales)
+    for text, level in (
+        ("一级红色预警的降雨标准", "一级"),
+        ("Ⅰ级应急响应由谁启动", "Ⅰ级"),
+        ("较大以上事故多久报告", "较大"),
+        ("那二级的呢", "二级"),
+        ("一般事故的标准", "一般"),
+    ):
+        assert _grades(text, level, scales), text

@@ -11,6 +11,7 @@ needs no lock and computes outside the GIL)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,7 @@ from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation
 from assistant.ingest.types import DocumentMeta
+from assistant.lang.patterns import LEVEL_RE
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.lang.tokens import place_names
@@ -239,6 +241,13 @@ class ExtractivePipeline:
             text = decline_text(place, closest[0] if closest else None)
             return SubAnswer(sub, "not_found", text, closest, 1.0, {}, place), passages, spent
         scope, gap = self._scope(sub, doc_ids)
+        if sub.constraints.levels and self.records is not None:
+            # "三级集散中心", "一级公路": a level word naming a thing the documents grade no
+            # levels of is part of a name, not a level asked.
+            graded = self.records.graded_scales
+            levels = tuple(x for x in sub.constraints.levels if _grades(sub.text, x, graded))
+            if levels != sub.constraints.levels:
+                sub = replace(sub, constraints=replace(sub.constraints, levels=levels))
         if gap is not None and gap.kind == "region":
             passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
             spent = (time.perf_counter() - t0) * 1000
@@ -405,6 +414,26 @@ class ExtractivePipeline:
 
 # Answer types that ask for a value: the fact store's decline for them is final.
 _VALUE_TYPES = ("number", "year", "duration")
+
+
+def _grades(text: str, level: str, scales: Collection[str]) -> bool:
+    """Whether ``level`` in ``text`` is a level of something graded: not when a noun the
+    documents grade nothing of follows it at once ("三级集散中心"). Another name of the level
+    ("一级红色预警"), 以上/以下, 应急 or 的 after it keep it a level."""
+    at = text.find(level)
+    if at < 0 or not scales:
+        return True
+    after = _LEVEL_ALIAS.sub("", text[at + len(level) :])
+    if not after or not re.match(r"[\u4e00-\u9fff]", after):
+        return True
+    if after.startswith(
+        ("的", "以上", "以下", "及以上", "应急", "呢", "是", "由", "和", "与", "、")
+    ):
+        return True
+    return any(after.startswith(s) for s in scales)
+
+
+_LEVEL_ALIAS = re.compile(rf"^(?:\s*[（(][^（）()]{{1,6}}[）)]|{LEVEL_RE.pattern})*")
 
 
 def _repeats(text: str, said: str) -> bool:

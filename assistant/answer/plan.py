@@ -488,6 +488,23 @@ def _two_asks(question: str) -> list[str] | None:
     return [head + m.group("a"), head + m.group("b")]
 
 
+def _each_asked(question: str, body: str, cue: re.Match[str]) -> list[str] | None:
+    """ "…居住用地和交通运输用地分别占多少比例": each name with what is asked after 分别."""
+    m = re.search(r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,12})$", body)
+    asked = _TRAIL_MARKS.sub("", question[cue.end() :])
+    if m is None or not _WH.search(asked):
+        return None
+    left = body[: m.start()]
+    a = re.split(r"[里的，,在对]|中(?![心央部])", left)[-1]
+    if not 2 <= len(a) <= 12:
+        return None
+    pre = left[: len(left) - len(a)]
+    return [f"{pre}{a}{asked}", f"{pre}{m.group('b')}{asked}"]
+
+
+_TRAIL_MARKS = re.compile(r"[？?。！!\s]+$")
+
+
 def _two_names(question: str) -> list[str] | None:
     """ "城区里老城区和新区的排涝标准一样吗": two names (no place or document of the
     corpus) joined by 和 before what is compared of both; each is asked on its own."""
@@ -500,7 +517,8 @@ def _two_names(question: str) -> list[str] | None:
         r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,8}?)(?P<sep>的|[，,])(?P<x>[^，,？?]{2,})$", body
     )
     if m is None:
-        return None
+        # "A和B分别占多少比例": what each is asked comes after 分别.
+        return _each_asked(question, body, cue) if _RESPECTIVELY.match(cue.group()) else None
     left = body[: m.start()]
     # The first name starts after the frame ("规划里，", "城区中"); 中 of 中心 is no frame.
     a = re.split(r"[里的，,在对]|中(?![心央部])", left)[-1]

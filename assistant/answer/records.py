@@ -10,6 +10,7 @@ stands."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -240,6 +241,13 @@ class RecordAnswerer:
         title = doc.meta.title if doc else ""
         short = doc.meta.short_title if doc else ""
         return " ".join([title, short, r.section, self._own_text(r)])
+
+    @functools.cached_property
+    def graded_scales(self) -> frozenset[str]:
+        """What the documents grade (事故, 响应, 预警 …), as their level definitions say."""
+        return frozenset(
+            r.scale for r in self.records if isinstance(r, Definition) and r.level and r.scale
+        )
 
     def row_answer(
         self, question: str, doc_ids: Collection[str] | None = None
