@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from assistant.ingest.metadata import NOTICE_TITLE, ORG_TAIL, issue_date_and_issuer, own_doc_number
 from assistant.ingest.types import SECTION_SEPARATOR, Document, Section
+from assistant.lang.numbers import chinese_numeral
 from assistant.lang.sentences import split_sentences
 from assistant.records.types import (
     Definition,
@@ -271,22 +272,6 @@ _SERIES = re.compile(
 _BARE_VERB = 3  # characters: a series' head this short is only its verb ("推进", "分为")
 
 
-def _count_value(raw: str) -> int:
-    """ "三" → 3, "12" → 12, "十二" → 12; 0 when it is no count."""
-    if raw.isdigit():
-        return int(raw)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-    if raw == "十":
-        return 10
-    if raw.startswith("十"):
-        return 10 + digits.get(raw[1:], 0)
-    if raw.endswith("十"):
-        return digits.get(raw[0], 0) * 10
-    if len(raw) == 3 and raw[1] == "十":
-        return digits.get(raw[0], 0) * 10 + digits.get(raw[2], 0)
-    return digits.get(raw, 0)
-
-
 def _common_ending(names: Sequence[str]) -> str:
     """The ending all ``names`` share ("工程" of "临河路南延工程", "云岭路北延工程")."""
     first = names[0].strip()
@@ -318,7 +303,9 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
         names = [*raw[:-1], *re.split(r"以及|和|及", last)]
         if any(not 2 <= len(n.strip()) <= 20 for n in names):
             continue
-        counted = count is not None and _count_value(count.group(1)) == len(names)
+        raw_count = count.group(1) if count else ""
+        value = int(raw_count) if raw_count.isdigit() else chinese_numeral(raw_count)
+        counted = value is not None and value == len(names)
         if m.group("head").endswith("推进") and not counted and len(_common_ending(names)) < 2:
             # "推进" introduces no parts: only names of one kind ("…工程、…工程") or a series its
             # count closes ("A、B、C三类组织") are a list, not a run of fields ("推进道路运输、
