@@ -431,3 +431,69 @@ def test_a_level_word_naming_a_thing_no_document_grades_is_no_level() -> None:
         ("一般事故的标准", "一般"),
     ):
         assert _grades(text, level, scales), text
+
+
+def _words(text: str) -> dict[str, float]:
+    from assistant.lang.tokens import tokenize
+
+    return {w: 1.0 for w in tokenize(text) if len(w) >= 2}
+
+
+def test_a_sibling_of_the_thing_asked_is_declined_with_it_named() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("临河2025年铁路总里程要达到多少公里？", VOCAB).subquestions
+    road = _cite(1, "到2025年，公路总里程达到3200公里。")
+    gap = contrast(sub, [road], METAS_BY_ID, _words)
+    assert gap is not None and gap.kind == "sibling" and gap.detail == "铁路|公路"
+    text = decline_text(gap, road)
+    assert "公路总里程达到3200公里" in text and "不是“铁路”" in text
+    rail = _cite(1, "到2025年，铁路总里程达到320公里。")
+    assert contrast(sub, [rail], METAS_BY_ID, _words) is None
+    # A supporting quote naming the thing asked does not make the first quote's figure its own.
+    assert contrast(sub, [road, _cite(2, "铁路网络逐步完善。")], METAS_BY_ID, _words) is not None
+
+
+def test_a_place_the_cited_text_does_not_name_is_declined() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("湖滨省2023年工作要点里，青河县要新建多少个码头？", VOCAB).subquestions
+    province = _cite(1, "新建码头6个。", "work")
+    gap = contrast(sub, [province], METAS_BY_ID, _words)
+    assert gap is not None and gap.kind == "scope" and gap.detail == "青河县"
+    assert "没有单独给出青河县" in decline_text(gap, province)
+    # Named without its administrative ending, the county is named.
+    county = _cite(1, "青河新建码头2个。", "work")
+    assert contrast(sub, [county], METAS_BY_ID, _words) is None
+    # "新建" is tagged as a place name too (a district's name): no ending, no place.
+    (plain,) = plan_question("湖滨省2023年要新建多少个码头？", VOCAB).subquestions
+    assert contrast(plain, [province], METAS_BY_ID, _words) is None
+
+
+def test_a_plans_period_dates_its_targets_not_the_achievements_it_recounts() -> None:
+    plan_meta = DocumentMeta(
+        "plan", "临河市“十五五”综合交通运输发展规划", "plan.txt", region="临河市"
+    )
+    metas = {"plan": plan_meta}
+    (sub,) = plan_question("临河2030年公交机动化分担率的目标是多少？", VOCAB).subquestions
+    assert sub.constraints.stance == "target" and sub.constraints.years == (2030,)
+
+    def cite(section: str, quote: str) -> Citation:
+        return Citation(1, "", "plan", plan_meta.title, section, quote, quote, 0, len(quote))
+
+    past = cite("一、发展基础", "公交机动化分担率达33.4%，城区绿色出行比例达71%。")
+    gap = check(sub, [past], metas, _words, 0.0)
+    assert gap is not None and gap.kind == "year"
+    goal = cite("三、总体要求 > （三）发展目标", "公交机动化分担率达到40%。")
+    assert check(sub, [goal], metas, _words, 0.0) is None
+
+
+def test_a_document_name_before_a_level_word_is_no_place() -> None:
+    from assistant.answer.reader import contrast
+
+    # The tagger reads "》中市" as a place name "中市".
+    (sub,) = plan_question(
+        "《云岭市森林火灾应急预案》中市指挥部的副指挥长由谁担任？", VOCAB
+    ).subquestions
+    cited = _cite(1, "副指挥长由市应急管理局局长担任。", "fire")
+    assert contrast(sub, [cited], METAS_BY_ID, _words) is None

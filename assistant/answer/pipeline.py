@@ -36,8 +36,10 @@ from assistant.answer.reader import (
     SubAnswer,
     check,
     compose,
+    contrast,
     decline_text,
     direct_answer,
+    first_cited,
     focus_coverage,
     states_unit,
 )
@@ -405,6 +407,24 @@ class ExtractivePipeline:
                 )
         if source == "passage":
             text, citations = direct_answer(sub, text, citations, weigh)
+        near = contrast(sub, citations, self.documents, weigh, text)
+        if near is not None:
+            # A neighbour's figure or text, from whichever source: declined with it quoted.
+            features[f"gap_{near.kind}"] = 1.0
+            quoted = replace(first_cited(text, citations), n=1)
+            return (
+                SubAnswer(
+                    sub,
+                    "not_found",
+                    decline_text(near, quoted),
+                    (quoted,),
+                    drafted.confidence,
+                    features,
+                    near,
+                ),
+                passages,
+                spent,
+            )
         return (
             SubAnswer(sub, "answered", text, citations, drafted.confidence, features),
             passages,

@@ -24,6 +24,8 @@ from assistant.answer.texts import (
     GAP_PLACE_NEAREST,
     GAP_REGION,
     GAP_REGION_NEAREST,
+    GAP_SCOPE_NEAREST,
+    GAP_SIBLING_NEAREST,
     GAP_VALUE,
     GAP_YEAR,
     MISSING_PART,
@@ -37,6 +39,7 @@ from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import YEAR_RE, mentions_level, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
+from assistant.lang.tokens import nouns, place_names
 
 # Units a value may be written in for each unit a question asks for.
 _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
@@ -60,7 +63,7 @@ ORDINALS = "一二三四五六七八九十"
 class Gap:
     """Why a sub-question's draft does not qualify."""
 
-    kind: str  # "region" | "year" | "level" | "value" | "focus" | "weak"
+    kind: str  # "region" | "place" | "scope" | "year" | "level" | "value" | "focus" | "sibling" | "weak"
     detail: str = ""
 
 
@@ -127,6 +130,10 @@ def check(
         ok = False
         for x, ctx in zip(citations, contexts, strict=True):
             meta = metas.get(x.doc_id)
+            if c.stance == "target" and stance_of(x.quote, x.section) == "current":
+                # A plan's title period ("十五五") dates its targets, not the achievements its
+                # 发展基础 recounts: those are dated only by their own words.
+                ctx = f"{x.section} {x.quote}"
             said = {int(y) for y in YEAR_RE.findall(ctx)} | covered_years(
                 "", re.findall(r"十[一二三四五六七八九]五", ctx)
             )
@@ -159,6 +166,96 @@ def check(
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
+    return None
+
+
+# A place name's administrative ending: "沁水县" is named in a text saying "沁水".
+_ADMIN_END = re.compile(r"(?:自治州|自治县|新区|市|县|区|省|镇|乡|村|街道)$")
+
+
+def _places_left_out(
+    sub: SubQuestion, contexts: Sequence[str], metas: Sequence[DocumentMeta | None]
+) -> list[str]:
+    """Places the question names that no cited text (nor its document's own region) names: a
+    province's figure does not answer a question about one of its cities."""
+    joined = re.sub(r"\s+", "", " ".join(contexts))
+    own = [m.region for m in metas if m is not None and m.region]
+    out = []
+    # The tagger's place names only with an administrative ending: it also reads "新建" (a
+    # district's name) as a place. Regions known from the corpus count without one.
+    # A one-character stem ("》中市指挥部" read as "中市") is a place only when the corpus
+    # knows it as a region.
+    named = [
+        p for p in place_names(sub.text) if _ADMIN_END.search(p) and len(_ADMIN_END.sub("", p)) >= 2
+    ]
+    for place in dict.fromkeys([*sub.constraints.regions, *named]):
+        stem = _ADMIN_END.sub("", place) or place
+        if any(r in place or place in r for r in own):
+            continue
+        # "山西全省" is named by a text about "全省" (the province of the document's city).
+        whole = re.search(re.escape(place) + r"(全[省市县区])", sub.text)
+        if stem not in joined and not (whole and whole.group(1) in joined):
+            out.append(place)
+    return list(dict.fromkeys(out))
+
+
+# Heads of quantity words ("总量", "保有量", "覆盖率"): two of them are often one quantity
+# said two ways, where two things with one head ("铁路", "公路") are not one thing.
+_QUANTITY_HEAD = frozenset("量数率额值度比")
+
+
+def _sibling(term: str, quotes: Sequence[str]) -> str:
+    """A word of the cited text naming another thing of the kind ``term`` names: the same head
+    character, another modifier ("公路" for "铁路", "公交车" for "出租车")."""
+    if term[-1] in _QUANTITY_HEAD:
+        return ""
+    for q in quotes:
+        for word in nouns(q):
+            if (
+                len(word) >= 2
+                and word[-1] == term[-1]
+                and word not in term
+                and term not in word
+                and re.fullmatch(r"[\u4e00-\u9fff]+", word)
+            ):
+                return word
+    return ""
+
+
+def first_cited(text: str, citations: Sequence[Citation]) -> Citation:
+    """The citation ``text`` cites first (the one its value was taken from), else the first."""
+    first = MARKER.search(text)
+    return next((c for c in citations if first and first.group(0) == f"[{c.n}]"), citations[0])
+
+
+def contrast(
+    sub: SubQuestion,
+    citations: Sequence[Citation],
+    metas: Mapping[str, DocumentMeta],
+    weigh: Callable[[str], Mapping[str, float]],
+    text: str = "",
+) -> Gap | None:
+    """Whether the cited text is about a neighbour of what is asked rather than it: a place
+    the question names that the text does not (the province for one of its cities), or a
+    focus word the text lacks while it names a sibling of it (公路 for 铁路). Checked on every
+    answer, from whichever source, because a neighbouring figure reads as an answer."""
+    if not citations:
+        return None
+    contexts = [_context(x, metas) for x in citations]
+    left_out = _places_left_out(sub, contexts, [metas.get(x.doc_id) for x in citations])
+    if left_out:
+        return Gap("scope", "、".join(left_out))
+    if sub.answer_type not in ("number", "duration", "year", "date"):
+        return None
+    # The value is the citation the answer cites first: a supporting quote naming the thing
+    # asked (the railway sentence after a road figure) does not make the figure the railway's.
+    cited = first_cited(text, citations)
+    _, missing = focus_coverage(sub, [cited], metas, weigh)
+    asked = set(nouns(sub.text))
+    quotes = [cited.quote]
+    for term in missing:
+        if term in asked and (other := _sibling(term, quotes)) and other not in sub.text:
+            return Gap("sibling", f"{term}|{other}")
     return None
 
 
@@ -282,6 +379,11 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
         return GAP_LEVEL.format(title=title, quote=quote, level=gap.detail)
     if gap.kind == "value":
         return GAP_VALUE.format(title=title, quote=quote, what=gap.detail)
+    if gap.kind == "scope":
+        return GAP_SCOPE_NEAREST.format(place=gap.detail, title=title, quote=quote)
+    if gap.kind == "sibling":
+        asked, other = gap.detail.split("|", 1)
+        return GAP_SIBLING_NEAREST.format(asked=asked, other=other, title=title, quote=quote)
     if gap.kind == "focus" and gap.detail:
         return GAP_FOCUS.format(title=title, quote=quote, missing=gap.detail)
     return NOT_FOUND_TEXT

@@ -62,6 +62,16 @@ GAP_FOCUS: Final = (
     "未在已收录文件中找到关于“{missing}”的内容。最接近的是《{title}》中的“{quote}”[1]，"
     "其中未提及“{missing}”。"
 )
+# A neighbour of what was asked: the text names no place the question names (a province's
+# figure for one of its cities), or it names a sibling of the thing asked (公路 for 铁路).
+GAP_SCOPE_NEAREST: Final = (
+    "已收录的文件中没有单独给出{place}的这项内容。最接近的是《{title}》中的“{quote}”[1]，"
+    "其中没有{place}的内容。"
+)
+GAP_SIBLING_NEAREST: Final = (
+    "未在已收录文件中找到“{asked}”的这项内容。最接近的是《{title}》中的“{quote}”[1]，"
+    "说的是“{other}”，不是“{asked}”。"
+)
 # "还有呢" after a list the records gave in full: said once more, as complete.
 LIST_COMPLETE: Final = "上一回答已列出全部内容，文件中没有更多：{listed}"
 # What an answer adds about the documents it cites (assistant.answer.records.notes).
