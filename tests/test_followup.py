@@ -360,3 +360,22 @@ def test_a_lists_closing_count_is_no_part_of_its_last_item() -> None:
     assert list_items(answer) == ["资金保障", "用地保障", "权益保障", "宣传保障"]
     history = _h("临河公交方案的保障措施有哪些？", answer)
     assert "“宣传保障”" in resolve_question("第四项具体要搞哪些活动？", history)
+
+
+def test_compared_with_another_year_asks_the_quantity_at_both_times() -> None:
+    now = _h("临河现在全市航道总里程是多少？", "“十四五”时期全市航道总里程达820公里。")
+    resolved = resolve_question("跟2030年的目标比呢？", now)
+    assert resolved == "临河全市航道总里程现状和2030年目标分别是多少？"
+    dated = _h("云岭2021年公交专用道设置率是多少？", "2021年为4.2%。")
+    assert (
+        resolve_question("跟2025年的比呢？", dated)
+        == "云岭公交专用道设置率2021年和2025年分别是多少？"
+    )
+    # A year swap without a comparison stays a swap.
+    assert resolve_question("那2025年呢？", dated) == "云岭2025年公交专用道设置率是多少？"
+
+
+def test_a_classifier_after_the_copula_is_no_part_of_the_topic() -> None:
+    assert topic_of("临河方案里的LCC是个什么项目？") == "临河方案里的LCC"
+    history = _h("临河方案里的LCC是个什么项目？", "LCC是临河市物流协调中心。")
+    assert resolve_question("这项工作由谁牵头？", history) == "临河方案里的LCC由谁牵头？"

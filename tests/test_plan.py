@@ -497,3 +497,11 @@ def test_a_document_name_before_a_level_word_is_no_place() -> None:
     ).subquestions
     cited = _cite(1, "副指挥长由市应急管理局局长担任。", "fire")
     assert contrast(sub, [cited], METAS_BY_ID, _words) is None
+
+
+def test_the_current_value_and_a_years_target_are_two_sides() -> None:
+    plan = plan_question("临河公交分担率现状和2030年目标分别是多少？", VOCAB)
+    assert plan.compare
+    first, second = plan.subquestions
+    assert first.text == "临河公交分担率现状是多少" and first.constraints.stance == "current"
+    assert second.constraints.years == (2030,) and second.constraints.stance == "target"

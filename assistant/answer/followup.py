@@ -67,7 +67,7 @@ _SUBSET = re.compile(r"^(?:其中|这其中|里面|当中)")
 # What is stripped from the end of a topic: light verbs and particles before the question word,
 # and generic attributes (the target, the standard) that the follow-up asks about afresh.
 _TOPIC_TAIL = re.compile(
-    r"(?:的|是|有|为|要|将|会|了|定|叫|指|分|提出|达到|设置|设在|(?<![建预增新开])设|控制|在|由|对|把|被|"
+    r"(?:的|是(?:一)?[个项种类]|是|有|为|要|将|会|了|定|叫|指|分|提出|达到|设置|设在|(?<![建预增新开])设|控制|在|由|对|把|被|"
     r"(?:的)?(?:目标值|目标|现状值|情况|标准|内容|要求|任务))+$"
 )
 # Words too generic to say what a question was about, even when its answer repeats them.
@@ -250,6 +250,12 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     years = [m.group(0) for m in _YEAR.finditer(rest)]
     if years:
         year = years[0] if years[0].endswith("年") else years[0] + "年"
+        bare = re.sub(rf"(?:到|至|截至|截止到?|在|于)?{_YEAR.pattern}(?:底|末)?", "", rest)
+        versus = _COMPARE.match(bare)
+        said = (versus.group("x") or versus.group("y") or "") if versus else ""
+        if versus and not re.sub(r"[的之]|目标值?|现状值?|数值|值", "", said):
+            # "跟2030年的目标比呢？": the same quantity at both times, each with its stance.
+            return _two_times(result, year, "目标" in said)
         result = _YEAR.sub(year, result, count=1) if _YEAR.search(result) else year + result
         # "到2025年呢": the preposition and "底/末" go with the year, they ask nothing.
         rest = re.sub(rf"(?:到|至|截至|截止到?|在|于)?{_YEAR.pattern}(?:底|末)?", "", rest)
@@ -272,6 +278,18 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     if target and _content_chars(target) > 0 and not already:
         result = _replace_focus(result, answer, target, beside=compare is not None)
     return result
+
+
+def _two_times(previous: str, year: str, target: bool) -> str:
+    """ "X现在是多少" + "跟2030年的目标比呢" → "X现状和2030年目标分别是多少": one question the
+    plan splits into a side for each time."""
+    topic = _YEAR.sub("", topic_of(previous))
+    topic = re.sub(r"现在|目前|当前|现状值?|(?:的)?目标值?", "", topic).strip("的，, ")
+    old = next((m.group(0) for m in _YEAR.finditer(previous)), "")
+    if old and not old.endswith("年"):
+        old += "年"
+    before = old + ("目标" if old and "目标" in previous else "") if old else "现状"
+    return f"{topic}{before}和{year}{'目标' if target else ''}分别是多少"
 
 
 # A scope larger than the document's own place: plans state the province's or the country's

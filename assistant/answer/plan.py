@@ -20,6 +20,7 @@ from assistant.lang.patterns import (
     LEVEL_RE,
     LIVE_RE,
     PLAN_PERIOD_RE,
+    YEAR,
     YEAR_RE,
     known_regions,
     plan_period_years,
@@ -401,6 +402,26 @@ def _between_years(question: str) -> list[str] | None:
     return [f"{topic}{y}年是多少" for y in sorted(years)]
 
 
+# A time side of a question: the current value or a year's, with its stance ("2030年目标").
+_WHEN = rf"(?:现状|目前|{YEAR}年?(?:的)?(?:目标|现状)?)"
+_TWO_TIMES = re.compile(
+    rf"^(?P<topic>.+?)(?P<a>{_WHEN})(?:值)?(?:和|与|跟|及)(?P<b>{_WHEN})(?:值)?(?:的)?"
+    r"(?:分别|各)(?:是|为|有)?(?:多少|几)"
+)
+
+
+def _two_times(question: str) -> list[str] | None:
+    """ "X现状和2030年目标分别是多少" → the value of X at each time, with its stance. Two bare
+    years are distributed as any two mentions are; this adds a side that is the current value."""
+    m = _TWO_TIMES.match(question)
+    if m is None or not re.search(r"现状|目前|目标", m.group("a") + m.group("b")):
+        return None
+    topic = re.sub(r"[的，,\s]+$", "", m.group("topic"))
+    if len(topic) < 2:
+        return None
+    return [f"{topic}{m.group(side)}是多少" for side in ("a", "b")]
+
+
 def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
     """ "临河和云岭的…分别是多少" → one question per side, when two mentions of one kind are
     joined by 和/与/跟/、 and the question asks for each (分别/各) or compares them."""
@@ -590,7 +611,8 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
         else:
             topic = topic_of(clause)
         split = (
-            _distribute(own, vocabulary)
+            _two_times(own)
+            or _distribute(own, vocabulary)
             or _two_phrases(own, vocabulary)
             or _between_years(own)
             or _two_names(own)
