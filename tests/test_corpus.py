@@ -89,6 +89,31 @@ def test_markdown_title_loses_its_marks(tmp_path: Path, first_line: str) -> None
     assert doc.meta.title == "某市充电设施建设实施方案"
 
 
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # A red-header document: the issuing bodies' lines come first, the notice's 《》 title
+        # holds quotes of its own and starts on the line after "关于印发".
+        (
+            "临州市水务局\n云岭市发展和改革委员会\n\n临水发〔2026〕5号\n\n"
+            "临州市水务局关于印发\n《临州市城镇供水“十五五”规划》的通知\n",
+            "临州市城镇供水“十五五”规划",
+        ),
+        # No notice: the first line naming a document kind, not the issuer's line before it.
+        ("临州市水务局文件\n\n临州市城乡供水一体化实施方案\n", "临州市城乡供水一体化实施方案"),
+    ],
+)
+def test_a_red_header_documents_title_is_its_own_not_its_issuers(
+    tmp_path: Path, head: str, title: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "files").mkdir(parents=True)
+    text = f"{head}\n一、工作目标\n到2027年，城乡供水普及率达到99%。\n"
+    (corpus / "files" / "water.txt").write_text(text, encoding="utf-8")
+    (doc,) = load_documents(corpus)
+    assert doc.meta.title == title
+
+
 def test_broken_manifest_is_reported(tmp_path: Path) -> None:
     corpus = _corpus_copy(tmp_path)
     (corpus / "manifest.json").write_text("{not json", encoding="utf-8")

@@ -25,7 +25,7 @@ from assistant.errors import (
 )
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
-from assistant.ingest.metadata import infer_meta
+from assistant.ingest.metadata import infer_meta, is_issuer_line, names_document
 from assistant.ingest.structure import parse_sections
 from assistant.ingest.types import Document, DocumentMeta
 
@@ -108,14 +108,17 @@ def _title_line(line: str) -> str:
 
 
 def _infer_title(path: Path, name: str) -> str:
-    """Title for a file the manifest does not describe: its first short line (without Markdown
-    heading marks), else the file name."""
+    """Title for a file the manifest does not describe: its first short line naming a document
+    kind (without Markdown heading marks), else its first short line that is not an issuing
+    body's name (红头 documents open with one), else the file name."""
     text = clean_text(load_file(path, name))
-    for raw in text.split("\n")[:10]:
-        line = _title_line(raw)
-        if 4 <= len(line) <= 40 and not re.search(r"[，。；]", line):
-            return line
-    return Path(name).stem
+    lines = [_title_line(raw) for raw in text.split("\n")[:15]]
+    short = [x for x in lines if 4 <= len(x) <= 40 and not re.search(r"[，。；]", x)]
+    return (
+        next((x for x in short if names_document(x)), "")
+        or next((x for x in short if not is_issuer_line(x)), "")
+        or (short[0] if short else Path(name).stem)
+    )
 
 
 def _auto_doc_id(name: str) -> str:

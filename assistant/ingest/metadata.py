@@ -20,7 +20,8 @@ ORG_TAIL = (
 )
 _ISSUER_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}{ORG_TAIL}$")
 _PARENTHESISED = re.compile(r"[（(][^（）()]*[）)]")
-NOTICE_TITLE = re.compile(r"关于印发[《“]?(?P<title>[^》”]{2,60}?)[》”]?的\s*通知")
+# The title inside 《》 may hold quotes of its own (《…“十五五”规划》): it runs to the 》.
+NOTICE_TITLE = re.compile(r"关于印发\s*[《“]?(?P<title>[^《》]{2,80}?)[》”]?的\s*通知")
 _REGION = re.compile(
     r"^(?P<region>[\u4e00-\u9fff]{2,7}?(?:自治区|自治州|省|市|县|区|盟|旗))"
     r"(?!政府|人民政府)"
@@ -91,6 +92,16 @@ def issue_date_and_issuer(head: str) -> tuple[str, str, tuple[int, int]]:
             previous = stripped
         pos += len(line) + 1
     return "", "", (0, 0)
+
+
+def is_issuer_line(line: str) -> bool:
+    """A line naming only an issuing body ("临州市人民政府办公室"), as 红头 documents open."""
+    return bool(_ISSUER_LINE.match(line))
+
+
+def names_document(line: str) -> bool:
+    """A line ending with a document kind ("…实施方案", "…规划（2026—2030年）")."""
+    return any(re.search(rf"{t}(?:（[^）]*）)?$", line) for t in DOC_TYPES)
 
 
 def _iso(date: str) -> str:
