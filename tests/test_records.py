@@ -1330,3 +1330,21 @@ def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_it
     )
     lead = answerer.answer("推进城市道路网建设由谁牵头？")
     assert lead is not None and "牵头单位为市住建局" in lead.text
+
+
+def test_a_list_named_among_the_askings_verbs_is_found_by_its_nouns() -> None:
+    # "靠哪些保障措施来落实": 靠 and 落实 are the asking's words, not the list's heading's.
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "临州市内河航运发展规划\n一、发展基础\n航道里程达到820公里。\n"
+        "二、保障措施\n（一）坚持党的领导\n把党的领导贯穿航运发展全过程。\n"
+        "（二）加强组织协调\n建立联席会议制度。\n（三）强化要素保障\n统筹用地用海。\n"
+    )
+    meta = DocumentMeta("river", "临州市内河航运发展规划", "river.txt", "临州内河航运规划")
+    doc = Document(meta, text, parse_sections(text))
+    found = RecordAnswerer(list(extract_records(doc)), {"river": doc}).answer(
+        "临州内河航运规划靠哪些保障措施来落实？", None, "list"
+    )
+    assert found is not None
+    assert "坚持党的领导；加强组织协调；强化要素保障" in found.text

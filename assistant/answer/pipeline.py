@@ -295,6 +295,15 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
+            and sub.answer_type in ("list", "overview")
+            and not any(_ENUMERATION.search(c.quote) for c in numeric.citations)
+        ):
+            # A list asked ("哪几项任务") is not a count: a heading's "五篇" that names no
+            # items answers nothing; a sentence listing them ("划分为A、B…五种类型") does.
+            numeric = None
+        if (
+            numeric is not None
+            and numeric.status == "answered"
             and not states_unit(sub, numeric.text)
         ):
             numeric = None  # a figure in another unit than the one asked is another quantity
@@ -432,6 +441,8 @@ class ExtractivePipeline:
         )
 
 
+# Items listed: a "、" that is no heading's number ("三、"), or a "；".
+_ENUMERATION = re.compile(r"(?<![一二三四五六七八九十百\d])、|[；;]")
 # Answer types that ask for a value: the fact store's decline for them is final.
 _VALUE_TYPES = ("number", "year", "duration")
 

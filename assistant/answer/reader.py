@@ -242,7 +242,13 @@ def contrast(
     if not citations:
         return None
     contexts = [_context(x, metas) for x in citations]
-    left_out = _places_left_out(sub, contexts, [metas.get(x.doc_id) for x in citations])
+    # A place with documents of its own is a peer, not a part: the region check scopes it.
+    peers = {m.region for m in metas.values() if m.region}
+    left_out = [
+        p
+        for p in _places_left_out(sub, contexts, [metas.get(x.doc_id) for x in citations])
+        if not any(r in p or p in r for r in peers)
+    ]
     if left_out:
         return Gap("scope", "、".join(left_out))
     if sub.answer_type not in ("number", "duration", "year", "date"):

@@ -23,6 +23,7 @@ from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import LEVEL_RE, known_regions
 from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import TermWeights, coverage, flat
+from assistant.lang.tokens import without_verbs
 from assistant.records.types import (
     Conflict,
     Definition,
@@ -180,6 +181,10 @@ def _focus_share(weights: Mapping[str, float], own: str) -> float:
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[（(](?![^（）()]*\d{4})[^（）()]{1,10}[)）]")
 
 
+# The share of the focus's own words a heading must say for a second-try list match.
+_HEADING_NAMES = 0.8
+
+
 def _focus(question: str) -> str:
     return _CUE_WORDS.sub(" ", _GLOSS.sub(" ", question))
 
@@ -214,6 +219,15 @@ class RecordAnswerer:
         title = f"{doc.meta.title} {doc.meta.short_title}"
         rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
         return rest or weights
+
+    def _heading_names(self, weights: Mapping[str, float], i: int) -> bool:
+        """Whether record ``i``'s own heading names the most of the focus its document's title
+        does not say: a list matched by a few nouns must be the list they name, not any list
+        of the document (nor the document's own outline)."""
+        doc = self.documents.get(self.records[i].doc_id)
+        title = f"{doc.meta.title} {doc.meta.short_title}" if doc else ""
+        beyond = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
+        return bool(beyond) and coverage(beyond, self._own[i]) >= _HEADING_NAMES
 
     def _body_before(self, r: Record) -> str:
         if not isinstance(r, Responsibility) or not r.action:
@@ -263,10 +277,12 @@ class RecordAnswerer:
         doc_ids: Collection[str] | None = None,
         hint: str | None = None,
         said: str = "",
+        nouns_only: bool = False,
     ) -> RecordAnswer | None:
         """``hint``: the record kind the question plan's answer type implies ("list" for a
         list or overview question), used when the question's own wording names none.
-        ``said``: what the conversation already answered ("还有呢"): a list gives the rest."""
+        ``said``: what the conversation already answered ("还有呢"): a list gives the rest.
+        ``nouns_only``: match the focus without its verbs (a list question's second try)."""
         level = self._level_for_condition(question, doc_ids)
         if level is not None:
             return level
@@ -283,6 +299,8 @@ class RecordAnswerer:
             return None
         roles = _asked_roles(question)
         focus = _focus(question)
+        if nouns_only:
+            focus = without_verbs(focus)
         if kind == "definition":
             # A grade asked ("黄色") is checked against the record's level, not matched as words:
             # the term spells it otherwise ("三级(黄色)预警").
@@ -357,7 +375,13 @@ class RecordAnswerer:
             # The plan's scope names the one document ("临州那个防汛预案" by its place): its
             # facts answer, however the rest of the question is worded.
             return self._compose(kind, record, question, max(best, MIN_COVERAGE), said)
+        if nouns_only and not self._heading_names(weights, index):
+            return None
         if best < MIN_COVERAGE:
+            if kind == "list" and not nouns_only:
+                # "靠哪些保障措施来落实": the verbs around the list's name are the asking's
+                # words, not the list's.
+                return self.answer(question, doc_ids, hint, said, nouns_only=True)
             return None
         if (
             kind != "list"

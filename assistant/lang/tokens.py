@@ -194,6 +194,16 @@ def place_names(text: str) -> list[str]:
     return [w for w, flag in _tagged(text) if flag == "ns" and len(w) >= 2]
 
 
+def without_verbs(text: str) -> str:
+    """``text`` without its plain verbs, adjectives, adverbs, prepositions and particles
+    (jieba's v, a, d, p, u*): what remains names things ("靠哪些措施来落实" → "哪些措施")."""
+    return "".join(
+        w
+        for w, flag in _tagged(text)
+        if flag not in ("v", "a", "d", "p") and not flag.startswith("u")
+    )
+
+
 def nouns(text: str) -> list[str]:
     """The words of ``text`` the tagger reads as nouns of two characters or more."""
     return [w for w, flag in _tagged(text) if flag.startswith("n") and len(w) >= 2]
