@@ -159,7 +159,7 @@ def test_a_list_asked_with_fenbie_is_answered_from_the_list_record(tiny: Assista
 
 def test_which_ones_asked_is_a_list_not_the_count_the_text_states(tiny: Assistant) -> None:
     # flood_plan.txt, 2.2: "指挥部下设综合协调组、抢险救援组、医疗救护组、后勤保障组四个工作组。"
-    # "哪几个" asks which; the count "四个" stated beside the names answers nothing.
+    # "哪几个" asks which: the answer names them, whichever answerer gives it.
     answer = tiny.ask("临河市防汛应急预案里指挥部下设哪几个工作组？")
     for item in ("综合协调组", "抢险救援组", "医疗救护组", "后勤保障组"):
         assert item in answer.answer

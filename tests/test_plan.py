@@ -505,3 +505,13 @@ def test_the_current_value_and_a_years_target_are_two_sides() -> None:
     first, second = plan.subquestions
     assert first.text == "临河公交分担率现状是多少" and first.constraints.stance == "current"
     assert second.constraints.years == (2030,) and second.constraints.stance == "target"
+
+
+def test_a_count_without_its_items_answers_no_list_question() -> None:
+    from assistant.answer.pipeline import counts_without_items
+
+    heading = _cite(1, "三、做好航运“四篇文章”")
+    listed = _cite(1, "将码头划分为综合类、专业类、客运类、旅游类四种类型。")
+    assert counts_without_items("list", [heading])
+    assert not counts_without_items("list", [listed])
+    assert not counts_without_items("number", [heading])  # "有几篇" is answered by the count

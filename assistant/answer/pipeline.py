@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answer.extractive import AnswerPolicy, draft_answer
@@ -295,11 +295,8 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
-            and sub.answer_type in ("list", "overview")
-            and not any(_ENUMERATION.search(c.quote) for c in numeric.citations)
+            and counts_without_items(sub.answer_type, numeric.citations)
         ):
-            # A list asked ("哪几项任务") is not a count: a heading's "五篇" that names no
-            # items answers nothing; a sentence listing them ("划分为A、B…五种类型") does.
             numeric = None
         if (
             numeric is not None
@@ -439,6 +436,15 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+def counts_without_items(answer_type: str, citations: Sequence[Citation]) -> bool:
+    """Whether a figure answers a list question with a count alone: "哪几项任务" is not
+    answered by a heading's "五篇大文章" that names no items, but a sentence listing them
+    ("划分为A类、B类等两种类型") does answer it."""
+    return answer_type in ("list", "overview") and not any(
+        _ENUMERATION.search(c.quote) for c in citations
+    )
 
 
 # Items listed: a "、" that is no heading's number ("三、"), or a "；".
