@@ -114,6 +114,9 @@ def test_section_spans_cover_the_text(docs: dict[str, Document]) -> None:
         ("20 红色公交专线 条 0 3", None),
         ("0.04 ≤0.04", None),
         ("全市公路总里程达10030公里。", None),
+        # A cell's sentence cut by the layout runs on to the next line: no title.
+        ("1.建设临州东站、临州客运站、云岭南站、", None),
+        ("一、", 5),
     ],
 )
 def test_heading_kind(line: str, rank: float | None) -> None:

@@ -122,6 +122,10 @@ def heading_kind(line: str) -> float | None:
     if rank is None:
         return None
     text = line.strip()
+    if re.search(r"[、，,]$", text) and _NUMBERING.sub("", text, count=1).strip("、，, "):
+        # "1.建设A、B、C、" runs on to the next line ("D、E 7个中心；"): a cell's sentence
+        # cut by the layout, not a title.
+        return None
     if len(text) <= _MAX_TITLE and not re.search(r"[，。；,;]", text[:-1]):
         return rank
     head, sep, _ = text.partition("。")
