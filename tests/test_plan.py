@@ -515,3 +515,19 @@ def test_a_count_without_its_items_answers_no_list_question() -> None:
     assert counts_without_items("list", [heading])
     assert not counts_without_items("list", [listed])
     assert not counts_without_items("number", [heading])  # "有几篇" is answered by the count
+
+
+def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("云岭森林火灾应急预案的总指挥叫什么名字？", VOCAB).subquestions
+    post = _cite(1, "总指挥由市长担任。", "fire")
+    gap = contrast(sub, [post], METAS_BY_ID, _words)
+    assert gap is not None and gap.kind == "value"
+    assert "没有给出具体人员姓名" in decline_text(gap, post)
+    # A name is given: answered. A line's name asked is no person's.
+    named = _cite(1, "联系人：王明，电话：0000-1234567。", "fire")
+    (who,) = plan_question("云岭森林火灾应急预案的联系人叫什么名字？", VOCAB).subquestions
+    assert contrast(who, [named], METAS_BY_ID, _words) is None
+    (line,) = plan_question("临河的红色公交专线叫什么名字？", VOCAB).subquestions
+    assert contrast(line, [_cite(1, "开通“红1路”红色公交专线。")], METAS_BY_ID, _words) is None

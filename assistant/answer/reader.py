@@ -222,6 +222,13 @@ def _sibling(term: str, quotes: Sequence[str]) -> str:
     return ""
 
 
+# A person's name asked of a post ("指挥长叫什么名字"), and a text that names a person.
+_PERSON_NAME_ASKED = re.compile(
+    r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)(?:的)?(?:叫什么|叫啥|(?:的)?姓名|(?:的)?名字)"
+)
+_NAMES_PERSON = re.compile(r"同志|联系人[:：]\s*[\u4e00-\u9fff]{2,4}|姓名")
+
+
 def first_cited(text: str, citations: Sequence[Citation]) -> Citation:
     """The citation ``text`` cites first (the one its value was taken from), else the first."""
     first = MARKER.search(text)
@@ -241,6 +248,11 @@ def contrast(
     answer, from whichever source, because a neighbouring figure reads as an answer."""
     if not citations:
         return None
+    if _PERSON_NAME_ASKED.search(sub.text) and not any(
+        _NAMES_PERSON.search(x.quote) for x in citations
+    ):
+        # "指挥长叫什么名字": the documents name the post that holds it, not the person.
+        return Gap("value", "人员姓名")
     contexts = [_context(x, metas) for x in citations]
     # A place with documents of its own is a peer, not a part: the region check scopes it.
     peers = {m.region for m in metas.values() if m.region}
