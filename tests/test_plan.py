@@ -497,6 +497,10 @@ def test_a_document_name_before_a_level_word_is_no_place() -> None:
     ).subquestions
     cited = _cite(1, "副指挥长由市应急管理局局长担任。", "fire")
     assert contrast(sub, [cited], METAS_BY_ID, _words) is None
+    from assistant.lang.tokens import place_names
+
+    # Nor is it a place no document mentions (the pipeline's first check).
+    assert "中市" not in place_names(sub.text)
 
 
 def test_the_current_value_and_a_years_target_are_two_sides() -> None:

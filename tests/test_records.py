@@ -1348,3 +1348,24 @@ def test_a_list_named_among_the_askings_verbs_is_found_by_its_nouns() -> None:
     )
     assert found is not None
     assert "坚持党的领导；加强组织协调；强化要素保障" in found.text
+
+
+def test_a_working_groups_member_units_are_its_supporting_units() -> None:
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "云岭市森林火灾应急预案\n2.4 工作组\n2.4.1 医疗救护组\n牵头单位:市卫生健康委员会\n\n"
+        "成员单位:市民政局、市红十字会及各医疗机构\n\n主要职责:负责伤员救治。\n"
+    )
+    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", "云岭森林火灾预案")
+    doc = Document(meta, text, parse_sections(text))
+    records = list(extract_records(doc))
+    (group,) = [r for r in records if isinstance(r, Responsibility)]
+    assert group.lead_units == ("市卫生健康委员会",)
+    assert group.co_units == ("市民政局", "市红十字会及各医疗机构")
+    assert group.co_label == "成员单位"
+    found = RecordAnswerer(records, {"fire": doc}).answer(
+        "云岭森林火灾预案的医疗救护组由谁牵头？"
+    )
+    assert found is not None
+    assert "牵头单位为市卫生健康委员会，成员单位为市民政局、市红十字会及各医疗机构" in found.text

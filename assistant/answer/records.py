@@ -652,12 +652,12 @@ class RecordAnswerer:
                 action = heading
             if _ASKS_CO.search(question) and r.co_units:
                 # Who supports was asked: that first, then who leads.
-                text = f"{title}中，“{action}”的配合单位为{'、'.join(r.co_units)}"
+                text = f"{title}中，“{action}”的{r.co_label}为{'、'.join(r.co_units)}"
                 text += f"，牵头单位为{'、'.join(r.lead_units)}"
                 return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
             text = f"{title}中，“{action}”的牵头单位为{'、'.join(r.lead_units)}"
             if r.co_units:
-                text += f"，配合单位为{'、'.join(r.co_units)}"
+                text += f"，{r.co_label}为{'、'.join(r.co_units)}"
             return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
         if kind == "definition" and isinstance(r, Definition):
             parts: list[str] = []

@@ -191,7 +191,13 @@ def content_terms(text: str) -> list[tuple[str, float]]:
 
 def place_names(text: str) -> list[str]:
     """The words of ``text`` the tagger reads as place names ("盂县", "日本")."""
-    return [w for w, flag in _tagged(text) if flag == "ns" and len(w) >= 2]
+    return [
+        w for w, flag in _tagged(text) if flag == "ns" and len(w) >= 2 and not _GLUED_PLACE.match(w)
+    ]
+
+
+# "《…预案》中市指挥部" is tagged "中市": a postposition or conjunction glued to 市/县/区/省.
+_GLUED_PLACE = re.compile(r"^[中内里在和与及的]{1}[市县区省]$")
 
 
 def without_verbs(text: str) -> str:

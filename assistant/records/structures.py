@@ -715,8 +715,9 @@ def _level_clauses(
 
 # An organisation as documents name it: ends with the kind of body it is.
 _LEAD_LABEL = re.compile(r"(?:牵头单位|责任单位|牵头部门|责任部门)\s*[：:]\s*")
-_CO_LABEL = re.compile(r"(?:配合单位|协同单位|配合部门)\s*[：:]\s*")
-_NEXT_LABEL = re.compile(r"(?:牵头|责任|配合|协同)(?:单位|部门)\s*[：:]|完成时限|时间节点")
+# A working group's 成员单位 stand where a task's 配合单位 do: after its 牵头单位.
+_CO_LABEL = re.compile(r"(?P<label>配合单位|协同单位|配合部门|成员单位)\s*[：:]\s*")
+_NEXT_LABEL = re.compile(r"(?:牵头|责任|配合|协同|成员)(?:单位|部门)\s*[：:]|完成时限|时间节点")
 # "由X牵头/负责…" names a lead unit; "由X负责同志担任" names a person's post, not a unit.
 _LED_BY = re.compile(rf"由(?P<lead>[^，,。；;由]{{2,40}}?{ORG_TAIL})(?:牵头|负责(?!同志))")
 _DEADLINE = re.compile(r"(?:完成时限|时间节点|完成时间)\s*[：:]\s*(?P<d>[^。；;\n）)]{2,30})")
@@ -796,12 +797,14 @@ def responsibility_records(doc: Document, locator: Locator) -> list[Record]:
         lead_end = units_end(text, m.end())
         end = lead_end
         co_units: tuple[str, ...] = ()
+        co_label = "配合单位"
         co = _CO_LABEL.match(
             text, _skip_space(text, lead_end + (text[lead_end : lead_end + 1] in "；;"))
         )
         if co:
             co_end = units_end(text, co.end())
             co_units = split_units(text[co.end() : co_end])
+            co_label = "成员单位" if co.group("label") == "成员单位" else co_label
             end = co_end
         deadline = _DEADLINE.search(text, end, min(len(text), end + 60))
         section = locator.section_at(start)
@@ -820,6 +823,7 @@ def responsibility_records(doc: Document, locator: Locator) -> list[Record]:
                 action=action,
                 lead_units=split_units(text[m.end() : lead_end]),
                 co_units=co_units,
+                co_label=co_label,
                 deadline=deadline.group("d").strip()
                 if deadline and deadline.start() - end < 5
                 else "",

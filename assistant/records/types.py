@@ -154,6 +154,8 @@ class Responsibility(Record):
     lead_units: tuple[str, ...] = ()
     co_units: tuple[str, ...] = ()
     deadline: str = ""
+    # What the document calls the supporting units: a task's 配合单位, a group's 成员单位.
+    co_label: str = "配合单位"
 
     @property
     def key(self) -> str:
