@@ -1364,8 +1364,62 @@ def test_a_working_groups_member_units_are_its_supporting_units() -> None:
     assert group.lead_units == ("市卫生健康委员会",)
     assert group.co_units == ("市民政局", "市红十字会及各医疗机构")
     assert group.co_label == "成员单位"
-    found = RecordAnswerer(records, {"fire": doc}).answer(
-        "云岭森林火灾预案的医疗救护组由谁牵头？"
-    )
+    found = RecordAnswerer(records, {"fire": doc}).answer("云岭森林火灾预案的医疗救护组由谁牵头？")
     assert found is not None
     assert "牵头单位为市卫生健康委员会，成员单位为市民政局、市红十字会及各医疗机构" in found.text
+
+
+def test_a_list_question_naming_one_item_is_answered_with_that_items_text() -> None:
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "临州市公交都市创建实施方案\n三、主要任务\n（一）公交线网优化行动\n1. 打造三级公交线网结构\n"
+        "构建干线、支线、微循环线三级公交线网，形成与城市布局相适应的网络格局。\n"
+        "牵头单位：市交通运输局\n2. 提升公交运行效率\n优化调整公交线路，提升运行效率。\n"
+        "牵头单位：市交通运输局\n3. 发展定制公交服务\n开通通勤定制公交线路。\n"
+    )
+    meta = DocumentMeta("bus", "临州市公交都市创建实施方案", "bus.txt", "临州公交都市方案")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = RecordAnswerer(list(extract_records(doc)), {"bus": doc})
+    lists = [r for r in answerer.records if isinstance(r, ListItem)]
+    focus = "临州公交都市方案 打造 三级公交线网 哪三级"
+    inside = answerer._item_named(answerer._weights.weigh(focus, stress_years=False), lists[0])
+    assert inside is not None and "打造三级公交线网结构" in inside.text
+    found = answerer._item_answer(inside, 1.0)
+    assert found is not None
+    assert "“打造三级公交线网结构”：构建干线、支线、微循环线三级公交线网" in found.text
+    assert "牵头单位" not in found.text
+    (cite,) = found.citations
+    assert doc.text[cite.quote_start : cite.quote_end] == cite.quote
+    # A word every item says ("分为哪几个阶段") names none of them.
+    steps_text = clean_text(
+        "临州市公交都市创建实施方案\n五、实施步骤\n（一）启动部署阶段（2026年3月前）\n制定方案。\n"
+        "（二）全面实施阶段（2026年4月至2027年12月）\n推进建设。\n（三）总结验收阶段（2028年）\n组织验收。\n"
+    )
+    steps = Document(meta, steps_text, parse_sections(steps_text))
+    staged = RecordAnswerer(list(extract_records(steps)), {"bus": steps})
+    first = next(r for r in staged.records if isinstance(r, ListItem))
+    alike = staged._weights.weigh("临州公交都市方案 实施 阶段", stress_years=False)
+    assert staged._item_named(alike, first) is None
+    # The list itself asked: its items.
+    listed = answerer.answer("临州公交都市方案的公交线网优化行动有哪些？", None, "list")
+    assert listed is not None and "打造三级公交线网结构；提升公交运行效率" in listed.text
+
+
+def test_a_grades_criteria_asked_as_conditions_are_its_definition_not_its_issuer() -> None:
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "云岭市森林火灾应急预案\n4 监测预警\n4.3 预警分级\n4.3.1 一级(红色)预警\n"
+        "(1)连续3天以上出现极高火险天气的情形。\n(2)发生重大以上森林火灾的情形。\n"
+        "4.3.2 二级(橙色)预警\n(1)连续2天出现高火险天气的情形。\n(2)发生较大森林火灾的情形。\n"
+        "4.4 预警发布\n一级(红色)预警，由市指挥部报请市政府批准后发布。\n"
+        "二级(橙色)预警，由市指挥部指挥长批准后发布。\n"
+    )
+    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", "云岭森林火灾预案")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = RecordAnswerer(list(extract_records(doc)), {"fire": doc})
+    found = answerer.answer("云岭森林火灾预案里，橙色预警对应什么情形？")
+    assert found is not None
+    assert "连续2天出现高火险天气" in found.text and "发生较大森林火灾" in found.text
+    assert "批准" not in found.text

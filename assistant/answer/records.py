@@ -44,6 +44,10 @@ _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几
 _ASKS_DEFINITION = re.compile(
     r"是指|什么是|指的是|怎么界定|如何界定|标准是|什么标准|算(?:是)?什么|属于"
 )
+_ASKS_CRITERIA = re.compile(
+    r"(?:对应|满足|符合)?(?:什么|哪些|何种)(?:样的)?(?:情形|情况|条件)(?:(?:会|才|可以|即可)*启动)?"
+    r"|(?:启动)?条件(?:是什么|有哪些)|情形(?:是什么|有哪些)"
+)
 # "启动几级响应", "属于什么级别的预警": the level itself is asked.
 _ASKS_WHICH_LEVEL = re.compile(r"几级|哪一?级|什么级别|哪个级别|何种级别|什么等级|哪个等级")
 _SCALES = ("响应", "预警")
@@ -181,8 +185,16 @@ def _focus_share(weights: Mapping[str, float], own: str) -> float:
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[（(](?![^（）()]*\d{4})[^（）()]{1,10}[)）]")
 
 
+# The share of the focus's own words one item must say to be what a list question asks.
+_ITEM_NAMED = 0.7
+_ITEM_SPAN = 400  # characters of an item's own text quoted at most
+_NEXT_UNIT_LABEL = re.compile(r"(?:牵头|责任|配合|成员)(?:单位|部门)\s*[：:]")
 # The share of the focus's own words a heading must say for a second-try list match.
 _HEADING_NAMES = 0.8
+
+
+# "…预案里，": 里 after a document's name says where, it names nothing.
+_IN_DOCUMENT = re.compile(r"(?<=[划案要见知法例则])里")
 
 
 def _focus(question: str) -> str:
@@ -219,6 +231,49 @@ class RecordAnswerer:
         title = f"{doc.meta.title} {doc.meta.short_title}"
         rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
         return rest or weights
+
+    def _item_named(self, weights: Mapping[str, float], r: ListItem) -> ListItem | None:
+        """The item of ``r``'s list that the focus names clearly better than the list's own
+        heading does, beyond the document's title; None when the list itself is asked."""
+        doc = self.documents.get(r.doc_id)
+        title = f"{doc.meta.title} {doc.meta.short_title}" if doc else ""
+        beyond = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
+        if not beyond:
+            return None
+        items = self._list_items(r)
+        if len(items) < 2:
+            return None
+        ranked = sorted(items, key=lambda x: -coverage(beyond, _MARKER.sub("", x.text)))
+        own, second = (coverage(beyond, _MARKER.sub("", x.text)) for x in ranked[:2])
+        parent = coverage(beyond, f"{r.section} {r.parent}")
+        # One item, above its siblings: "分为哪几个阶段" names every item's "阶段" alike.
+        if own >= _ITEM_NAMED and own >= parent + MIN_LEAD and own >= second + MIN_LEAD:
+            return ranked[0]
+        return None
+
+    def _item_answer(self, item: ListItem, score: float) -> RecordAnswer | None:
+        """An item's name and its own text, up to the next item or its 牵头单位 line."""
+        doc = self.documents[item.doc_id]
+        text = doc.text
+        name = _MARKER.sub("", item.text).strip()
+        at = text.find(name, item.start)
+        if at < 0:
+            return None
+        after = at + len(name)
+        later = [x.start for x in self._list_items(item) if x.start > item.start]
+        stop = min([*later, after + _ITEM_SPAN])
+        body = text[after:stop]
+        label = _NEXT_UNIT_LABEL.search(body)
+        if label is not None:
+            body = body[: label.start()]
+        skip = len(body) - len(body.lstrip("。，,：: \n"))
+        full = body.rfind("。")
+        if full <= skip:
+            return None
+        said = re.sub(r"\s+", "", body[skip:full]).strip("。，,：: ")
+        answer = f"《{doc.meta.title}》中“{name}”：{said}[1]。"
+        cite = self._cite(1, item, at, after + full + 1)
+        return RecordAnswer("answered", answer, (cite,), score)
 
     def _heading_names(self, weights: Mapping[str, float], i: int) -> bool:
         """Whether record ``i``'s own heading names the most of the focus its document's title
@@ -299,12 +354,17 @@ class RecordAnswerer:
             return None
         roles = _asked_roles(question)
         focus = _focus(question)
+        if kind in ("definition", "lead"):
+            # A named grade's or task's own record is asked: "…预案里" adds no word of it. (A
+            # list keeps the word: near-identical list headings are told apart by coverage.)
+            focus = _IN_DOCUMENT.sub(" ", focus)
         if nouns_only:
             focus = without_verbs(focus)
         if kind == "definition":
             # A grade asked ("黄色") is checked against the record's level, not matched as words:
-            # the term spells it otherwise ("三级(黄色)预警").
-            focus = LEVEL_RE.sub(" ", focus)
+            # the term spells it otherwise ("三级(黄色)预警"); the asking of criteria
+            # ("对应什么情形") is no word of the record's.
+            focus = _ASKS_CRITERIA.sub(" ", LEVEL_RE.sub(" ", focus))
             if roles:  # the role asked is a field of the record, not a word of its name
                 focus = _ROLE_WORDS.sub(" ", focus)
         weights = self._weights.weigh(focus, stress_years=False)
@@ -336,10 +396,16 @@ class RecordAnswerer:
                 assert isinstance(r, Definition)
                 if not any(getattr(r, f) for f in roles):
                     continue  # who issues it asked: a record of its criteria does not say
+
             context = self._context[i]
             if kind == "lead" and self._task_body[i]:
                 context = f"{context} {self._task_body[i]}"
             scored.append((coverage(weights, context), i))
+        if kind == "definition" and not roles:
+            # What a grade is, asked: its criteria, not the clause saying who issues it (kept
+            # when the document states nothing else of it).
+            stated = [si for si in scored if getattr(self.records[si[1]], "definition", "")]
+            scored = stated or scored
         if not scored:
             return None
         # Ties (the title and an ancestor heading cover the focus for every list below it):
@@ -377,6 +443,12 @@ class RecordAnswerer:
             return self._compose(kind, record, question, max(best, MIN_COVERAGE), said)
         if nouns_only and not self._heading_names(weights, index):
             return None
+        if kind == "list" and best >= MIN_COVERAGE and isinstance(record, ListItem):
+            inside = self._item_named(weights, record)
+            if inside is not None:
+                # "四级线网是哪四级" names one item of the list ("打造四级…线网结构"): what is
+                # asked is that item's own text, not the list of its siblings.
+                return self._item_answer(inside, best)
         if best < MIN_COVERAGE:
             if kind == "list" and not nouns_only:
                 # "靠哪些保障措施来落实": the verbs around the list's name are the asking's
@@ -597,6 +669,9 @@ class RecordAnswerer:
         if _ASKS_LEAD.search(question):
             return "lead"
         if _ASKS_DEFINITION.search(question):
+            return "definition"
+        if LEVEL_RE.search(question) and _ASKS_CRITERIA.search(question):
+            # "橙色预警对应什么情形", "Ⅳ级响应的启动条件": a level's criteria.
             return "definition"
         if LEVEL_RE.search(question) and _ASKS_LEVEL_ROLE.search(question):
             # "黄色预警由谁发布", "Ⅱ级响应由谁决定启动": what the document states about a level.
