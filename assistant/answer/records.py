@@ -38,7 +38,10 @@ from assistant.records.types import (
 _ASKS_LEAD = re.compile(
     r"谁牵头|由谁(?:牵头|负责|落实)|哪个(?:部门|单位)|哪些(?:部门|单位)|牵头(?:单位|部门)|责任(?:单位|部门)|谁负责|负责单位"
     r"|配合(?:单位|部门)|谁(?:来)?配合"
+    # Who holds a post ("指挥长由谁担任"): the roster's holders.
+    r"|(?:由谁|谁来?)担任"
 )
+_ASKS_POST = re.compile(r"(?:由谁|谁来?)担任")
 _ASKS_CO = re.compile(r"配合(?:单位|部门)|谁(?:来)?配合|协助")
 _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几个方面|几类|几级|主要任务")
 _ASKS_DEFINITION = re.compile(
@@ -373,6 +376,7 @@ class RecordAnswerer:
         regions = [r for r in known_regions() if r in question]
         grades = LEVEL_RE.findall(question)
         scored: list[tuple[float, int]] = []
+        asks_post = bool(_ASKS_POST.search(question))
         for i, r in enumerate(self.records):
             if not self._fits(kind, r):
                 continue
@@ -396,11 +400,38 @@ class RecordAnswerer:
                 assert isinstance(r, Definition)
                 if not any(getattr(r, f) for f in roles):
                     continue  # who issues it asked: a record of its criteria does not say
-
+            roster = isinstance(r, Responsibility) and r.lead_label == "担任"
+            if kind == "lead" and asks_post != roster:
+                continue  # who holds a post is a roster's; who leads a task is not
+            if (
+                isinstance(r, Responsibility)
+                and roster
+                and not re.search(rf"(?<![副总]){re.escape(r.action)}", question)
+            ):
+                # A post answers only when named as itself ("副指挥长" is not "指挥长"); the
+                # longest post the question names is kept below.
+                continue
             context = self._context[i]
             if kind == "lead" and self._task_body[i]:
                 context = f"{context} {self._task_body[i]}"
             scored.append((coverage(weights, context), i))
+        posts = [
+            r.action
+            for _, i in scored
+            if isinstance(r := self.records[i], Responsibility) and r.lead_label == "担任"
+        ]
+        if posts:
+            longest = max(posts, key=len)
+            scored = [
+                si
+                for si in scored
+                if not (
+                    isinstance(r := self.records[si[1]], Responsibility)
+                    and r.lead_label == "担任"
+                    and r.action != longest
+                    and r.action in longest
+                )
+            ]
         if kind == "definition" and not roles:
             # What a grade is, asked: its criteria, not the clause saying who issues it (kept
             # when the document states nothing else of it).
@@ -714,6 +745,14 @@ class RecordAnswerer:
         doc = self.documents[r.doc_id]
         title = f"《{doc.meta.title}》"
         if kind == "lead" and isinstance(r, Responsibility):
+            if r.lead_label == "担任":
+                holders = "、".join(r.lead_units)
+                return RecordAnswer(
+                    "answered",
+                    f"{title}中，{r.action}由{holders}担任[1]。",
+                    (self._cite(1, r),),
+                    score,
+                )
             if r.action == r.quote.strip():
                 # The responsibility is stated in one sentence ("由X牵头…"): quote it as it is.
                 return RecordAnswer(

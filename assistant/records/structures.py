@@ -7,6 +7,7 @@ wording: no title, region, indicator or file name appears here."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -338,6 +339,7 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
 _ROSTER_POST = re.compile(
     r"^(?P<post>(?:副|常务副)?(?:总指挥|指挥长|组长|主任|召集人|总召集人))\s*[:：]\s*(?P<first>\S.*)$"
 )
+_GLUED_POST = re.compile(r"(?<=[长任记员监理])(?=[市县区省])")
 _HOLDER = re.compile(
     r"^[^:：。；;，,、]{2,30}(?:长|主任|书记|秘书长|负责人|同志|委员|总监|总工程师|经理|政委|司令员)$"
 )
@@ -356,16 +358,39 @@ def _rosters(doc: Document, locator: Locator) -> Iterator[Record]:
         # The holders on the post's own line, apart by "，" or "、" ("副指挥长：A，B，C。").
         holders: list[tuple[int, int]] = []
         for part in re.finditer(r"[^，,、。；;]+", text[first:end]):
-            if not _HOLDER.match(part.group().strip()):
-                holders = []
-                break
-            holders.append((first + part.start(), first + part.end()))
+            # Posts run together by the extraction ("…副秘书长市公安局常务副局长市交通运输局局长")
+            # part where a post's ending meets the next body's place word.
+            cuts = [m.start() for m in _GLUED_POST.finditer(part.group())]
+            bounds = [0, *cuts, len(part.group())]
+            pieces = [(part.start() + a, part.start() + b) for a, b in itertools.pairwise(bounds)]
+            if not all(_HOLDER.match(text[first + a : first + b].strip()) for a, b in pieces):
+                pieces = [(part.start(), part.end())]
+            for a, b in pieces:
+                if not _HOLDER.match(text[first + a : first + b].strip()):
+                    holders = []
+                    break
+                holders.append((first + a, first + b))
+            else:
+                continue
+            break
         if not holders:
             continue
         for s, e in lines[k + 1 :]:
             if not _HOLDER.match(text[s:e].strip()) or _ROSTER_POST.match(text[s:e].strip()):
                 break
             holders.append((s, e))
+        spans = [_strip_span(text, s, e) for s, e in holders]
+        # Who holds the post, as "P由谁担任" asks it: one holder or several.
+        yield Responsibility(
+            doc_id=doc.meta.doc_id,
+            section=locator.path_at(start),
+            quote=text[start : spans[-1][1]],
+            start=start,
+            end=spans[-1][1],
+            action=m.group("post"),
+            lead_units=tuple(text[s:e] for s, e in spans),
+            lead_label="担任",
+        )
         if len(holders) < 2:
             continue
         for n, (s, e) in enumerate(holders, 1):
