@@ -535,3 +535,22 @@ def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:
     assert contrast(who, [named], METAS_BY_ID, _words) is None
     (line,) = plan_question("临河的红色公交专线叫什么名字？", VOCAB).subquestions
     assert contrast(line, [_cite(1, "开通“红1路”红色公交专线。")], METAS_BY_ID, _words) is None
+
+
+def test_the_thing_counted_must_be_the_thing_the_figure_counts() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("临河2030年要建成多少座加氢站？", VOCAB).subquestions
+    gas = _cite(1, "到2030年，合理布局公路沿线充（换）电站，建成公共充电桩1.8万个。")
+    gap = contrast(sub, [gas], METAS_BY_ID, _words, "建成公共充电桩1.8万个[1]")
+    assert gap is not None and gap.kind == "sibling" and gap.detail == "加氢站|电站"
+    hydrogen = _cite(1, "到2030年，建成加氢站3座。")
+    assert contrast(sub, [hydrogen], METAS_BY_ID, _words, "建成加氢站3座[1]") is None
+    # The text names the thing more narrowly ("巡游出租车" for "出租车"): the same thing.
+    (taxi,) = plan_question("临河2025年新增多少辆新能源出租车？", VOCAB).subquestions
+    cruise = _cite(1, "到2025年，新增新能源巡游出租车500辆。")
+    assert contrast(taxi, [cruise], METAS_BY_ID, _words, "新增新能源巡游出租车500辆[1]") is None
+    # A two-character thing is often short for a longer name ("路口" for "交叉口").
+    (crossing,) = plan_question("临河公交绿波带要覆盖几个路口？", VOCAB).subquestions
+    wave = _cite(1, "公交优先绿波带交叉口数 个 0 5")
+    assert contrast(crossing, [wave], METAS_BY_ID, _words, "交叉口数5个[1]") is None

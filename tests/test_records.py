@@ -1423,3 +1423,34 @@ def test_a_grades_criteria_asked_as_conditions_are_its_definition_not_its_issuer
     assert found is not None
     assert "连续2天出现高火险天气" in found.text and "发生较大森林火灾" in found.text
     assert "批准" not in found.text
+
+
+def test_who_holds_a_post_is_read_from_the_roster_line() -> None:
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "云岭市防汛应急预案\n2 组织体系\n2.1 市防汛指挥部\n指挥长：市政府分管水利工作的副市长\n"
+        # The extraction ran the deputies' posts together on one line.
+        "副指挥长：市政府协管副秘书长市水利局局长市应急管理局局长\n"
+        "成员单位：市发展改革委、市公安局、市财政局。\n"
+        "3 应急响应\n现场指挥长由市指挥部指挥长担任。\n"
+    )
+    meta = DocumentMeta("flood", "云岭市防汛应急预案", "flood.txt", "云岭防汛预案")
+    doc = Document(meta, text, parse_sections(text))
+    records = list(extract_records(doc))
+    posts = {
+        r.action: r.lead_units
+        for r in records
+        if isinstance(r, Responsibility) and r.lead_label == "担任"
+    }
+    assert posts == {
+        "指挥长": ("市政府分管水利工作的副市长",),
+        "副指挥长": ("市政府协管副秘书长", "市水利局局长", "市应急管理局局长"),
+    }
+    answerer = RecordAnswerer(records, {"flood": doc})
+    chief = answerer.answer("云岭防汛预案的指挥长由谁担任？")
+    assert chief is not None and chief.text == (
+        "《云岭市防汛应急预案》中，指挥长由市政府分管水利工作的副市长担任[1]。"
+    )
+    deputy = answerer.answer("云岭防汛预案的副指挥长由谁担任？")
+    assert deputy is not None and "副指挥长由市政府协管副秘书长、市水利局局长" in deputy.text

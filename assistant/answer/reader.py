@@ -274,7 +274,38 @@ def contrast(
     for term in missing:
         if term in asked and (other := _sibling(term, quotes)) and other not in sub.text:
             return Gap("sibling", f"{term}|{other}")
+    counted = _COUNTED.search(sub.text)
+    if counted is not None:
+        # "多少座加氢站": the thing counted, which the tagger may split ("加氢", "站").
+        thing = counted.group("thing")
+        said = re.sub(r"\s+", "", cited.quote)
+        # A two-character thing ("路口") is often short for a longer name ("交叉口").
+        if (
+            len(thing) >= 3
+            and thing not in said
+            and (other := _same_head(thing, said))
+            and other not in sub.text
+        ):
+            return Gap("sibling", f"{thing}|{other}")
     return None
+
+
+# The thing a count asks about: the noun after 多少/几 and its measure word.
+_COUNTED = re.compile(
+    r"(?:多少|几)(?:个|座|辆|台|条|家|处|所|部|艘|架|项|支)(?P<thing>[\u4e00-\u9fff]{2,6}?)"
+    r"(?=[？?，,。呢吗]|$|要|将|是|有|的)"
+)
+
+
+def _same_head(thing: str, text: str) -> str:
+    """A word of ``text`` ending in ``thing``'s last character with another character before
+    it ("电站" for "加氢站", "门站" for "消防站"); "" when every such word ends as ``thing``
+    does ("巡游出租车" for "出租车")."""
+    for m in re.finditer(re.escape(thing[-1]), text):
+        before = text[m.start() - 1 : m.start()]
+        if re.fullmatch(r"[\u4e00-\u9fff]", before) and before != thing[-2]:
+            return before + thing[-1]
+    return ""
 
 
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
