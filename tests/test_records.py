@@ -1454,3 +1454,18 @@ def test_who_holds_a_post_is_read_from_the_roster_line() -> None:
     )
     deputy = answerer.answer("云岭防汛预案的副指挥长由谁担任？")
     assert deputy is not None and "副指挥长由市政府协管副秘书长、市水利局局长" in deputy.text
+
+
+def test_how_a_document_is_divided_is_its_top_headings() -> None:
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(
+        "2026年临州市水运工作要点\n一、加快港口建设\n新建泊位3个。\n二、提升航道等级\n整治航道20公里。\n"
+        "三、强化安全监管\n开展隐患排查。\n"
+    )
+    meta = DocumentMeta("water", "2026年临州市水运工作要点", "water.txt", "临州水运工作要点")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = RecordAnswerer(list(extract_records(doc)), {"water": doc})
+    found = answerer.answer("临州2026年水运工作要点分成哪几大板块？", None, "list")
+    assert found is not None
+    assert "加快港口建设；提升航道等级；强化安全监管" in found.text
