@@ -465,6 +465,10 @@ def test_a_place_the_cited_text_does_not_name_is_declined() -> None:
     # Named without its administrative ending, the county is named.
     county = _cite(1, "青河新建码头2个。", "work")
     assert contrast(sub, [county], METAS_BY_ID, _words) is None
+    # A city the tagger reads as name + "市" ("陇南" "市") is named with its ending.
+    (split,) = plan_question("湖滨省2023年工作要点里，陇南市要新建多少个码头？", VOCAB).subquestions
+    gap = contrast(split, [province], METAS_BY_ID, _words)
+    assert gap is not None and gap.kind == "scope" and gap.detail == "陇南市"
     # "新建" is tagged as a place name too (a district's name): no ending, no place.
     (plain,) = plan_question("湖滨省2023年要新建多少个码头？", VOCAB).subquestions
     assert contrast(plain, [province], METAS_BY_ID, _words) is None

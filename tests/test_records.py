@@ -418,6 +418,14 @@ def _doc_from_text(raw: str, doc_id: str = "synthetic") -> Document:
     return Document(DocumentMeta(doc_id, "t", f"{doc_id}.txt"), text, parse_sections(text))
 
 
+def _titled_doc(raw: str, doc_id: str, title: str, short: str) -> Document:
+    """An invented document with its title and short name, as an added file would get them."""
+    from assistant.ingest.structure import parse_sections
+
+    text = clean_text(raw)
+    return Document(DocumentMeta(doc_id, title, f"{doc_id}.txt", short), text, parse_sections(text))
+
+
 def test_synthetic_document_without_manifest_gets_its_metadata_and_records(
     tmp_path: Path,
 ) -> None:
@@ -1334,15 +1342,14 @@ def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_it
 
 def test_a_list_named_among_the_askings_verbs_is_found_by_its_nouns() -> None:
     # "靠哪些保障措施来落实": 靠 and 落实 are the asking's words, not the list's heading's.
-    from assistant.ingest.structure import parse_sections
-
-    text = clean_text(
+    doc = _titled_doc(
         "临州市内河航运发展规划\n一、发展基础\n航道里程达到820公里。\n"
         "二、保障措施\n（一）坚持党的领导\n把党的领导贯穿航运发展全过程。\n"
-        "（二）加强组织协调\n建立联席会议制度。\n（三）强化要素保障\n统筹用地用海。\n"
+        "（二）加强组织协调\n建立联席会议制度。\n（三）强化要素保障\n统筹用地用海。\n",
+        "river",
+        "临州市内河航运发展规划",
+        "临州内河航运规划",
     )
-    meta = DocumentMeta("river", "临州市内河航运发展规划", "river.txt", "临州内河航运规划")
-    doc = Document(meta, text, parse_sections(text))
     found = RecordAnswerer(list(extract_records(doc)), {"river": doc}).answer(
         "临州内河航运规划靠哪些保障措施来落实？", None, "list"
     )
@@ -1351,14 +1358,13 @@ def test_a_list_named_among_the_askings_verbs_is_found_by_its_nouns() -> None:
 
 
 def test_a_working_groups_member_units_are_its_supporting_units() -> None:
-    from assistant.ingest.structure import parse_sections
-
-    text = clean_text(
+    doc = _titled_doc(
         "云岭市森林火灾应急预案\n2.4 工作组\n2.4.1 医疗救护组\n牵头单位:市卫生健康委员会\n\n"
-        "成员单位:市民政局、市红十字会及各医疗机构\n\n主要职责:负责伤员救治。\n"
+        "成员单位:市民政局、市红十字会及各医疗机构\n\n主要职责:负责伤员救治。\n",
+        "fire",
+        "云岭市森林火灾应急预案",
+        "云岭森林火灾预案",
     )
-    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", "云岭森林火灾预案")
-    doc = Document(meta, text, parse_sections(text))
     records = list(extract_records(doc))
     (group,) = [r for r in records if isinstance(r, Responsibility)]
     assert group.lead_units == ("市卫生健康委员会",)
@@ -1370,16 +1376,15 @@ def test_a_working_groups_member_units_are_its_supporting_units() -> None:
 
 
 def test_a_list_question_naming_one_item_is_answered_with_that_items_text() -> None:
-    from assistant.ingest.structure import parse_sections
-
-    text = clean_text(
+    doc = _titled_doc(
         "临州市公交都市创建实施方案\n三、主要任务\n（一）公交线网优化行动\n1. 打造三级公交线网结构\n"
         "构建干线、支线、微循环线三级公交线网，形成与城市布局相适应的网络格局。\n"
         "牵头单位：市交通运输局\n2. 提升公交运行效率\n优化调整公交线路，提升运行效率。\n"
-        "牵头单位：市交通运输局\n3. 发展定制公交服务\n开通通勤定制公交线路。\n"
+        "牵头单位：市交通运输局\n3. 发展定制公交服务\n开通通勤定制公交线路。\n",
+        "bus",
+        "临州市公交都市创建实施方案",
+        "临州公交都市方案",
     )
-    meta = DocumentMeta("bus", "临州市公交都市创建实施方案", "bus.txt", "临州公交都市方案")
-    doc = Document(meta, text, parse_sections(text))
     answerer = RecordAnswerer(list(extract_records(doc)), {"bus": doc})
     lists = [r for r in answerer.records if isinstance(r, ListItem)]
     focus = "临州公交都市方案 打造 三级公交线网 哪三级"
@@ -1392,11 +1397,13 @@ def test_a_list_question_naming_one_item_is_answered_with_that_items_text() -> N
     (cite,) = found.citations
     assert doc.text[cite.quote_start : cite.quote_end] == cite.quote
     # A word every item says ("分为哪几个阶段") names none of them.
-    steps_text = clean_text(
+    steps = _titled_doc(
         "临州市公交都市创建实施方案\n五、实施步骤\n（一）启动部署阶段（2026年3月前）\n制定方案。\n"
-        "（二）全面实施阶段（2026年4月至2027年12月）\n推进建设。\n（三）总结验收阶段（2028年）\n组织验收。\n"
+        "（二）全面实施阶段（2026年4月至2027年12月）\n推进建设。\n（三）总结验收阶段（2028年）\n组织验收。\n",
+        "bus",
+        "临州市公交都市创建实施方案",
+        "临州公交都市方案",
     )
-    steps = Document(meta, steps_text, parse_sections(steps_text))
     staged = RecordAnswerer(list(extract_records(steps)), {"bus": steps})
     first = next(r for r in staged.records if isinstance(r, ListItem))
     alike = staged._weights.weigh("临州公交都市方案 实施 阶段", stress_years=False)
@@ -1407,17 +1414,16 @@ def test_a_list_question_naming_one_item_is_answered_with_that_items_text() -> N
 
 
 def test_a_grades_criteria_asked_as_conditions_are_its_definition_not_its_issuer() -> None:
-    from assistant.ingest.structure import parse_sections
-
-    text = clean_text(
+    doc = _titled_doc(
         "云岭市森林火灾应急预案\n4 监测预警\n4.3 预警分级\n4.3.1 一级(红色)预警\n"
         "(1)连续3天以上出现极高火险天气的情形。\n(2)发生重大以上森林火灾的情形。\n"
         "4.3.2 二级(橙色)预警\n(1)连续2天出现高火险天气的情形。\n(2)发生较大森林火灾的情形。\n"
         "4.4 预警发布\n一级(红色)预警，由市指挥部报请市政府批准后发布。\n"
-        "二级(橙色)预警，由市指挥部指挥长批准后发布。\n"
+        "二级(橙色)预警，由市指挥部指挥长批准后发布。\n",
+        "fire",
+        "云岭市森林火灾应急预案",
+        "云岭森林火灾预案",
     )
-    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", "云岭森林火灾预案")
-    doc = Document(meta, text, parse_sections(text))
     answerer = RecordAnswerer(list(extract_records(doc)), {"fire": doc})
     found = answerer.answer("云岭森林火灾预案里，橙色预警对应什么情形？")
     assert found is not None
@@ -1426,17 +1432,16 @@ def test_a_grades_criteria_asked_as_conditions_are_its_definition_not_its_issuer
 
 
 def test_who_holds_a_post_is_read_from_the_roster_line() -> None:
-    from assistant.ingest.structure import parse_sections
-
-    text = clean_text(
+    doc = _titled_doc(
         "云岭市防汛应急预案\n2 组织体系\n2.1 市防汛指挥部\n指挥长：市政府分管水利工作的副市长\n"
         # The extraction ran the deputies' posts together on one line.
         "副指挥长：市政府协管副秘书长市水利局局长市应急管理局局长\n"
         "成员单位：市发展改革委、市公安局、市财政局。\n"
-        "3 应急响应\n现场指挥长由市指挥部指挥长担任。\n"
+        "3 应急响应\n现场指挥长由市指挥部指挥长担任。\n",
+        "flood",
+        "云岭市防汛应急预案",
+        "云岭防汛预案",
     )
-    meta = DocumentMeta("flood", "云岭市防汛应急预案", "flood.txt", "云岭防汛预案")
-    doc = Document(meta, text, parse_sections(text))
     records = list(extract_records(doc))
     posts = {
         r.action: r.lead_units
@@ -1457,14 +1462,13 @@ def test_who_holds_a_post_is_read_from_the_roster_line() -> None:
 
 
 def test_how_a_document_is_divided_is_its_top_headings() -> None:
-    from assistant.ingest.structure import parse_sections
-
-    text = clean_text(
+    doc = _titled_doc(
         "2026年临州市水运工作要点\n一、加快港口建设\n新建泊位3个。\n二、提升航道等级\n整治航道20公里。\n"
-        "三、强化安全监管\n开展隐患排查。\n"
+        "三、强化安全监管\n开展隐患排查。\n",
+        "water",
+        "2026年临州市水运工作要点",
+        "临州水运工作要点",
     )
-    meta = DocumentMeta("water", "2026年临州市水运工作要点", "water.txt", "临州水运工作要点")
-    doc = Document(meta, text, parse_sections(text))
     answerer = RecordAnswerer(list(extract_records(doc)), {"water": doc})
     found = answerer.answer("临州2026年水运工作要点分成哪几大板块？", None, "list")
     assert found is not None

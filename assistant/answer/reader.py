@@ -185,9 +185,14 @@ def _places_left_out(
     # district's name) as a place. Regions known from the corpus count without one.
     # A one-character stem ("》中市指挥部" read as "中市") is a place only when the corpus
     # knows it as a region.
-    named = [
-        p for p in place_names(sub.text) if _ADMIN_END.search(p) and len(_ADMIN_END.sub("", p)) >= 2
-    ]
+    named = []
+    for p in place_names(sub.text):
+        # "陇南市" is tagged "陇南" + "市": the ending that follows it in the text is its own.
+        after = re.search(re.escape(p) + r"(?P<end>市|县|区|省|州)", sub.text)
+        if not _ADMIN_END.search(p) and after is not None:
+            p += after.group("end")
+        if _ADMIN_END.search(p) and len(_ADMIN_END.sub("", p)) >= 2:
+            named.append(p)
     for place in dict.fromkeys([*sub.constraints.regions, *named]):
         stem = _ADMIN_END.sub("", place) or place
         if any(r in place or place in r for r in own):
