@@ -558,3 +558,11 @@ def test_the_thing_counted_must_be_the_thing_the_figure_counts() -> None:
     (crossing,) = plan_question("临河公交绿波带要覆盖几个路口？", VOCAB).subquestions
     wave = _cite(1, "公交优先绿波带交叉口数 个 0 5")
     assert contrast(crossing, [wave], METAS_BY_ID, _words, "交叉口数5个[1]") is None
+
+
+def test_two_verbs_sharing_a_subject_and_a_quantity_are_two_sides() -> None:
+    # "A的V1和V2的X分别": the shared subject is said once, before the first verb.
+    assert _sides("湖滨省2023年工作要点里内河航道新开工和建成通车的里程分别是多少？") == [
+        "湖滨省2023年工作要点里内河航道新开工的里程是多少",
+        "湖滨省2023年工作要点里内河航道建成通车的里程是多少",
+    ]

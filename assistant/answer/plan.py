@@ -25,6 +25,7 @@ from assistant.lang.patterns import (
     known_regions,
     plan_period_years,
 )
+from assistant.lang.tokens import words
 
 AnswerType = Literal[
     "number",
@@ -543,6 +544,10 @@ def _two_names(question: str) -> list[str] | None:
     left = body[: m.start()]
     # The first name starts after the frame ("规划里，", "城区中"); 中 of 中心 is no frame.
     a = re.split(r"[里的，,在对]|中(?![心央部])", left)[-1]
+    if len(a) > len(m.group("b")) + 2:
+        # "国省干线公路新开工和建成通车的里程": what the two share is said before the first;
+        # the first is the last words of about the second's length.
+        a = _parallel_tail(a, len(m.group("b")))
     if not 2 <= len(a) <= 8:
         return None
     pre = left[: len(left) - len(a)]
@@ -550,6 +555,16 @@ def _two_names(question: str) -> list[str] | None:
     sep = "的" if m.group("sep") == "的" else ""
     ask = "是多少" if _QUANTITY_NOUN.search(x if sep else a + b + x) else "是什么"
     return [f"{pre}{a}{sep}{x}{ask}", f"{pre}{b}{sep}{x}{ask}"]
+
+
+def _parallel_tail(text: str, size: int) -> str:
+    """The last whole words of ``text`` that make up at least ``size`` - 1 characters."""
+    tail = ""
+    for word in reversed(words(text)):
+        if len(tail) >= size - 1:
+            break
+        tail = word + tail
+    return tail
 
 
 def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:

@@ -200,6 +200,11 @@ def place_names(text: str) -> list[str]:
 _GLUED_PLACE = re.compile(r"^[中内里在和与及的]{1}[市县区省]$")
 
 
+def words(text: str) -> list[str]:
+    """``text`` cut into words (jieba's default mode, each character in exactly one word)."""
+    return [w for w, _ in _tagged(text)]
+
+
 def without_verbs(text: str) -> str:
     """``text`` without its plain verbs, adjectives, adverbs, prepositions and particles
     (jieba's v, a, d, p, u*): what remains names things ("靠哪些措施来落实" → "哪些措施")."""
