@@ -523,6 +523,9 @@ def test_a_count_without_its_items_answers_no_list_question() -> None:
     assert counts_without_items("list", [heading])
     assert not counts_without_items("list", [listed])
     assert not counts_without_items("number", [heading])  # "有几篇" is answered by the count
+    # Several rows with the value asked ("哪些指标要达到100%") name the items themselves.
+    rows = [_cite(1, "5 公交投诉处理完结率 % 98 100"), _cite(2, "6 运营补贴到位率 % 90 100")]
+    assert not counts_without_items("list", rows)
 
 
 def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:

@@ -441,9 +441,11 @@ class ExtractivePipeline:
 def counts_without_items(answer_type: str, citations: Sequence[Citation]) -> bool:
     """Whether a figure answers a list question with a count alone: "哪几项任务" is not
     answered by a heading's "五篇大文章" that names no items, but a sentence listing them
-    ("划分为A类、B类等两种类型") does answer it."""
-    return answer_type in ("list", "overview") and not any(
-        _ENUMERATION.search(c.quote) for c in citations
+    ("划分为A类、B类等两种类型") does answer it, and so do several rows ("哪些指标要达到100%")."""
+    return (
+        answer_type in ("list", "overview")
+        and len(citations) == 1
+        and not _ENUMERATION.search(citations[0].quote)
     )
 
 
