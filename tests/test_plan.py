@@ -520,12 +520,17 @@ def test_a_count_without_its_items_answers_no_list_question() -> None:
 
     heading = _cite(1, "三、做好航运“四篇文章”")
     listed = _cite(1, "将码头划分为综合类、专业类、客运类、旅游类四种类型。")
-    assert counts_without_items("list", [heading])
-    assert not counts_without_items("list", [listed])
-    assert not counts_without_items("number", [heading])  # "有几篇" is answered by the count
+    assert counts_without_items("list", "三、做好航运“四篇文章”[1]", [heading])
+    assert not counts_without_items("list", "综合类、专业类、客运类、旅游类[1]", [listed])
+    # "有几篇" is answered by the count.
+    assert not counts_without_items("number", "三、做好航运“四篇文章”[1]", [heading])
     # Several rows with the value asked ("哪些指标要达到100%") name the items themselves.
     rows = [_cite(1, "5 公交投诉处理完结率 % 98 100"), _cite(2, "6 运营补贴到位率 % 90 100")]
-    assert not counts_without_items("list", rows)
+    told = "公交投诉处理完结率（目标值100%）[1]；运营补贴到位率（目标值100%）[2]"
+    assert not counts_without_items("list", told, rows)
+    # One row's figures by year answer no "哪几个阶段".
+    one = "改造小区2027年目标值为396个，2028年目标值为349个。[1][2]"
+    assert counts_without_items("list", one, rows)
 
 
 def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:

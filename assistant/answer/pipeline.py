@@ -295,7 +295,7 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
-            and counts_without_items(sub.answer_type, numeric.citations)
+            and counts_without_items(sub.answer_type, numeric.text, numeric.citations)
         ):
             numeric = None
         if (
@@ -438,14 +438,14 @@ class ExtractivePipeline:
         )
 
 
-def counts_without_items(answer_type: str, citations: Sequence[Citation]) -> bool:
+def counts_without_items(answer_type: str, text: str, citations: Sequence[Citation]) -> bool:
     """Whether a figure answers a list question with a count alone: "哪几项任务" is not
     answered by a heading's "五篇大文章" that names no items, but a sentence listing them
     ("划分为A类、B类等两种类型") does answer it, and so do several rows ("哪些指标要达到100%")."""
     return (
         answer_type in ("list", "overview")
-        and len(citations) == 1
-        and not _ENUMERATION.search(citations[0].quote)
+        and "；" not in MARKER.sub("", text)
+        and not any(_ENUMERATION.search(c.quote) for c in citations)
     )
 
 
