@@ -99,9 +99,13 @@ def is_issuer_line(line: str) -> bool:
     return bool(_ISSUER_LINE.match(line))
 
 
+def document_kind(line: str) -> str:
+    """The document kind ``line`` ends with ("…实施方案", "…规划（2026—2030年）"), else ""."""
+    return next((t for t in DOC_TYPES if re.search(rf"{t}(?:（[^）]*）)?$", line)), "")
+
+
 def names_document(line: str) -> bool:
-    """A line ending with a document kind ("…实施方案", "…规划（2026—2030年）")."""
-    return any(re.search(rf"{t}(?:（[^）]*）)?$", line) for t in DOC_TYPES)
+    return bool(document_kind(line))
 
 
 def _iso(date: str) -> str:
@@ -117,7 +121,7 @@ def infer_meta(text: str, fallback_title: str) -> InferredMeta:
     number, _ = own_doc_number(head)
     date, issuer, _ = issue_date_and_issuer(head)
     region_match = _REGION.match(title) or _REGION.match(issuer)
-    doc_type = next((t for t in DOC_TYPES if re.search(rf"{t}(?:（[^）]*）)?$", title)), "")
+    doc_type = document_kind(title)
     return InferredMeta(
         title=title,
         doc_number=number,
