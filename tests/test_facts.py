@@ -860,3 +860,218 @@ def test_a_figure_closing_a_series_broken_over_lines_quotes_the_whole_series() -
     (fact,) = [f for f in prose_facts(doc, []) if f.value == 3]
     assert fact.quote.startswith("1.建设临州东站、云岭客运站、")
     assert fact.quote.endswith("3个市级集散中心；") and fact.year == 2025
+
+
+# An invented appendix printed one cell a line, as PDF extractions of narrow tables come: a
+# title, a unit line, the header one cell a line, then each row's name and figures, a page break
+# (page number) inside one row, and a second table whose columns are no years.
+_ONE_CELL_A_LINE = """七、保障措施
+各县要按附表落实。
+附表
+各县区农村供水保障率目标
+单位：%
+县区
+2025年
+2028年
+2030年
+临河县
+81.5
+86
+
+— 9 —
+
+90
+云岭县
+77
+83
+88
+湖滨区
+92.4
+95
+98
+表3 重点项目及投资
+项目类别
+项目数（个）
+投资（亿元）
+水源工程建设
+12
+8.5
+管网延伸工程
+30
+4.25
+水厂改造提升工程
+9
+3.1
+合计
+51
+15.85
+"""
+
+
+def test_a_table_printed_one_cell_a_line_is_read_row_by_row() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_ONE_CELL_A_LINE)
+    # Rows and headers are lines again; the page break inside 临河县's row is gone.
+    assert "县区 2025年 2028年 2030年\n临河县 81.5 86 90\n云岭县 77 83 88\n" in text
+    assert "项目类别 项目数（个） 投资（亿元）\n水源工程建设 12 8.5\n" in text
+    meta = DocumentMeta("water", "某市农村供水保障规划", "water.txt", date="2026-02-01")
+    doc = Document(meta, text, parse_sections(text))
+    facts = extract_facts(doc)
+    by_cell = {(f.indicator, f.year): (f.kind, f.stated) for f in facts if f.source == "table"}
+    # Read off the invented tables by hand: year columns are named by the table's title, the
+    # unit comes from the 单位 line; columns that are no year's keep their own name and unit.
+    assert by_cell[("云岭县农村供水保障率", 2025)] == (KIND_CURRENT, "77%")
+    assert by_cell[("云岭县农村供水保障率", 2030)] == (KIND_TARGET, "88%")
+    assert by_cell[("管网延伸工程项目数", None)] == ("", "30个")
+    assert by_cell[("管网延伸工程投资", None)] == ("", "4.25亿元")
+    from assistant.ingest.chunking import chunk_document
+
+    store = FactStore(facts, {"water": meta.title})
+    # With the indexed passages, so a citation carries the header's (亿元) for the guard.
+    answerer = NumericAnswerer(store, {"water": doc}, chunk_document(doc))
+    answer = answerer.answer("管网延伸工程有多少个项目，投资多少？", NOT_FOUND_TEXT)
+    assert answer is not None and answer.status == "answered"
+    assert "30个" in answer.text and "4.25亿元" in answer.text and "年" not in answer.text
+    guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+
+
+_CATEGORY_TABLE = """表1 主要指标
+序号 类别 指标 单位 基期值（2025年） 2030年 属性
+1 水环境 城市黑臭水体消除比例 % 88 100 约束性
+2 水环境 出水COD浓度不高于30毫克/升的
+污水厂占比 ％ 40 65 预期性
+注：基期值为2025年数据。
+"""
+
+
+def test_an_indicator_table_with_a_category_column_names_rows_by_the_indicator() -> None:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.tables import iter_rows, table_rows
+
+    text = clean_text(_CATEGORY_TABLE)
+    meta = DocumentMeta("plan", "某省水环境规划", "plan.txt", date="2026-02-01")
+    doc = Document(meta, text, parse_sections(text))
+    named = {(f.indicator, f.year, f.stated) for f in extract_facts(doc) if f.source == "table"}
+    # The 类别 cell is not part of the name; "毫克/升" inside a name is no unit; ％ is.
+    assert ("城市黑臭水体消除比例", 2030, "100%") in named
+    assert ("出水COD浓度不高于30毫克/升的污水厂占比", 2025, "40％") in named
+    rows = list(iter_rows(table_rows(doc)))
+    # A header cell's bracketed year does not make it too long; the 注 line ends the table.
+    assert [r.cell("属性") for r in rows] == ["约束性", "预期性"]
+    assert rows[0].cell("基期值") == "88"
+
+
+# A few lines of hard-wrapped prose, so the cleaner learns the page width as in a real file.
+_PROSE_TEXT = (
+    "为持续改善空气质量，推动经济社会发展全面绿色转型，结合本市实际，制定本方案。各区要加强组织"
+    "领导，明确责任分工，细化工作措施，确保各项目标任务如期完成，并按季度报送工作进展情况，年底前"
+    "报送全年工作总结，重大问题及时向市领导小组报告，不得迟报漏报，对工作推进不力的区，市政府将采"
+    "取约谈等方式督促整改落实，相关部门要加强指导服务，协调解决工作推进中的困难和问题，形成工作合"
+    "力，推动空气质量持续改善，为建设美丽临河作出积极贡献，各有关单位要认真抓好贯彻落实工作。"
+)
+_PROSE = "".join(_PROSE_TEXT[k : k + 36] + "\n" for k in range(0, len(_PROSE_TEXT), 36))
+
+
+# An invented double-spaced PDF extraction (a blank line after every line, as some converters
+# write): pages numbered "— N —" with a running header, a numbered table whose row numbers stand
+# alone between blank lines, and a per-district table whose row a page break cut in two.
+_DOUBLE_SPACED = "\n\n".join(
+    [
+        "临河市大气治理三年行动方案（2026—2028年）",
+        *_PROSE.splitlines(),
+        "附件1",
+        "重点任务分年度安排表",
+        "序号 任务 单位 2026年 2027年 2028年 合计",
+        "1 淘汰老旧柴油货车",
+        "辆",
+        "500",
+        "400",
+        "300 1200",
+        "— 7 —",
+        "临河市大气治理三年行动方案（2026—2028年）",
+        "2 新增新能源公交车",
+        "辆",
+        "90",
+        "100",
+        "110 300",
+        "附件2",
+        "各区PM2.5年均浓度目标",
+        "单位：微克/立方米",
+        "区 2025年（基期值） 2026年 2027年 2028年",
+        "东城区 34.2 33.4 32.3 31.0",
+        "西城区 35.0 34.1",
+        "— 8 —",
+        "临河市大气治理三年行动方案（2026—2028年）",
+        "32.9 31.6",
+        "南湖区 32.4 31.8 30.7 29.6",
+        "— 9 —",
+        "临河市大气治理三年行动方案（2026—2028年）",
+        "正文完。",
+    ]
+)
+
+
+def test_a_double_spaced_table_keeps_its_row_numbers_and_rejoins_a_row_cut_by_a_page() -> None:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_DOUBLE_SPACED)
+    # The pages are numbered "— N —": a bare "2" between blank lines is a row number, kept.
+    assert "\n2 新增新能源公交车" in text
+    assert "— 7 —" not in text and text.count("临河市大气治理三年行动方案") == 1
+    meta = DocumentMeta(
+        "air", "临河市大气治理三年行动方案（2026—2028年）", "air.txt", date="2026-03-01"
+    )
+    doc = Document(meta, text, parse_sections(text))
+    cells = {(f.indicator, f.year): (f.kind, f.stated) for f in extract_facts(doc)}
+    # A task table from the year the document speaks from sets targets in every year column.
+    assert cells[("新增新能源公交车", 2026)] == (KIND_TARGET, "90辆")
+    # The row the page break cut: its four figures under the four years; 基期值 is no unit.
+    assert cells[("西城区PM2.5年均浓度", 2027)] == (KIND_TARGET, "32.9微克/立方米")
+    assert cells[("西城区PM2.5年均浓度", 2025)] == (KIND_CURRENT, "35.0微克/立方米")
+
+
+# An invented appendix with a two-level header (indicator groups over the same sub-columns) and
+# one whose column labels carry their years, a stance-only label naming the indicator before it.
+_GROUPED = """附表
+各区2026年空气质量目标
+区
+PM2.5平均浓度（微克/立方米）
+优良天数比例（%） 基期值（2025年） 目标值 基期值（2025年） 目标值
+东城区 28 ≤27 90.1 ≥90.5
+西城区 27 ≤26 92.3 ≥92.5
+南湖区 12 ≤13 99.2 ≥98.5
+各区2026年农村整治任务
+区
+污水治理率基期值（2025年，%）
+2026年目标（%）
+新增整治行政村（个）
+东城区 45.6 48 22
+西城区 33.8 37 38
+南湖区 28.4 31 16
+"""
+
+
+def test_grouped_and_year_labelled_headers_name_each_column() -> None:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import matrix_table_facts
+
+    text = clean_text(_PROSE + _GROUPED)
+    meta = DocumentMeta("eco", "2026年全省生态环境工作要点", "eco.txt", date="2026-02-12")
+    doc = Document(meta, text, parse_sections(text))
+    cells = {(f.indicator, f.year): (f.kind, f.stated) for f in matrix_table_facts(doc)}
+    assert cells[("西城区PM2.5平均浓度基期值", 2025)] == (KIND_CURRENT, "27微克/立方米")
+    assert cells[("西城区PM2.5平均浓度目标值", 2026)] == (KIND_TARGET, "≤26微克/立方米")
+    assert cells[("南湖区优良天数比例目标值", 2026)] == (KIND_TARGET, "≥98.5%")
+    assert cells[("西城区污水治理率目标", 2026)] == (KIND_TARGET, "37%")
+    assert cells[("西城区新增整治行政村", 2026)] == (KIND_TARGET, "38个")

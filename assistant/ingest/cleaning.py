@@ -41,7 +41,8 @@ _DATE_SPACES = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日
 _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 _ROW_NUMBER_ONLY = re.compile(r"^\d{1,3}$")
 _ROW_START = re.compile(r"^\d{1,3}(?:\s|$)")
-_LABEL_START = re.compile(rf"^[{_CJK}]{{2,8}}[：:]")
+# "注：" opens a table's note; other labels are words ("责任单位：").
+_LABEL_START = re.compile(rf"^(?:[{_CJK}]{{2,8}}|注)[：:]")
 # A row of a flattened table: a row number or grade ("Ⅱ级 …", a level table's row) or several
 # short cells separated by spaces.
 _TABLE_ROW = re.compile(r"^(?:\d{1,3}\s+\S|(?:[ⅠⅡⅢⅣⅤ]+|[一二三四五])级\s+\S|\S+(?:\s+\S+){2,}$)")
@@ -59,6 +60,7 @@ _MIN_HEADER_RUN = 3
 _YEAR_QUALIFIERS = ("现状", "目标", "基期", "基准年", "预期")
 # The share of a document's page breaks a line must sit at to be a running header or footer.
 _FURNITURE_SHARE = 0.3
+_MIN_DECORATED_PAGES = 2
 # A table's total row stands on its own line.
 _TOTAL_ROW = re.compile(r"^(?:总计|合计|小计)")
 
@@ -95,6 +97,11 @@ def _near(indices: set[int], i: int, nonblank: list[int], reach: int = 2) -> boo
 def drop_page_furniture(lines: list[str]) -> list[str]:
     """Remove page numbers and the running headers/footers printed next to them."""
     page_idx = {i for i in range(len(lines)) if _is_page_number(lines, i)}
+    # A document numbers its pages one way: when they are decorated ("— 3 —", "第3页"), a bare
+    # number between blank lines is a table's row number in a double-spaced layout.
+    decorated = {i for i in page_idx if not _BARE_NUMBER.match(lines[i].strip())}
+    if len(decorated) >= _MIN_DECORATED_PAGES:
+        page_idx = decorated
     nonblank = [i for i, line in enumerate(lines) if line.strip() and i not in page_idx]
     feeds = {i for i, line in enumerate(lines) if "\f" in line}
     breaks = feeds | page_idx
@@ -151,7 +158,11 @@ def _has_unclosed_bracket(line: str) -> bool:
 
 def _typical_width(lines: list[str]) -> float:
     """Width of a full line of the original layout, learnt from lines that were cut mid-sentence."""
-    cut = [len(line) for line in lines if len(line) >= 12 and not _ends_sentence(line)]
+    cut = [
+        len(line)
+        for line in lines
+        if len(line) >= 12 and not _ends_sentence(line) and not _FIGURE_ROW.match(line)
+    ]
     if len(cut) < 5:
         return 10_000.0
     return float(statistics.median(cut))
@@ -168,8 +179,8 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
     # sentence to continue).
     if TABLE_TITLE.match(prev) or table_header_cells(prev) or table_header_cells(nxt):
         return False
-    if _TOTAL_ROW.match(nxt):
-        return False
+    if _TOTAL_ROW.match(nxt) or _FIGURE_ROW.match(prev):
+        return False  # a row of figures ends where its line does
     if _SINGLE_CJK.match(nxt):
         # A cell printed vertically comes one character a line: the characters form one word,
         # which is not joined to the row number before it ("1" + "政策法规类" would read as a
@@ -193,7 +204,8 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
     if nxt[0] in "，。、；：）》”,.;:)":
         return True
     # Short lines without punctuation are titles or table cells, not cut sentences.
-    has_inner_punct = bool(re.search(r"[，、；,;]", prev))
+    # Punctuation inside brackets is a label's ("县（市、区）", "基期值（2025年，%）").
+    has_inner_punct = bool(re.search(r"[，、；,;]", re.sub(r"[（(][^（）()]*[）)]", "", prev)))
     return has_inner_punct or len(prev) >= 0.8 * width
 
 
@@ -271,10 +283,83 @@ def join_header_cells(lines: list[str]) -> list[str]:
     return out
 
 
+# A cell of a figure table printed one cell a line: a figure ("78.2", "≥95%", "—") or a row's
+# name ("兰州市", "东津新区（经开区）", "污水管网建设改造工程").
+_CELL_FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?[%％]?$|^[—–-]+$")
+_MAX_ROW_LABEL = 20
+# A table row: a name, then two or more figures apart ("南湖区 12 ≤13 99.2 ≥98.5").
+_FIGURE_ROW = re.compile(r"^\S+(?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?[%％]?){2,}$")
+_MIN_CELL_ROWS = 3
+
+
+def _row_label(line: str) -> bool:
+    return (
+        0 < len(line) <= _MAX_ROW_LABEL
+        and re.search(rf"[{_CJK}]", line) is not None
+        and " " not in line
+        and not re.search(r"[，。；：,;:]", line)
+        and marker_kind(line) is None
+        and table_header_cells(line) is None
+    )
+
+
+def _header_cell(line: str) -> bool:
+    """A short label with no sentence punctuation outside its brackets ("县（市、区）")."""
+    bare = re.sub(r"[（(][^（）()]*[）)]", "", line)
+    return (
+        0 < len(line) <= _MAX_HEADER_CELL_LINE + 4
+        and " " not in line
+        and not _CELL_FIGURE.match(line)
+        and not re.search(r"[，。；：,;:、]", bare)
+        and marker_kind(line) is None
+    )
+
+
+def _figures_after(lines: list[str], i: int) -> int:
+    k = i
+    while k < len(lines) and _CELL_FIGURE.match(lines[k]):
+        k += 1
+    return k - i
+
+
+def join_cell_rows(lines: list[str]) -> list[str]:
+    """A figure table printed one cell a line ("兰州市" / "78.2" / "80" / "83" / "嘉峪关市" / …)
+    becomes one row per line ("兰州市 78.2 80 83"), so its rows read like any table's: a run of at
+    least three rows, each a name followed by the same number (two or more) of figures. A page
+    break inside a row is already gone (page furniture is dropped first)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        width = _figures_after(lines, i + 1) if _row_label(lines[i]) else 0
+        rows: list[str] = []
+        j = i
+        while (
+            width >= 2
+            and j < len(lines)
+            and _row_label(lines[j])
+            and _figures_after(lines, j + 1) == width
+        ):
+            rows.append(" ".join(lines[j : j + width + 1]))
+            j += width + 1
+        if len(rows) >= _MIN_CELL_ROWS:
+            # The header printed the same way, one cell a line right above the rows
+            # ("市州" / "2025年" / "2027年" / "2030年"), becomes the header line.
+            head = out[-(width + 1) :] if len(out) > width else []
+            if head and all(_header_cell(c) for c in head):
+                del out[-(width + 1) :]
+                out.append(" ".join(head))
+            out.extend(rows)
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
 def join_broken_lines(lines: list[str]) -> list[str]:
     width = _typical_width(lines)
     out: list[str] = []
-    for line in join_header_cells(lines):
+    for line in join_header_cells(join_cell_rows(lines)):
         if (
             out
             and _HEADER_FRAGMENT_RE.match(out[-1])

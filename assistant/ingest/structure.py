@@ -74,6 +74,8 @@ TABLE_HEADER_WORDS = (
 # "表 3-1 …", "附表2 …": the title line of a table.
 TABLE_TITLE = re.compile(r"^(?:附)?表\s*\d+(?:[-－.]\d+)?\s*(?P<rest>.*)$")
 _YEAR_HEADER = re.compile(rf"^{YEAR}年?(?:[（(][^）)]{{1,8}}[）)])?$")
+# A quantity's column, named with its unit: "林地面积（万亩）", "半专业扑火队员（人）".
+_MEASURED_CELL = re.compile(r"^[\u4e00-\u9fff]{2,10}[（(][^（）()，。]{1,6}[）)]$")
 _MAX_HEADER_LINE = 80
 _MAX_HEADER_CELL = 10  # characters: a header cell is a short label
 
@@ -91,7 +93,10 @@ def table_header_cells(line: str) -> list[str] | None:
         # "2021 年" is one header cell that the extraction spaced out.
         cells = re.sub(rf"({YEAR})\s+年", r"\1年", line).split()
     hits = sum(
-        1 for c in cells if len(c) <= _MAX_HEADER_CELL and any(w in c for w in TABLE_HEADER_WORDS)
+        1
+        for c in cells
+        if (len(c) <= _MAX_HEADER_CELL and any(w in c for w in TABLE_HEADER_WORDS))
+        or _MEASURED_CELL.match(c)
     )
     years = sum(1 for c in cells if _YEAR_HEADER.match(c))
     if len(cells) >= 2 and hits >= 2 and hits + years >= (len(cells) + 1) // 2:
@@ -132,7 +137,9 @@ def heading_kind(line: str) -> float | None:
     # The title after the number must read as one phrase: "1.开工建设 S366…、S367…" is a list
     # of tasks in a table cell, not a heading.
     title = _NUMBERING.sub("", head, count=1)
-    if sep and len(head) <= _MAX_TITLE and not re.search(r"[，；,;、]", title):
+    # A quoted name inside the title ("统筹“双随机、一公开”部门联合抽查") is one phrase.
+    bare = re.sub(r"“[^“”]*”|[（(][^（）()]*[）)]", "", title)
+    if sep and len(head) <= _MAX_TITLE and not re.search(r"[，；,;、]", bare):
         return rank
     return None
 

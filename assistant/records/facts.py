@@ -33,7 +33,7 @@ _SIGN = re.compile(r"^[≤≥<>＜＞]")
 # Units of measure written in a table's unit column; a unit with a slash (人/百万车公里,
 # 标台/万人) is recognised by the slash wherever the extraction broke it.
 _UNIT_CELL = re.compile(
-    r"^(?:%|‰|[个条座辆台项处家所人次元公里米千米吨标台万亿平方公顷亩km]{1,5})$"
+    r"^(?:%|％|‰|[个条座辆台项处家所人次元公里米千米吨标台万亿平方公顷亩km户套部]{1,5})$"
 )
 # A unit written in Latin letters in its own cell ("PFlops", "km", "MW", "TB"), and the dash
 # of a row without a unit.
@@ -162,6 +162,16 @@ class _Header:
     line: int  # index of the header line
     years: tuple[int, ...]
     title: str
+    # The header has a 类别 column before the indicator's name ("序号 类别 指标 单位 …").
+    category: bool = False
+    # The header names tasks or a total over its years ("序号 任务 单位 2026年 … 合计").
+    tasks: bool = False
+
+
+_CATEGORY_COLUMN = re.compile(r"(?:类别|类型|领域)\s+(?:指标|名称|项目)")
+_TASK_COLUMNS = re.compile(r"任务|合计|总计")
+_MAX_SLASH_UNIT = 10
+_MIN_WITH_CATEGORY = 3  # cells before the figures: category, name, unit
 
 
 def _find_header(lines: list[_Line], i: int) -> _Header | None:
@@ -183,11 +193,22 @@ def _find_header(lines: list[_Line], i: int) -> _Header | None:
         above = re.sub(r"^附件\s*\d*\s*[：:]?\s*", "", lines[i - 1].text.strip())
         if 4 <= len(above) <= 40 and not re.search(r"[。；;：:，,]", above):
             title = above
-    return _Header(i, years, title)
+    return _Header(
+        i, years, title, bool(_CATEGORY_COLUMN.search(text)), bool(_TASK_COLUMNS.search(text))
+    )
 
 
 def _split_name_unit(tokens: list[str]) -> tuple[str, str]:
-    slash = next((k for k, t in enumerate(tokens) if "/" in t), None)
+    # A unit with a slash ("公里/平方公里", "人/百万" + "车公里") is short and has no figure;
+    # "进水BOD浓度不低于100毫克/升的" is part of the name.
+    slash = next(
+        (
+            k
+            for k, t in enumerate(tokens)
+            if "/" in t and len(t) <= _MAX_SLASH_UNIT and not re.search(r"\d", t)
+        ),
+        None,
+    )
     if slash is not None and slash > 0:
         return "".join(tokens[:slash]), "".join(tokens[slash:])
     if len(tokens) > 1 and (_UNIT_CELL.match(tokens[-1]) or _LATIN_UNIT.match(tokens[-1])):
@@ -209,6 +230,7 @@ def _parse_row(doc: Document, header: _Header, number: str, block: list[_Line]) 
         for m in re.finditer(r"\S+", text):
             tokens.append((m.group(0), line.start + m.start(), line.start + m.end()))
     tokens = tokens[1:]  # the row number
+    doc_year = _document_year(doc)
     n = len(header.years)
     at = next(
         (
@@ -220,7 +242,11 @@ def _parse_row(doc: Document, header: _Header, number: str, block: list[_Line]) 
     )
     if at is None:
         return
-    name, unit = _split_name_unit([t for t, _, _ in tokens[:at]])
+    lead = [t for t, _, _ in tokens[:at]]
+    if header.category and len(lead) >= _MIN_WITH_CATEGORY:
+        # A 类别 column before the indicator's: the row's first cell is its category.
+        lead = lead[1:]
+    name, unit = _split_name_unit(lead)
     if not name:
         return
     values = tokens[at : at + n]
@@ -229,7 +255,10 @@ def _parse_row(doc: Document, header: _Header, number: str, block: list[_Line]) 
     note = _compact("".join(t for t, _, _ in tokens[at + n :]))
     quote = doc.text[row_start:row_end]
     for y_index, ((value_text, _, _), year) in enumerate(zip(values, header.years, strict=True)):
-        kind = KIND_CURRENT if n > 1 and y_index == 0 else KIND_TARGET
+        # The first year column is the baseline, unless the table sets tasks year by year (a
+        # 任务 or 合计 column) from the year the document speaks from: then all are targets.
+        first_is_base = n > 1 and not (header.tasks and doc_year and header.years[0] >= doc_year)
+        kind = KIND_CURRENT if first_is_base and y_index == 0 else KIND_TARGET
         sign = _SIGN.match(value_text)
         comparator = sign.group(0) if sign else ""
         bare = value_text.lstrip("≤≥<>＜＞")
@@ -648,24 +677,24 @@ def task_item_facts(doc: Document) -> list[Fact]:
 # ---------------------------------------------------------------------------------------------
 
 _MATRIX_ROW = re.compile(
-    r"^([\u4e00-\u9fff（）()]{2,12})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
+    r"^([\u4e00-\u9fff（）()]{2,20})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
 )
 _COLUMN_YEAR = re.compile(rf"({YEAR})\s*年")
 _COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _MIN_MATRIX_ROWS = 3
-_MAX_LABEL = 16
+_MAX_LABEL = 24
 _LABEL_PUNCT = re.compile(r"[，。；：、,;:]")
 _MAX_HEADER_LINES = 8
 
 
-def _matrix_columns(header: str, n: int) -> list[tuple[int, str, str]] | None:
+def _matrix_columns(header: str, n: int) -> list[tuple[int | None, str, str]] | None:
     """(year, name, unit) of the last ``n`` year-led labels of a header ("2024年PM2.5浓度
     （微克/立方米）2025年PM2.5目标…"), or None when it does not name ``n`` of them."""
     found = list(_COLUMN_YEAR.finditer(header))
     if len(found) < n:
         return None
     found = found[-n:]
-    columns = []
+    columns: list[tuple[int | None, str, str]] = []
     for k, m in enumerate(found):
         label = header[m.end() : found[k + 1].start() if k + 1 < n else len(header)]
         label = _compact(label)
@@ -679,38 +708,185 @@ def _matrix_columns(header: str, n: int) -> list[tuple[int, str, str]] | None:
 
 def _label_columns(
     head_lines: list[_Line], n: int, doc_year: int
-) -> tuple[list[tuple[int, str, str]], str, list[_Line]] | None:
-    """Columns named without a year, one label a line above the rows ("设区市" / "新建5G基站
-    （个）" / "累计5G基站（个）"): the last ``n`` lines are the columns (unit in brackets), the
-    line before them the key column's label, and the line before that the title; the year is the
-    one year the title names, else the document's."""
+) -> tuple[list[tuple[int | None, str, str]], str, list[_Line]] | None:
+    """Columns one label a line above the rows ("设区市" / "新建5G基站（个）" / "累计5G基站
+    （个）"): the last ``n`` lines are the columns (unit in brackets), the line before them the
+    key column's label, and the line before that the title. A label may name its year
+    ("农村生活污水治理率基期值（2025年，%）", "2026年目标（%）"); a label that is only a stance
+    ("2026年目标") is of the indicator the label before it names. Other columns take the one year
+    the title names, else none."""
     if len(head_lines) < n + 1:
         return None
     labels = [line.text.strip() for line in head_lines[-n:]]
     key_label = head_lines[-n - 1].text.strip()
     cells = [key_label, *labels]
-    if any(not c or len(c) > _MAX_LABEL or _LABEL_PUNCT.search(c) or " " in c for c in cells):
+    if any(
+        not c or len(c) > _MAX_LABEL or _LABEL_PUNCT.search(_unbracketed(c)) or " " in c
+        for c in cells
+    ):
         return None
-    columns = []
-    for label in labels:
-        unit = _COLUMN_UNIT.search(label)
-        name = label[: unit.start()] if unit else label
-        if not name or _VALUE.match(name) or _COLUMN_YEAR.search(label):
-            return None
-        columns.append((0, name, unit.group(1) if unit else ""))
     title_line = head_lines[-n - 2] if len(head_lines) >= n + 2 else None
     title = title_line.text.strip() if title_line else ""
     years = {int(y) for y in _COLUMN_YEAR.findall(title)}
-    year = years.pop() if len(years) == 1 else doc_year
+    title_year: int | None = years.pop() if len(years) == 1 else None
+    columns: list[tuple[int | None, str, str]] = []
+    subject = ""
+    for label in labels:
+        year_m = _COLUMN_YEAR.search(label)
+        unit = ""
+        for inside in re.findall(r"[（(]([^（）()]*)[）)]", label):
+            rest = [p for p in re.split(r"[，,]", _COLUMN_YEAR.sub("", inside)) if p.strip()]
+            if rest and len(rest[-1]) <= _MAX_UNIT_CELL and not _QUALIFIER.search(rest[-1]):
+                unit = rest[-1].strip()
+        name = _COLUMN_YEAR.sub("", _unbracketed(label)).strip()
+        if not name or _VALUE.match(name):
+            return None
+        if _QUALIFIER.fullmatch(re.sub(r"值$", "", name)) and subject:
+            name = subject + name  # "2026年目标" under 农村生活污水治理率
+        subject = re.sub(rf"(?:{_QUALIFIER.pattern})值?$", "", name) or name
+        columns.append((int(year_m.group(1)) if year_m else title_year, name, unit))
     head = head_lines[-n - 2 :] if title_line else head_lines[-n - 1 :]
-    return [(year, name, unit) for _, name, unit in columns], title, head
+    del doc_year  # a column is dated by its own label or the title, never by the issue date
+    return columns, title, head
+
+
+def _unbracketed(text: str) -> str:
+    return re.sub(r"[（(][^（）()]*[）)]", "", text)
+
+
+_MAX_UNIT_CELL = 8
+_QUALIFIER = re.compile(r"基期|基准|现状|目标|预期|预计")
+_UNIT_LINE = re.compile(r"^(?:计量)?单位[：:]\s*(\S{1,8})$")
+_ATTACHMENT_LINE = re.compile(r"^(?:附表|附件)\s*\d*[：:]?$")
+_BARE_YEAR_CELL = re.compile(rf"^({YEAR})年(.*)$")
+
+
+_MIN_GROUPS = 2
+
+
+def _grouped_columns(
+    head_lines: list[_Line], n: int, doc_year: int
+) -> tuple[list[tuple[int | None, str, str]], str, list[_Line]] | None:
+    """A two-level header: indicator groups, each over the same sub-columns ("PM2.5平均浓度
+    （微克/立方米）" "优良天数比例（%）" over "基期值（2025年） 目标值" twice). Column i is group
+    i // m with sub-column i % m: named by both, in the group's unit, dated by the sub-column's
+    year or else the title's one year, or the document's."""
+    tokens: list[tuple[str, int]] = []
+    for k, line in enumerate(head_lines):
+        tokens.extend((t, k) for t in line.text.split())
+    for groups in range(_MIN_GROUPS, 5):
+        if n % groups or n // groups < _MIN_GROUPS or len(tokens) < n + groups + 1:
+            continue
+        m = n // groups
+        subs = [t for t, _ in tokens[-n:]]
+        if any(subs[j] != subs[j % m] for j in range(n)):
+            continue
+        heads = [t for t, _ in tokens[-n - groups : -n]]
+        key, key_line = tokens[-n - groups - 1]
+        if any(len(c) > _MAX_LABEL or _VALUE.match(c) for c in [key, *heads, *subs[:m]]):
+            continue
+        above = [line.text.strip() for line in head_lines[:key_line]]
+        titles = [
+            a for a in above if a and not _UNIT_LINE.match(a) and not _ATTACHMENT_LINE.match(a)
+        ]
+        title = titles[-1] if titles else ""
+        title_years = {int(y) for y in _COLUMN_YEAR.findall(title)}
+        title_year = title_years.pop() if len(title_years) == 1 else (doc_year or None)
+        columns: list[tuple[int | None, str, str]] = []
+        for j in range(n):
+            head, sub = heads[j // m], subs[j % m]
+            unit_m = _COLUMN_UNIT.search(head)
+            name = head[: unit_m.start()] if unit_m else head
+            year_m = _COLUMN_YEAR.search(sub)
+            bare = re.sub(r"[（(][^（）()]*[）)]", "", sub)
+            columns.append(
+                (
+                    int(year_m.group(1)) if year_m else title_year,
+                    name + bare,
+                    unit_m.group(1) if unit_m else "",
+                )
+            )
+        return columns, title, head_lines
+    return None
+
+
+def _spaced_columns(
+    head_lines: list[_Line], n: int
+) -> tuple[list[tuple[int | None, str, str]], str, list[_Line]] | None:
+    """Columns from a header line of spaced cells, the key column's label first ("市州 2025年
+    2027年 2030年", "工程类别 项目数（个） 投资（亿元）"): a year cell is that year's column, named
+    by what follows the year or else by the table's title ("各市州城市生活污水集中收集率目标" →
+    城市生活污水集中收集率); another cell is a column of its own, of the title's one year if it
+    names one (else no year). A "单位：%" line above gives the unit of columns without one."""
+    if not head_lines:
+        return None
+    cells = head_lines[-1].text.split()
+    if len(cells) != n + 1 or any(
+        len(c) > _MAX_LABEL or _LABEL_PUNCT.search(re.sub(r"[（(][^（）()]*[）)]", "", c))
+        for c in cells
+    ):
+        return None
+    above = [line.text.strip() for line in head_lines[:-1]]
+    unit_line = next((u.group(1) for a in above if (u := _UNIT_LINE.match(a))), "")
+    titles = [a for a in above if a and not _UNIT_LINE.match(a) and not _ATTACHMENT_LINE.match(a)]
+    title = titles[-1] if titles else ""
+    subject = re.sub(rf"^各{re.escape(cells[0])}", "", title)
+    subject = re.sub(r"(?:目标|情况|一览表|表)$", "", subject)
+    title_years = {int(y) for y in _COLUMN_YEAR.findall(title)}
+    title_year = title_years.pop() if len(title_years) == 1 else None
+    columns: list[tuple[int | None, str, str]] = []
+    for cell in cells[1:]:
+        unit_m = _COLUMN_UNIT.search(cell)
+        if unit_m and _QUALIFIER.search(unit_m.group(1)):
+            cell = cell[: unit_m.start()]  # "2025年（基期值）": a stance, not a unit
+            unit_m = None
+        name = cell[: unit_m.start()] if unit_m else cell
+        unit = unit_m.group(1) if unit_m else unit_line
+        year_m = _BARE_YEAR_CELL.match(name)
+        if year_m:
+            columns.append((int(year_m.group(1)), year_m.group(2) or subject, unit))
+        elif _VALUE.match(name) or not name:
+            return None
+        else:
+            columns.append((title_year, name, unit))
+    return columns, title, head_lines
+
+
+_FIGURES_ONLY = re.compile(r"^(?:[≤≥<>＜＞]?\d+(?:\.\d+)?%?\s*)+$")
+
+
+def _values_in(line: _Line) -> int:
+    m = _MATRIX_ROW.match(line.text.strip())
+    return len(m.group(2).split()) if m else -1
+
+
+def _rows_rejoined(lines: list[_Line]) -> list[_Line]:
+    """A named row broken by a page break ("繁昌区 35.0 34.1" / "32.9 31.6") is one row again
+    when, together, its figures number as many as its neighbours' rows do."""
+    out: list[_Line] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        have = _values_in(line)
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if have > 0 and nxt is not None and _FIGURES_ONLY.match(nxt.text.strip()):
+            total = have + len(nxt.text.split())
+            neighbours = [_values_in(x) for x in (out[-1:] + lines[k + 2 : k + 3])]
+            if total in neighbours:
+                # The text between them is the line break; the row's span covers both.
+                out.append(_Line(line.text + "\n" + nxt.text, line.start))
+                k += 2
+                continue
+        out.append(line)
+        k += 1
+    return out
 
 
 def matrix_table_facts(doc: Document) -> list[Fact]:
     """One fact per cell of every table whose rows are named (not numbered) and whose columns
     are each a year's indicator: at least three such rows with the same number of values, under
     a header naming that many years. The row's name leads the indicator ("萍乡市PM2.5目标")."""
-    lines = _lines(doc.text)
+    lines = _rows_rejoined(_lines(doc.text))
     doc_year = _document_year(doc)
     facts: list[Fact] = []
     i = 0
@@ -732,14 +908,23 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
         top = i
         while top > 0 and i - top < _MAX_HEADER_LINES:
             above = lines[top - 1].text.strip()
-            if not above or above.endswith(("。", "；", "：")) or _MATRIX_ROW.match(above):
+            if (
+                not above
+                or above.endswith(("。", "；", "："))
+                or _MATRIX_ROW.match(above)
+                or _VALUE.match(above)  # the last cell of the table above
+            ):
                 break
             top -= 1
         head_lines = lines[top:i]
         header = "".join(line.text for line in head_lines)
         # Labels one a line without a year are read first: a year-led header may be found in
         # the prose above them ("附件：1.2025年…").
-        labelled = _label_columns(head_lines, n, doc_year)
+        labelled = (
+            _grouped_columns(head_lines, n, doc_year)
+            or _spaced_columns(head_lines, n)
+            or _label_columns(head_lines, n, doc_year)
+        )
         columns = None if labelled else _matrix_columns(header, n)
         if labelled is not None:
             columns, title, head_lines = labelled
@@ -765,7 +950,9 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
                 # A figure for the document's own year is a target when the table sets tasks
                 # or targets ("2025年各市建设任务" in a 2025 work-points list).
                 kind = (
-                    KIND_TARGET
+                    ""
+                    if year is None
+                    else KIND_TARGET
                     if "目标" in column
                     or year > doc_year
                     or (year == doc_year and _TASK_TABLE.search(title))
@@ -784,7 +971,7 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
                         indicator=f"{name}{column}",
                         unit=unit,
                         year=year,
-                        period=f"{year}年",
+                        period=f"{year}年" if year is not None else "",
                         kind=kind,
                         value_text=value_text,
                         value=float(value[0].value) if value else None,

@@ -65,7 +65,7 @@ _SECTION_HEADING = re.compile(
     r"|\d{1,2}(?:\.\d{1,2})+\s*[\u4e00-\u9fff])"
 )
 # "牵头单位：…" after a table belongs to the section, not to the table's last row.
-_LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
+_LABEL_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|注)[：:]")
 # A cell's own numbered items ("1.办理…；2.…。") continue a row even when they end a sentence.
 _CELL_ITEM = re.compile(r"^(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])")
 _PROSE_COLUMN = ("说明", "内容", "措施", "备注", "情况", "任务")
@@ -569,7 +569,7 @@ def _header_prefix(line: str) -> tuple[list[str] | None, int]:
     """The header cells at the start of ``line`` and where they end; the rest of the line is
     the first rows glued on ("序号 项目名称 建设类型 长度（公 建设年限1 新泉北路…")."""
     whole = table_header_cells(line)
-    if whole is not None and all(len(c) <= _MAX_HEADER_CELL for c in whole):
+    if whole is not None and all(_short_cell(c) for c in whole):
         return whole, len(line)
     best: tuple[list[str] | None, int] = (None, 0)
     for m in re.finditer(r"\S+", line):
@@ -578,11 +578,17 @@ def _header_prefix(line: str) -> tuple[list[str] | None, int]:
         cut = re.match(rf"^(.*?(?:{'|'.join(TABLE_HEADER_WORDS)})[^\s\d]{{0,2}}?)(?=\d|$)", token)
         end = m.start() + (len(cut.group(1)) if cut else len(token))
         cells = table_header_cells(line[:end])
-        if cells is not None and all(len(c) <= _MAX_HEADER_CELL for c in cells):
+        if cells is not None and all(_short_cell(c) for c in cells):
             best = (cells, end)
         elif best[0] is not None:
             break
     return best
+
+
+def _short_cell(cell: str) -> bool:
+    """A header cell is a short label; its bracketed qualifier ("基期值（2025年）", "投资（亿元）")
+    does not count."""
+    return len(re.sub(r"[（(][^（）()]*[）)]", "", cell)) <= _MAX_HEADER_CELL
 
 
 def _same_header(cells: list[str], header: list[str]) -> bool:
