@@ -67,6 +67,9 @@ def test_two_regions_and_two_years_are_distributed() -> None:
         "云岭的公交分担率达到多少",
     ]
     assert len(_sides("临河公交2021年和2022年累计投资多少？")) == 1
+    # Two years that end a longer list ("基期值、2027年和2030年目标") are columns of one row
+    # asked together, not two sides.
+    assert len(_sides("临河公交分担率的基期值、2027年和2030年目标分别是多少？")) == 1
 
 
 def test_a_change_between_two_years_asks_for_both_values() -> None:
@@ -574,3 +577,43 @@ def test_two_verbs_sharing_a_subject_and_a_quantity_are_two_sides() -> None:
         "湖滨省2023年工作要点里内河航道新开工的里程是多少",
         "湖滨省2023年工作要点里内河航道建成通车的里程是多少",
     ]
+
+
+def test_a_draft_that_breaks_the_year_asked_is_redrawn_from_sentences_that_meet_it() -> None:
+    """Invented passages: the sentence naming the road total most fully states where things
+    stand (发展基础); the target sits under 到2030年的发展目标 with fewer of the question's words.
+    The second try keeps only sentences that meet the year asked, cited alone."""
+    import dataclasses
+
+    from assistant.answer.extractive import AnswerPolicy, draft_answer
+    from assistant.ingest.types import Chunk
+    from assistant.retrieve.types import Passage
+
+    meta = DocumentMeta("plan", "临河市交通运输“十五五”发展规划", "plan.txt", region="临河市")
+    base = "临河全市公路总里程达8600公里，较上期增加300公里。"
+    goal = "公路总里程达到9000公里，基本形成干线网络。"
+    passages = [
+        Passage(Chunk("c0", "plan", meta.title, ("一、发展基础",), base, 0, len(base)), 1.0),
+        Passage(
+            Chunk("c1", "plan", meta.title, ("（三）发展目标",), goal, 100, 100 + len(goal)), 0.9
+        ),
+    ]
+    question = "临河2030年全市公路总里程要达到多少？"
+    sub = plan_question(question, VOCAB).subquestions[0]
+    weights = {"全市": 1.0, "公路": 1.0, "总里程": 1.0, "达到": 0.3}
+    # Whether to answer at all is not what is tested: every draft is kept.
+    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
+    metas = {"plan": meta}
+
+    def weigh(focus: str) -> dict[str, float]:
+        return {t: w for t, w in weights.items() if t in focus}
+
+    first = draft_answer(question, passages, metas, weights, policy)
+    assert first.citations[0].quote == base
+    assert check(sub, first.citations, metas, weigh, 0.3) is not None  # 8600 is no 2030 value
+
+    def fits(x: Citation) -> bool:
+        return check(sub, (x,), metas, weigh, 0.3) is None
+
+    second = draft_answer(question, passages, metas, weights, policy, qualifies=fits)
+    assert [c.quote for c in second.citations] == [goal]

@@ -1287,6 +1287,36 @@ def test_a_bare_figure_asked_of_a_row_takes_the_rows_unit_cell() -> None:
     assert found is not None and "的2024年为420公里[1][2]" in found.text
 
 
+def test_a_header_asked_without_its_bracketed_qualifier_is_a_column_asked() -> None:
+    # "基期值" asks for the column "基期值（2025年）"; the row answers every column named.
+    doc = _doc_from_text(
+        "临州市排水规划\n表1 主要指标\n序号 指标 单位 基期值（2025年） 2030年 属性\n"
+        "1 雨水管网密度 公里/平方公里 8.2 10 预期性\n2 污水集中收集率 % 70 80 约束性\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市排水规划"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.row_answer("污水集中收集率的基期值、2030年目标和属性分别是什么？")
+    assert found is not None
+    assert found.text.startswith(
+        "《临州市排水规划》中，“污水集中收集率”的基期值（2025年）为70%，2030年为80%，属性为约束性"
+    )
+
+
+def test_a_cell_value_that_is_a_word_of_the_documents_title_filters_no_rows() -> None:
+    doc = _doc_from_text(
+        "临州市排水防涝规划\n表1 主要指标\n序号 类别 指标 单位 2025年 2030年\n"
+        "1 排水防涝 易涝积水点消除比例 % 70 100\n2 污水处理 污水集中收集率 % 70 80\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市排水防涝规划"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    rows = answerer._rows  # the table-row reader, on its own
+    # 排水防涝 names the document here, not the rows of that category.
+    found = rows.answer("临州排水防涝规划里点名的缺水城市有哪些？")
+    assert found is None or "类别为" not in found.text
+    found = rows.answer("哪些指标的类别是污水处理？")
+    assert found is not None and "类别为污水处理的有：污水集中收集率" in found.text
+
+
 def test_a_command_roster_with_one_holder_a_line_is_a_list_under_its_post() -> None:
     doc = _doc_from_text(
         "临州市防汛应急预案\n2 组织体系\n2.1 市指挥部\n成立市防汛指挥部。\n"

@@ -385,7 +385,10 @@ class NumericAnswerer:
                 for f in self.store.facts_of(fact.doc_id)
                 if f.table == fact.table and f.row == fact.row
             ]
-            if years:
+            if not years and fact.year is None:
+                # A column of its own, not a year's (项目数, 投资, 三年合计): the row's such cells.
+                chosen = [f for f in group if f.year is None]
+            elif years:
                 chosen = [f for f in group if f.year in years]
                 if chosen and all(f.kind == KIND_TARGET for f in chosen):
                     # A target is stated with the table's baseline beside it.
@@ -411,12 +414,10 @@ class NumericAnswerer:
             # 天数比率目标"): each value is then stated under its own.
             several = len({f.indicator for f in chosen}) > 1
             values = "，".join(
-                f"{_plain(f.indicator) if several else ''}{f.year}年"
-                f"{'现状值' if f.kind == KIND_CURRENT else '目标值'}为{f.stated}"
-                for f in chosen
+                f"{_plain(f.indicator) if several else ''}{_dated(f)}为{f.stated}" for f in chosen
             )
             title = self.documents[fact.doc_id].meta.title
-            lead = "" if several else _plain(fact.indicator)
+            lead = "" if several else _plain(chosen[0].indicator if chosen else fact.indicator)
             parts.append(f"《{title}》中，{lead}{values}。{marks}")
         # A place asked about that has no table row may state the figure in prose ("晋城和阳泉…").
         for region in regions:
@@ -617,6 +618,13 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
         0.0,
     )
     return runner_up <= CLEAR_MARGIN * best.score
+
+
+def _dated(fact: Fact) -> str:
+    """ "2030年目标值" / "2025年现状值"; nothing for a column that is no year's (项目数)."""
+    if fact.year is None:
+        return ""
+    return f"{fact.year}年{'现状值' if fact.kind == KIND_CURRENT else '目标值'}"
 
 
 def _table_name(title: str) -> str:

@@ -417,6 +417,8 @@ def _two_times(question: str) -> list[str] | None:
     m = _TWO_TIMES.match(question)
     if m is None or not re.search(r"现状|目前|目标", m.group("a") + m.group("b")):
         return None
+    if m.group("topic").rstrip().endswith("、"):
+        return None  # the two times end a longer list asked together (a row's columns)
     topic = re.sub(r"[的，,\s]+$", "", m.group("topic"))
     if len(topic) < 2:
         return None
@@ -432,6 +434,10 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
             continue
         i = question.find(a)
         j = question.find(b, i + len(a))
+        if question[:i].rstrip('“”"').endswith("、"):
+            # "基期值、2027年和2030年目标": the pair ends a longer list of what is asked
+            # together (a row's columns), not two sides to answer apart.
+            continue
         # "“重大”和“较大”": the quotes around each mention are not between them.
         between = question[i + len(a) : j].strip().strip('“”"')
         if k1 == "region":

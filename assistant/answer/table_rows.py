@@ -95,6 +95,11 @@ def _described_by(headers: Sequence[str], asked: Sequence[str]) -> list[str]:
     return out + [h for h in asked if not role(h) and h not in out]
 
 
+def _bare(header: str) -> str:
+    """A header without its bracketed qualifier: "基期值（2025年）" is asked as 基期值."""
+    return re.sub(r"[（(][^（）()]*[）)]", "", header).strip() or header
+
+
 def _words(header: str) -> list[str]:
     """The two-character words of a header ("牵头单位" → 牵头, 头单, 单位)."""
     return [header[k : k + 2] for k in range(len(header) - 1)]
@@ -172,11 +177,15 @@ class TableRowAnswerer:
         for r in rows:
             headers = [h for h, _ in r.cells]
             name = name_column(headers)
+            # Words of the document's own title name the document, not a cell ("甘肃排水防涝
+            # 规划里…" names no row whose 类别 is 排水防涝).
+            doc = self.documents.get(r.doc_id)
+            titled = f"{doc.meta.title} {doc.meta.short_title}" if doc else ""
             for h, v in r.cells:
                 if h == name or _KEY_HEADER.search(h) or not v or _FIGURE.match(v):
                     continue
                 for value in self._values(h, v):
-                    if len(value) >= _MIN_VALUE and value in question:
+                    if len(value) >= _MIN_VALUE and value in question and value not in titled:
                         hits.setdefault((self._table_key(r), h, value), []).append(r)
         if not hits:
             return None
@@ -219,7 +228,7 @@ class TableRowAnswerer:
     # ------------------------------------------------------------------ row → cells
 
     def _asked_columns(self, question: str, headers: Sequence[str]) -> list[str]:
-        asked = [h for h in headers if len(h) >= 2 and h in question]
+        asked = [h for h in headers if len(_bare(h)) >= 2 and _bare(h) in question]
         for h in headers:
             if h in asked:
                 continue
@@ -244,8 +253,9 @@ class TableRowAnswerer:
         for r in rows:
             headers_seen.update(h for h, _ in r.cells)
         for h in sorted(headers_seen, key=len, reverse=True):
-            if len(h) >= 2:
-                focus = focus.replace(h, " ")
+            for form in (h, _bare(h)):
+                if len(form) >= 2:
+                    focus = focus.replace(form, " ")
         weights = self.weights.weigh(focus, stress_years=False)
         if not weights:
             return None
