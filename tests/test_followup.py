@@ -379,3 +379,42 @@ def test_a_classifier_after_the_copula_is_no_part_of_the_topic() -> None:
     assert topic_of("临河方案里的LCC是个什么项目？") == "临河方案里的LCC"
     history = _h("临河方案里的LCC是个什么项目？", "LCC是临河市物流协调中心。")
     assert resolve_question("这项工作由谁牵头？", history) == "临河方案里的LCC由谁牵头？"
+
+
+def test_ordinals_point_into_lists_as_people_write_them() -> None:
+    # Items numbered 一、二、…, a list opened by "：" with its last item running on, and "最后那条".
+    parts = _h(
+        "临河要点一共几部分？",
+        "《临河市水运工作要点》分三部分：一、加强党的建设；二、加快航道建设；三、提升港口服务。",
+    )
+    assert list_items(parts[1].content) == ["加强党的建设", "加快航道建设", "提升港口服务"]
+    assert resolve_question("第二部分的投资目标是多少？", parts) == (
+        "《临河市水运工作要点》中“加快航道建设”的投资目标是多少？"
+    )
+    groups = _h(
+        "防汛预案的现场指挥部设了哪些组？",
+        "《云岭市防汛应急预案》规定现场指挥部下设3个工作组：综合协调组、抢险救援组、后勤保障组，"
+        "可视情调整。",
+    )
+    assert list_items(groups[1].content) == ["综合协调组", "抢险救援组", "后勤保障组"]
+    assert (
+        resolve_question("第二个组谁牵头？", groups)
+        == "《云岭市防汛应急预案》中“抢险救援组”谁牵头？"
+    )
+    lanes = _h(
+        "临河公交方案打算新建哪几条公交专用道？",
+        "新建3条公交专用道：滨河路公交专用道1公里、建设路公交专用道7.1公里、湖滨路公交专用道2公里，"
+        "合计10.1公里。",
+    )
+    routes = "推出3条精品线路：“湖滨古镇环线”“云岭牧场环线”“临河-釜山”，同时推动车票、门票一票通。"
+    assert list_items(routes) == ["湖滨古镇环线", "云岭牧场环线", "临河-釜山"]
+    # The last one, named without the length the list gave it.
+    assert "“湖滨路公交专用道”" in resolve_question("最后那条啥时候建？", lanes)
+    # 最后 without a measure word is no reference to an item.
+    assert "湖滨路" not in resolve_question("最后期限是哪天？", lanes)
+
+
+def test_a_demonstrative_subject_is_replaced_by_its_referent() -> None:
+    history = _h("临河要建的那个调度中心是干嘛的？", "调度中心负责公交运行监测和应急指挥。")
+    assert resolve_question("这个谁牵头？", history) == "临河要建的那个调度中心谁牵头？"
+    assert resolve_question("这事归哪个部门管？", history) == "临河要建的那个调度中心归哪个部门管？"

@@ -43,7 +43,8 @@ _PAREN = re.compile(r"^[（(][^（）()]{1,10}[)）]")
 # Question words, with the light verb or preposition that introduces them ("是多少", "由哪些").
 _WH = re.compile(
     r"(?:是|有|为|由|在|要|达到|能)?"
-    r"(?:多少|几|哪些|哪个|哪里|哪儿|哪几|哪年|什么|谁|是否|如何|怎样|怎么|多长|多大|多久|多高|何时|吗)"
+    r"(?:多少|几|哪些|哪个|哪里|哪儿|哪几|哪年|什么|谁|是否|如何|怎样|怎么|多长|多大|多久|多高|何时|吗"
+    r"|干嘛|干什么|干啥|啥)"
 )
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|请问|那请问)[，,\s]*")
 _TRAIL = re.compile(r"(?:呢|吗|啊|呀)?[？?。！!\s]*$")
@@ -56,11 +57,11 @@ _CONTINUE = re.compile(
 )
 # A pronoun standing for the topic, and determiners ("这项工作") that point back to it.
 _PRONOUN = re.compile(r"它们|它|(?<![尤极])其(?![中他它余次实])")
-_DETERMINER = re.compile(r"这个|这项|这条|这些|这种|这类|这块|这方面|该|此|上述|前述")
+_DETERMINER = re.compile(r"这个|这项|这条|这些|这种|这类|这块|这方面|这件?事|该|此|上述|前述")
 # A determiner with the noun it makes a reference of ("这项工作", "该任务"): replaced whole by
 # what it refers to.
 _DETERMINER_NOUN = re.compile(
-    r"(?:这个|这项|这条|该|此|上述|前述)(?:工作|任务|措施|事项|项目|指标|举措|内容)?"
+    r"(?:这个|这项|这条|这件?事|该|此|上述|前述)(?:工作|任务|措施|事项|项目|指标|举措|内容)?"
 )
 _MODAL_BEFORE_VERB = re.compile(r"(?:要|将|拟|计划)(?P<verb>[\u4e00-\u9fff]{2})$")
 _SUBSET = re.compile(r"^(?:其中|这其中|里面|当中)")
@@ -433,7 +434,7 @@ def _is_dependent(core: str) -> bool:
 
 
 # A clause that continues its subject directly ("…预警由谁发布"), with no comma between.
-_PREDICATE_START = re.compile(r"^(?:由|是|在|有|为|要|将|怎么|如何|何时|什么时候|多|哪)")
+_PREDICATE_START = re.compile(r"^(?:由|是|在|有|为|要|将|怎么|如何|何时|什么时候|多|哪|谁|归|属于)")
 
 
 def _join(subject: str, rest: str) -> str:
@@ -474,17 +475,22 @@ def _off_topic(core: str, known: Callable[[str], bool] | None) -> bool:
     return 2 * sum(not known(t) for t in terms) >= len(terms)
 
 
+_ORDINAL_UNIT = r"(?:项|条|个|点|类|组|方面|部分|种|件|句|块|篇|章|阶段)"
+# "第三项", "第二个组", and "最后那条"/"最后一项" (the last item; 最后 alone is no reference).
 _ORDINAL = re.compile(
-    r"(?:这|那)?第(?P<n>[一二三四五六七八九十两\d]{1,3})(?:项|条|个|点|类|组|方面|部分|种|件|句)?"
+    rf"(?:这|那)?(?:第(?P<n>[一二三四五六七八九十两\d]{{1,3}})"
+    rf"|(?P<last>最后|末尾)(?=(?:一|那|这)?{_ORDINAL_UNIT}))"
+    rf"(?:个|一)?{_ORDINAL_UNIT}?(?:那|这)?(?:个|一)?{_ORDINAL_UNIT}?"
 )
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 # A list as answers state it: "…包括：A；B；C[1]。" or "（一）…（二）…".
-_LIST_BODY = re.compile(r"(?:包括|包含|分为|有|是|如下)[：:]?(?P<items>[^。\[]+)")
+_LIST_BODY = re.compile(r"(?:(?:包括|包含|分为|有|是|如下)[：:]?|[：:])(?P<items>[^。\[]+)")
 _LIST_PART = re.compile(r"（[一二三四五六七八九十]+）")
 # Items numbered as other writers (a person, another client's model) number them:
 # "1.…2.…", "1、…", "①…②…", "一是…二是…".
 _NUMBERED = re.compile(
-    r"(?:^|(?<=[\s。；;，,：:]))(?:\d{1,2}[.、．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]是)"
+    r"(?:^|(?<=[\s。；;，,：:]))"
+    r"(?:\d{1,2}[.、．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|[一二三四五六七八九十]是|[一二三四五六七八九十]{1,2}、)"
 )
 
 
@@ -520,10 +526,17 @@ def list_items(answer: str) -> list[str]:
     m = _LIST_BODY.search(answer)
     if m:
         body = m.group("items")
-        # Items apart by ；, else by 、 (a short enumeration "A、B、C").
+        # Quoted names one after another ("“A”“B”“C”"): those are the items.
+        run = _QUOTED_RUN.search(body)
+        if run:
+            return clean(re.findall(r"“([^“”]+)”", run.group(0)))
+        # Items apart by ；, else by 、 (a short enumeration "A、B、C"), the last one ending
+        # where the sentence goes on ("…、C，合计…").
         for sep in ("[；;]", "、"):
             items = clean(re.split(sep, body))
             if len(items) > 1:
+                if sep == "、":
+                    items[-1] = re.split(r"[，,]", items[-1], maxsplit=1)[0]
                 return items
     # A bare enumeration as the whole first sentence, as a person writes it: "坚持A、坚持B、坚持C。"
     first = re.split(r"[。！!？?\n]", answer.strip(), maxsplit=1)[0]
@@ -535,6 +548,17 @@ def list_items(answer: str) -> list[str]:
 
 
 _MIN_BARE_ITEMS = 3  # "A、B" is as often one noun phrase as a list
+_QUOTED_RUN = re.compile(r"(?:“[^“”]{1,30}”[、，,]?){3,}")
+# A figure closing an item ("平阳路公交专用道2公里") is what the list said of it, not its name.
+_ITEM_FIGURE = re.compile(r"[（(]?\d+(?:\.\d+)?[\u4e00-\u9fff%％]{0,3}[）)]?$")
+_MIN_ITEM_NAME = 4
+
+
+def _item_name(item: str) -> str:
+    name = _ITEM_FIGURE.sub("", item)
+    return name if len(name) >= _MIN_ITEM_NAME else item
+
+
 _LIST_COUNT = re.compile(
     r"(?:等|共)?[一二三四五六七八九十两\d]+(?:个|项|条|大)?(?:方面|部分|领域|类别|项|条|类)$"
 )
@@ -548,7 +572,7 @@ def _ordinal_reference(question: str, history: Sequence[Turn]) -> str | None:
     m = _ORDINAL.search(question)
     if m is None:
         return None
-    n = _ordinal_value(m.group("n"))
+    n = -1 if m.group("last") else _ordinal_value(m.group("n"))
     if n is None:
         return None
     asked = ""
@@ -559,13 +583,18 @@ def _ordinal_reference(question: str, history: Sequence[Turn]) -> str | None:
         else:
             pairs.insert(0, (turn.content, asked))
     answer, asked, items = next(
-        ((a, q, x) for a, q in pairs if 1 <= n <= len(x := list_items(a))), ("", "", [])
+        (
+            (a, q, x)
+            for a, q in pairs
+            if (n == -1 and len(x := list_items(a)) > 1) or 1 <= n <= len(x := list_items(a))
+        ),
+        ("", "", []),
     )
     if not items:
         return None
     # The list's document: as the answer names it, else as the question it answered did.
     titles = _titles(answer) or [frame_of(asked).prefix()]
-    named = f"“{items[n - 1]}”"
+    named = f"“{_item_name(items[n - 1] if n > 0 else items[-1])}”"
     own = _TRAIL.sub("", question[: m.start()] + question[m.end() :]).strip(" ，,")
     own = _LEAD.sub("", own)
     if not own:
