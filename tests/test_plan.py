@@ -617,3 +617,31 @@ def test_a_draft_that_breaks_the_year_asked_is_redrawn_from_sentences_that_meet_
 
     second = draft_answer(question, passages, metas, weights, policy, qualifies=fits)
     assert [c.quote for c in second.citations] == [goal]
+
+
+def test_a_figure_of_another_clause_is_not_the_value_of_a_thing_named_without_one() -> None:
+    from assistant.answer.reader import Gap, contrast
+    from assistant.lang.tokens import tokenize
+
+    def weigh(text: str) -> dict[str, float]:
+        return {w: float(len(w)) for w in tokenize(text) if len(w) >= 2}
+
+    (sub,) = plan_question("临河公交方案里，新开工的滨河快速路有多少公里？", VOCAB).subquestions
+    # The road is named in a clause of its own; each length belongs to a clause with a subject
+    # of its own.
+    others = _cite(
+        1, "续建建设路等3个项目42公里，新开工滨河快速路，建成通车湖滨大道等2个项目18公里。"
+    )
+    gap = contrast(sub, [others], METAS_BY_ID, weigh)
+    assert gap is not None and gap.kind == "value" and "快速路" in gap.detail
+    # Its own length, or a length in a clause that only goes on about it, is its value.
+    own = _cite(1, "新开工滨河快速路12公里，建成通车湖滨大道18公里。")
+    assert contrast(sub, [own], METAS_BY_ID, weigh) is None
+    goes_on = _cite(1, "新开工滨河快速路，总投资12亿元，全长15公里。")
+    assert contrast(sub, [goes_on], METAS_BY_ID, weigh) is None
+    # A telephone number asked: "24小时值班" states no number to call.
+    (phone,) = plan_question("临河公交方案里调度中心的值班电话是多少？", VOCAB).subquestions
+    duty = _cite(1, "调度中心实行24小时值班。")
+    assert contrast(phone, [duty], METAS_BY_ID, weigh) == Gap("value", "电话号码")
+    listed = _cite(1, "调度中心值班电话：0551-6288123。")
+    assert contrast(phone, [listed], METAS_BY_ID, weigh) is None

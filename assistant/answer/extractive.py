@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,6 +219,19 @@ def evidence_features(
     }
 
 
+def _citation(n: int, c: Candidate, metas: Mapping[str, DocumentMeta]) -> Citation:
+    chunk = c.passage.chunk
+    return cite(
+        n,
+        doc_id=chunk.doc_id,
+        quote=c.text,
+        start=c.start,
+        end=c.end,
+        chunk=chunk,
+        meta=metas.get(chunk.doc_id),
+    )
+
+
 def draft_answer(
     question: str,
     passages: Sequence[Passage],
@@ -229,11 +242,13 @@ def draft_answer(
     levels: tuple[str, ...] = (),
     stances: Mapping[str, str] | None = None,
     said: str = "",
+    qualifies: Callable[[Citation], bool] | None = None,
 ) -> Drafted:
     """``weights`` stress years (for deciding answerability); ``sentence_weights`` (plain idf)
     choose sentences, so a table header naming every year does not outrank the row asked for.
     ``stances``: per document, whether 现状 or 目标 is asked of it (``""``: either); ``said``: an
-    answer already given, whose sentences are not quoted again."""
+    answer already given, whose sentences are not quoted again. ``qualifies``: only sentences
+    that pass it (cited alone) are candidates — the reader's hard constraints, on a second try."""
     candidates = _candidates(
         question, passages, sentence_weights or weights, policy, levels, stances
     )
@@ -241,6 +256,8 @@ def draft_answer(
         # A continuation ("还有呢"): only what the previous answer did not quote.
         already = flat(said)
         candidates = [c for c in candidates if flat(c.text) not in already]
+    if qualifies is not None:
+        candidates = [c for c in candidates if qualifies(_citation(1, c, metas))]
     chosen = _select(candidates, question, policy)
     features = evidence_features(weights, passages, chosen)
     conf = policy.confidence(features)
@@ -249,18 +266,7 @@ def draft_answer(
     citations: list[Citation] = []
     parts: list[str] = []
     for n, c in enumerate(chosen, start=1):
-        chunk = c.passage.chunk
-        citations.append(
-            cite(
-                n,
-                doc_id=chunk.doc_id,
-                quote=c.text,
-                start=c.start,
-                end=c.end,
-                chunk=chunk,
-                meta=metas.get(chunk.doc_id),
-            )
-        )
+        citations.append(_citation(n, c, metas))
         sentence = c.text if c.text[-1] in "。！？；;!?”）)" else c.text + "。"
         parts.append(f"{sentence}[{n}]")
     # Above the cut-off the draft is a candidate answer; whether it answers is decided by the

@@ -400,6 +400,47 @@ class ExtractivePipeline:
                 features.get("dense", 0.0),
                 self.policy.dense_floor,
             )
+            if gap is not None and gap.kind in ("year", "level"):
+                # The best sentences break a year or level asked; a lower-ranked one of the same
+                # passages may meet it ("公路总里程达到10300公里" under 到2030年的发展目标,
+                # below the 现状 sentence that names the road total more fully).
+                def fits(x: Citation) -> bool:
+                    return (
+                        check(
+                            sub,
+                            (x,),
+                            self.documents,
+                            weigh,
+                            self.policy.min_focus,
+                            features.get("dense", 0.0),
+                            self.policy.dense_floor,
+                        )
+                        is None
+                    )
+
+                retry = draft_answer(
+                    sub.text,
+                    passages,
+                    self.documents,
+                    self.weights.weigh(sub.text),
+                    self.policy,
+                    self.weights.weigh(sub.text, stress_years=False),
+                    sub.constraints.levels,
+                    {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
+                    said,
+                    qualifies=fits,
+                )
+                # Only a sentence about the same thing: nearly as well covered by the question's
+                # words as the draft that broke the constraint ("新能源比例达到100%" under 2030年
+                # is no 分担率 target).
+                before = focus_coverage(sub, citations, self.documents, weigh)[0]
+                after = (
+                    focus_coverage(sub, retry.citations, self.documents, weigh)[0]
+                    if retry.status == "answered"
+                    else 0.0
+                )
+                if after >= max(RETRY_MIN_FOCUS, RETRY_SHARE * before):
+                    text, citations, gap = retry.text, retry.citations, None
             if gap is not None:
                 features[f"gap_{gap.kind}"] = 1.0
                 text = decline_text(gap, nearest)
@@ -452,6 +493,10 @@ def counts_without_items(answer_type: str, text: str, citations: Sequence[Citati
 # Items listed: a "、" that is no heading's number ("三、"), or a "；".
 _ENUMERATION = re.compile(r"(?<![一二三四五六七八九十百\d])、|[；;]")
 # Answer types that ask for a value: the fact store's decline for them is final.
+# A second draft that meets a year or level asked stands when it covers the question's words at
+# least this well, and this share of what the first draft covered.
+RETRY_MIN_FOCUS = 0.5
+RETRY_SHARE = 0.6
 _VALUE_TYPES = ("number", "year", "duration")
 
 

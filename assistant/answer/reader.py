@@ -279,6 +279,12 @@ def contrast(
     for term in missing:
         if term in asked and (other := _sibling(term, quotes)) and other not in sub.text:
             return Gap("sibling", f"{term}|{other}")
+    if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
+        # "值班电话是多少": "24小时有人值守" is no telephone number.
+        return Gap("value", "电话号码")
+    unstated = _unattributed(sub, cited.quote, weigh)
+    if unstated:
+        return Gap("value", f"“{unstated}”的数值")
     counted = _COUNTED.search(sub.text)
     if counted is not None:
         # "多少座加氢站": the thing counted, which the tagger may split ("加氢", "站").
@@ -293,6 +299,47 @@ def contrast(
         ):
             return Gap("sibling", f"{thing}|{other}")
     return None
+
+
+_ASKS_PHONE = re.compile(r"电话|号码|热线|手机")
+_PHONE = re.compile(r"\d{3,4}[-—－]\d{6,8}|(?<!\d)\d{5,}(?!\d)")
+_CLAUSE_BREAK = re.compile(r"[，,；;。]")
+_OWN_SUBJECT = 4  # characters a clause names beyond the question: a subject of its own
+_HEAVY_SHARE = 0.5
+
+
+def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[str, float]]) -> str:
+    """The most specific thing asked, when the quote names it in a clause of its own with no
+    figure, while each figure in the unit asked sits in another clause with a subject of its
+    own ("…5个项目631公里，新开工长春都市圈环线西环，建成通车…2个项目248公里": the 西环 has
+    no length). Empty when the figure may be the thing's."""
+    weights = weigh(sub.text)
+    things = set(nouns(sub.text))
+    present = [t for t in weights if t in quote and t in things]
+    if not present:
+        return ""
+    # The thing asked is the weightiest noun said last before the question word ("…长春都市圈
+    # 环线西环有多少公里": 西环), not the verb-like word before it (新开工).
+    heavy = max(weights[t] for t in present)
+    top = max(
+        (t for t in present if weights[t] >= _HEAVY_SHARE * heavy),
+        key=lambda t: sub.text.rfind(t),
+    )
+    clauses = [c for c in _CLAUSE_BREAK.split(quote) if c.strip()]
+    unit = sub.constraints.unit
+
+    def valued(c: str) -> bool:
+        return _has_value(c) and _in_unit(unit, c)
+
+    named = [c for c in clauses if top in c]
+    with_value = [c for c in clauses if valued(c)]
+    if not named or not with_value or any(valued(c) for c in named):
+        return ""
+    own = all(
+        sum(1 for ch in c if "\u4e00" <= ch <= "\u9fff" and ch not in sub.text) >= _OWN_SUBJECT
+        for c in with_value
+    )
+    return top if own else ""
 
 
 # The thing a count asks about: the noun after 多少/几 and its measure word.
