@@ -1503,3 +1503,30 @@ def test_how_a_document_is_divided_is_its_top_headings() -> None:
     found = answerer.answer("临州2026年水运工作要点分成哪几大板块？", None, "list")
     assert found is not None
     assert "加快港口建设；提升航道等级；强化安全监管" in found.text
+
+
+def test_a_roster_table_row_and_a_counted_series_after_a_colon_are_lists() -> None:
+    doc = _doc_from_text(
+        "云岭县森林火灾应急预案\n2 组织体系\n2.1 县指挥部\n县指挥部组成如下：\n"
+        "总指挥 县人民政府县长\n"
+        "副总指挥 县人民政府分管林业工作的副县长 县应急管理局局长 县林业局局长\n"
+        "成员单位：县公安局、县林业局。\n"
+        "2.2 工作组\n前线指挥部下设3个工作组：综合协调组（县应急管理局牵头）、"
+        "抢险救援组（县消防救援大队牵头）、后勤保障组（县发展改革局牵头）。\n"
+    )
+    records = extract_records(doc)
+    deputies = [r for r in records if isinstance(r, ListItem) and r.parent == "副总指挥"]
+    assert [i.text for i in deputies] == [
+        "县人民政府分管林业工作的副县长",
+        "县应急管理局局长",
+        "县林业局局长",
+    ]
+    head = [r for r in records if isinstance(r, Responsibility) and r.action == "总指挥"]
+    assert head and head[0].lead_units == ("县人民政府县长",)
+    groups = [r for r in records if isinstance(r, ListItem) and "前线指挥部下设" in r.parent]
+    assert [g.quote for g in groups] == [
+        "综合协调组（县应急管理局牵头）",
+        "抢险救援组（县消防救援大队牵头）",
+        "后勤保障组（县发展改革局牵头）",
+    ]
+    assert all(doc.text[r.start : r.end] == r.quote for r in deputies + groups)

@@ -44,6 +44,9 @@ from assistant.lang.tokens import nouns, place_names
 # Units a value may be written in for each unit a question asks for.
 _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
     "元": ("元",),
+    # "几天" is answered in 日 as often as in 天 ("7日内").
+    "天": ("天", "日"),
+    "日": ("日", "天"),
     "公里": ("公里", "千米", "km", "KM"),
     # A table's column "长度（公里）" may print its unit broken ("长度（公"): the header says it.
     "长度": ("公里", "千米", "米", "km", "KM", "长度", "里程"),

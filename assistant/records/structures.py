@@ -266,6 +266,8 @@ def _lead_sentence_lists(doc: Document, locator: Locator) -> Iterator[Record]:
 # that introduces parts, inside one sentence.
 _SERIES = re.compile(
     r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建|推进))"
+    # "下设7个工作组：A、B、C": the count and kind may come between the verb and the names.
+    r"(?:[^。；;：:，,、\n]{0,12}[：:])?"
     r"(?P<items>[^。；;：:、\n]{2,20}(?:、[^。；;：:、\n]{2,20}){2,})"
 )
 
@@ -334,10 +336,12 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
             pos = start + len(name)
 
 
-# A post and who holds it, one holder a line ("副指挥长：市政府协管副秘书长 / 市应急管理局局长"):
-# an emergency plan's command roster. A holder names a post (局长, 支队长, 副秘书长, 负责人…).
+# A post and who holds it, one holder a line ("副指挥长：市政府协管副秘书长 / 市应急管理局局长"),
+# or a roster table's row ("副总指挥 县人民政府分管林业工作的副县长 县人武部部长 …"): an
+# emergency plan's command roster. A holder names a post (局长, 支队长, 副秘书长, 负责人…).
 _ROSTER_POST = re.compile(
-    r"^(?P<post>(?:副|常务副)?(?:总指挥|指挥长|组长|主任|召集人|总召集人))\s*[:：]\s*(?P<first>\S.*)$"
+    r"^(?P<post>(?:副|常务副)?(?:总指挥|指挥长|组长|主任|召集人|总召集人))"
+    r"(?:\s*(?P<colon>[:：])\s*|\s+)(?P<first>\S.*)$"
 )
 _GLUED_POST = re.compile(r"(?<=[长任记员监理])(?=[市县区省])")
 _HOLDER = re.compile(
@@ -357,7 +361,9 @@ def _rosters(doc: Document, locator: Locator) -> Iterator[Record]:
         first = start + text[start:end].index(m.group("first"))
         # The holders on the post's own line, apart by "，" or "、" ("副指挥长：A，B，C。").
         holders: list[tuple[int, int]] = []
-        for part in re.finditer(r"[^，,、。；;]+", text[first:end]):
+        # Without a colon the roster is a table row: the post, then its holders apart by spaces.
+        apart = r"[^，,、。；;]+" if m.group("colon") else r"[^，,、。；;\s]+"
+        for part in re.finditer(apart, text[first:end]):
             # Posts run together by the extraction ("…副秘书长市公安局常务副局长市交通运输局局长")
             # part where a post's ending meets the next body's place word.
             cuts = [m.start() for m in _GLUED_POST.finditer(part.group())]
