@@ -418,3 +418,15 @@ def test_a_demonstrative_subject_is_replaced_by_its_referent() -> None:
     history = _h("临河要建的那个调度中心是干嘛的？", "调度中心负责公交运行监测和应急指挥。")
     assert resolve_question("这个谁牵头？", history) == "临河要建的那个调度中心谁牵头？"
     assert resolve_question("这事归哪个部门管？", history) == "临河要建的那个调度中心归哪个部门管？"
+
+
+def test_a_comparison_follow_up_with_its_own_predicate_asks_both_sides() -> None:
+    rate = _h("临河公交正点率2025年目标多少？", "2025年公交正点率目标为80%。")
+    resolved = resolve_question("和2021年比提高多少", rate)
+    assert resolved == "临河公交正点率2025年目标和2021年分别是多少"
+    offices = _h("云岭防汛应急预案的指挥部办公室设在哪", "办公室设在市水务局。")
+    resolved = resolve_question("跟森林火灾那个预案比有啥不一样", offices)
+    assert resolved == "云岭防汛应急预案和森林火灾预案的指挥部办公室设在哪"
+    # Nothing of the follow-up's own wording is spliced in.
+    for said in ("比", "有啥不一样", "提高多少", "那个"):
+        assert said not in resolved

@@ -639,6 +639,12 @@ def test_a_figure_of_another_clause_is_not_the_value_of_a_thing_named_without_on
     assert contrast(sub, [own], METAS_BY_ID, weigh) is None
     goes_on = _cite(1, "新开工滨河快速路，总投资12亿元，全长15公里。")
     assert contrast(sub, [goes_on], METAS_BY_ID, weigh) is None
+    # A figure's clause tied to the question by a word of its own is the answer's.
+    (trip,) = plan_question(
+        "临河公交方案里，民用机场建成后从中心城区过去要多久？", VOCAB
+    ).subquestions
+    linked = _cite(1, "中心城区基本实现快慢分开，实现15分钟上高速、20分钟到机场。")
+    assert contrast(trip, [linked], METAS_BY_ID, weigh) is None
     # A telephone number asked: "24小时值班" states no number to call.
     (phone,) = plan_question("临河公交方案里调度中心的值班电话是多少？", VOCAB).subquestions
     duty = _cite(1, "调度中心实行24小时值班。")

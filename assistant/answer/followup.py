@@ -49,8 +49,11 @@ _WH = re.compile(
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|请问|那请问)[，,\s]*")
 _TRAIL = re.compile(r"(?:呢|吗|啊|呀)?[？?。！!\s]*$")
 _ENDS_WITH_NE = re.compile(r"呢[？?。！!\s]*$")
+# "和吉林比呢", "跟2021年比提高多少", "跟建设工程那个预案比有啥不一样": the other side, and how
+# the two are compared (said by the answer's two values, not asked again).
 _COMPARE = re.compile(
-    r"^(?:和|与|跟|同)(?P<x>.+?)(?:相比|比较|对比|比)?$|^(?:比|相比|对比)(?P<y>.+)$"
+    r"^(?:和|与|跟|同)(?P<x>.*?)(?:(?:相比|比较|对比|比)(?P<how>(?:[，,]?[^，,。]{0,12})?)|)$"
+    r"|^(?:比|相比|对比)(?P<y>.+)$"
 )
 _CONTINUE = re.compile(
     r"^(?:那)?(?:还有|其他|其它|别的|另外|此外)(?:的|呢|吗|哪些|什么|没有|其他的|别的)*$"
@@ -265,7 +268,7 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
         result = re.sub(r"(?:的)?(?:目标值|现状值|目标|现状)(?=是|为|有|达到|多少|$)", "", result)
     compare = _COMPARE.match(rest)
     target = (compare.group("x") or compare.group("y")) if compare else rest
-    result, target = _swap_document(result, target)
+    result, target = _swap_document(result, target, beside=compare is not None)
     result, target = _swap_level(result, target)
     place = _place_pattern().search(target)
     if place:
@@ -343,13 +346,14 @@ def _swap_place(result: str, place: str, compare: bool) -> str:
     return place + result
 
 
-def _swap_document(result: str, target: str) -> tuple[str, str]:
+def _swap_document(result: str, target: str, beside: bool = False) -> tuple[str, str]:
     """ "临河交通十五五规划里呢？": the document named in place of the previous one (or of the
-    previous place, which a document already implies); the rest of the fragment stays."""
+    previous place, which a document already implies); the rest of the fragment stays.
+    ``beside`` ("跟云岭那个预案比"): named beside the previous one, both asked."""
     new = _DOC_REF.search(target)
     if new is None:
         return result, target
-    ref = new.group(0)
+    ref = re.sub(r"那个|这个|那份|这份", "", new.group(0))
     rest = (target[: new.start()] + target[new.end() :]).strip()
     rest = re.sub(r"^(?:里|中|内|上)(?:面)?", "", rest).strip("的 ，,")
     old = _DOC_REF.search(result)
@@ -357,6 +361,8 @@ def _swap_document(result: str, target: str) -> tuple[str, str]:
     place = _region_pattern().search(result)
     if place is not None and not _region_pattern().search(ref):
         ref = place.group(0) + ref
+    if old is not None and beside:
+        return result[: old.end()] + "和" + ref + result[old.end() :], rest
     if old is not None:
         result = result[: old.start()] + ref + result[old.end() :]
     else:

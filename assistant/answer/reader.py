@@ -39,7 +39,7 @@ from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import YEAR_RE, mentions_level, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
-from assistant.lang.tokens import nouns, place_names
+from assistant.lang.tokens import nouns, place_names, tokenize
 
 # Units a value may be written in for each unit a question asks for.
 _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
@@ -337,6 +337,11 @@ def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[s
     named = [c for c in clauses if top in c]
     with_value = [c for c in clauses if valued(c)]
     if not named or not with_value or any(valued(c) for c in named):
+        return ""
+    # A figure's clause tied to the question by a word of its own ("20分钟到机场" after a
+    # question about the airport) may well be the answer.
+    pieces = {t for t in tokenize(sub.text) if len(t) >= 2 and any(t in n for n in things)}
+    if any(any(t in c for c in with_value) and not any(t in c for c in named) for t in pieces):
         return ""
     own = all(
         sum(1 for ch in c if "\u4e00" <= ch <= "\u9fff" and ch not in sub.text) >= _OWN_SUBJECT
