@@ -1530,3 +1530,21 @@ def test_a_roster_table_row_and_a_counted_series_after_a_colon_are_lists() -> No
         "后勤保障组（县发展改革局牵头）",
     ]
     assert all(doc.text[r.start : r.end] == r.quote for r in deputies + groups)
+
+
+def test_a_bracket_closing_a_task_names_the_units_that_answer_for_it() -> None:
+    doc = _doc_from_text(
+        "临州市金融服务行动方案\n一、加强金融供给\n"
+        "(一)扩大信贷投放。引导信贷资源向重点领域倾斜。(人行临州分行、各相关金融机构按职责分工负责)\n"
+        "(二)规范地方金融组织。推进小额贷款公司规范整治。(市政府办公室负责)\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市金融服务行动方案"))
+    duties = [r for r in extract_records(doc) if isinstance(r, Responsibility)]
+    assert [(r.action, r.lead_units) for r in duties] == [
+        ("(一)扩大信贷投放", ("人行临州分行", "各相关金融机构")),
+        ("(二)规范地方金融组织", ("市政府办公室",)),
+    ]
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("小额贷款公司规范整治归哪个部门管？", None, None)
+    assert found is not None
+    assert found.text == "《临州市金融服务行动方案》中，“规范地方金融组织”由市政府办公室负责[1]。"

@@ -771,6 +771,10 @@ class RecordAnswerer:
                 text = f"{title}中，“{action}”的{r.co_label}为{'、'.join(r.co_units)}"
                 text += f"，牵头单位为{'、'.join(r.lead_units)}"
                 return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
+            if r.lead_label == "负责":
+                # "(X、Y按职责分工负责)": said as the document says it, no 牵头 implied.
+                text = f"{title}中，“{action}”由{'、'.join(r.lead_units)}负责"
+                return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
             text = f"{title}中，“{action}”的牵头单位为{'、'.join(r.lead_units)}"
             if r.co_units:
                 text += f"，{r.co_label}为{'、'.join(r.co_units)}"

@@ -820,6 +820,11 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
+# A bracket closing a task item that names who answers for it.
+_BRACKETED_DUTY = re.compile(r"[（(](?P<units>[^（）()\n：:]{2,120}?)(?:按职责分工|分别)?负责[）)]")
+_UNIT_END = re.compile(rf"(?:{ORG_TAIL}|机构|单位|分行|分局)(?:[（(][^（）()]*[）)])?$")
+
+
 def responsibility_records(doc: Document, locator: Locator) -> list[Record]:
     out: list[Record] = []
     text = doc.text
@@ -858,6 +863,25 @@ def responsibility_records(doc: Document, locator: Locator) -> list[Record]:
                 deadline=deadline.group("d").strip()
                 if deadline and deadline.start() - end < 5
                 else "",
+            )
+        )
+    for m in _BRACKETED_DUTY.finditer(text):
+        # "…(市政府办公室负责)", "(人行晋城市分行、各相关金融机构按职责分工负责)": the units
+        # that answer for the item the bracket closes.
+        units = split_units(m.group("units"))
+        if not units or not all(_UNIT_END.search(u) for u in units):
+            continue
+        section = locator.section_at(m.start())
+        out.append(
+            Responsibility(
+                doc_id=doc.meta.doc_id,
+                section=locator.path_at(m.start()),
+                quote=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                action=section.path[-1] if section else "",
+                lead_units=units,
+                lead_label="负责",
             )
         )
     for m in _LED_BY.finditer(text):

@@ -156,7 +156,8 @@ class Responsibility(Record):
     deadline: str = ""
     # What the document calls the supporting units: a task's 配合单位, a group's 成员单位.
     co_label: str = "配合单位"
-    # "担任" for a post and its holders (指挥长：X), else a task's 牵头单位.
+    # "担任" for a post and its holders (指挥长：X), "负责" for units a bracket closing a task
+    # names ("(X、Y按职责分工负责)"), else a task's 牵头单位.
     lead_label: str = "牵头单位"
 
     @property
