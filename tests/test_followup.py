@@ -430,3 +430,10 @@ def test_a_comparison_follow_up_with_its_own_predicate_asks_both_sides() -> None
     # Nothing of the follow-up's own wording is spliced in.
     for said in ("比", "有啥不一样", "提高多少", "那个"):
         assert said not in resolved
+
+
+def test_a_place_without_documents_takes_the_place_of_the_area_asked_about() -> None:
+    plants = _h("国土规划里中心城区规划了几座水厂", "规划中心城区设置5座水厂。")
+    # 湖滨县 has no documents of its own (it is no known region): it replaces 中心城区, and the
+    # thing asked (水厂) stays.
+    assert resolve_question("那湖滨县呢", plants) == "国土规划里湖滨县规划了几座水厂"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from assistant.answer.types import Turn
 from assistant.lang.patterns import LEVEL_RE, LIVE_RE, PLAN_PERIOD, YEAR, known_regions
-from assistant.lang.tokens import content_terms
+from assistant.lang.tokens import content_terms, place_names
 
 _YEAR = re.compile(rf"{YEAR}年?")
 _PERIOD = re.compile(rf"[“\"]?{PLAN_PERIOD}[”\"]?(?:期间|时期|末|初)?")
@@ -274,6 +274,14 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
     if place:
         result = _swap_place(result, place.group(0), compare is not None)
         target = _place_pattern().sub("", target)
+    elif not compare and (local := _local_places(target)):
+        # "那泽州县呢？": a place the documents mention but have no documents of; it takes the
+        # place of the area the previous question was about (中心城区, 全市), else leads it.
+        area = _AREA.search(result)
+        result = (
+            result[: area.start()] + local[0] + result[area.end() :] if area else local[0] + result
+        )
+        target = target.replace(local[0], "")
     target = _DETERMINER.sub("", target).strip("的 ，,")
     target = re.sub(r"(?:方面|这块|那块)$", "", target).strip()
     # "…里的投资目标呢？" when the question already asks about 投资: nothing to replace.
@@ -299,6 +307,9 @@ def _two_times(previous: str, year: str, target: bool) -> str:
 # A scope larger than the document's own place: plans state the province's or the country's
 # figure next to their own ("全省平均…", "全国…").
 _SCOPE = re.compile(r"全(?:国|省|市|区|县)")
+# The area a question is about, short of a place name: what a named place replaces.
+_AREA = re.compile(r"中心城区|主城区|城区|市区|县城|全(?:省|市|区|县)")
+_ADMIN_END = re.compile(r"(?:自治州|自治县|新区|市|县|区|省|州|镇|乡)$")
 
 
 @functools.cache
@@ -306,6 +317,17 @@ def _place_pattern() -> re.Pattern[str]:
     """A place as a follow-up names it: a region, a scope, or both ("山西全省")."""
     region = _region_pattern().pattern
     return re.compile(rf"(?:{region})(?:{_SCOPE.pattern})?|{_SCOPE.pattern}")
+
+
+def _local_places(text: str) -> list[str]:
+    """Place names with their administrative ending, as the tagger reads them ("泽州县") or
+    splits them ("湖滨" + "县")."""
+    out = []
+    for name in place_names(text):
+        m = re.search(re.escape(name) + r"(?:自治州|自治县|新区|市|县|区|州|镇|乡)?", text)
+        if m and _ADMIN_END.search(m.group(0)):
+            out.append(m.group(0))
+    return out
 
 
 def _swap_place(result: str, place: str, compare: bool) -> str:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.answer.extractive import AnswerPolicy, draft_answer
+from assistant.answer.extractive import AnswerPolicy, Drafted, draft_answer
 from assistant.answer.guard import guard_answer
 from assistant.answer.numeric import NumericAnswerer
 from assistant.answer.plan import (
@@ -47,7 +47,7 @@ from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.patterns import LEVEL_RE
+from assistant.lang.patterns import LEVEL_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.lang.tokens import place_names
@@ -133,6 +133,53 @@ class ExtractivePipeline:
             guard=report,
             plan=plan.to_dict(),
         )
+
+    def _redraw(
+        self,
+        sub: SubQuestion,
+        passages: Sequence[Passage],
+        citations: Sequence[Citation],
+        said: str,
+        features: Mapping[str, float],
+        weigh: Callable[[str], Mapping[str, float]],
+    ) -> Drafted | None:
+        """A second draft from the sentences that meet every hard constraint (and the stance
+        asked) when cited alone, kept only when it is about the same thing: nearly as well
+        covered by the question's words as the first ("新能源比例达到100%" under 2030年 is no
+        分担率 target)."""
+        stance = sub.constraints.stance
+
+        def fits(x: Citation) -> bool:
+            if stance and stance_of(x.quote, x.section) not in ("", stance):
+                return False
+            found = check(
+                sub,
+                (x,),
+                self.documents,
+                weigh,
+                self.policy.min_focus,
+                features.get("dense", 0.0),
+                self.policy.dense_floor,
+            )
+            return found is None
+
+        retry = draft_answer(
+            sub.text,
+            passages,
+            self.documents,
+            self.weights.weigh(sub.text),
+            self.policy,
+            self.weights.weigh(sub.text, stress_years=False),
+            sub.constraints.levels,
+            {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
+            said,
+            qualifies=fits,
+        )
+        if retry.status != "answered":
+            return None
+        before = focus_coverage(sub, citations, self.documents, weigh)[0]
+        after = focus_coverage(sub, retry.citations, self.documents, weigh)[0]
+        return retry if after >= max(RETRY_MIN_FOCUS, RETRY_SHARE * before) else None
 
     def _fill_from_whole(
         self, parts: list[SubAnswer], whole: SubAnswer, doc_ids: Collection[str] | None
@@ -304,6 +351,17 @@ class ExtractivePipeline:
             and not states_unit(sub, numeric.text)
         ):
             numeric = None  # a figure in another unit than the one asked is another quantity
+        if (
+            numeric is not None
+            and numeric.status == "answered"
+            and numeric.citations
+            and sub.constraints.stance in ("current", "target")
+            and stance_of(numeric.citations[0].quote, numeric.citations[0].section)
+            not in ("", sub.constraints.stance)
+        ):
+            # "现在有多少家" answered with the 2030 target sentence: the draft (and its second
+            # try) looks for where things stand.
+            numeric = None
         if numeric is not None:
             status, text, citations = numeric.status, numeric.text, numeric.citations
             features["fact_match"] = numeric.score
@@ -400,47 +458,20 @@ class ExtractivePipeline:
                 features.get("dense", 0.0),
                 self.policy.dense_floor,
             )
-            if gap is not None and gap.kind in ("year", "level"):
-                # The best sentences break a year or level asked; a lower-ranked one of the same
-                # passages may meet it ("公路总里程达到10300公里" under 到2030年的发展目标,
-                # below the 现状 sentence that names the road total more fully).
-                def fits(x: Citation) -> bool:
-                    return (
-                        check(
-                            sub,
-                            (x,),
-                            self.documents,
-                            weigh,
-                            self.policy.min_focus,
-                            features.get("dense", 0.0),
-                            self.policy.dense_floor,
-                        )
-                        is None
-                    )
-
-                retry = draft_answer(
-                    sub.text,
-                    passages,
-                    self.documents,
-                    self.weights.weigh(sub.text),
-                    self.policy,
-                    self.weights.weigh(sub.text, stress_years=False),
-                    sub.constraints.levels,
-                    {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
-                    said,
-                    qualifies=fits,
-                )
-                # Only a sentence about the same thing: nearly as well covered by the question's
-                # words as the draft that broke the constraint ("新能源比例达到100%" under 2030年
-                # is no 分担率 target).
-                before = focus_coverage(sub, citations, self.documents, weigh)[0]
-                after = (
-                    focus_coverage(sub, retry.citations, self.documents, weigh)[0]
-                    if retry.status == "answered"
-                    else 0.0
-                )
-                if after >= max(RETRY_MIN_FOCUS, RETRY_SHARE * before):
-                    text, citations, gap = retry.text, retry.citations, None
+            stance = sub.constraints.stance
+            other_stance = (
+                gap is None
+                and stance in ("current", "target")
+                and all(stance_of(c.quote, c.section) not in ("", stance) for c in citations)
+            )
+            if (gap is not None and gap.kind in ("year", "level")) or other_stance:
+                # The best sentences break a year or level asked, or state where things are to
+                # be when where they stand is asked (or the reverse); a lower-ranked sentence of
+                # the same passages may meet it ("公路总里程达到10300公里" under 到2030年的发展
+                # 目标, below the 现状 sentence that names the road total more fully).
+                redrawn = self._redraw(sub, passages, citations, said, features, weigh)
+                if redrawn is not None:
+                    text, citations, gap = redrawn.text, redrawn.citations, None
             if gap is not None:
                 features[f"gap_{gap.kind}"] = 1.0
                 text = decline_text(gap, nearest)
