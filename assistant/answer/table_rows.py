@@ -96,8 +96,14 @@ def _described_by(headers: Sequence[str], asked: Sequence[str]) -> list[str]:
 
 
 def _bare(header: str) -> str:
-    """A header without its bracketed qualifier: "基期值（2025年）" is asked as 基期值."""
-    return re.sub(r"[（(][^（）()]*[）)]", "", header).strip() or header
+    """A header without its bracketed qualifier: "基期值（2025年）" is asked as 基期值, and
+    "长度（公" (its bracket cut by the extraction) as 长度."""
+    return re.sub(r"[（(][^（）()]*(?:[）)]|$)", "", header).strip() or header
+
+
+def _label(header: str) -> str:
+    """How an answer names a column: as printed, unless the extraction cut its bracket."""
+    return _bare(header) if re.search(r"[（(][^（）()]*$", header) else header
 
 
 def _words(header: str) -> list[str]:
@@ -302,7 +308,7 @@ class TableRowAnswerer:
         def stated(value: str) -> str:
             return value + unit if unit and _FIGURE.match(value) else _as_clause(value)
 
-        said = "，".join(f"{h}为{stated(row.cell(h))}" for h in asked)
+        said = "，".join(f"{_label(h)}为{stated(row.cell(h))}" for h in asked)
         citations = [self._cite(1, row)]
         # A figure of a header ("2027年") is cited where the table prints it.
         for h in asked:
