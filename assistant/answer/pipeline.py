@@ -358,6 +358,8 @@ class ExtractivePipeline:
             and sub.constraints.stance in ("current", "target")
             and stance_of(numeric.citations[0].quote, numeric.citations[0].section)
             not in ("", sub.constraints.stance)
+            # A table's row is stated with each year's stance ("2021年现状值为12.3%").
+            and _STANCE_SAID[sub.constraints.stance] not in numeric.text
         ):
             # "现在有多少家" answered with the 2030 target sentence: the draft (and its second
             # try) looks for where things stand.
@@ -524,6 +526,7 @@ def counts_without_items(answer_type: str, text: str, citations: Sequence[Citati
 # Items listed: a "、" that is no heading's number ("三、"), or a "；".
 _ENUMERATION = re.compile(r"(?<![一二三四五六七八九十百\d])、|[；;]")
 # Answer types that ask for a value: the fact store's decline for them is final.
+_STANCE_SAID = {"current": "现状", "target": "目标"}
 # A second draft that meets a year or level asked stands when it covers the question's words at
 # least this well, and this share of what the first draft covered.
 RETRY_MIN_FOCUS = 0.5

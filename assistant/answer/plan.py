@@ -605,7 +605,8 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
 
 _COMPARE_ONLY_ANYWHERE = re.compile(
     r"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{1,3}(?:高|低|多|少|大|小|长|短)"
-    r"|一样吗|相同吗|有何不同|区别|(?:提高|增加|增长|下降|减少)了?多少"
+    r"|一样吗|相同吗|有何不同|有(?:什么|啥)不(?:同|一样)|不一样|区别|差别"
+    r"|(?:提高|增加|增长|下降|减少)了?多少"
     # Two grades asked where the line between them is drawn: each one's criteria.
     r"|(?:怎么|如何)(?:划线|划分|区分|界定)"
 )

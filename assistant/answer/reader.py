@@ -285,7 +285,13 @@ def contrast(
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
-    unstated = _unattributed(sub, cited.quote, weigh)
+    # Only a quantity in a unit of measure (公里, 亿元, 个): a level (几级) or a bare figure is
+    # no length or count of the thing to attribute.
+    unstated = (
+        _unattributed(sub, cited.quote, weigh)
+        if sub.constraints.unit and sub.constraints.unit not in _NO_ATTRIBUTION
+        else ""
+    )
     if unstated:
         return Gap("value", f"“{unstated}”的数值")
     counted = _COUNTED.search(sub.text)
@@ -304,9 +310,12 @@ def contrast(
     return None
 
 
-_ASKS_PHONE = re.compile(r"电话|号码|热线|手机")
+# A telephone number asked: the number itself ("值班电话是多少"), not how soon to call
+# ("多长时间内电话报告").
+_ASKS_PHONE = re.compile(r"(?:电话|号码|热线|手机)(?:号码|号)?(?:是|为)?(?:多少|几号)")
 _PHONE = re.compile(r"\d{3,4}[-—－]\d{6,8}|(?<!\d)\d{5,}(?!\d)")
 _CLAUSE_BREAK = re.compile(r"[，,；;。]")
+_NO_ATTRIBUTION = frozenset({"级", "%", "年"})
 _OWN_SUBJECT = 4  # characters a clause names beyond the question: a subject of its own
 _HEAVY_SHARE = 0.5
 
