@@ -1557,3 +1557,16 @@ def test_a_bracket_closing_a_task_names_the_units_that_answer_for_it() -> None:
     found = answerer.answer("小额贷款公司规范整治归哪个部门管？", None, None)
     assert found is not None
     assert found.text == "《临州市金融服务行动方案》中，“规范地方金融组织”由市政府办公室负责[1]。"
+
+
+def test_a_term_a_heading_quotes_is_answered_with_that_headings_text() -> None:
+    doc = _doc_from_text(
+        "临州市营商环境若干举措\n一、柔性监管\n"
+        "1. 设立“企业静默期”。对重点企业每月设置15天静默期，行政执法部门不得入企检查。"
+        "(责任单位:市司法局)\n2. 推行联合检查。同一时间开展联合检查。(责任单位:市市场监管局)\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市营商环境若干举措"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer.answer("营商环境举措里的“企业静默期”是怎么规定的？")
+    assert found is not None and "每月设置15天静默期" in found.text
+    assert "市司法局" in found.text and "联合检查" not in found.text

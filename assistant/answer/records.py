@@ -127,6 +127,9 @@ def _bare_heading(text: str) -> str:
 _ASKS_CONTENT = re.compile(r"什么|哪些|内容|讲|包括|包含|具体|介绍|说说|怎么")
 # A heading's own body, quoted when it has no child headings: at most this many sentences.
 _BODY_SENTENCES = 3
+_DUTY_AFTER = re.compile(
+    r"\s*[（(](?:责任单位|牵头单位|责任部门)?[^（）()\n]{0,80}(?:负责|单位|局|委|办)[）)]"
+)
 _BODY_SPAN = 600
 # Minimum share of the question's focus weight a record's context must cover, and by how much
 # the best record must lead the runner-up (ties are left to the extractive answer).
@@ -555,7 +558,12 @@ class RecordAnswerer:
                 for r in self.records
                 if isinstance(r, ListItem)
                 and r.kind == "heading"
-                and _MARKER.sub("", r.text).strip() == bare
+                # The heading itself, or the term a heading puts in quotes ("设立“企业安静期”").
+                and (
+                    _MARKER.sub("", r.text).strip() == bare
+                    or f"“{bare}”" in r.text
+                    or f'"{bare}"' in r.text
+                )
                 and (not doc_ids or r.doc_id in doc_ids)
             ]
             if len({r.doc_id for r in headings}) != 1:
@@ -631,6 +639,10 @@ class RecordAnswerer:
         # Sentences end at a full stop; the extraction's line breaks fall inside sentences.
         stops = [m.end() for m in re.finditer(r"[。！？!?]", span)]
         cut = stops[min(len(stops), _BODY_SENTENCES) - 1] if stops else len(span)
+        # The bracket naming who answers for the item ("(责任单位:市司法局)") is part of it.
+        duty = _DUTY_AFTER.match(span, cut)
+        if duty is not None:
+            cut = duty.end()
         q_end = q_start + cut
         if not flat(text[q_start:q_end]).strip("。；;"):
             return None
