@@ -437,3 +437,10 @@ def test_a_place_without_documents_takes_the_place_of_the_area_asked_about() -> 
     # 湖滨县 has no documents of its own (it is no known region): it replaces 中心城区, and the
     # thing asked (水厂) stays.
     assert resolve_question("那湖滨县呢", plants) == "国土规划里湖滨县规划了几座水厂"
+
+
+def test_a_document_asked_only_how_it_arranges_the_same_thing_is_a_swap() -> None:
+    history = _h("临河水运规划里航道里程是多少？", "《临河市水运规划》提出航道里程达到300公里。")
+    assert resolve_question("云岭水运三年行动计划里是怎么安排的？", history) == (
+        "云岭水运三年行动计划里航道里程是多少？"
+    )

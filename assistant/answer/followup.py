@@ -88,6 +88,11 @@ _CONDITIONAL = re.compile(r"如果|假如|假设|要是|的话|请问")
 _ADDRESSEE = re.compile(r"你们?|您")
 # A measure word right after a question word ("多少座消防站"): the noun after it is the topic.
 _MEASURE = re.compile(r"^(?:个|座|辆|条|项|家|处|所|名|人|台|批|类|种|级|期|公里|万|亿)")
+# A document asked only how it treats the thing already asked about.
+_ASKS_ONLY_HOW = re.compile(
+    r"(?:里|中|上)?(?:面)?(?:又|是)?(?:怎么|如何|怎样|有什么|有啥)?"
+    r"(?:安排|规定|要求|说|部署|提|讲|写)(?:的)?(?:呢|吗)?"
+)
 _DEPENDENT_CONTENT = 6  # a question with this few content characters leans on its context
 _PLACE_ONLY_CONTENT = 2  # …even when it names a place of its own ("全国平均呢")
 
@@ -731,8 +736,13 @@ def resolve_question(
     swap = bool(_ENDS_WITH_NE.search(question) or _COMPARE.match(core)) and not (
         _PRONOUN.search(core) and not _COMPARE.match(core)
     )
-    # "临河水运三年行动计划里呢？": a document named and nothing else asked is a swap too.
+    # "临河水运三年行动计划里呢？": a document named and nothing else asked is a swap too, as
+    # is one asked only how it arranges the same thing ("交旅融合行动计划里是怎么安排的？").
     beyond_doc = _DOC_REF.sub("", core) if own.doc_refs else core
+    if own.doc_refs and _ASKS_ONLY_HOW.fullmatch(beyond_doc.strip()):
+        ref = _DOC_REF.search(core)
+        assert ref is not None
+        return _finish(_swap(previous, answer, ref.group(0)), question)
     if swap and (
         _content_chars(beyond_doc) <= _DEPENDENT_CONTENT or not (own.regions or own.doc_refs)
     ):
