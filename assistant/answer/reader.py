@@ -349,7 +349,13 @@ def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[s
         return ""
     # A figure's clause tied to the question by a word of its own ("20分钟到机场" after a
     # question about the airport) may well be the answer.
-    pieces = {t for t in tokenize(sub.text) if len(t) >= 2 and any(t in n for n in things)}
+    pieces = {
+        t
+        for t in tokenize(sub.text)
+        if len(t) >= 2
+        and any(t in n for n in things)
+        and weights.get(t, 0.0) >= _HEAVY_SHARE * heavy  # "计划" (to plan) ties nothing
+    }
     if any(any(t in c for c in with_value) and not any(t in c for c in named) for t in pieces):
         return ""
     own = all(
