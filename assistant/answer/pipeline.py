@@ -466,7 +466,7 @@ class ExtractivePipeline:
                 and stance in ("current", "target")
                 and all(stance_of(c.quote, c.section) not in ("", stance) for c in citations)
             )
-            if (gap is not None and gap.kind in ("year", "level")) or other_stance:
+            if (gap is not None and gap.kind in ("year", "level", "value")) or other_stance:
                 # The best sentences break a year or level asked, or state where things are to
                 # be when where they stand is asked (or the reverse); a lower-ranked sentence of
                 # the same passages may meet it ("公路总里程达到10300公里" under 到2030年的发展
