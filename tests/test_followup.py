@@ -444,3 +444,10 @@ def test_a_document_asked_only_how_it_arranges_the_same_thing_is_a_swap() -> Non
     assert resolve_question("云岭水运三年行动计划里是怎么安排的？", history) == (
         "云岭水运三年行动计划里航道里程是多少？"
     )
+
+
+def test_a_determiner_before_an_attribute_is_replaced_by_its_referent() -> None:
+    history = _h("营商环境举措里说的“企业静默期”是什么？", "每月设置15天静默期。")
+    resolved = resolve_question("这条的责任单位是谁？", history)
+    assert resolved == "营商环境举措里说的“企业静默期”的责任单位是谁？"
+    assert "这条" not in resolved

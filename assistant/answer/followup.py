@@ -781,9 +781,10 @@ def resolve_question(
                 # "它的现状呢？": asked as the previous question asked ("…的现状是多少？").
                 said += _core(previous)[wh.start() :]
             return _finish(said, "？" if _ENDS_WITH_NE.search(question) else question)
-        noun = _DETERMINER_NOUN.match(core)
-        if noun is not None and _PREDICATE_START.match(core[noun.end() :]):
-            # "这项工作由谁牵头？": the reference is the subject; the referent takes its place.
+        noun = _DETERMINER_NOUN.match(core) or _PLURAL.match(core)
+        if noun is not None and core[noun.end() :]:
+            # "这项工作由谁牵头？", "这条的责任单位是谁？", "这些加起来多长？": the reference is the
+            # subject; the referent takes its place, the determiner is not said again.
             return _finish(referent + core[noun.end() :], question)
         return _finish(f"{referent}，{core}", question)
     if own.regions or own.doc_refs:
