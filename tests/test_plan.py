@@ -67,6 +67,11 @@ def test_two_regions_and_two_years_are_distributed() -> None:
         "云岭的公交分担率达到多少",
     ]
     assert len(_sides("临河公交2021年和2022年累计投资多少？")) == 1
+    # The topic said once before the comma is each side's.
+    assert _sides("公交分担率，临河的2025年目标和云岭现在的水平，哪个高？") == [
+        "公交分担率，临河的2025年目标是多少",
+        "公交分担率，云岭现在的水平是多少",
+    ]
     # Two years that end a longer list ("基期值、2027年和2030年目标") are columns of one row
     # asked together, not two sides.
     assert len(_sides("临河公交分担率的基期值、2027年和2030年目标分别是多少？")) == 1

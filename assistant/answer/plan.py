@@ -640,6 +640,8 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
             or _two_names(own)
             or _two_asks(own)
         )
+        if split:
+            split = _shared_topic(own, split)
         texts.extend(split or [own])
     if len(texts) > 1:
         compare = compare or len(texts) == 2
@@ -647,6 +649,23 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
     if len(subs) > 1:
         subs = _inherit(subs)
     return QueryPlan(question, tuple(subs), compare=compare and len(subs) > 1)
+
+
+def _shared_topic(clause: str, sides: list[str]) -> list[str]:
+    """ "公交站点500米覆盖率，阳泉的2025年目标和晋城现在的水平，哪个高": the topic said once
+    before the comma is each side's."""
+    head, sep, _ = clause.partition("，")
+    if (
+        not sep
+        or _WH.search(head)
+        or re.search(r"和|跟|与|同|及|比|、", head)  # the two sides named there: no one topic
+        or _content_chars(head) < _MIN_SHARED_TOPIC
+    ):
+        return sides
+    return [side if head in side else f"{head}，{side}" for side in sides]
+
+
+_MIN_SHARED_TOPIC = 4
 
 
 def _content_chars(text: str) -> int:
