@@ -656,3 +656,12 @@ def test_a_figure_of_another_clause_is_not_the_value_of_a_thing_named_without_on
     assert contrast(phone, [duty], METAS_BY_ID, weigh) == Gap("value", "电话号码")
     listed = _cite(1, "调度中心值班电话：0551-6288123。")
     assert contrast(phone, [listed], METAS_BY_ID, weigh) is None
+
+
+def test_a_document_named_by_its_place_and_kind_is_found_by_its_own_region() -> None:
+    # "2023年全省水运工作要点" names no place; its region (湖滨省) comes from its issuer.
+    (sub,) = plan_question("湖滨要点里新建码头多少个？", VOCAB).subquestions
+    assert sub.constraints.doc_ids == ("work",)
+    sides = plan_question("湖滨要点和临河方案的投资目标有什么不一样？", VOCAB).subquestions
+    assert [s.constraints.doc_ids for s in sides] == [("work",), ("bus",)]
+    assert [s.text for s in sides] == ["湖滨要点的投资目标是多少", "临河方案的投资目标是多少"]

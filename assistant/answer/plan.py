@@ -212,8 +212,15 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     places = region_names(vocabulary)
     for m in _DOC_REF.finditer(text):
         ref = m.group(0)
-        grams = _bigrams(ref)
+        # A place's own pairs ("湖滨") name no title word: the place is checked on its own.
+        in_ref = [p for p in places if p in ref]
+        grams = frozenset(g for g in _bigrams(ref) if not any(g in p for p in in_ref))
         if not grams:
+            # "青海要点", "芜湖方案": a place and a kind of document, nothing else: the one
+            # document of that place (by its title or its own region) of that kind.
+            only = _by_place_and_kind(ref, vocabulary.documents, places)
+            if only is not None:
+                found.append((ref, only))
             continue
         # "云岭市的公交优先实施方案" (the corpus has 临河's): a place in the reference that is not the document's
         # names another place's document, which the corpus does not hold.
@@ -251,6 +258,22 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
             continue
         found.append((ref, scores[0][1]))
     return found
+
+
+def _by_place_and_kind(
+    ref: str, documents: Sequence[DocumentName], places: Sequence[str]
+) -> str | None:
+    kind = re.search(rf"(?:{_DOC_TYPES})$", ref)
+    named = [p for p in places if p in ref]
+    if kind is None or not named:
+        return None
+    fits = [
+        d.doc_id
+        for d in documents
+        if kind.group(0) in d.title
+        and any(p in d.title or (d.region and (p in d.region or d.region in p)) for p in named)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _closest_title(ref: str, documents: Sequence[DocumentName]) -> str | None:
@@ -485,7 +508,8 @@ _PHRASE_JOIN = re.compile(r"和|与|跟|同")
 
 _COMPARE_CUE = re.compile(
     r"(?:，|,)?(?:两者|二者|它们)?(?:相差|差距|哪个(?:更)?(?:高|低|多|少|大|小|长|短)|谁(?:更)?(?:高|低|多|少|大)"
-    r"|(?:是否)?一样吗?|(?:是否)?相同吗?|有何不同|有什么不同|有什么区别|区别).*$"
+    r"|有(?:什么|啥)不(?:同|一样)|不一样|(?:是否)?一样吗?|(?:是否)?相同吗?|有何不同"
+    r"|有(?:什么|啥)区别|区别|差别).*$"
 )
 
 
