@@ -501,3 +501,11 @@ def test_no_resolved_follow_up_of_the_tuning_conversations_is_a_splice() -> None
             )
             assert not re.search(r"和比|跟比|比有|，，", resolved), (item["id"], resolved)
     assert checked >= 100
+
+
+def test_a_level_swap_asks_again_only_the_clause_the_level_stood_in() -> None:
+    history = _h(
+        "防汛预案的预警分几级，橙色是什么标准？",
+        "预警分为红色、橙色、黄色三级。橙色预警：24小时降雨量100毫米以上。",
+    )
+    assert resolve_question("蓝色预警呢？", history) == "防汛预案的预警，蓝色是什么标准？"

@@ -431,6 +431,17 @@ def _swap_level(result: str, target: str) -> tuple[str, str]:
             break
     result = result[: old.start()] + level + after
     rest = tail[len(noun) :]
+    # "…预警分几级，橙色是什么标准" → "蓝色预警呢": only the clause the level stood in is asked
+    # again, with the first clause's topic; what the other clause asked was answered.
+    clauses = [c for c in re.split(r"[，,]", result) if c.strip()]
+    with_level = [c for c in clauses if level in c]
+    if (
+        len(clauses) > 1
+        and len(with_level) == 1
+        and with_level[0] != clauses[0]
+        and _WH.search(clauses[0])
+    ):
+        result = f"{topic_of(clauses[0])}，{with_level[0]}"
     return result, rest
 
 
