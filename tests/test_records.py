@@ -1570,3 +1570,19 @@ def test_a_term_a_heading_quotes_is_answered_with_that_headings_text() -> None:
     found = answerer.answer("营商环境举措里的“企业静默期”是怎么规定的？")
     assert found is not None and "每月设置15天静默期" in found.text
     assert "市司法局" in found.text and "联合检查" not in found.text
+
+
+def test_rows_filtered_by_a_value_name_a_dated_caption_without_its_year() -> None:
+    doc = _doc_from_text(
+        "临州市生态环境工作要点\n表1 2026年主要指标\n序号 指标 单位 2026年目标值 牵头处室\n"
+        "1 氨氮减排量 吨 180 综合处\n2 优良天数比例 % 90 大气处\n3 氮氧化物减排量 吨 2300 综合处\n"
+    )
+    doc = replace(doc, meta=replace(doc.meta, title="临州市生态环境工作要点"))
+    answerer = RecordAnswerer(extract_records(doc), {doc.meta.doc_id: doc})
+    found = answerer._rows.answer("由综合处牵头的指标有哪些？")
+    assert found is not None
+    assert found.text == (
+        "《临州市生态环境工作要点》表中牵头处室为综合处的有：氨氮减排量[1]；氮氧化物减排量[2]。"
+    )
+    # No year the cited rows do not hold: the guard keeps it.
+    assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed

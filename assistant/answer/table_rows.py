@@ -227,7 +227,11 @@ class TableRowAnswerer:
                 return None
             parts.append(f"{cell}[{n}]")
             citations.append(self._cite(n, r))
-        table = f"“{matched[0].table}”" if matched[0].table else "表中"
+        # The table named by its caption; a caption with a year or figure ("表1 2026年…") would
+        # state a figure the cited rows do not hold.
+        caption = matched[0].table
+        plain = re.sub(r"^(?:附)?表\s*\d+(?:[-－.]\d+)?", "", caption)  # its number is a name
+        table = f"“{caption}”" if caption and not re.search(r"\d", plain) else "表"
         text = f"《{self._title(matched[0])}》{table}中{header}为{value}的有：{'；'.join(parts)}。"
         return RowAnswer(text, tuple(citations), 1.0)
 
