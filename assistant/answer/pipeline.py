@@ -134,6 +134,27 @@ class ExtractivePipeline:
             plan=plan.to_dict(),
         )
 
+    def _draft(
+        self,
+        sub: SubQuestion,
+        passages: Sequence[Passage],
+        said: str,
+        qualifies: Callable[[Citation], bool] | None = None,
+    ) -> Drafted:
+        """Retrieval's extractive draft for ``sub`` (``qualifies``: only sentences it accepts)."""
+        return draft_answer(
+            sub.text,
+            passages,
+            self.documents,
+            self.weights.weigh(sub.text),
+            self.policy,
+            self.weights.weigh(sub.text, stress_years=False),
+            sub.constraints.levels,
+            {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
+            said,
+            qualifies=qualifies,
+        )
+
     def _redraw(
         self,
         sub: SubQuestion,
@@ -163,18 +184,7 @@ class ExtractivePipeline:
             )
             return found is None
 
-        retry = draft_answer(
-            sub.text,
-            passages,
-            self.documents,
-            self.weights.weigh(sub.text),
-            self.policy,
-            self.weights.weigh(sub.text, stress_years=False),
-            sub.constraints.levels,
-            {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
-            said,
-            qualifies=fits,
-        )
+        retry = self._draft(sub, passages, said, fits)
         if retry.status != "answered":
             return None
         before = focus_coverage(sub, citations, self.documents, weigh)[0]
@@ -311,17 +321,7 @@ class ExtractivePipeline:
             return SubAnswer(sub, "not_found", NOT_FOUND_TEXT, (), 0.0), [], 0.0
         passages = self.retriever.retrieve(sub.text, self.top_k, scope)
         spent = (time.perf_counter() - t0) * 1000
-        drafted = draft_answer(
-            sub.text,
-            passages,
-            self.documents,
-            self.weights.weigh(sub.text),
-            self.policy,
-            self.weights.weigh(sub.text, stress_years=False),
-            sub.constraints.levels,
-            {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
-            said,
-        )
+        drafted = self._draft(sub, passages, said)
         status, text, citations = drafted.status, drafted.text, drafted.citations
         features = dict(drafted.features)
         source = "passage"
