@@ -1577,3 +1577,20 @@ def test_rows_filtered_by_a_value_name_a_dated_caption_without_its_year() -> Non
     )
     # No year the cited rows do not hold: the guard keeps it.
     assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
+
+
+def test_a_task_lists_year_cells_answer_a_breakdown_by_year() -> None:
+    _doc, answerer = _answerer_for(
+        "临州市公交优先实施方案\n附件\n任务清单及进度安排\n"
+        "序号 工作任务 具体内容 牵头单位 2026年 2027年\n"
+        "1 提升出行信息服务 推广电子站牌，创建期间建设150处电子站牌。 市交通运输局 "
+        "在中心城区建设90处电子站牌。 推出出行APP；在中心城区建设60处电子站牌。\n"
+        "2 推进场站建设 新建公交场站5个。 市住建局 新建公交场站3个。 新建公交场站2个。\n",
+        "临州市公交优先实施方案",
+    )
+    found = answerer._rows.answer("创建期间要建电子站牌每年分别是多少？")
+    assert found is not None
+    # Each year's cell, its item about the thing asked when the cell lists several.
+    assert "2026年：在中心城区建设90处电子站牌" in found.text
+    assert "2027年：在中心城区建设60处电子站牌" in found.text and "APP" not in found.text
+    assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed

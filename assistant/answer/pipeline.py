@@ -354,6 +354,16 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
+            and "年：" not in numeric.text
+            and self.records is not None
+            and self.records.by_year(sub.text, scope)
+        ):
+            # "每年分别是多少": one figure for the whole period is no breakdown; the task list
+            # that states it year by year answers (below).
+            numeric = None
+        if (
+            numeric is not None
+            and numeric.status == "answered"
             and numeric.citations
             and sub.constraints.stance in ("current", "target")
             and stance_of(numeric.citations[0].quote, numeric.citations[0].section)

@@ -326,6 +326,10 @@ class RecordAnswerer:
             r.scale for r in self.records if isinstance(r, Definition) and r.level and r.scale
         )
 
+    def by_year(self, question: str, doc_ids: Collection[str] | None = None) -> bool:
+        """Whether a task list states the thing asked year by year ("每年分别是多少")."""
+        return self._rows.by_year_stated(question, doc_ids)
+
     def row_answer(
         self, question: str, doc_ids: Collection[str] | None = None
     ) -> RecordAnswer | None:

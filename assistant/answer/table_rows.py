@@ -35,6 +35,9 @@ _CUE_WORDS = re.compile(
     r"|时限|期限|分别|是什么|是哪|什么|多少|属于|和|及|、|请问|吗|呢|？|\?|，|。"
 )
 _KEY_HEADER = re.compile(r"序号|编号")
+_ASKS_BY_YEAR = re.compile(r"每年|逐年|分年度|各年度?|年度分解|分年")
+_YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}\s*年")
+_BY_YEAR_COVERAGE = 0.4
 _UNIT_HEADERS = ("单位", "计量单位")
 _NAME_HEADERS = ("名称", "任务", "工作", "内容", "项目", "指标", "措施", "事项")
 _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[—–/／-]+$")
@@ -128,6 +131,10 @@ class TableRowAnswerer:
             return None
         if figures:
             return self._cells(question, rows, figures)
+        if _ASKS_BY_YEAR.search(question):
+            by_year = self._by_year(question, rows)
+            if by_year is not None:
+                return by_year
         return self._filtered(question, rows) or self._cells(question, rows)
 
     # ------------------------------------------------------------------ helpers
@@ -324,6 +331,54 @@ class TableRowAnswerer:
                     citations.append(header)
         marks = "".join(f"[{c.n}]" for c in citations)
         text = f"《{self._title(row)}》中，“{name}”的{said}{marks}。"
+        return RowAnswer(text, tuple(citations), best)
+
+    def by_year_stated(self, question: str, doc_ids: Collection[str] | None = None) -> bool:
+        if not _ASKS_BY_YEAR.search(question):
+            return False
+        rows = [r for r in self.rows if not doc_ids or r.doc_id in doc_ids]
+        return self._by_year(question, rows) is not None
+
+    def _by_year(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+        """ "X每年分别是多少" of a task list whose year columns state X's figure each year: the
+        row that names X, each year's cell (its item about X when the cell lists several)."""
+        focus = _ASKS_BY_YEAR.sub(" ", _CUE_WORDS.sub(" ", question))
+        weights = self.weights.weigh(focus, stress_years=False)
+        if not weights:
+            return None
+        scored: list[tuple[float, TableRow, list[str]]] = []
+        for r in rows:
+            years = [h for h, v in r.cells if _YEAR_HEADER.match(h) and re.search(r"\d", v)]
+            if len(years) < 2:
+                continue
+            named = " ".join(v for _, v in r.cells)
+            beyond = self._beyond_title(weights, r)
+            # The row must name the weightiest thing asked ("电子站牌"), beyond "创建期间" and
+            # the like, which a task list's cells need not repeat.
+            top = max(beyond, key=lambda t: beyond[t])
+            # …and its year cells must say it (an indicator's bare figures are another table's).
+            said = any(top in r.cell(h) for h in years)
+            if said and coverage(beyond, named) >= _BY_YEAR_COVERAGE:
+                scored.append((coverage(weights, self._context(r, named)), r, years))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: -x[0])
+        best, row, years = scored[0]
+        if len(scored) > 1 and best - scored[1][0] < MIN_LEAD and scored[1][1] is not row:
+            return None
+        terms = sorted(weights, key=lambda t: -weights[t])[:3]
+        parts = []
+        for h in years:
+            items = [i for i in _as_clause(row.cell(h)).split("；") if i]
+            about = [i for i in items if any(t in i for t in terms)] or items
+            parts.append(f"{h}：{'；'.join(about)}")
+        citations = [self._cite(1, row)]
+        header = self._header_citation(2, row, years[0])
+        if header is not None:
+            citations.append(header)
+        marks = "".join(f"[{c.n}]" for c in citations)
+        name = row.cell(name_column([h for h, _ in row.cells]))
+        text = f"《{self._title(row)}》中，“{name}”按年度：{'；'.join(parts)}{marks}。"
         return RowAnswer(text, tuple(citations), best)
 
     def _header_citation(self, n: int, r: TableRow, header: str) -> Citation | None:
