@@ -20,6 +20,7 @@ from assistant.answer.citations import cite
 from assistant.answer.types import Citation
 from assistant.ingest.types import Document
 from assistant.lang.terms import TermWeights, coverage
+from assistant.lang.tokens import nouns
 from assistant.records.structures import split_units
 from assistant.records.types import TableRow
 
@@ -38,6 +39,9 @@ _KEY_HEADER = re.compile(r"序号|编号")
 _ASKS_BY_YEAR = re.compile(r"每年|逐年|分年度|各年度?|年度分解|分年")
 _YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}\s*年")
 _BY_YEAR_COVERAGE = 0.4
+_MIN_YEARS = 2
+# A cell that starts inside a sentence ("施，加大力度…"): the row's cells were shifted.
+_CUT_SENTENCE = re.compile(r"^[\u4e00-\u9fff]{1,2}[，,]")
 _UNIT_HEADERS = ("单位", "计量单位")
 _NAME_HEADERS = ("名称", "任务", "工作", "内容", "项目", "指标", "措施", "事项")
 _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[—–/／-]+$")
@@ -346,6 +350,7 @@ class TableRowAnswerer:
         weights = self.weights.weigh(focus, stress_years=False)
         if not weights:
             return None
+        asked = nouns(focus)
         scored: list[tuple[float, TableRow, list[str]]] = []
         for r in rows:
             years = [h for h, v in r.cells if _YEAR_HEADER.match(h) and re.search(r"\d", v)]
@@ -353,12 +358,15 @@ class TableRowAnswerer:
                 continue
             named = " ".join(v for _, v in r.cells)
             beyond = self._beyond_title(weights, r)
-            # The row must name the weightiest thing asked ("电子站牌"), beyond "创建期间" and
-            # the like, which a task list's cells need not repeat.
-            top = max(beyond, key=lambda t: beyond[t])
-            # …and its year cells must say it (an indicator's bare figures are another table's).
-            said = any(top in r.cell(h) for h in years)
-            if said and coverage(beyond, named) >= _BY_YEAR_COVERAGE:
+            # The row must name the weightiest thing asked ("电子站牌"), not a verb of the asking
+            # ("新建") nor "创建期间" and the like, which a task list's cells need not repeat.
+            things = [t for t in beyond if any(t in n for n in asked)] or list(beyond)
+            top = max(things, key=lambda t: (beyond[t], focus.rfind(t)))
+            # …and at least two of its year cells must say it: an indicator's bare figures are
+            # another table's, and a cell that does not (a row the extraction shifted) is not
+            # that year's figure of it.
+            years = [h for h in years if top in r.cell(h) and not _CUT_SENTENCE.match(r.cell(h))]
+            if len(years) >= _MIN_YEARS and coverage(beyond, named) >= _BY_YEAR_COVERAGE:
                 scored.append((coverage(weights, self._context(r, named)), r, years))
         if not scored:
             return None
