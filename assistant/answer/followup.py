@@ -49,7 +49,7 @@ _WH = re.compile(
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|请问|那请问)[，,\s]*")
 _TRAIL = re.compile(r"(?:呢|吗|啊|呀)?[？?。！!\s]*$")
 _ENDS_WITH_NE = re.compile(r"呢[？?。！!\s]*$")
-# "和吉林比呢", "跟2021年比提高多少", "跟建设工程那个预案比有啥不一样": the other side, and how
+# "和云岭比呢", "跟2021年比提高多少", "跟防汛那个预案比有啥不一样": the other side, and how
 # the two are compared (said by the answer's two values, not asked again).
 _COMPARE = re.compile(
     r"^(?:和|与|跟|同)(?P<x>.*?)(?:(?:相比|比较|对比|比)(?P<how>(?:[，,]?[^，,。]{0,12})?)|)$"
@@ -280,7 +280,7 @@ def _swap(previous: str, answer: str, fragment: str) -> str:
         result = _swap_place(result, place.group(0), compare is not None)
         target = _place_pattern().sub("", target)
     elif not compare and (local := _local_places(target)):
-        # "那泽州县呢？": a place the documents mention but have no documents of; it takes the
+        # "那湖滨县呢？": a place the documents mention but have no documents of; it takes the
         # place of the area the previous question was about (中心城区, 全市), else leads it.
         area = _AREA.search(result)
         result = (
@@ -325,7 +325,7 @@ def _place_pattern() -> re.Pattern[str]:
 
 
 def _local_places(text: str) -> list[str]:
-    """Place names with their administrative ending, as the tagger reads them ("泽州县") or
+    """Place names with their administrative ending, as the tagger reads them ("青河县") or
     splits them ("湖滨" + "县")."""
     out = []
     for name in place_names(text):
@@ -748,7 +748,7 @@ def resolve_question(
         _PRONOUN.search(core) and not _COMPARE.match(core)
     )
     # "临河水运三年行动计划里呢？": a document named and nothing else asked is a swap too, as
-    # is one asked only how it arranges the same thing ("交旅融合行动计划里是怎么安排的？").
+    # is one asked only how it arranges the same thing ("临河水运三年行动计划里是怎么安排的？").
     beyond_doc = _DOC_REF.sub("", core) if own.doc_refs else core
     if own.doc_refs and _ASKS_ONLY_HOW.fullmatch(beyond_doc.strip()):
         ref = _DOC_REF.search(core)

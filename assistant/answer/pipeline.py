@@ -166,7 +166,7 @@ class ExtractivePipeline:
     ) -> Drafted | None:
         """A second draft from the sentences that meet every hard constraint (and the stance
         asked) when cited alone, kept only when it is about the same thing: nearly as well
-        covered by the question's words as the first ("新能源比例达到100%" under 2030年 is no
+        covered by the question's words as the first ("出租车新能源比例" under 2030年 is no
         分担率 target)."""
         stance = sub.constraints.stance
 
@@ -371,7 +371,7 @@ class ExtractivePipeline:
             # A table's row is stated with each year's stance ("2021年现状值为12.3%").
             and _STANCE_SAID[sub.constraints.stance] not in numeric.text
         ):
-            # "现在有多少家" answered with the 2030 target sentence: the draft (and its second
+            # "现在有多少座" answered with the 2030 target sentence: the draft (and its second
             # try) looks for where things stand.
             numeric = None
         if numeric is not None:
@@ -479,7 +479,7 @@ class ExtractivePipeline:
             if (gap is not None and gap.kind in ("year", "level", "value")) or other_stance:
                 # The best sentences break a year or level asked, or state where things are to
                 # be when where they stand is asked (or the reverse); a lower-ranked sentence of
-                # the same passages may meet it ("公路总里程达到10300公里" under 到2030年的发展
+                # the same passages may meet it ("航道里程达到500公里" under 到2030年的发展
                 # 目标, below the 现状 sentence that names the road total more fully).
                 redrawn = self._redraw(sub, passages, citations, said, features, weigh)
                 if redrawn is not None:

@@ -216,7 +216,7 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
         in_ref = [p for p in places if p in ref]
         grams = frozenset(g for g in _bigrams(ref) if not any(g in p for p in in_ref))
         if not grams:
-            # "青海要点", "芜湖方案": a place and a kind of document, nothing else: the one
+            # "湖滨要点", "临河方案": a place and a kind of document, nothing else: the one
             # document of that place (by its title or its own region) of that kind.
             only = _by_place_and_kind(ref, vocabulary.documents, places)
             if only is not None:
@@ -676,7 +676,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
 
 
 def _shared_topic(clause: str, sides: list[str]) -> list[str]:
-    """ "公交站点500米覆盖率，阳泉的2025年目标和晋城现在的水平，哪个高": the topic said once
+    """ "站点覆盖率，临河的2025年目标和云岭现在的水平，哪个高": the topic said once
     before the comma is each side's."""
     head, sep, _ = clause.partition("，")
     if (

@@ -323,15 +323,15 @@ _HEAVY_SHARE = 0.5
 def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[str, float]]) -> str:
     """The most specific thing asked, when the quote names it in a clause of its own with no
     figure, while each figure in the unit asked sits in another clause with a subject of its
-    own ("…5个项目631公里，新开工长春都市圈环线西环，建成通车…2个项目248公里": the 西环 has
+    own ("…3个项目42公里，新开工滨河快速路，建成通车…2个项目18公里": the 快速路 has
     no length). Empty when the figure may be the thing's."""
     weights = weigh(sub.text)
     things = set(nouns(sub.text))
     present = [t for t in weights if t in quote and t in things]
     if not present:
         return ""
-    # The thing asked is the weightiest noun said last before the question word ("…长春都市圈
-    # 环线西环有多少公里": 西环), not the verb-like word before it (新开工).
+    # The thing asked is the weightiest noun said last before the question word ("…新开工的滨河
+    # 快速路有多少公里": 快速路), not the verb-like word before it (新开工).
     heavy = max(weights[t] for t in present)
     top = max(
         (t for t in present if weights[t] >= _HEAVY_SHARE * heavy),
@@ -347,7 +347,7 @@ def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[s
     with_value = [c for c in clauses if valued(c)]
     if not named or not with_value or any(valued(c) for c in named):
         return ""
-    # A figure's clause tied to the question by a word of its own ("20分钟到机场" after a
+    # A figure's clause tied to the question by a word of its own ("20分钟到码头" after a
     # question about the airport) may well be the answer.
     pieces = {
         t

@@ -562,7 +562,7 @@ class RecordAnswerer:
                 for r in self.records
                 if isinstance(r, ListItem)
                 and r.kind == "heading"
-                # The heading itself, or the term a heading puts in quotes ("设立“企业安静期”").
+                # The heading itself, or the term a heading puts in quotes ("设立“企业静默期”").
                 and (
                     _MARKER.sub("", r.text).strip() == bare
                     or f"“{bare}”" in r.text

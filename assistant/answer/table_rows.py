@@ -194,7 +194,7 @@ class TableRowAnswerer:
         for r in rows:
             headers = [h for h, _ in r.cells]
             name = name_column(headers)
-            # Words of the document's own title name the document, not a cell ("甘肃排水防涝
+            # Words of the document's own title name the document, not a cell ("临州排水防涝
             # 规划里…" names no row whose 类别 is 排水防涝).
             doc = self.documents.get(r.doc_id)
             titled = f"{doc.meta.title} {doc.meta.short_title}" if doc else ""
@@ -358,7 +358,7 @@ class TableRowAnswerer:
                 continue
             named = " ".join(v for _, v in r.cells)
             beyond = self._beyond_title(weights, r)
-            # The row must name the weightiest thing asked ("电子站牌"), not a verb of the asking
+            # The row must name the weightiest thing asked ("电子站牌", not 创建期间), not a verb of the asking
             # ("新建") nor "创建期间" and the like, which a task list's cells need not repeat.
             things = [t for t in beyond if any(t in n for n in asked)] or list(beyond)
             top = max(things, key=lambda t: (beyond[t], focus.rfind(t)))

@@ -284,7 +284,7 @@ def join_header_cells(lines: list[str]) -> list[str]:
 
 
 # A cell of a figure table printed one cell a line: a figure ("78.2", "≥95%", "—") or a row's
-# name ("兰州市", "东津新区（经开区）", "污水管网建设改造工程").
+# name ("临河县", "湖滨新区（经开区）", "管网延伸工程").
 _CELL_FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?[%％]?$|^[—–-]+$")
 _MAX_ROW_LABEL = 20
 # A table row: a name, then two or more figures apart ("南湖区 12 ≤13 99.2 ≥98.5").
@@ -323,8 +323,8 @@ def _figures_after(lines: list[str], i: int) -> int:
 
 
 def join_cell_rows(lines: list[str]) -> list[str]:
-    """A figure table printed one cell a line ("兰州市" / "78.2" / "80" / "83" / "嘉峪关市" / …)
-    becomes one row per line ("兰州市 78.2 80 83"), so its rows read like any table's: a run of at
+    """A figure table printed one cell a line ("临河县" / "81.5" / "86" / "90" / "云岭县" / …)
+    becomes one row per line ("临河县 81.5 86 90"), so its rows read like any table's: a run of at
     least three rows, each a name followed by the same number (two or more) of figures. A page
     break inside a row is already gone (page furniture is dropped first)."""
     out: list[str] = []

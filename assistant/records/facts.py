@@ -200,7 +200,7 @@ def _find_header(lines: list[_Line], i: int) -> _Header | None:
 
 def _split_name_unit(tokens: list[str]) -> tuple[str, str]:
     # A unit with a slash ("公里/平方公里", "人/百万" + "车公里") is short and has no figure;
-    # "进水BOD浓度不低于100毫克/升的" is part of the name.
+    # "出水COD浓度不高于30毫克/升的" is part of the name.
     slash = next(
         (
             k
@@ -861,7 +861,7 @@ def _values_in(line: _Line) -> int:
 
 
 def _rows_rejoined(lines: list[_Line]) -> list[_Line]:
-    """A named row broken by a page break ("繁昌区 35.0 34.1" / "32.9 31.6") is one row again
+    """A named row broken by a page break ("西城区 35.0 34.1" / "32.9 31.6") is one row again
     when, together, its figures number as many as its neighbours' rows do."""
     out: list[_Line] = []
     k = 0

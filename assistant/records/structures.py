@@ -866,7 +866,7 @@ def responsibility_records(doc: Document, locator: Locator) -> list[Record]:
             )
         )
     for m in _BRACKETED_DUTY.finditer(text):
-        # "…(市政府办公室负责)", "(人行晋城市分行、各相关金融机构按职责分工负责)": the units
+        # "…(市政府办公室负责)", "(人行临州分行、各相关金融机构按职责分工负责)": the units
         # that answer for the item the bracket closes.
         units = split_units(m.group("units"))
         if not units or not all(_UNIT_END.search(u) for u in units):
