@@ -50,7 +50,7 @@ from assistant.ingest.types import DocumentMeta
 from assistant.lang.patterns import LEVEL_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
-from assistant.lang.tokens import place_names, tokenize
+from assistant.lang.tokens import place_names
 from assistant.retrieve.hybrid import Retriever
 from assistant.retrieve.types import Passage
 
@@ -200,10 +200,6 @@ class ExtractivePipeline:
         if whole.status == "not_found":
             return parts
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
-        if self._names_every_side(parts, whole, doc_ids, weigh):
-            # "中心城区和几个县城的防洪标准有什么不同": the passage that states both sides, each
-            # by its own name, answers better than each side's own search.
-            return [whole]
         filled: list[SubAnswer] = []
         for p in parts:
             scope = self._scope(p.sub, doc_ids)[0]
@@ -226,39 +222,6 @@ class ExtractivePipeline:
         if all(f.text == whole.text for f in filled):
             return [whole]
         return filled
-
-    def _names_every_side(
-        self,
-        parts: Sequence[SubAnswer],
-        whole: SubAnswer,
-        doc_ids: Collection[str] | None,
-        weigh: Callable[[str], Mapping[str, float]],
-    ) -> bool:
-        """Whether the whole question's answer names each side by what sets it apart from the
-        others (中心城区 / 县城) and meets each side's constraints, from its own documents."""
-        if len(parts) != _TWO_SIDES or whole.status != "answered":
-            return False
-        said = " ".join(c.quote for c in whole.citations)
-        words = [{w for w in tokenize(p.sub.text) if len(w) >= 2} for p in parts]
-        for k, p in enumerate(parts):
-            own = words[k] - set().union(*(w for j, w in enumerate(words) if j != k))
-            if not own or not any(w in said for w in own):
-                return False
-            scope = self._scope(p.sub, doc_ids)[0]
-            if scope is not None and any(c.doc_id not in scope for c in whole.citations):
-                return False
-            gap = check(
-                p.sub,
-                whole.citations,
-                self.documents,
-                weigh,
-                self.policy.min_focus,
-                whole.features.get("dense", 0.0),
-                self.policy.dense_floor,
-            )
-            if gap is not None:
-                return False
-        return True
 
     def _scope(
         self, sub: SubQuestion, doc_ids: Collection[str] | None
@@ -577,7 +540,6 @@ _STANCE_SAID = {"current": "现状", "target": "目标"}
 # A second draft that meets a year or level asked stands when it covers the question's words at
 # least this well, and this share of what the first draft covered.
 RETRY_MIN_FOCUS = 0.5
-_TWO_SIDES = 2
 RETRY_SHARE = 0.6
 _VALUE_TYPES = ("number", "year", "duration")
 
