@@ -707,7 +707,7 @@ def _matrix_columns(header: str, n: int) -> list[tuple[int | None, str, str]] | 
 
 
 def _label_columns(
-    head_lines: list[_Line], n: int, doc_year: int
+    head_lines: list[_Line], n: int
 ) -> tuple[list[tuple[int | None, str, str]], str, list[_Line]] | None:
     """Columns one label a line above the rows ("设区市" / "新建5G基站（个）" / "累计5G基站
     （个）"): the last ``n`` lines are the columns (unit in brackets), the line before them the
@@ -746,7 +746,6 @@ def _label_columns(
         subject = re.sub(rf"(?:{_QUALIFIER.pattern})值?$", "", name) or name
         columns.append((int(year_m.group(1)) if year_m else title_year, name, unit))
     head = head_lines[-n - 2 :] if title_line else head_lines[-n - 1 :]
-    del doc_year  # a column is dated by its own label or the title, never by the issue date
     return columns, title, head
 
 
@@ -923,7 +922,7 @@ def matrix_table_facts(doc: Document) -> list[Fact]:
         labelled = (
             _grouped_columns(head_lines, n, doc_year)
             or _spaced_columns(head_lines, n)
-            or _label_columns(head_lines, n, doc_year)
+            or _label_columns(head_lines, n)
         )
         columns = None if labelled else _matrix_columns(header, n)
         if labelled is not None:
