@@ -332,7 +332,8 @@ def test_flattened_project_table_rows_keep_their_cells_under_column_names() -> N
     second = rows[1]
     assert second.indicator == "漾泉大道公交专用道"
     assert second.value_text == "7.1"
-    assert second.note.endswith("建设年限：2024")
+    # The header "长度（公" lost its second line: the unit is the one the document writes.
+    assert second.note.endswith("长度：7.1公里；建设年限：2024年")
     assert second.quote == "2 漾泉大道公交专用道 新建 7.1 2024"
     # The table's total is not part of the last row.
     assert "总计" not in rows[-1].quote and rows[-1].note.endswith("现有")
@@ -1075,3 +1076,29 @@ def test_grouped_and_year_labelled_headers_name_each_column() -> None:
     assert cells[("南湖区优良天数比例目标值", 2026)] == (KIND_TARGET, "≥98.5%")
     assert cells[("西城区污水治理率目标", 2026)] == (KIND_TARGET, "37%")
     assert cells[("西城区新增整治行政村", 2026)] == (KIND_TARGET, "38个")
+
+
+def test_a_row_cell_is_stated_with_its_headers_unit() -> None:
+    from assistant.records.facts import _cell_said, _units_used
+
+    units = _units_used("新建绿道12公里，改造3.5公里，栽植乔木2000株，绿化面积30公顷。")
+    assert units[0] == "公里"
+    assert _cell_said("投资（亿元）", "2.5", units) == "投资：2.5亿元"
+    # The extraction cut the header's bracket: the unit is the one the document writes most
+    # that begins with what is left of it.
+    assert _cell_said("长度（公", "7.1", units) == "长度：7.1公里"
+    assert _cell_said("面积（平", "3", units) == "面积：3"  # no unit of the document begins so
+    assert _cell_said("建设年限", "2024", units) == "建设年限：2024年"
+    assert _cell_said("建设年限", "现有", units) == "建设年限：现有"
+    assert _cell_said("建设类型", "新建", units) == "建设类型：新建"
+    # Not a figure: the cell as printed.
+    assert _cell_said("长度（公里）", "约7公里", units) == "长度（公里）：约7公里"
+
+
+def test_a_question_naming_no_one_row_of_a_project_table_gets_no_row() -> None:
+    # Every row is a 绿道: "绿道原来有多长" names none of them, and the first is no answer.
+    answer = _green_answerer().answer("新建的绿道有多少公里？", NOT_FOUND_TEXT)
+    assert answer is None or "滨河绿道" not in answer.text
+    # Named, the row answers, its length stated in the header's unit.
+    text = _answered("环山绿道有多长？")
+    assert "长度：8.5公里" in text and "建设年限：2026年" in text

@@ -460,6 +460,15 @@ def test_a_sibling_of_the_thing_asked_is_declined_with_it_named() -> None:
     assert contrast(sub, [rail], METAS_BY_ID, _words) is None
     # A supporting quote naming the thing asked does not make the first quote's figure its own.
     assert contrast(sub, [road, _cite(2, "铁路网络逐步完善。")], METAS_BY_ID, _words) is not None
+    # A colloquial word ("电动车") beside the thing asked, which the text names ("出租车"):
+    # the text's other 车 ("公交车") is no sibling of what is asked.
+    (taxi,) = plan_question("临河的巡游出租车里电动车占比有多少？", VOCAB).subquestions
+    share = _cite(1, "公交车已实现新能源全覆盖，全市巡游出租车新能源比例达70%。")
+    assert contrast(taxi, [share], METAS_BY_ID, _words, "新能源比例达70%[1]") is None
+    bus = _cite(1, "全市新增和更新新能源城市公共汽电车比率达到100%。")
+    (cab,) = plan_question("临河巡游出租车新能源比例的目标是多少？", VOCAB).subquestions
+    gap = contrast(cab, [bus], METAS_BY_ID, _words, "比率达到100%[1]")
+    assert gap is not None and gap.detail.endswith("|公共汽电车")
 
 
 def test_a_place_the_cited_text_does_not_name_is_declined() -> None:
@@ -665,3 +674,75 @@ def test_a_document_named_by_its_place_and_kind_is_found_by_its_own_region() -> 
     sides = plan_question("湖滨要点和临河方案的投资目标有什么不一样？", VOCAB).subquestions
     assert [s.constraints.doc_ids for s in sides] == [("work",), ("bus",)]
     assert [s.text for s in sides] == ["湖滨要点的投资目标是多少", "临河方案的投资目标是多少"]
+
+
+def test_the_quantity_asked_qualified_by_another_thing_is_declined() -> None:
+    from assistant.answer.reader import contrast
+
+    # "地铁运营里程" asked; the text's 里程 is the 公路's, and 地铁 is nowhere in it.
+    (sub,) = plan_question(
+        "临河到2030年地铁（城市轨道交通）运营里程要达到多少公里？", VOCAB
+    ).subquestions
+    road = _cite(1, "到2030年，农村公路网提质扩面，公路总里程达到9100公里。")
+    gap = contrast(sub, [road], METAS_BY_ID, _words, "公路总里程达到9100公里[1]")
+    assert gap is not None and gap.kind == "sibling" and gap.detail == "地铁|公路总里程"
+    metro = _cite(1, "到2030年，地铁运营里程达到60公里。")
+    assert contrast(sub, [metro], METAS_BY_ID, _words, "地铁运营里程达到60公里[1]") is None
+    # One word holds thing and quantity ("臭氧浓度"): its quantity is the word's ending.
+    (ozone,) = plan_question("临河2026年城市臭氧浓度的目标值是多少？", VOCAB).subquestions
+    pm = _cite(1, "2026年城市细颗粒物平均浓度控制在30微克/立方米。")
+    gap = contrast(ozone, [pm], METAS_BY_ID, _words, "平均浓度控制在30微克/立方米[1]")
+    assert gap is not None and gap.kind == "sibling"
+    # The text qualifies the quantity by a word the question says too: the same thing, said
+    # more briefly ("规上企业" for "规上公路货运企业").
+    (firms,) = plan_question("临河到2030年规上公路货运企业要发展到多少家？", VOCAB).subquestions
+    said = _cite(1, "培育公路货物运输企业规模化发展，到2030年规上企业超过50家。")
+    assert contrast(firms, [said], METAS_BY_ID, _words, "规上企业超过50家[1]") is None
+
+
+def test_a_count_is_the_figure_in_its_measure_word() -> None:
+    from assistant.answer.reader import contrast
+    from assistant.lang.tokens import tokenize
+
+    def weigh(text: str) -> dict[str, float]:
+        return {w: float(len(w)) for w in tokenize(text) if len(w) >= 2}
+
+    (sub,) = plan_question("临河营商环境举措计划新认定多少家高新技术企业？", VOCAB).subquestions
+    # The 企业 are named in a clause of their own; the figure in 家 counts 平台.
+    platforms = _cite(1, "以高新技术企业培育为抓手推动科技创新，新认定10家市级以上科技创新平台。")
+    gap = contrast(sub, [platforms], METAS_BY_ID, weigh, "新认定10家市级以上科技创新平台[1]")
+    assert gap is not None and gap.kind == "value" and "高新技术企业" in gap.detail
+    firms = _cite(1, "以高新技术企业培育为抓手，新认定高新技术企业30家。")
+    assert contrast(sub, [firms], METAS_BY_ID, weigh, "新认定高新技术企业30家[1]") is None
+
+
+def test_noun_phrases_are_read_from_the_tagged_words() -> None:
+    from assistant.lang.tokens import noun_phrase, phrase_tokens
+
+    assert noun_phrase("新增和更新新能源城市公共汽电车比率", "汽电车") == "公共汽电车"
+    assert noun_phrase("新认定多少家高新技术企业", "高新技术", after=True) == "高新技术企业"
+    assert [w for w, _ in phrase_tokens("农村公路网提质扩面，公路总里程达到", "里程")] == [
+        "公路",
+        "总里程",
+    ]
+    assert phrase_tokens("公路总里程", "铁路") == ()
+
+
+def test_a_quantity_word_or_a_shared_qualifier_is_no_other_thing() -> None:
+    from assistant.answer.reader import contrast
+
+    # "比例（进场率）": two words for one quantity; the text's 进场率 answers.
+    (rate,) = plan_question(
+        "临河公交车晚上回场站停放的比例（进场率）要求到多少？", VOCAB
+    ).subquestions
+    row = _cite(1, "15 城市公共汽电车进场率 % 95.28 98")
+    assert contrast(rate, [row], METAS_BY_ID, _words, "进场率目标值为98%[1]") is None
+    # The text qualifies the 居住用地 asked of by one more word ("规划"): the same thing.
+    (land,) = plan_question("临河中心城区城镇建设用地中居住用地占多大比例？", VOCAB).subquestions
+    said = _cite(1, "规划居住用地占比37.06%，加强保障性住房用地供给。")
+    assert contrast(land, [said], METAS_BY_ID, _words, "规划居住用地占比37.06%[1]") is None
+    # The text says the question's qualifier by a synonym ("公交" for "公共交通"); a period
+    # word ("时期") qualifies no thing.
+    (share,) = plan_question("临河“十四五”时期公共交通机动化分担率达到多少？", VOCAB).subquestions
+    bus = _cite(1, "2025年临河市公交机动化分担率达到39%。")
+    assert contrast(share, [bus], METAS_BY_ID, _words, "公交机动化分担率达到39%[1]") is None

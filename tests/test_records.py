@@ -1594,3 +1594,40 @@ def test_a_task_lists_year_cells_answer_a_breakdown_by_year() -> None:
     assert "2026年：在中心城区建设90处电子站牌" in found.text
     assert "2027年：在中心城区建设60处电子站牌" in found.text and "APP" not in found.text
     assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
+
+
+def test_a_year_keyed_tables_rows_answer_what_a_year_holds() -> None:
+    # Invented: a table keyed by year, its year printed once above the year's rows.
+    _doc, answerer = _answerer_for(
+        "临州市文旅交通三年行动计划（2026—2028年）\n"
+        "一、重点任务\n"
+        "（一）干线提速工程。加快建设城际铁路，开工建设临州机场。\n"
+        "表 1 干线提速建设任务（2026-2028年）\n"
+        "年度 建设内容\n"
+        "2026\n1.办理临州机场前期手续；2.续建湖滨高速公路。\n"
+        "2027\n1.开工建设临州机场；2.建成湖滨高速公路。\n"
+        "（二）绿道提升工程。建设环湖绿道。\n"
+        "表 2 绿道建设任务（2026-2028年）\n"
+        "年度 项目 建设内容\n"
+        "2026\n环湖绿道 新建环湖绿道42公里。\n"
+        "滨河绿道 改造滨河绿道18公里。\n"
+        "2027\n环湖绿道 持续养护工作。\n",
+        "临州市文旅交通三年行动计划（2026—2028年）",
+    )
+    found = answerer._rows.answer("干线提速建设任务中，2027年要做哪些事？")
+    assert found is not None
+    assert "2027年" in found.text and "开工建设临州机场；建成湖滨高速公路" in found.text
+    assert "2026" not in found.text.replace("2026—2028", "")
+    assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
+    # Several rows of a year, each a name and its content; the year cited where it is printed.
+    trails = answerer._rows.answer("绿道建设任务2026年安排了什么？")
+    assert trails is not None
+    assert "环湖绿道：新建环湖绿道42公里" in trails.text
+    assert "滨河绿道：改造滨河绿道18公里" in trails.text
+    assert not guard_answer(trails.text, "answered", trails.citations, "未找到").report.removed
+    # A year no table row holds, or a caption the question does not name: not this answer.
+    assert (
+        answerer._rows._year_rows("干线提速建设任务中2030年要做哪些事？", answerer._rows.rows)
+        is None
+    )
+    assert answerer._rows._year_rows("2027年要做哪些事？", answerer._rows.rows) is None

@@ -207,17 +207,21 @@ class NumericAnswerer:
         best = matches[0]
         floor = TABLE_MIN_SCORE if not _clear_winner(matches) else CLEAR_MIN_SCORE
         if best.fact.source == "row" and best.score >= floor:
+            # Every row of that table the question matches as well as the best.
+            rows = [
+                m
+                for m in matches
+                if m.fact.source == "row"
+                and (m.fact.doc_id, m.fact.table) == (best.fact.doc_id, best.fact.table)
+                and m.score >= best.score - 1e-9
+            ]
             if _ASKS_LIST.search(question):
-                # "现有的有哪几条": every row of that table the question matches as well.
-                rows = [
-                    m
-                    for m in matches
-                    if m.fact.source == "row"
-                    and (m.fact.doc_id, m.fact.table) == (best.fact.doc_id, best.fact.table)
-                    and m.score >= best.score - 1e-9
-                ]
-                return self._rows_answer(rows)
-            return self._row_answer(best)
+                return self._rows_answer(rows)  # "现有的有哪几条"
+            if len(rows) == 1:
+                return self._row_answer(best)
+            # "公交专用道原来有多少公里" names no one row of the project table (each is a
+            # 公交专用道): a total or a sentence answers it, not the first row.
+            return None
         if _ASKS_TOTAL.search(question) and not years:
             whole = [
                 m

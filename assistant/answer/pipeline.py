@@ -47,7 +47,7 @@ from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.patterns import LEVEL_RE, stance_of
+from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.lang.tokens import place_names
@@ -412,6 +412,17 @@ class ExtractivePipeline:
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
         if found is not None and not states_unit(sub, found.text):
             found = None  # a row's cell in another unit than the one asked
+        weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
+        if (
+            found is not None
+            and sub.constraints.years
+            and sub.answer_type in ("list", "overview")
+            and not _writes_year(sub.constraints.years, found.citations, self.documents)
+        ):
+            # "快进路网建设任务中2024年要做哪些事": the heading's whole list (its items dated by
+            # "“十四五”期间" at most) is no year's; the draft (and its second try) looks for
+            # the year asked (a task table's row).
+            found = None
         if found is not None:
             checked = guard_answer(found.text, found.status, found.citations, NOT_FOUND_TEXT)
             if not checked.report.removed:
@@ -458,7 +469,6 @@ class ExtractivePipeline:
                 passages,
                 spent,
             )
-        weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
         features["focus_cov"] = focus_coverage(sub, citations, self.documents, weigh)[0]
         if source == "passage":
             gap = check(
@@ -484,6 +494,10 @@ class ExtractivePipeline:
                 redrawn = self._redraw(sub, passages, citations, said, features, weigh)
                 if redrawn is not None:
                     text, citations, gap = redrawn.text, redrawn.citations, None
+                elif other_stance:
+                    # Only where things are to be is said, and where they stand was asked (or
+                    # the reverse): the figure answers another question.
+                    gap = Gap("value", f"{_STANCE_SAID[stance]}数值")
             if gap is not None:
                 features[f"gap_{gap.kind}"] = 1.0
                 text = decline_text(gap, nearest)
@@ -520,6 +534,20 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+def _writes_year(
+    years: Collection[int], citations: Sequence[Citation], metas: Mapping[str, DocumentMeta]
+) -> bool:
+    """Whether the cited text or its section writes one of ``years`` out, or the document is
+    about that one year (a 2023 work plan)."""
+    for c in citations:
+        said = {int(y) for y in YEAR_RE.findall(f"{c.section} {c.quote}")}
+        meta = metas.get(c.doc_id)
+        own = covered_years(meta.period) if meta else set()
+        if said & set(years) or (len(own) == 1 and own & set(years)):
+            return True
+    return False
 
 
 def counts_without_items(answer_type: str, text: str, citations: Sequence[Citation]) -> bool:

@@ -39,7 +39,7 @@ from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import YEAR_RE, mentions_level, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
-from assistant.lang.tokens import nouns, place_names, tokenize
+from assistant.lang.tokens import noun_phrase, nouns, phrase_tokens, place_names, tokenize
 
 # Units a value may be written in for each unit a question asks for.
 _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
@@ -96,9 +96,10 @@ def focus_coverage(
     citations: Sequence[Citation],
     metas: Mapping[str, DocumentMeta],
     weigh: Callable[[str], Mapping[str, float]],
+    share: float = 0.2,
 ) -> tuple[float, list[str]]:
-    """Share of the focus's term weight the cited text and its context cover, and the heaviest
-    focus terms it does not contain."""
+    """Share of the focus's term weight the cited text and its context cover, and the focus
+    terms of at least ``share`` of its weight it does not contain, heaviest first."""
     weights = weigh(sub.focus)
     if not weights or not citations:
         return (1.0 if weights == {} else 0.0), []
@@ -107,7 +108,7 @@ def focus_coverage(
     missing = [
         t
         for t, w in sorted(weights.items(), key=lambda kv: -kv[1])
-        if w >= 0.2 * total and not any(s in joined for s in synonyms_of(t))
+        if w >= share * total and not any(s in joined for s in synonyms_of(t))
     ]
     return coverage(weights, joined), missing
 
@@ -210,11 +211,16 @@ def _places_left_out(
 # Heads of quantity words ("总量", "保有量", "覆盖率"): two of them are often one quantity
 # said two ways, where two things with one head ("铁路", "公路") are not one thing.
 _QUANTITY_HEAD = frozenset("量数率额值度比")
+_SIBLING_SHARE = 0.1
+# A word that is only a quantity ("比例", "总量", "比率"), not a thing measured ("臭氧浓度").
+_QUANTITY_WORD = re.compile(r"[\u4e00-\u9fff]?[量数率额值度比]|比例|比重|占比")
+_TIME_WORD = re.compile(r"时期|期间|阶段|年度|时候|年底|年末|期末|目前|现在")
 
 
-def _sibling(term: str, quotes: Sequence[str]) -> str:
-    """A word of the cited text naming another thing of the kind ``term`` names: the same head
-    character, another modifier ("公路" for "铁路", "公交车" for "出租车")."""
+def _sibling(term: str, quotes: Sequence[str], asked: str) -> str:
+    """A word of the cited text, not said in ``asked``, naming another thing of the kind
+    ``term`` names: the same head character, another modifier ("公路" for "铁路", "公交车" for
+    "出租车"); given with the nouns written before it ("公共汽电车", not "汽电车")."""
     if term[-1] in _QUANTITY_HEAD:
         return ""
     for q in quotes:
@@ -224,9 +230,49 @@ def _sibling(term: str, quotes: Sequence[str]) -> str:
                 and word[-1] == term[-1]
                 and word not in term
                 and term not in word
+                and word not in asked
                 and re.fullmatch(r"[\u4e00-\u9fff]+", word)
             ):
-                return word
+                return noun_phrase(q, word)
+    return ""
+
+
+def _other_qualifier(term: str, asked: str, quote: str) -> str:
+    """The cited value's thing, when it is the quantity ``asked`` names but qualified by a word
+    the question does not say, while the question's own qualifier ``term`` is not in the text:
+    "公路总里程" for "地铁运营里程", "物业管理覆盖率" for "垃圾分类覆盖率". Empty otherwise."""
+    if _QUANTITY_WORD.fullmatch(term) or _TIME_WORD.search(term):
+        # "比例" beside "进场率": two words for the quantity, not a thing qualifying it; "“十四五”
+        # 时期" dates it.
+        return ""
+    run = phrase_tokens(asked, term)
+    # "臭氧浓度" is one word: its quantity is a proper ending of it ("浓度").
+    if not run or (len(run) == 1 and len(run[0][0]) < 3):
+        return ""
+    head = run[-1][0]
+    endings = [head[i:] for i in range(len(head) - 1) if head[i:] != term]
+    for clause in _CLAUSE_BREAK.split(quote):
+        if not _has_value(clause):
+            continue
+        for ending in endings:
+            if ending not in clause:
+                continue
+            theirs = phrase_tokens(clause, ending)
+            last = theirs[-1][0] if theirs else ""
+            if not last.endswith(ending):
+                break
+            qualifiers = [w for w, flag in theirs[:-1] if flag not in ("ns", "nr")]
+            if len(last) > len(ending):
+                qualifiers.append(last[: -len(ending)])
+            # Every qualifier of the text's is one the question does not say ("规划居住用地"
+            # is the 居住用地 asked of, whatever else it says).
+            qualifiers = [w for w in qualifiers if len(w) >= 2]
+            if qualifiers and not any(x in asked for w in qualifiers for x in synonyms_of(w)):
+                named = list(theirs)
+                while named and named[0][1] in ("ns", "nr"):
+                    named.pop(0)  # "阳泉市" names where, not what
+                return "".join(w for w, _ in named)
+            break
     return ""
 
 
@@ -276,25 +322,39 @@ def contrast(
     # The value is the citation the answer cites first: a supporting quote naming the thing
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
-    _, missing = focus_coverage(sub, [cited], metas, weigh)
+    # A lighter word counts here than for coverage: a sibling named in the text is evidence
+    # of its own ("巡游出租车…的现状" weighs 出租车 among many words; 公共汽电车 is another 车).
+    _, missing = focus_coverage(sub, [cited], metas, weigh, _SIBLING_SHARE)
     asked = set(nouns(sub.text))
     quotes = [cited.quote]
+    said = re.sub(r"\s+", "", cited.quote)
     for term in missing:
-        if term in asked and (other := _sibling(term, quotes)) and other not in sub.text:
+        # Another word of the question of the same kind is in the text ("出租车" beside the
+        # missing "电动车"): the missing word is a paraphrase of it, not another thing.
+        kin = any(w != term and w[-1] == term[-1] and w in said for w in asked)
+        if (
+            term in asked
+            and not kin
+            and (
+                (other := _sibling(term, quotes, sub.text))
+                or (other := _other_qualifier(term, sub.text, cited.quote))
+            )
+        ):
             return Gap("sibling", f"{term}|{other}")
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
     # Only a quantity in a unit of measure (公里, 亿元, 个): a level (几级) or a bare figure is
     # no length or count of the thing to attribute.
+    counted = _COUNTED.search(sub.text)
+    # A count's measure word ("多少家") is too loose to reject another unit's figure, but it
+    # tells which figure is the count: "新认定10家…平台" is no count of the 企业 asked.
+    unit = sub.constraints.unit or (counted.group("measure") if counted else "")
     unstated = (
-        _unattributed(sub, cited.quote, weigh)
-        if sub.constraints.unit and sub.constraints.unit not in _NO_ATTRIBUTION
-        else ""
+        _unattributed(sub, cited.quote, weigh, unit) if unit and unit not in _NO_ATTRIBUTION else ""
     )
     if unstated:
         return Gap("value", f"“{unstated}”的数值")
-    counted = _COUNTED.search(sub.text)
     if counted is not None:
         # "多少座加氢站": the thing counted, which the tagger may split ("加氢", "站").
         thing = counted.group("thing")
@@ -320,7 +380,9 @@ _OWN_SUBJECT = 4  # characters a clause names beyond the question: a subject of 
 _HEAVY_SHARE = 0.5
 
 
-def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[str, float]]) -> str:
+def _unattributed(
+    sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[str, float]], unit: str
+) -> str:
     """The most specific thing asked, when the quote names it in a clause of its own with no
     figure, while each figure in the unit asked sits in another clause with a subject of its
     own ("…3个项目42公里，新开工滨河快速路，建成通车…2个项目18公里": the 快速路 has
@@ -338,7 +400,6 @@ def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[s
         key=lambda t: sub.text.rfind(t),
     )
     clauses = [c for c in _CLAUSE_BREAK.split(quote) if c.strip()]
-    unit = sub.constraints.unit
 
     def valued(c: str) -> bool:
         return _has_value(c) and _in_unit(unit, c)
@@ -362,12 +423,12 @@ def _unattributed(sub: SubQuestion, quote: str, weigh: Callable[[str], Mapping[s
         sum(1 for ch in c if "\u4e00" <= ch <= "\u9fff" and ch not in sub.text) >= _OWN_SUBJECT
         for c in with_value
     )
-    return top if own else ""
+    return noun_phrase(sub.text, top, after=True) if own else ""
 
 
 # The thing a count asks about: the noun after 多少/几 and its measure word.
 _COUNTED = re.compile(
-    r"(?:多少|几)(?:个|座|辆|台|条|家|处|所|部|艘|架|项|支)(?P<thing>[\u4e00-\u9fff]{2,6}?)"
+    r"(?:多少|几)(?P<measure>个|座|辆|台|条|家|处|所|部|艘|架|项|支)(?P<thing>[\u4e00-\u9fff]{2,6}?)"
     r"(?=[？?，,。呢吗]|$|要|将|是|有|的)"
 )
 

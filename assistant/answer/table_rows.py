@@ -38,6 +38,10 @@ _CUE_WORDS = re.compile(
 _KEY_HEADER = re.compile(r"序号|编号")
 _ASKS_BY_YEAR = re.compile(r"每年|逐年|分年度|各年度?|年度分解|分年")
 _YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}\s*年")
+# "要做哪些事", "安排了什么": asking what is done, naming nothing of it.
+_DOING = re.compile(r"(?:要|将|需要)?(?:做|安排)(?:了|些)?(?:哪些|什么|啥)?(?:事情|事儿|事)?")
+# The first column of a table keyed by year ("年度 建设内容": one row per year).
+_YEAR_KEY = re.compile(r"^(?:年度|年份|年\s*度|年\s*份|时间|年)$")
 _BY_YEAR_COVERAGE = 0.4
 _MIN_YEARS = 2
 # A cell that starts inside a sentence ("施，加大力度…"): the row's cells were shifted.
@@ -139,7 +143,11 @@ class TableRowAnswerer:
             by_year = self._by_year(question, rows)
             if by_year is not None:
                 return by_year
-        return self._filtered(question, rows) or self._cells(question, rows)
+        return (
+            self._year_rows(question, rows)
+            or self._filtered(question, rows)
+            or self._cells(question, rows)
+        )
 
     # ------------------------------------------------------------------ helpers
 
@@ -335,6 +343,72 @@ class TableRowAnswerer:
                     citations.append(header)
         marks = "".join(f"[{c.n}]" for c in citations)
         text = f"《{self._title(row)}》中，“{name}”的{said}{marks}。"
+        return RowAnswer(text, tuple(citations), best)
+
+    def _year_rows(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+        """ "快进路网建设任务中2024年要做哪些事" of a table keyed by year (its first column 年度
+        or 年份, a row — or several, one a 项目 — per year): the year's rows of the table the
+        question names by its caption, every cell beyond the year stated."""
+        years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", question)}
+        if len(years) != 1:
+            return None
+        (year,) = years
+        keyed = [
+            r for r in rows if _YEAR_KEY.match(r.cells[0][0]) and r.cells[0][1].strip() == str(year)
+        ]
+        if not keyed:
+            return None
+        focus = _DOING.sub(" ", question)
+        focus = re.sub(r"(?:19|20)\d{2}\s*年?", " ", _CUE_WORDS.sub(" ", focus))
+        weights = self.weights.weigh(focus, stress_years=False)
+        if not weights:
+            return None
+        tables: dict[tuple[str, str], list[TableRow]] = {}
+        for r in keyed:
+            tables.setdefault((r.doc_id, r.table), []).append(r)
+        scored = []
+        for group in tables.values():
+            first = group[0]
+            # The caption must carry the match beyond the document's title: a year of a plan
+            # is not asked of every year-keyed table in it.
+            beyond = self._beyond_title(weights, first)
+            own = coverage(beyond, f"{first.table} {first.section}")
+            if own >= MIN_COVERAGE:
+                scored.append((coverage(weights, self._context(first, "")), own, group))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        best, _, group = scored[0]
+        if len(scored) > 1 and best - scored[1][0] < MIN_LEAD:
+            return None
+        parts, citations = [], []
+        # A year printed once above its rows ("2024" on a line of its own) is cited there.
+        dated = ""
+        first_quote = self.documents[group[0].doc_id].text[group[0].start : group[0].end]
+        if str(year) not in first_quote:
+            line = self._header_citation(1, group[0], str(year))
+            if line is None:
+                return None
+            citations.append(line)
+            dated = "[1]"
+        for n, r in enumerate(group, len(citations) + 1):
+            cells = [(h, v) for h, v in r.cells[1:] if _filled(v)]
+            if not cells:
+                return None
+            # One cell said bare, a name and its content as "name：content", more cells under
+            # their column names.
+            if len(cells) == 1:
+                said = _as_clause(cells[0][1])
+            elif len(cells) == 2:
+                said = f"{cells[0][1]}：{_as_clause(cells[1][1])}"  # "旅游公路：持续养护工作"
+            else:
+                said = "，".join(f"{h}为{_as_clause(v)}" for h, v in cells)
+            parts.append(f"{said}[{n}]")
+            citations.append(self._cite(n, r))
+        caption = re.sub(r"^(?:附)?表\s*\d+(?:[-－.]\d+)?\s*", "", group[0].table)
+        caption = re.sub(r"[（(][^（）()]*\d[^（）()]*[）)]", "", caption).strip()
+        table = f"“{caption}”" if caption and not re.search(r"\d", caption) else "表"
+        text = f"《{self._title(group[0])}》{table}中，{year}年{dated}：{'；'.join(parts)}。"
         return RowAnswer(text, tuple(citations), best)
 
     def by_year_stated(self, question: str, doc_ids: Collection[str] | None = None) -> bool:

@@ -220,6 +220,60 @@ def nouns(text: str) -> list[str]:
     return [w for w, flag in _tagged(text) if flag.startswith("n") and len(w) >= 2]
 
 
+def noun_phrase(text: str, word: str, after: bool = False) -> str:
+    """``word`` with the nouns and noun modifiers (jieba's n*, b) written right before it in
+    ``text`` (and, with ``after``, right after it): "公共汽电车" for "汽电车", "高新技术企业"
+    for "企业" (or, with ``after``, for "高新技术"). ``word`` itself when ``text`` does not cut
+    it out as one word."""
+    tagged = _tagged(text)
+
+    def part(k: int) -> bool:
+        # A place or person name is not part of the thing's name.
+        flag = tagged[k][1]
+        return (flag.startswith("n") or flag == "b") and flag not in ("ns", "nr")
+
+    for i, (w, _) in enumerate(tagged):
+        if w != word:
+            continue
+        j, k = i, i
+        while j > 0 and part(j - 1):
+            j -= 1
+        while after and k + 1 < len(tagged) and part(k + 1):
+            k += 1
+        return "".join(x for x, _ in tagged[j : k + 1])
+    return word
+
+
+# Words that may make up a thing's name: nouns (a place too), verbal nouns, noun modifiers,
+# Latin words (PM2.5), two-character adjectives ("平均"), and brackets ("地铁（轨道交通）").
+def _in_phrase(word: str, flag: str) -> bool:
+    return (
+        flag.startswith("n")
+        or flag in ("vn", "b", "eng")
+        or (flag == "a" and len(word) >= 2)
+        or word in ("(", ")", "（", "）")
+    )
+
+
+def phrase_tokens(text: str, word: str) -> tuple[tuple[str, str], ...]:
+    """The tagged words of the noun phrase of ``text`` that ends with the word holding
+    ``word`` or runs on after it (to its last noun): ("公路", "n"), ("总里程", "n") for
+    "里程" in "…公路总里程达到…". Empty when no word of ``text`` holds ``word``."""
+    tagged = _tagged(text)
+    for i, (w, _) in enumerate(tagged):
+        if word not in w:
+            continue
+        j, k = i, i
+        while j > 0 and _in_phrase(*tagged[j - 1]):
+            j -= 1
+        while k + 1 < len(tagged) and _in_phrase(*tagged[k + 1]):
+            k += 1
+        while k > i and not tagged[k][1].startswith("n"):
+            k -= 1  # the phrase ends with a noun
+        return tuple(x for x in tagged[j : k + 1] if x[0] not in ("(", ")", "（", "）"))
+    return ()
+
+
 # Part-of-speech tagging (jieba's HMM) costs ~5 ms a text, and answering one question weighs
 # the same few texts a dozen times over; the tokenizer's dictionary never changes after loading.
 @functools.lru_cache(maxsize=4096)

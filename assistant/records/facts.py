@@ -523,6 +523,42 @@ def _header_span(doc: Document, before: int) -> tuple[int, int]:
     return before, before
 
 
+# A header with its unit in brackets ("长度（公里）", "投资（亿元）"); the extraction may cut
+# the bracket ("长度（公": the header's second line lost).
+_HEADER_UNIT = re.compile(
+    r"^(?P<name>[^（(]+?)\s*[（(](?P<unit>[^（）()\d]{1,4})(?P<closed>[）)])?$"
+)
+_BARE_FIGURE = re.compile(r"^\d+(?:\.\d+)?$")
+_BARE_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _units_used(text: str) -> list[str]:
+    """The units the document writes figures in, most used first (ties: first written)."""
+    counts: dict[str, int] = {}
+    for m in mentions(text, strict=False):
+        if m.unit:
+            counts[m.unit] = counts.get(m.unit, 0) + 1
+    return sorted(counts, key=lambda u: -counts[u])
+
+
+def _cell_said(header: str, value: str, units: list[str]) -> str:
+    """A row's cell as an answer states it: a bare figure under a header with a unit takes
+    the unit ("长度（公里）" 7.1 → "长度：7.1公里"); a unit the extraction cut ("长度（公")
+    is the unit the document itself writes most that begins so; a bare year under a header
+    about years ("建设年限" 2024) is a year ("2024年")."""
+    m = _HEADER_UNIT.match(header)
+    if m and _BARE_FIGURE.match(value):
+        unit = m.group("unit")
+        if not m.group("closed"):
+            unit = next((u for u in units if u.startswith(unit)), "")
+        if unit:
+            return f"{m.group('name')}：{value}{unit}"
+        return f"{m.group('name')}：{value}"
+    if "年" in header and _BARE_YEAR.match(value):
+        return f"{header}：{value}年"
+    return f"{header}：{value}"
+
+
 def list_table_facts(doc: Document) -> list[Fact]:
     """One fact per numbered row of a table without year columns that states a figure (a
     project's length, a site's capacity): the row's first figure, with every cell under its
@@ -530,6 +566,7 @@ def list_table_facts(doc: Document) -> list[Fact]:
     nothing rather than misaligned cells."""
     facts: list[Fact] = []
     first_row: dict[str, int] = {}
+    units = _units_used(doc.text)
     for row in iter_rows(table_rows(doc)):
         if not row.number.isdigit() or len(row.cells) < 3:
             continue
@@ -564,7 +601,7 @@ def list_table_facts(doc: Document) -> list[Fact]:
                 value=float(value[0].value) if value else None,
                 comparator="",
                 # The cells under their column names, as an answer states the row.
-                note="；".join(f"{h}：{v}" for h, v in columns),
+                note="；".join(_cell_said(h, v, units) for h, v in columns),
                 quote=row.quote,
                 start=row.start,
                 end=row.end,
