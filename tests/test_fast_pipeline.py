@@ -291,3 +291,13 @@ def test_a_figure_in_another_unit_than_the_one_asked_does_not_answer(tiny: Assis
     assert answer.status == "not_found", answer.answer
     assert "没有给出具体公里数" in answer.answer
     assert tiny.ask("临河市公交站点500米覆盖率2025年要达到多少？").status == "answered"
+
+
+def test_where_things_stand_is_not_answered_by_a_target(tiny: Assistant) -> None:
+    # bus_plan.txt, 主要目标: "到2025年，…新增新能源公交车200辆" is a target; nothing says
+    # how many there are now.
+    now = tiny.ask("临河现在新能源公交车有多少辆？")
+    assert now.status == "not_found" and "没有给出具体现状数值" in now.answer
+    assert "200辆" in now.answer  # the nearest text is quoted
+    planned = tiny.ask("临河新能源公交车要新增多少辆？")
+    assert planned.status == "answered" and "200辆" in planned.answer

@@ -494,9 +494,15 @@ class ExtractivePipeline:
                 redrawn = self._redraw(sub, passages, citations, said, features, weigh)
                 if redrawn is not None:
                     text, citations, gap = redrawn.text, redrawn.citations, None
-                elif other_stance:
+                elif (
+                    other_stance
+                    and sub.answer_type in ("number", "duration")
+                    and not sub.constraints.years
+                ):
                     # Only where things are to be is said, and where they stand was asked (or
-                    # the reverse): the figure answers another question.
+                    # the reverse): the figure answers another question. (A year asked is
+                    # checked as a year: a plan's 2025 target is answered by what its successor
+                    # says 2025 reached.)
                     gap = Gap("value", f"{_STANCE_SAID[stance]}数值")
             if gap is not None:
                 features[f"gap_{gap.kind}"] = 1.0
