@@ -1102,3 +1102,8 @@ def test_a_question_naming_no_one_row_of_a_project_table_gets_no_row() -> None:
     # Named, the row answers, its length stated in the header's unit.
     text = _answered("环山绿道有多长？")
     assert "长度：8.5公里" in text and "建设年限：2026年" in text
+
+
+def test_where_a_row_stands_is_said_first_then_where_it_is_to_be() -> None:
+    text = _answered("自行车道连通率现在是多少？")
+    assert "2022年现状值为61.5%，2026年目标值为75%" in text

@@ -402,7 +402,14 @@ class NumericAnswerer:
                         return NumericAnswer("not_found", not_found_text, (), top)
                     return None
             elif _ASKS_CURRENT.search(question) and not _ASKS_TARGET.search(question):
-                chosen = [f for f in group if f.kind == KIND_CURRENT] or group
+                # Where it stands first, then where the table puts it to be: a comparison
+                # across places ("和阳泉比呢") reads both.
+                current = [f for f in group if f.kind == KIND_CURRENT]
+                later = sorted(
+                    (f for f in group if f.kind == KIND_TARGET), key=lambda f: f.year or 0
+                )
+                sentences.append((current + later, fact) if current else (group, fact))
+                continue
             else:
                 # The target, with the table's baseline beside it.
                 targets = [f for f in group if f.kind == KIND_TARGET]
