@@ -1631,3 +1631,30 @@ def test_a_year_keyed_tables_rows_answer_what_a_year_holds() -> None:
         is None
     )
     assert answerer._rows._year_rows("2027年要做哪些事？", answerer._rows.rows) is None
+
+
+def test_tasks_are_listed_by_the_unit_or_deadline_they_share() -> None:
+    # Invented: tasks each ending with their units and deadline.
+    _doc, answerer = _answerer_for(
+        "临州市河湖治理三年行动方案\n"
+        "一、重点任务\n"
+        "1.开展入河排污口排查。全面排查入河排污口。（责任单位：市生态环境局、市水利局；"
+        "完成时限：2026年12月底前）\n"
+        "2.推进河道清淤疏浚。实施主要河道清淤。（责任单位：市水利局；完成时限：长期坚持）\n"
+        "3.加强岸线管控。清理违法占用岸线。（责任单位：市自然资源局、市水利局；"
+        "完成时限：长期坚持）\n",
+        "临州市河湖治理三年行动方案",
+    )
+    found = answerer.answer("哪些任务的完成时限是“长期坚持”？")
+    assert found is not None
+    assert "河道清淤" in found.text and "岸线" in found.text
+    assert "排污口" not in found.text
+    assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
+    units = answerer.answer("市水利局负责的任务有哪几项？")
+    assert units is not None and all(t in units.text for t in ("排污口", "河道清淤", "岸线"))
+    # Both named: only the tasks with both.
+    both = answerer.answer("市自然资源局负责、长期坚持的任务有哪些？")
+    assert both is not None and "岸线" in both.text and "河道清淤" not in both.text
+    # Who leads is asked, not which tasks: not this answer.
+    who = answerer.answer("长期坚持的河道清淤由哪个单位负责？")
+    assert who is None or "的任务有" not in who.text

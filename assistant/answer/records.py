@@ -42,6 +42,10 @@ _ASKS_LEAD = re.compile(
     r"|(?:由谁|谁来?)担任"
 )
 _ASKS_POST = re.compile(r"(?:由谁|谁来?)担任")
+# Tasks asked for by what they share ("哪些任务…长期坚持", "X牵头的有哪几项"), not who leads.
+_ASKS_TASKS = re.compile(r"哪些|哪几|哪项|有什么")
+_ASKS_WHO = re.compile(r"谁|哪个(?:部门|单位)|哪些(?:部门|单位)")
+_MIN_NAMED = 3  # characters: a shorter unit or deadline ("年底") names no task
 _ASKS_CO = re.compile(r"配合(?:单位|部门)|谁(?:来)?配合|协助")
 _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几个方面|几类|几级|主要任务")
 _ASKS_DEFINITION = re.compile(
@@ -205,6 +209,12 @@ _HEADING_NAMES = 0.8
 _IN_DOCUMENT = re.compile(r"(?<=[划案要见知法例则])里")
 
 
+def _bigram_cover(question: str, title: str) -> float:
+    """Share of a title's character pairs the question says."""
+    pairs = {title[i : i + 2] for i in range(len(title) - 1)}
+    return sum(p in question for p in pairs) / len(pairs) if pairs else 0.0
+
+
 def _focus(question: str) -> str:
     return _CUE_WORDS.sub(" ", _GLOSS.sub(" ", question))
 
@@ -358,6 +368,9 @@ class RecordAnswerer:
         row = self._rows.answer(question, doc_ids) if kind != "document" else None
         if row is not None:
             return RecordAnswer("answered", row.text, row.citations, row.score)
+        tasks = self._tasks_with(question, doc_ids) if kind != "document" else None
+        if tasks is not None:
+            return tasks
         if kind in (None, "list") and _ASKS_CONTENT.search(question):
             section = self._section_answer(question, doc_ids)
             if section is not None:
@@ -509,6 +522,60 @@ class RecordAnswerer:
         ``second``'s does (two tasks whose paragraphs both mention the words asked)."""
         own = [coverage(self._beyond_title(weights, i), self._own[i]) for i in (first, second)]
         return own[0] - own[1] >= MIN_LEAD
+
+    def _tasks_with(self, question: str, doc_ids: Collection[str] | None) -> RecordAnswer | None:
+        """ "哪些任务的完成时限是“长期坚持”", "市生态环境局牵头的有哪几项": the tasks of a
+        document whose lead unit or deadline is the one the question names, all of them."""
+        if not _ASKS_TASKS.search(question) or _ASKS_WHO.search(question):
+            return None
+        plain = re.sub(r"[“”\"'‘’「」]", "", question)
+        named: dict[str, list[tuple[Responsibility, str]]] = {}
+        for r in self.records:
+            if not isinstance(r, Responsibility) or (doc_ids and r.doc_id not in doc_ids):
+                continue
+            # A unit is one of the task's units ("责任单位：A、B、C" names C too); a deadline is
+            # the task's.
+            values = [(u, f"{r.lead_label}含") for u in r.lead_units]
+            if r.deadline:
+                values.append((r.deadline, "完成时限为"))
+            for value, label in values:
+                if len(value) >= _MIN_NAMED and value in plain:
+                    named.setdefault(r.doc_id, []).append((r, f"{label}{value}"))
+        if not named:
+            return None
+        if len(named) > 1:
+            # Several documents' tasks: the one the question names by its title.
+            scored = sorted(
+                named,
+                key=lambda d: -_bigram_cover(question, self.documents[d].meta.title),
+            )
+            top = _bigram_cover(question, self.documents[scored[0]].meta.title)
+            if top - _bigram_cover(question, self.documents[scored[1]].meta.title) < 0.1:
+                return None
+            named = {scored[0]: named[scored[0]]}
+        ((doc_id, hits),) = named.items()
+        # Every value the question names must hold for a task ("市生态环境局牵头、长期坚持的").
+        said = {what for _, what in hits}
+        by_task: dict[int, tuple[Responsibility, set[str]]] = {}
+        for r, what in hits:
+            by_task.setdefault(id(r), (r, set()))[1].add(what)
+        chosen = [r for r, whats in by_task.values() if whats == said]
+        if not chosen:
+            return None
+        chosen.sort(key=lambda r: r.start)
+        parts = []
+        citations = []
+        text_of = self.documents[doc_id].text
+        for n, r in enumerate(chosen, 1):
+            name = (_bare_heading(r.action) or r.action).rstrip("。；;，,")
+            parts.append(f"{name}[{n}]")
+            # Cited from the task's words to its units and deadline.
+            at = text_of.rfind(r.action, 0, r.end) if r.action else -1
+            citations.append(self._cite(n, r, at if 0 <= at < r.start else None))
+        title = self.documents[doc_id].meta.title
+        what = "、".join(sorted(said))
+        text = f"《{title}》中{what}的任务有：{'；'.join(parts)}。"
+        return RecordAnswer("answered", text, tuple(citations), 1.0)
 
     def _level_for_condition(
         self, question: str, doc_ids: Collection[str] | None
