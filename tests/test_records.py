@@ -1658,3 +1658,20 @@ def test_tasks_are_listed_by_the_unit_or_deadline_they_share() -> None:
     # Who leads is asked, not which tasks: not this answer.
     who = answerer.answer("长期坚持的河道清淤由哪个单位负责？")
     assert who is None or "的任务有" not in who.text
+
+
+def test_a_list_whose_items_are_the_kind_asked_is_not_narrowed_to_one_item() -> None:
+    _doc, answerer = _answerer_for(
+        "临州市扬尘治理行动方案\n"
+        "一、工作目标\n到2027年，建筑工地扬尘治理达标率达到95%。\n"
+        "二、实施步骤\n"
+        "（一）动员部署阶段（2026年3月—2026年5月）。制定实施计划。\n"
+        "（二）集中实施阶段（2026年6月—2027年6月）。全面推进各项任务。\n"
+        "（三）总结评估阶段（2027年7月—2027年12月）。开展全面评估。\n",
+        "临州市扬尘治理行动方案",
+    )
+    # "实施" and "阶段" are both words of the second item; the question asks for every 阶段.
+    found = answerer.answer("临州扬尘治理方案的实施分为哪几个阶段？", hint="list")
+    assert found is not None
+    for stage in ("动员部署阶段", "集中实施阶段", "总结评估阶段"):
+        assert stage in found.text

@@ -496,7 +496,13 @@ class RecordAnswerer:
             return self._compose(kind, record, question, max(best, MIN_COVERAGE), said)
         if nouns_only and not self._heading_names(weights, index):
             return None
-        if kind == "list" and best >= MIN_COVERAGE and isinstance(record, ListItem):
+        if (
+            kind == "list"
+            and best >= MIN_COVERAGE
+            and isinstance(record, ListItem)
+            # "分为哪几个阶段" names the kind every item is ("…阶段"), not one of them.
+            and index not in of_kind
+        ):
             inside = self._item_named(weights, record)
             if inside is not None:
                 # "四级线网是哪四级" names one item of the list ("打造四级…线网结构"): what is
