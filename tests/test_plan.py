@@ -746,3 +746,33 @@ def test_a_quantity_word_or_a_shared_qualifier_is_no_other_thing() -> None:
     (share,) = plan_question("临河“十四五”时期公共交通机动化分担率达到多少？", VOCAB).subquestions
     bus = _cite(1, "2025年临河市公交机动化分担率达到39%。")
     assert contrast(share, [bus], METAS_BY_ID, _words, "公交机动化分担率达到39%[1]") is None
+
+
+def test_a_question_naming_two_aspects_quotes_the_sentence_for_each() -> None:
+    import dataclasses
+
+    from assistant.answer.extractive import AnswerPolicy, draft_answer
+    from assistant.ingest.types import Chunk
+    from assistant.retrieve.types import Passage
+
+    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", region="云岭市")
+    text = (
+        "(1)可能出现连续高温、相对湿度低于20%的天气，火险等级达到五级。"
+        "(2)发生火灾后，扑救时间预计在24小时以上的。"
+    )
+    passages = [
+        Passage(Chunk("c0", "fire", meta.title, ("一级（红色）预警",), text, 0, len(text)), 1.0)
+    ]
+    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
+    metas = {"fire": meta}
+    from assistant.lang.tokens import tokenize
+
+    def weights_of(q: str) -> dict[str, float]:
+        return {w: 1.0 for w in tokenize(q) if len(w) >= 2}
+
+    both = "红色预警在相对湿度和扑救时间上的标准是什么？"
+    drafted = draft_answer(both, passages, metas, weights_of(both), policy)
+    assert "相对湿度" in drafted.text and "24小时" in drafted.text
+    one = "红色预警对相对湿度的标准是什么？"
+    drafted = draft_answer(one, passages, metas, weights_of(one), policy)
+    assert "相对湿度" in drafted.text and "24小时" not in drafted.text

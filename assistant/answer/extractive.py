@@ -170,7 +170,19 @@ def _candidates(
     return out
 
 
-def _select(candidates: list[Candidate], question: str, policy: AnswerPolicy) -> list[Candidate]:
+# A question naming two aspects ("在浓雾能见度和抢修时间上的标准"): a sentence saying what the
+# chosen ones leave out of it (this share of its words' weight, or more) is added.
+_TWO_ASPECTS = re.compile(r"[和及与、]|以及|分别|各自")
+_COMPLEMENT_GAIN = 0.15
+_COMPLEMENT_SCORE = 0.6
+
+
+def _select(
+    candidates: list[Candidate],
+    question: str,
+    policy: AnswerPolicy,
+    weights: Mapping[str, float] | None = None,
+) -> list[Candidate]:
     if not candidates:
         return []
     ranked = sorted(candidates, key=lambda c: -c.score)
@@ -189,6 +201,18 @@ def _select(candidates: list[Candidate], question: str, policy: AnswerPolicy) ->
         if any(c.text == o.text for o in chosen):
             continue
         chosen.append(c)
+    if weights and _TWO_ASPECTS.search(question):
+        rest = _residual(weights, best.passage)
+        for c in ranked[1:]:
+            if len(chosen) >= limit:
+                break
+            if any(c.text == o.text for o in chosen) or (
+                c.passage is not best.passage and c.score < _COMPLEMENT_SCORE * best.score
+            ):
+                continue
+            said = " ".join(o.text for o in chosen)
+            if coverage(rest, f"{said} {c.text}") - coverage(rest, said) >= _COMPLEMENT_GAIN:
+                chosen.append(c)
     total = 0
     kept: list[Candidate] = []
     for c in chosen:
@@ -258,7 +282,7 @@ def draft_answer(
         candidates = [c for c in candidates if flat(c.text) not in already]
     if qualifies is not None:
         candidates = [c for c in candidates if qualifies(_citation(1, c, metas))]
-    chosen = _select(candidates, question, policy)
+    chosen = _select(candidates, question, policy, sentence_weights or weights)
     features = evidence_features(weights, passages, chosen)
     conf = policy.confidence(features)
     if not chosen or conf < policy.not_found_below:
