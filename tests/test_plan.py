@@ -688,6 +688,11 @@ def test_the_quantity_asked_qualified_by_another_thing_is_declined() -> None:
     assert gap is not None and gap.kind == "sibling" and gap.detail == "地铁|公路总里程"
     metro = _cite(1, "到2030年，地铁运营里程达到60公里。")
     assert contrast(sub, [metro], METAS_BY_ID, _words, "地铁运营里程达到60公里[1]") is None
+    # The text's quantity shares a qualifier with the one asked ("建设") but has another too.
+    (water,) = plan_question("湖滨省2023年铁路建设投资安排了多少亿元？", VOCAB).subquestions
+    total = _cite(1, "2023年完成交通建设投资278亿元、增长8%。", "work")
+    gap = contrast(water, [total], METAS_BY_ID, _words, "完成交通建设投资278亿元[1]")
+    assert gap is not None and gap.detail == "铁路|交通建设投资"
     # One word holds thing and quantity ("臭氧浓度"): its quantity is the word's ending.
     (ozone,) = plan_question("临河2026年城市臭氧浓度的目标值是多少？", VOCAB).subquestions
     pm = _cite(1, "2026年城市细颗粒物平均浓度控制在30微克/立方米。")

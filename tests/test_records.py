@@ -1675,3 +1675,16 @@ def test_a_list_whose_items_are_the_kind_asked_is_not_narrowed_to_one_item() -> 
     assert found is not None
     for stage in ("动员部署阶段", "集中实施阶段", "总结评估阶段"):
         assert stage in found.text
+
+
+def test_a_count_written_after_a_lists_items_is_said_with_them() -> None:
+    _doc, answerer = _answerer_for(
+        "云岭市森林火灾应急预案\n"
+        "三、组织指挥体系\n"
+        "现场指挥部下设综合协调组、扑救组、后勤保障组3个工作组，由现场总指挥统一指挥。\n",
+        "云岭市森林火灾应急预案",
+    )
+    found = answerer.answer("现场指挥部下设了哪些组？", hint="list")
+    assert found is not None
+    assert "综合协调组；扑救组；后勤保障组（共3个工作组）" in found.text
+    assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed

@@ -39,7 +39,14 @@ from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import YEAR_RE, mentions_level, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import coverage, synonyms_of
-from assistant.lang.tokens import noun_phrase, nouns, phrase_tokens, place_names, tokenize
+from assistant.lang.tokens import (
+    noun_phrase,
+    noun_runs,
+    nouns,
+    phrase_tokens,
+    place_names,
+    tokenize,
+)
 
 # Units a value may be written in for each unit a question asks for.
 _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
@@ -264,10 +271,18 @@ def _other_qualifier(term: str, asked: str, quote: str) -> str:
             qualifiers = [w for w, flag in theirs[:-1] if flag not in ("ns", "nr")]
             if len(last) > len(ending):
                 qualifiers.append(last[: -len(ending)])
-            # Every qualifier of the text's is one the question does not say ("规划居住用地"
-            # is the 居住用地 asked of, whatever else it says).
-            qualifiers = [w for w in qualifiers if len(w) >= 2]
-            if qualifiers and not any(x in asked for w in qualifiers for x in synonyms_of(w)):
+            # A qualifier of the text's the question does not say ("交通" of "交通建设投资" for
+            # "水运建设投资"), while no phrase of the question with this quantity is said whole by
+            # the text's ("规划居住用地" says the "居住用地" asked of, whatever else it says).
+            unsaid = [
+                w for w in qualifiers if len(w) >= 2 and not any(x in asked for x in synonyms_of(w))
+            ]
+            said_whole = any(
+                run[-1][0].endswith(ending)
+                and all(w in clause for w, flag in run if flag not in ("ns", "nr"))
+                for run in noun_runs(asked)
+            )
+            if unsaid and not said_whole:
                 named = list(theirs)
                 while named and named[0][1] in ("ns", "nr"):
                     named.pop(0)  # "阳泉市" names where, not what

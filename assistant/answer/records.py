@@ -148,6 +148,11 @@ _KIND_CANDIDATES = 50  # the best scoring lists looked at (each one's items are 
 _ASKED_NOUN = re.compile(
     r"(?:哪些|哪几[个项类条种]?|什么)(?:具体的?|主要的?)?(?P<noun>[\u4e00-\u9fff]{2,8}?)(?:[？?。，,]|$)"
 )
+# A count after a list's last item ("、技术专家组9个应急工作组"), and one in its lead-in.
+_COUNT_AFTER = re.compile(
+    r"\s*(?:等|共)?\s*(?P<count>(?:\d+|[一二三四五六七八九十两]+)\s*[个项类条种支家座所](?:[\u4e00-\u9fff]{1,8}?)?)(?=[。；;，,：:\s]|$)"
+)
+_COUNT_IN = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*[个项类条种支家座所]")
 _MAX_TASK_BODY = 400  # characters before a 牵头单位 line searched for its task's heading
 
 
@@ -926,7 +931,14 @@ class RecordAnswerer:
             clauses = [c for c in re.split(r"[。；;，,]", parent.rstrip("：: ")) if c.strip()]
             parent = clauses[-1] if clauses else parent
             parent = re.sub(r"^(?:规划)?(?:将|把)", "", parent)  # "将村庄划分为" → "村庄划分为"
-            text = f"{title}中“{parent}”包括：{names}[1]。"
+            # A count written right after the items ("…技术专家组9个应急工作组") is said with
+            # them, and cited.
+            counted = _COUNT_AFTER.match(doc_text, end)
+            total = ""
+            if counted is not None and not _COUNT_IN.search(parent):
+                total = f"（共{counted.group('count')}）"
+                end = counted.end()
+            text = f"{title}中“{parent}”包括：{names}{total}[1]。"
             if said:
                 told = flat(MARKER.sub("", said))
                 rest = [name for name in named if flat(name) not in told]

@@ -255,6 +255,10 @@ def _in_phrase(word: str, flag: str) -> bool:
     )
 
 
+def _ends_phrase(flag: str) -> bool:
+    return flag.startswith("n") or flag == "vn"  # "建设投资": a verbal noun names a quantity
+
+
 def phrase_tokens(text: str, word: str) -> tuple[tuple[str, str], ...]:
     """The tagged words of the noun phrase of ``text`` that ends with the word holding
     ``word`` or runs on after it (to its last noun): ("公路", "n"), ("总里程", "n") for
@@ -268,10 +272,33 @@ def phrase_tokens(text: str, word: str) -> tuple[tuple[str, str], ...]:
             j -= 1
         while k + 1 < len(tagged) and _in_phrase(*tagged[k + 1]):
             k += 1
-        while k > i and not tagged[k][1].startswith("n"):
+        while k > i and not _ends_phrase(tagged[k][1]):
             k -= 1  # the phrase ends with a noun
         return tuple(x for x in tagged[j : k + 1] if x[0] not in ("(", ")", "（", "）"))
     return ()
+
+
+def noun_runs(text: str) -> list[tuple[tuple[str, str], ...]]:
+    """Every noun phrase of ``text`` (maximal runs of the words ``phrase_tokens`` joins, each
+    ending with a noun), brackets left out."""
+    tagged = _tagged(text)
+    runs: list[tuple[tuple[str, str], ...]] = []
+    i = 0
+    while i < len(tagged):
+        if not _in_phrase(*tagged[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tagged) and _in_phrase(*tagged[j + 1]):
+            j += 1
+        k = j
+        while k >= i and not _ends_phrase(tagged[k][1]):
+            k -= 1
+        run = tuple(x for x in tagged[i : k + 1] if x[0] not in ("(", ")", "（", "）"))
+        if run:
+            runs.append(run)
+        i = j + 1
+    return runs
 
 
 # Part-of-speech tagging (jieba's HMM) costs ~5 ms a text, and answering one question weighs
