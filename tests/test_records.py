@@ -1688,3 +1688,20 @@ def test_a_count_written_after_a_lists_items_is_said_with_them() -> None:
     assert found is not None
     assert "综合协调组；扑救组；后勤保障组（共3个工作组）" in found.text
     assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
+
+
+def test_an_item_the_question_names_whole_is_answered_by_its_own_text() -> None:
+    _doc, answerer = _answerer_for(
+        "临州市城市绿化提升方案\n"
+        "二、重点工程\n"
+        "（一）绿道提升工程。建设环湖绿道30公里。\n"
+        "（二）公园建设工程。新建口袋公园10个，改造社区公园5个。\n"
+        "（三）行道树补植工程。补植行道树2000株。\n",
+        "临州市城市绿化提升方案",
+    )
+    whole = answerer.answer("临州绿化提升方案有哪些重点工程？", hint="list")
+    assert whole is not None and all(
+        w in whole.text for w in ("绿道提升工程", "公园建设工程", "行道树补植工程")
+    )
+    one = answerer.answer("临州绿化提升方案要推进哪些公园建设工程？", hint="list")
+    assert one is not None and "口袋公园" in one.text and "行道树" not in one.text

@@ -23,7 +23,7 @@ from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import LEVEL_RE, known_regions
 from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import TermWeights, coverage, flat
-from assistant.lang.tokens import without_verbs
+from assistant.lang.tokens import without_verbs, words
 from assistant.records.types import (
     Conflict,
     Definition,
@@ -501,14 +501,16 @@ class RecordAnswerer:
             return self._compose(kind, record, question, max(best, MIN_COVERAGE), said)
         if nouns_only and not self._heading_names(weights, index):
             return None
-        if (
-            kind == "list"
-            and best >= MIN_COVERAGE
-            and isinstance(record, ListItem)
-            # "分为哪几个阶段" names the kind every item is ("…阶段"), not one of them.
-            and index not in of_kind
-        ):
+        if kind == "list" and best >= MIN_COVERAGE and isinstance(record, ListItem):
             inside = self._item_named(weights, record)
+            if (
+                inside is not None
+                and index in of_kind
+                and not all(w in question for w in words(_bare_heading(inside.text)))
+            ):
+                # "分为哪几个阶段" names the kind every item is ("…阶段"), not one of them
+                # ("全面实施阶段"); "要推进哪些公交场站建设" names one whole ("推进公交场站建设").
+                inside = None
             if inside is not None:
                 # "四级线网是哪四级" names one item of the list ("打造四级…线网结构"): what is
                 # asked is that item's own text, not the list of its siblings.
