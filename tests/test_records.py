@@ -1705,3 +1705,26 @@ def test_an_item_the_question_names_whole_is_answered_by_its_own_text() -> None:
     )
     one = answerer.answer("临州绿化提升方案要推进哪些公园建设工程？", hint="list")
     assert one is not None and "口袋公园" in one.text and "行道树" not in one.text
+
+
+def test_a_long_header_label_and_a_caption_glued_before_the_header_are_read() -> None:
+    from assistant.records.tables import iter_rows, table_rows
+
+    # A header cell a long label with bracketed qualifiers; the caption printed one line, then
+    # the header one cell a line (joined into one line with the caption by the cleaning).
+    doc = _doc_from_text(
+        "附件2\n各区污水设施建设任务表\n"
+        "序号 县（市、区） 污水站基期值（2025年，个） 2026年目标（个） 2027年目标（个） "
+        "需新建乡镇（街道）污水处理站（座）\n"
+        "1 东湖区 120 150 180 3\n2 西山区 90 120 150 2\n3 南岸区 60 80 100 4\n"
+        "附件3\n重点任务分年度安排表\n序号\n任务\n单位\n2026年\n2027年\n合计\n责任单位\n"
+        "1 新建污水管网\n公里\n30\n40\n70 市水务局\n"
+        "2 改造雨污合流管\n公里\n10\n20\n30 市住建局\n"
+    )
+    rows = list(iter_rows(table_rows(doc)))
+    south = next(r for r in rows if r.cell("县（市、区）") == "南岸区")
+    assert south.cell("需新建乡镇（街道）污水处理站（座）") == "4"
+    assert south.table == "各区污水设施建设任务表"
+    pipes = next(r for r in rows if r.cell("任务") == "新建污水管网")
+    assert pipes.table == "重点任务分年度安排表"
+    assert pipes.cell("2027年") == "40" and pipes.cell("责任单位") == "市水务局"

@@ -83,7 +83,7 @@ _GROUP_MARK_ANYWHERE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[
 _NUMBERING = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])\s*"
 )
-_MAX_HEADER_CELL = 8  # characters: a header cell is a short label
+_MAX_HEADER_CELL = 12  # characters: a header cell is a short label
 _MAX_ROWS_GAP = 3  # prose lines a flattened table may contain between rows (page furniture)
 _OPENERS = {"（": "）", "(": ")", "《": "》", "“": "”", "〔": "〕", "【": "】"}
 # What a complete cell may end with: a unit name's last character, a closing bracket, a stop.
@@ -626,6 +626,12 @@ def table_rows(doc: Document) -> list[Record]:
         separated = CELL_MARK in line
         if i - title_line > 2:
             title = _caption_before(text, lines, i)
+        if "序号" in header[1:]:
+            # The caption glued before a header printed one cell a line ("重点任务分工表 序号
+            # 任务 牵头单位…"): a table's first column is its 序号.
+            k = header.index("序号")
+            title = title or "".join(header[:k])
+            header = header[k:]
         table = _Table(doc, locator, title, header)
         i = _collect_rows(table, lines, i, body_start, separated)
         out.extend(table.rows)
