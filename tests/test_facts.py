@@ -1107,3 +1107,24 @@ def test_a_question_naming_no_one_row_of_a_project_table_gets_no_row() -> None:
 def test_where_a_row_stands_is_said_first_then_where_it_is_to_be() -> None:
     text = _answered("自行车道连通率现在是多少？")
     assert "2022年现状值为61.5%，2026年目标值为75%" in text
+
+
+def test_a_numbered_place_table_with_a_year_and_unit_in_one_bracket() -> None:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+    from assistant.records.facts import matrix_table_facts
+
+    text = clean_text(
+        "附件2\n各县（市、区）污水处理站建设任务表\n"
+        "序号 县（市、区） 污水处理站基期值（2025年，座） 2026年目标（座） 2028年目标（座）\n"
+        "1 东湖区 12 15 20\n2 西山区 8 10 14\n3 南岸区 5 9 12\n合计 25 34 46\n"
+    )
+    meta = DocumentMeta("water", "临州市污水治理三年实施方案", "w.txt", date="2026-02-12")
+    doc = Document(meta, text, parse_sections(text))
+    cells = {(f.indicator, f.year): (f.kind, f.stated) for f in matrix_table_facts(doc)}
+    # The running number is no figure; the base year and unit share a bracket; a year's 目标
+    # is of the quantity the column before names.
+    assert cells[("南岸区污水处理站基期值", 2025)] == (KIND_CURRENT, "5座")
+    assert cells[("南岸区污水处理站目标", 2028)] == (KIND_TARGET, "12座")
+    assert cells[("合计污水处理站目标", 2026)] == (KIND_TARGET, "34座")

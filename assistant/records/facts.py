@@ -713,10 +713,15 @@ def task_item_facts(doc: Document) -> list[Fact]:
 # （微克/立方米）")
 # ---------------------------------------------------------------------------------------------
 
+# A named row of figures ("萍乡市 33.5 32.8"), its running number before it if it has one
+# ("7 庆云县 180 300 600 3").
 _MATRIX_ROW = re.compile(
-    r"^([\u4e00-\u9fff（）()]{2,20})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
+    r"^(?:\d{1,3}\s+)?([\u4e00-\u9fff（）()]{2,20})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
 )
 _COLUMN_YEAR = re.compile(rf"({YEAR})\s*年")
+# A column label's stance word ("…基期值", "…目标"): what is left names the quantity.
+_STANCE_END = re.compile(r"(?:基期值|基期|现状值|现状|目标值|目标|预期值|预期)$")
+_DATED_UNIT = re.compile(rf"^({YEAR})\s*年\s*[，,、]\s*(\S{{1,6}})$")
 _COLUMN_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _MIN_MATRIX_ROWS = 3
 _MAX_LABEL = 24
@@ -857,6 +862,8 @@ def _spaced_columns(
     if not head_lines:
         return None
     cells = head_lines[-1].text.split()
+    if len(cells) == n + 2 and cells[0] in ("序号", "编号"):
+        cells = cells[1:]  # the rows' running numbers are no figures of theirs
     if len(cells) != n + 1 or any(
         len(c) > _MAX_LABEL or _LABEL_PUNCT.search(re.sub(r"[（(][^（）()]*[）)]", "", c))
         for c in cells
@@ -878,9 +885,22 @@ def _spaced_columns(
             unit_m = None
         name = cell[: unit_m.start()] if unit_m else cell
         unit = unit_m.group(1) if unit_m else unit_line
+        dated = _DATED_UNIT.match(unit)
         year_m = _BARE_YEAR_CELL.match(name)
-        if year_m:
-            columns.append((int(year_m.group(1)), year_m.group(2) or subject, unit))
+        if dated:
+            # "基期值（2025年，个）": the column's year and unit in one bracket.
+            columns.append((int(dated.group(1)), name, dated.group(2)))
+        elif year_m:
+            rest = year_m.group(2) or ""
+            base = next(
+                (b for _, c, _ in reversed(columns) if (b := _STANCE_END.sub("", c)) and b != c),
+                "",
+            )
+            if _STANCE_END.fullmatch(rest) and base:
+                # "公共充电桩基期值（2025年，个） 2026年目标（个）": the year's 目标 is of the
+                # quantity the column before named.
+                rest = base + rest
+            columns.append((int(year_m.group(1)), rest or subject, unit))
         elif _VALUE.match(name) or not name:
             return None
         else:
