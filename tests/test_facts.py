@@ -707,6 +707,10 @@ def test_a_header_bracket_unit_scales_the_figures_under_it() -> None:
     from assistant.lang.numbers import supported_values
 
     assert Decimal(70000) in supported_values(["千兆光网端口数（万个）\n平潭综合实验区 200 1300 7"])
+    # The row cited with its header lines: "单位：万元" above the header scales the row's figures.
+    header = "附件2\n2026年补助资金分配表\n单位：万元\n序号 市（区） 补助资金 合计"
+    assert Decimal(24000000) in supported_values(["7 东湖区 2400 120 2520", header])
+    assert Decimal(24000000) not in supported_values(["7 东湖区 2400 120 2520"])
 
 
 _PLACE_TASKS = """附件1

@@ -199,17 +199,22 @@ def parse_value(text: str) -> Decimal | None:
 # (after a space or at a line start), not attached to a number.
 # A unit cell that scales the figures under it: "亿元" alone, or a header's bracket "（万个）".
 _SCALING_UNIT = re.compile(
-    r"(?:^|(?<=\s)|(?<=[（(]))(万|亿)(?=[\u4e00-\u9fff]{0,3}(?:\s|$|[)）]))", re.MULTILINE
+    r"(?:^|(?<=\s)|(?<=[（(])|(?<=单位[：:]))(万|亿)(?=[\u4e00-\u9fff]{0,3}(?:\s|$|[)）]))",
+    re.MULTILINE,
 )
 
 
 def supported_values(texts: list[str]) -> set[Decimal]:
     """Every value the texts state, scaled and unscaled (1.8万 supports 1.8 and 18000). In a
-    table row whose unit cell is 亿元/万辆…, a bare figure also stands for its scaled value
-    ("亿元 318 400" supports 400亿元)."""
+    table row whose unit cell is 亿元/万辆… (or cited with a header or "单位：万元" line saying
+    so), a bare figure also stands for its scaled value ("亿元 318 400" supports 400亿元)."""
     values: set[Decimal] = set()
+    # A table's unit ("单位：万元" above its header, a header's "（万元）") scales the figures of
+    # the row cited with it.
+    scales = {
+        _MULTIPLIERS[u] for text in texts for u in _SCALING_UNIT.findall(text) if u in _MULTIPLIERS
+    }
     for text in texts:
-        scales = {_MULTIPLIERS[u] for u in _SCALING_UNIT.findall(text) if u in _MULTIPLIERS}
         for m in mentions(text, strict=False):
             values.add(m.value)
             digits = re.match(r"\d+(?:\.\d+)?", m.text.replace(",", ""))
