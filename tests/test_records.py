@@ -1728,3 +1728,23 @@ def test_a_long_header_label_and_a_caption_glued_before_the_header_are_read() ->
     pipes = next(r for r in rows if r.cell("任务") == "新建污水管网")
     assert pipes.table == "重点任务分年度安排表"
     assert pipes.cell("2027年") == "40" and pipes.cell("责任单位") == "市水务局"
+
+
+def test_a_red_header_notice_signed_at_the_end_gets_its_title_date_and_issuer(
+    tmp_path: Path,
+) -> None:
+    files = tmp_path / "corpus" / "files"
+    files.mkdir(parents=True)
+    body = "全省农村供水工作取得明显成效，各地要进一步压实责任，确保供水安全。" * 3
+    (files / "notice.txt").write_text(
+        "湖滨省水利厅文件\n湖水发〔2026〕3号\n湖滨省水利厅关于做好2026年农村供水保障工作的通知\n"
+        "各设区市水利局，厅属有关\n单位：\n"
+        + "\n".join(body[i : i + 30] for i in range(0, len(body), 30))
+        + "\n湖滨省水利厅\n2026年3月18日\n附件：1.任务分解表\n",
+        encoding="utf-8",
+    )
+    (source,) = list_source_files(tmp_path / "corpus")
+    ((meta, _),) = source.documents
+    assert meta.title == "湖滨省水利厅关于做好2026年农村供水保障工作的通知"
+    assert meta.doc_number == "湖水发〔2026〕3号"
+    assert meta.issuer == "湖滨省水利厅" and meta.date == "2026-03-18"

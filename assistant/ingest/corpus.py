@@ -25,7 +25,7 @@ from assistant.errors import (
 )
 from assistant.ingest.cleaning import clean_text
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
-from assistant.ingest.metadata import infer_meta, is_issuer_line, names_document
+from assistant.ingest.metadata import DOC_TYPES, infer_meta, is_issuer_line, names_document
 from assistant.ingest.structure import parse_sections
 from assistant.ingest.types import Document, DocumentMeta
 
@@ -107,12 +107,22 @@ def _title_line(line: str) -> str:
     return _MD_EMPHASIS.sub(r"\1", line).strip()
 
 
+# A notice's title line with its addressees run on by the line joining ("…工作的通知各设区市
+# 水利局，…"): the title ends with its kind word, the addressees start with 各.
+_ADDRESSED = re.compile(rf"^(?P<title>.{{4,40}}?(?:{'|'.join(DOC_TYPES)}))(?=各)")
+
+
+def _addressed(line: str) -> str:
+    m = _ADDRESSED.match(line)
+    return m.group("title") if m else line
+
+
 def _infer_title(path: Path, name: str) -> str:
     """Title for a file the manifest does not describe: its first short line naming a document
     kind (without Markdown heading marks), else its first short line that is not an issuing
     body's name (红头 documents open with one), else the file name."""
     text = clean_text(load_file(path, name))
-    lines = [_title_line(raw) for raw in text.split("\n")[:15]]
+    lines = [_addressed(_title_line(raw)) for raw in text.split("\n")[:15]]
     short = [x for x in lines if 4 <= len(x) <= 40 and not re.search(r"[，。；]", x)]
     return (
         next((x for x in short if names_document(x)), "")

@@ -120,6 +120,12 @@ def infer_meta(text: str, fallback_title: str) -> InferredMeta:
     title = re.sub(r"\s+", "", notice.group("title")) if notice else fallback_title
     number, _ = own_doc_number(head)
     date, issuer, _ = issue_date_and_issuer(head)
+    if not date:
+        # A notice signed at the end of its body ("陕西省水利厅" / "2026年3月18日" before its
+        # attachments): the signature block, an issuer line right above a date line.
+        signed, by, _ = issue_date_and_issuer(text)
+        if by:
+            date, issuer = signed, by
     region_match = _REGION.match(title) or _REGION.match(issuer)
     doc_type = document_kind(title)
     return InferredMeta(
