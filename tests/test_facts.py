@@ -1132,3 +1132,24 @@ def test_a_numbered_place_table_with_a_year_and_unit_in_one_bracket() -> None:
     assert cells[("南岸区污水处理站基期值", 2025)] == (KIND_CURRENT, "5座")
     assert cells[("南岸区污水处理站目标", 2028)] == (KIND_TARGET, "12座")
     assert cells[("合计污水处理站目标", 2026)] == (KIND_TARGET, "34座")
+
+
+def test_a_matrix_rows_quantity_asked_is_given_alone() -> None:
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(
+        "附件1\n2026年各市农村供水主要任务分解表\n"
+        "市 自来水普及率（%） 建设投资（亿元） 新建工程（处）\n"
+        "东湖市 95 3.5 12\n西山市 92 2.8 10\n南岸市 90 4.1 15\n全省 94 35.0 120\n"
+    )
+    meta = DocumentMeta("water", "湖滨省农村供水保障工作通知", "w.txt", date="2026-03-18")
+    doc = Document(meta, text, parse_sections(text))
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: meta.title})
+    answer = NumericAnswerer(store, {"water": doc}, []).answer(
+        "2026年西山市建设投资是多少？", NOT_FOUND_TEXT
+    )
+    assert answer is not None and "2.8亿元" in answer.text
+    assert "普及率" not in answer.text and "新建工程" not in answer.text

@@ -383,12 +383,25 @@ class NumericAnswerer:
             best_doc = matches[0].fact.doc_id
             rows = {best_doc: rows[best_doc]}
         sentences: list[tuple[list[Fact], Fact]] = []
-        for fact, _ in rows.values():
+        scored = {m.fact.fact_id: m.score for m in matches}
+        for fact, score in rows.values():
             group = [
                 f
                 for f in self.store.facts_of(fact.doc_id)
-                if f.table == fact.table and f.row == fact.row
+                if f.table == fact.table
+                and f.row == fact.row
+                # A row of a matrix holds several quantities ("全省 94 66 35.0 …"): the one
+                # asked, and any other the question matches as well.
+                and (f.indicator == fact.indicator or scored.get(f.fact_id, 0.0) >= score - 1e-9)
             ]
+            named = {f.indicator for f in group}
+            if len(named) > 1:
+                # The row's quantities tie on the row's context: the one whose own name the
+                # question says most of ("建设投资", not "农村自来水普及率目标").
+                share = {i: _own_share(i, question) for i in named}
+                top_share = max(share.values())
+                if top_share > 0:
+                    group = [f for f in group if share[f.indicator] >= top_share - 1e-9]
             if not years and fact.year is None:
                 # A column of its own, not a year's (项目数, 投资, 三年合计): the row's such cells.
                 chosen = [f for f in group if f.year is None]
@@ -629,6 +642,18 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
         0.0,
     )
     return runner_up <= CLEAR_MARGIN * best.score
+
+
+def _own_share(indicator: str, question: str) -> float:
+    """Share of an indicator's own character pairs (without a leading row name the question
+    also says, e.g. "全省") that the question says."""
+    name = indicator
+    for k in range(len(name) - 1, 1, -1):
+        if name[:k] in question and name[k:]:
+            name = name[k:] if len(name[k:]) >= 2 else name
+            break
+    pairs = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(p in question for p in pairs) / len(pairs) if pairs else 0.0
 
 
 def _dated(fact: Fact) -> str:
