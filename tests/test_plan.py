@@ -781,3 +781,15 @@ def test_a_question_naming_two_aspects_quotes_the_sentence_for_each() -> None:
     one = "红色预警对相对湿度的标准是什么？"
     drafted = draft_answer(one, passages, metas, weights_of(one), policy)
     assert "相对湿度" in drafted.text and "24小时" not in drafted.text
+
+
+def test_a_count_answered_in_another_measure_word_counts_something_else() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("临河东湖区要建几座超充站？", VOCAB).subquestions
+    piles = _cite(1, "3 东湖区 480 680 1200 3")
+    text = "东湖区公共充电桩目标2028年目标值为1200个。[1]"
+    gap = contrast(sub, [piles], METAS_BY_ID, _words, text)
+    assert gap is not None and gap.kind == "value" and "超充站" in gap.detail
+    stations = _cite(1, "东湖区建成超充站5座。")
+    assert contrast(sub, [stations], METAS_BY_ID, _words, "东湖区建成超充站5座[1]") is None

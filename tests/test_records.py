@@ -1748,3 +1748,8 @@ def test_a_red_header_notice_signed_at_the_end_gets_its_title_date_and_issuer(
     assert meta.title == "湖滨省水利厅关于做好2026年农村供水保障工作的通知"
     assert meta.doc_number == "湖水发〔2026〕3号"
     assert meta.issuer == "湖滨省水利厅" and meta.date == "2026-03-18"
+    from assistant.ingest.corpus import load_documents
+
+    (doc,) = load_documents(tmp_path / "corpus")
+    (facts,) = [r for r in extract_records(doc) if isinstance(r, DocumentFacts)]
+    assert facts.issue_date == "2026年3月18日" and facts.issuer == "湖滨省水利厅"

@@ -94,6 +94,17 @@ def issue_date_and_issuer(head: str) -> tuple[str, str, tuple[int, int]]:
     return "", "", (0, 0)
 
 
+def signed_date_and_issuer(text: str, head: str) -> tuple[str, str, tuple[int, int]]:
+    """The date and issuer in the document's header, else in its signature block: a notice
+    signed at the end of its body ("湖滨省水利厅" / "2026年3月18日" before its attachments),
+    an issuer line right above a date line."""
+    found = issue_date_and_issuer(head)
+    if found[0]:
+        return found
+    signed = issue_date_and_issuer(text)
+    return signed if signed[1] else found
+
+
 def is_issuer_line(line: str) -> bool:
     """A line naming only an issuing body ("临州市人民政府办公室"), as 红头 documents open."""
     return bool(_ISSUER_LINE.match(line))
@@ -119,13 +130,7 @@ def infer_meta(text: str, fallback_title: str) -> InferredMeta:
     notice = NOTICE_TITLE.search(head)
     title = re.sub(r"\s+", "", notice.group("title")) if notice else fallback_title
     number, _ = own_doc_number(head)
-    date, issuer, _ = issue_date_and_issuer(head)
-    if not date:
-        # A notice signed at the end of its body ("陕西省水利厅" / "2026年3月18日" before its
-        # attachments): the signature block, an issuer line right above a date line.
-        signed, by, _ = issue_date_and_issuer(text)
-        if by:
-            date, issuer = signed, by
+    date, issuer, _ = signed_date_and_issuer(text, head)
     region_match = _REGION.match(title) or _REGION.match(issuer)
     doc_type = document_kind(title)
     return InferredMeta(

@@ -11,7 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
-from assistant.ingest.metadata import NOTICE_TITLE, ORG_TAIL, issue_date_and_issuer, own_doc_number
+from assistant.ingest.metadata import NOTICE_TITLE, ORG_TAIL, own_doc_number, signed_date_and_issuer
 from assistant.ingest.types import SECTION_SEPARATOR, Document, Section
 from assistant.lang.numbers import chinese_numeral
 from assistant.lang.sentences import split_sentences
@@ -917,7 +917,7 @@ def document_facts(doc: Document, locator: Locator) -> list[Record]:
     text = doc.text
     head = text[:_HEAD_CHARS]
     number, number_span = own_doc_number(head)
-    issue_date, issuer, date_span = issue_date_and_issuer(head)
+    issue_date, issuer, date_span = signed_date_and_issuer(text, head)
     repeals: list[str] = []
     repealed_numbers: list[str] = []
     repeal_spans: list[tuple[int, int]] = []
