@@ -1753,3 +1753,28 @@ def test_a_red_header_notice_signed_at_the_end_gets_its_title_date_and_issuer(
     (doc,) = load_documents(tmp_path / "corpus")
     (facts,) = [r for r in extract_records(doc) if isinstance(r, DocumentFacts)]
     assert facts.issue_date == "2026年3月18日" and facts.issuer == "湖滨省水利厅"
+
+
+def test_a_task_table_with_cells_wrapped_over_lines_is_read_row_by_row() -> None:
+    from assistant.records.tables import iter_rows, table_rows
+
+    # Invented: a PDF task table printed one cell a line, long cells wrapped at their width.
+    doc = _doc_from_text(
+        "附件1\n重点任务分工表\n序号\n任务\n牵头单位\n配合单位\n完成时限\n"
+        "1\n中心城区公共充电服务半径\n缩小至1公里以内\n市发展改革委\n"
+        "市自然资源和规划局\n、东湖区人民政府\n2028年12月底\n前\n"
+        "2\n每个县（市、区）县城建成\n1座集中式公共充电站\n各县（市、区）\n人民政府\n"
+        "市发展改革委\n2026年12月底\n前\n"
+        "3\n建成车网互动试点项目3个\n临州供电公\n司\n市发展改革委\n2026年12月底\n前\n"
+        "4\n机关单位内部停车场充电设施\n配建比例不低于15%\n市机关事务服务\n中心\n市国资委\n"
+        "2027年12月底\n前\n"
+    )
+    rows = {r.number: dict(r.cells) for r in iter_rows(table_rows(doc))}
+    assert rows["1"]["任务"] == "中心城区公共充电服务半径缩小至1公里以内"
+    assert rows["1"]["配合单位"] == "市自然资源和规划局、东湖区人民政府"
+    assert rows["1"]["完成时限"] == "2028年12月底前"
+    assert rows["2"]["任务"] == "每个县（市、区）县城建成1座集中式公共充电站"
+    assert rows["2"]["牵头单位"] == "各县（市、区）人民政府"
+    assert rows["3"]["牵头单位"] == "临州供电公司"
+    assert rows["4"]["任务"] == "机关单位内部停车场充电设施配建比例不低于15%"
+    assert rows["4"]["牵头单位"] == "市机关事务服务中心" and rows["4"]["配合单位"] == "市国资委"

@@ -40,6 +40,7 @@ from assistant.ingest.structure import (
     table_header_cells,
 )
 from assistant.ingest.types import Document
+from assistant.lang.numbers import UNITS
 from assistant.lang.patterns import YEAR
 from assistant.records.structures import GRADE, POST, Locator, normalise_grade, split_units
 from assistant.records.types import Definition, Record, TableRow
@@ -57,7 +58,13 @@ _ORG = re.compile(
 _DEADLINE = re.compile(rf"{YEAR}年(?:\d{{1,2}}月)?(?:底|前|年底前)?|长期|持续推进")
 # A deadline cell glued to the end of the cell before it ("…90%市交通运输局2027年12月").
 _GLUED_DEADLINE = re.compile(
-    rf"(?<![\d年])(?:{YEAR}年(?:\d{{1,2}}月)?(?:底|前|底前)?|每年\d{{1,2}}月)$"
+    rf"(?<![\d年])(?:{YEAR}年(?:\d{{1,2}}月)?(?:底|前|底前)?|每年\d{{1,2}}月(?:底|前|底前)?)$"
+)
+_DEADLINE_HEADER = re.compile(r"时限|完成时间|截止")
+_SHORT_PLACE = 10  # characters: "各县（市、区）", not a sentence ending in a bracket
+# A one-character unit or measure word ("吨", "个"): a unit cell of its own after a name.
+_ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1) | frozenset(
+    "个处条座辆家项所台套把次名批栋间块人户年月天"
 )
 # A heading of the document's outline ends a table; numbered items inside cells ("1.办理…") do not.
 _SECTION_HEADING = re.compile(
@@ -154,6 +161,18 @@ def _join_score(a: str, b: str) -> int:
         return 3
     if a[-1] in "、，,；;/-—" or b[0] in "）)》”、，,。；;：:":
         return 3
+    # One character is a word's end wrapped to the next line ("…供电公" + "司"), or the measure
+    # word of a figure cut before it ("示范站15" + "座"); a measure word after a name is the
+    # row's unit cell ("改造老旧小区" + "个").
+    if (
+        len(b) == 1
+        and _CJK.match(b)
+        and b not in "是否有无"
+        and (b not in _ONE_CHAR_UNITS or a[-1].isdigit())
+    ):
+        return 3
+    if a[-1] in "）)" and len(a) <= _SHORT_PLACE and _ORG_END.match(b):
+        return 3  # a place list's bracket, then the body it names: "各县（市、区）" + "人民政府"
     if _CJK.match(a[-1]) and a[-1] not in _COMPLETE_END and _ORG_END.match(b):
         return 3  # the end of a unit name cut at the line: "市工业和信息" + "化局"
     if a[-1] in _ORG_TAIL_CHARS and _POST_TITLE.match(b):
@@ -274,8 +293,10 @@ def _inline_figure(before: str, figure: str, after: str) -> bool:
     )
 
 
-def assemble_cells(pieces: Sequence[str], columns: int) -> list[str]:
-    """Whitespace-separated pieces of one flattened row → at most ``columns`` cells."""
+def assemble_cells(pieces: Sequence[str], columns: int, deadline_last: bool = False) -> list[str]:
+    """Whitespace-separated pieces of one flattened row → at most ``columns`` cells.
+    ``deadline_last``: the last column is a deadline (完成时限), which the line joining may have
+    glued to the cell before it ("…天衢新区管委会2028年12月底前")."""
     cells = [p for p in pieces if p]
     # Figures inside a sentence first: glued to the clause they belong to.
     inline: list[str] = []
@@ -301,6 +322,10 @@ def assemble_cells(pieces: Sequence[str], columns: int) -> list[str]:
         for c in cells:
             split.extend(_split_glued(c))
         cells = split
+    if deadline_last and cells:
+        glued = _GLUED_DEADLINE.search(cells[-1])
+        if glued and glued.start() > 0 and not _DEADLINE_CELL.fullmatch(cells[-1]):
+            cells[-1:] = [cells[-1][: glued.start()], cells[-1][glued.start() :]]
     while len(cells) > columns:
         # The likeliest continuation; among equals a piece cut inside a sentence before one
         # ending with "。" (a cell may end there), then the longer first piece (a line cut at
@@ -309,6 +334,8 @@ def assemble_cells(pieces: Sequence[str], columns: int) -> list[str]:
             range(len(cells) - 1),
             key=lambda i: (
                 _join_score(cells[i], cells[i + 1]),
+                # A unit's name ("市机关事务服务中心") more likely starts a cell than goes on one.
+                not _ORG.match(cells[i + 1]),
                 not cells[i].endswith("。"),
                 len(cells[i]),
                 -i,
@@ -397,7 +424,8 @@ class _Table:
             self.group = group
         task = key[len(group) :]
         pieces = _pieces(self.doc, key_end, end, skip)
-        values = assemble_cells(pieces, len(self.header) - 1) if pieces else []
+        deadline_last = bool(_DEADLINE_HEADER.search(self.header[-1]))
+        values = assemble_cells(pieces, len(self.header) - 1, deadline_last) if pieces else []
         cells: tuple[tuple[str, str], ...]
         if len(values) != len(self.header) - 1:
             cells = ((self.header[0], task), (_content_column(self.header[1:]), " ".join(pieces)))
@@ -514,7 +542,7 @@ class _Table:
             return ()
         if re.fullmatch(_TOTAL_KEY, number):
             return self._total(number, pieces, keyed)
-        values = assemble_cells(pieces, len(columns))
+        values = assemble_cells(pieces, len(columns), bool(_DEADLINE_HEADER.search(columns[-1])))
         if not values:
             return ()
         missing = len(columns) - len(values)
@@ -789,6 +817,12 @@ def _collect_rows(
         if not m and rows and _unfilled(text, rows[-1], columns) and _FIGURE.match(line.split()[0]):
             # A row still short of cells goes on with its figures, even when a line of them
             # looks like a numbered heading ("35 预期性").
+            rows[-1].end = e
+            continue
+        figure = _LEADING_FIGURE.match(line) if not m and rows else None
+        if figure and _MEASURE_AFTER.match(line[figure.end() :]):
+            # A cell's sentence wrapped before its figure ("县城建成" / "1座集中式公共充电站"):
+            # no heading, whatever its leading number looks like.
             rows[-1].end = e
             continue
         if not m and (
