@@ -793,3 +793,8 @@ def test_a_count_answered_in_another_measure_word_counts_something_else() -> Non
     assert gap is not None and gap.kind == "value" and "超充站" in gap.detail
     stations = _cite(1, "东湖区建成超充站5座。")
     assert contrast(sub, [stations], METAS_BY_ID, _words, "东湖区建成超充站5座[1]") is None
+    # The thing counted is named with the figure: another measure word is only another way to
+    # count it ("多少辆新能源公交" answered "新能源公交车500台").
+    (buses,) = plan_question("临河今年要换上多少辆新能源公交？", VOCAB).subquestions
+    said = _cite(1, "新增更新新能源公交车500台，在33个服务区增设快充设施。")
+    assert contrast(buses, [said], METAS_BY_ID, _words, "新增更新新能源公交车500台[1]") is None

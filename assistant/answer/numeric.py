@@ -394,14 +394,7 @@ class NumericAnswerer:
                 # asked, and any other the question matches as well.
                 and (f.indicator == fact.indicator or scored.get(f.fact_id, 0.0) >= score - 1e-9)
             ]
-            named = {f.indicator for f in group}
-            if len(named) > 1:
-                # The row's quantities tie on the row's context: the one whose own name the
-                # question says most of ("建设投资", not "农村自来水普及率目标").
-                share = {i: _own_share(i, question) for i in named}
-                top_share = max(share.values())
-                if top_share > 0:
-                    group = [f for f in group if share[f.indicator] >= top_share - 1e-9]
+
             if not years and fact.year is None:
                 # A column of its own, not a year's (项目数, 投资, 三年合计): the row's such cells.
                 chosen = [f for f in group if f.year is None]
@@ -427,6 +420,16 @@ class NumericAnswerer:
                 # The target, with the table's baseline beside it.
                 targets = [f for f in group if f.kind == KIND_TARGET]
                 chosen = targets + [f for f in group if f.kind == KIND_CURRENT]
+            named = {f.indicator for f in chosen}
+            if len(named) > 1 and {f.year for f in chosen} == {chosen[0].year} != {None}:
+                # One year's quantities of a matrix row tie on the row's context (a row's own
+                # columns, 项目数 and 投资, are each asked by name): the one whose own name the
+                # question says most of ("建设投资", not the row's
+                # "农村自来水普及率目标" beside it).
+                share = {i: _own_share(i, question) for i in named}
+                top_share = max(share.values())
+                if top_share > 0:
+                    chosen = [f for f in chosen if share[f.indicator] >= top_share - 1e-9]
             sentences.append(
                 (sorted(chosen, key=lambda f: (f.kind != KIND_TARGET, f.year or 0)), fact)
             )

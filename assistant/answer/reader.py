@@ -384,8 +384,9 @@ def contrast(
             return Gap("sibling", f"{thing}|{other}")
         measure = counted.group("measure")
         units = {m.unit for m in mentions(YEAR_RE.sub(" ", text or cited.quote)) if m.unit}
-        if measure != "个" and units and not any(measure in u for u in units):
-            # "几座超充站" answered in 个 (a row's 公共充电桩): the figures count something else.
+        if measure != "个" and thing not in said and units and not any(measure in u for u in units):
+            # "几座超充站" answered in 个 by a row that never names 超充站 (its 公共充电桩): the
+            # figures count something else.
             return Gap("value", f"{thing}的数量")
     return None
 
