@@ -421,7 +421,11 @@ class NumericAnswerer:
                 targets = [f for f in group if f.kind == KIND_TARGET]
                 chosen = targets + [f for f in group if f.kind == KIND_CURRENT]
             named = {f.indicator for f in chosen}
-            if len(named) > 1 and {f.year for f in chosen} == {chosen[0].year} != {None}:
+            if (
+                len(named) > 1
+                and {f.year for f in chosen} == {chosen[0].year} != {None}
+                and not _SEVERAL_ASKED.search(question)
+            ):
                 # One year's quantities of a matrix row tie on the row's context (a row's own
                 # columns, 项目数 and 投资, are each asked by name): the one whose own name the
                 # question says most of ("建设投资", not the row's
@@ -645,6 +649,10 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
         0.0,
     )
     return runner_up <= CLEAR_MARGIN * best.score
+
+
+# A question asking for several quantities at once ("规模化供水工程和维修养护的任务").
+_SEVERAL_ASKED = re.compile(r"[和及与、]|以及|分别|各")
 
 
 def _own_share(indicator: str, question: str) -> float:
