@@ -748,9 +748,15 @@ def test_a_per_place_task_table_is_targets_and_a_place_named_picks_its_row() -> 
     # (万个) read as a unit — not the province's total in prose.
     assert answer is not None and answer.status == "answered"
     assert "西州市新建5G基站2025年目标值为2800个" in answer.text
-    assert "千兆光网端口数2025年目标值为64万个" in answer.text
     assert "0.62万" not in answer.text
+    # Only the quantity asked of the row, not its other column.
+    assert "千兆光网端口数" not in answer.text
     guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+    ports = answerer.answer("西州市2025年千兆光网端口数任务是多少？", NOT_FOUND_TEXT)
+    assert ports is not None and "千兆光网端口数2025年目标值为64万个" in ports.text
+    assert "5G基站" not in ports.text
+    guarded = guard_answer(ports.text, ports.status, ports.citations, NOT_FOUND_TEXT)
     assert not guarded.report.removed
 
 
