@@ -1159,3 +1159,8 @@ def test_a_matrix_rows_quantity_asked_is_given_alone() -> None:
     )
     assert answer is not None and "2.8亿元" in answer.text
     assert "普及率" not in answer.text and "新建工程" not in answer.text
+    # Two quantities asked at once: both stated.
+    both = NumericAnswerer(store, {"water": doc}, []).answer(
+        "2026年西山市建设投资和新建工程各是多少？", NOT_FOUND_TEXT
+    )
+    assert both is not None and "2.8亿元" in both.text and "10处" in both.text

@@ -383,16 +383,11 @@ class NumericAnswerer:
             best_doc = matches[0].fact.doc_id
             rows = {best_doc: rows[best_doc]}
         sentences: list[tuple[list[Fact], Fact]] = []
-        scored = {m.fact.fact_id: m.score for m in matches}
-        for fact, score in rows.values():
+        for fact, _ in rows.values():
             group = [
                 f
                 for f in self.store.facts_of(fact.doc_id)
-                if f.table == fact.table
-                and f.row == fact.row
-                # A row of a matrix holds several quantities ("全省 94 66 35.0 …"): the one
-                # asked, and any other the question matches as well.
-                and (f.indicator == fact.indicator or scored.get(f.fact_id, 0.0) >= score - 1e-9)
+                if f.table == fact.table and f.row == fact.row
             ]
 
             if not years and fact.year is None:
