@@ -71,6 +71,18 @@ def _table(doc_id: str, title_part: str) -> list[Fact]:
     return [f for f in _facts(doc_id) if f.source == "table" and title_part in f.table]
 
 
+def _invented(raw: str, doc_id: str, title: str, date: str = "") -> Document:
+    """An invented document, cleaned and parsed as an added file would be."""
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(raw)
+    return Document(
+        DocumentMeta(doc_id, title, f"{doc_id}.txt", date=date), text, parse_sections(text)
+    )
+
+
 def test_every_row_of_table_5_1_is_extracted_with_its_values_and_units() -> None:
     facts = _table("yq-transit-metropolis", "5-1")
     by_row = {(f.row, f.year): f for f in facts}
@@ -1120,18 +1132,16 @@ def test_where_a_row_stands_is_said_first_then_where_it_is_to_be() -> None:
 
 
 def test_a_numbered_place_table_with_a_year_and_unit_in_one_bracket() -> None:
-    from assistant.ingest.cleaning import clean_text
-    from assistant.ingest.structure import parse_sections
-    from assistant.ingest.types import DocumentMeta
     from assistant.records.facts import matrix_table_facts
 
-    text = clean_text(
+    doc = _invented(
         "附件2\n各县（市、区）污水处理站建设任务表\n"
         "序号 县（市、区） 污水处理站基期值（2025年，座） 2026年目标（座） 2028年目标（座）\n"
-        "1 东湖区 12 15 20\n2 西山区 8 10 14\n3 南岸区 5 9 12\n合计 25 34 46\n"
+        "1 东湖区 12 15 20\n2 西山区 8 10 14\n3 南岸区 5 9 12\n合计 25 34 46\n",
+        "water",
+        "临州市污水治理三年实施方案",
+        "2026-02-12",
     )
-    meta = DocumentMeta("water", "临州市污水治理三年实施方案", "w.txt", date="2026-02-12")
-    doc = Document(meta, text, parse_sections(text))
     cells = {(f.indicator, f.year): (f.kind, f.stated) for f in matrix_table_facts(doc)}
     # The running number is no figure; the base year and unit share a bracket; a year's 目标
     # is of the quantity the column before names.
@@ -1142,18 +1152,16 @@ def test_a_numbered_place_table_with_a_year_and_unit_in_one_bracket() -> None:
 
 def test_a_matrix_rows_quantity_asked_is_given_alone() -> None:
     from assistant.answer.numeric import NumericAnswerer
-    from assistant.ingest.cleaning import clean_text
-    from assistant.ingest.structure import parse_sections
-    from assistant.ingest.types import DocumentMeta
 
-    text = clean_text(
+    doc = _invented(
         "附件1\n2026年各市农村供水主要任务分解表\n"
         "市 自来水普及率（%） 建设投资（亿元） 新建工程（处）\n"
-        "东湖市 95 3.5 12\n西山市 92 2.8 10\n南岸市 90 4.1 15\n全省 94 35.0 120\n"
+        "东湖市 95 3.5 12\n西山市 92 2.8 10\n南岸市 90 4.1 15\n全省 94 35.0 120\n",
+        "water",
+        "湖滨省农村供水保障工作通知",
+        "2026-03-18",
     )
-    meta = DocumentMeta("water", "湖滨省农村供水保障工作通知", "w.txt", date="2026-03-18")
-    doc = Document(meta, text, parse_sections(text))
-    store = FactStore(extract_facts(doc), {doc.meta.doc_id: meta.title})
+    store = FactStore(extract_facts(doc), {doc.meta.doc_id: doc.meta.title})
     answer = NumericAnswerer(store, {"water": doc}, []).answer(
         "2026年西山市建设投资是多少？", NOT_FOUND_TEXT
     )
