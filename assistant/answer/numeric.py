@@ -404,7 +404,7 @@ class NumericAnswerer:
                     return None
             elif _ASKS_CURRENT.search(question) and not _ASKS_TARGET.search(question):
                 # Where it stands first, then where the table puts it to be: a comparison
-                # across places ("和阳泉比呢") reads both.
+                # across places ("和临州比呢") reads both.
                 current = [f for f in group if f.kind == KIND_CURRENT]
                 later = sorted(
                     (f for f in group if f.kind == KIND_TARGET), key=lambda f: f.year or 0
@@ -424,7 +424,7 @@ class NumericAnswerer:
                 # One year's quantities of a matrix row tie on the row's context (a row's own
                 # columns, 项目数 and 投资, are each asked by name): the one whose own name the
                 # question says most of ("建设投资", not the row's
-                # "农村自来水普及率目标" beside it).
+                # "自来水普及率" beside it).
                 share = {i: _own_share(i, question) for i in named}
                 top_share = max(share.values())
                 if top_share > 0:
@@ -646,7 +646,7 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
     return runner_up <= CLEAR_MARGIN * best.score
 
 
-# A question asking for several quantities at once ("规模化供水工程和维修养护的任务").
+# A question asking for several quantities at once ("建设投资和新建工程各是多少").
 _SEVERAL_ASKED = re.compile(r"[和及与、]|以及|分别|各")
 
 

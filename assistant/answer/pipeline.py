@@ -419,7 +419,7 @@ class ExtractivePipeline:
             and sub.answer_type in ("list", "overview")
             and not _writes_year(sub.constraints.years, found.citations, self.documents)
         ):
-            # "快进路网建设任务中2024年要做哪些事": the heading's whole list (its items dated by
+            # "干线提速建设任务中2027年要做哪些事": the heading's whole list (its items dated by
             # "“十四五”期间" at most) is no year's; the draft (and its second try) looks for
             # the year asked (a task table's row).
             found = None

@@ -285,7 +285,7 @@ def _other_qualifier(term: str, asked: str, quote: str) -> str:
             if unsaid and not said_whole:
                 named = list(theirs)
                 while named and named[0][1] in ("ns", "nr"):
-                    named.pop(0)  # "阳泉市" names where, not what
+                    named.pop(0)  # "临州市" names where, not what
                 return "".join(w for w, _ in named)
             break
     return ""
@@ -385,7 +385,7 @@ def contrast(
         measure = counted.group("measure")
         units = {m.unit for m in mentions(YEAR_RE.sub(" ", text or cited.quote)) if m.unit}
         if measure != "个" and thing not in said and units and not any(measure in u for u in units):
-            # "几座超充站" answered in 个 by a row that never names 超充站 (its 公共充电桩): the
+            # "几座加氢站" answered in 个 by a row that never names 加氢站 (its 充电桩): the
             # figures count something else.
             return Gap("value", f"{thing}的数量")
     return None

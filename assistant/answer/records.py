@@ -509,7 +509,7 @@ class RecordAnswerer:
                 and not all(w in question for w in words(_bare_heading(inside.text)))
             ):
                 # "分为哪几个阶段" names the kind every item is ("…阶段"), not one of them
-                # ("全面实施阶段"); "要推进哪些公交场站建设" names one whole ("推进公交场站建设").
+                # ("集中实施阶段"); "要推进哪些公园建设工程" names one whole ("公园建设工程").
                 inside = None
             if inside is not None:
                 # "四级线网是哪四级" names one item of the list ("打造四级…线网结构"): what is

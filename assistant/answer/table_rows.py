@@ -346,7 +346,7 @@ class TableRowAnswerer:
         return RowAnswer(text, tuple(citations), best)
 
     def _year_rows(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
-        """ "快进路网建设任务中2024年要做哪些事" of a table keyed by year (its first column 年度
+        """ "干线提速建设任务中2027年要做哪些事" of a table keyed by year (its first column 年度
         or 年份, a row — or several, one a 项目 — per year): the year's rows of the table the
         question names by its caption, every cell beyond the year stated."""
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", question)}

@@ -714,7 +714,7 @@ def task_item_facts(doc: Document) -> list[Fact]:
 # ---------------------------------------------------------------------------------------------
 
 # A named row of figures ("萍乡市 33.5 32.8"), its running number before it if it has one
-# ("7 庆云县 180 300 600 3").
+# ("7 东湖区 180 300 600 3").
 _MATRIX_ROW = re.compile(
     r"^(?:\d{1,3}\s+)?([\u4e00-\u9fff（）()]{2,20})((?:\s+[≤≥<>＜＞]?\d+(?:\.\d+)?%?){2,})\s*$"
 )
@@ -897,7 +897,7 @@ def _spaced_columns(
                 "",
             )
             if _STANCE_END.fullmatch(rest) and base:
-                # "公共充电桩基期值（2025年，个） 2026年目标（个）": the year's 目标 is of the
+                # "污水处理站基期值（2025年，座） 2026年目标（座）": the year's 目标 is of the
                 # quantity the column before named.
                 rest = base + rest
             columns.append((int(year_m.group(1)), rest or subject, unit))

@@ -161,9 +161,9 @@ def _join_score(a: str, b: str) -> int:
         return 3
     if a[-1] in "、，,；;/-—" or b[0] in "）)》”、，,。；;：:":
         return 3
-    # One character is a word's end wrapped to the next line ("…供电公" + "司"), or the measure
-    # word of a figure cut before it ("示范站15" + "座"); a measure word after a name is the
-    # row's unit cell ("改造老旧小区" + "个").
+    # One character is a word's end wrapped to the next line ("…临州供电公" + "司"), or the measure
+    # word of a figure cut before it ("加氢站15" + "座"); a measure word after a name is the
+    # row's unit cell ("新建泵站" + "座").
     if (
         len(b) == 1
         and _CJK.match(b)
@@ -296,7 +296,7 @@ def _inline_figure(before: str, figure: str, after: str) -> bool:
 def assemble_cells(pieces: Sequence[str], columns: int, deadline_last: bool = False) -> list[str]:
     """Whitespace-separated pieces of one flattened row → at most ``columns`` cells.
     ``deadline_last``: the last column is a deadline (完成时限), which the line joining may have
-    glued to the cell before it ("…天衢新区管委会2028年12月底前")."""
+    glued to the cell before it ("…东湖区管委会2028年12月底前")."""
     cells = [p for p in pieces if p]
     # Figures inside a sentence first: glued to the clause they belong to.
     inline: list[str] = []
