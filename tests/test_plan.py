@@ -798,3 +798,16 @@ def test_a_count_answered_in_another_measure_word_counts_something_else() -> Non
     (buses,) = plan_question("临河今年要换上多少辆新能源公交？", VOCAB).subquestions
     said = _cite(1, "新增更新新能源公交车500台，在33个服务区增设快充设施。")
     assert contrast(buses, [said], METAS_BY_ID, _words, "新增更新新能源公交车500台[1]") is None
+
+
+def test_two_documents_whose_kind_is_said_once_become_two_sides() -> None:
+    # "A和B这两个应急预案": each document named by what sets it apart, the kind said once.
+    plan = plan_question(
+        "云岭森林火灾和防汛抗旱这两个应急预案，指挥部办公室各设在哪个单位？", VOCAB
+    )
+    assert plan.compare
+    assert [s.constraints.doc_ids for s in plan.subquestions] == [("fire",), ("flood",)]
+    assert all("指挥部办公室设在哪个单位" in s.text for s in plan.subquestions)
+    # One document named with its kind: nothing to spell out.
+    (one,) = plan_question("云岭森林火灾应急预案的指挥部办公室设在哪里？", VOCAB).subquestions
+    assert one.constraints.doc_ids == ("fire",)

@@ -636,6 +636,21 @@ _COMPARE_ONLY_ANYWHERE = re.compile(
 )
 
 
+# "A和B这两个应急预案": two documents named by what sets them apart, their kind said once.
+_PAIR_OF_DOCS = re.compile(
+    r"(?P<a>[^\s，,。？?！!；;：:、（）()和与跟及]{2,20}?)(?P<join>和|与|及|、)"
+    r"(?P<b>[^\s，,。？?！!；;：:、（）()和与跟及]{2,20}?)(?:这|那)?(?:两|二|俩)(?:个|份|部)?"
+    rf"(?P<kind>(?:应急)?(?:{_DOC_TYPES}))"
+)
+
+
+def _spelled_pair(text: str) -> str:
+    """ "A和B这两个应急预案" → "A应急预案和B应急预案": each document named in full."""
+    return _PAIR_OF_DOCS.sub(
+        lambda m: f"{m['a']}{m['kind']}{m['join']}{m['b']}{m['kind']}", text, count=1
+    )
+
+
 def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
     """The plan of a standalone question (a follow-up is resolved first)."""
     clauses = _clauses(question)
@@ -656,6 +671,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
                 own = f"{topic}，{clause}"
         else:
             topic = topic_of(clause)
+        own = _spelled_pair(own)
         split = (
             _two_times(own)
             or _distribute(own, vocabulary)
