@@ -1778,3 +1778,16 @@ def test_a_task_table_with_cells_wrapped_over_lines_is_read_row_by_row() -> None
     assert rows["3"]["牵头单位"] == "临州供电公司"
     assert rows["4"]["任务"] == "机关单位内部停车场充电设施配建比例不低于15%"
     assert rows["4"]["牵头单位"] == "市机关事务服务中心" and rows["4"]["配合单位"] == "市国资委"
+
+
+def test_where_a_body_sits_is_not_asked_as_who_leads() -> None:
+    _doc, answerer = _answerer_for(
+        "云岭市森林火灾应急预案\n二、组织指挥体系\n"
+        "市指挥部下设办公室，办公室设在市应急管理局，办公室主任由市应急管理局局长兼任。\n"
+        "三、信息发布\n由市指挥部牵头发布信息，市指挥部办公室协助做好相关工作。\n",
+        "云岭市森林火灾应急预案",
+    )
+    found = answerer.answer("云岭森林火灾应急预案的市指挥部办公室设在哪个单位？")
+    assert found is None or "设在市应急管理局" in found.text
+    lead = answerer.answer("云岭森林火灾应急预案的信息发布由哪个单位牵头？")
+    assert lead is not None and "市指挥部" in lead.text

@@ -42,6 +42,8 @@ _ASKS_LEAD = re.compile(
     r"|(?:由谁|谁来?)担任"
 )
 _ASKS_POST = re.compile(r"(?:由谁|谁来?)担任")
+# "办公室设在哪个单位": where a body sits, which a sentence says ("设在…"), not who leads a task.
+_ASKS_WHERE_SET = re.compile(r"设在|设于|位于|放在")
 # Tasks asked for by what they share ("哪些任务…长期坚持", "X牵头的有哪几项"), not who leads.
 _ASKS_TASKS = re.compile(r"哪些|哪几|哪项|有什么")
 _ASKS_WHO = re.compile(r"谁|哪个(?:部门|单位)|哪些(?:部门|单位)")
@@ -795,7 +797,7 @@ class RecordAnswerer:
             return "document"
         if _ASKS_DATE.search(question) and re.search(r"印发|发布|出台|成文", question):
             return "document"
-        if _ASKS_LEAD.search(question):
+        if _ASKS_LEAD.search(question) and not _ASKS_WHERE_SET.search(question):
             return "lead"
         if _ASKS_DEFINITION.search(question):
             return "definition"
