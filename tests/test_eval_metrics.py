@@ -280,3 +280,21 @@ def test_unsupported_numbers_allows_numbers_from_the_question() -> None:
     answer, passages = "2025年目标为6.5%[1]。", ["城市公交专用道设置比率 % 4.7 6.5"]
     assert m.unsupported_numbers(answer, passages) == ["2025年"]
     assert m.unsupported_numbers(answer, passages, question="2025年的目标是多少？") == []
+
+
+def test_status_scores() -> None:
+    status = {"a": "answered", "b": "answered", "c": "answered", "d": "partial", "e": "not_found"}
+    # c is an unanswerable item labelled answered: scored wrong, so it lowers the precision.
+    correct = {"a": True, "b": True, "c": False, "d": False, "e": True}
+    scores = m.status_scores(status, correct)
+    assert scores.answered_precision == pytest.approx(2 / 3)
+    assert scores.answered_share == pytest.approx(3 / 5)
+    assert scores.partial_share == pytest.approx(1 / 5)
+    assert scores.not_found_share == pytest.approx(1 / 5)
+    assert (scores.n_answered, scores.n_partial) == (3, 1)
+
+
+def test_status_scores_nothing_answered() -> None:
+    scores = m.status_scores({"a": "not_found"}, {"a": True})
+    assert scores.answered_precision is None
+    assert scores.partial_share == 0.0

@@ -90,6 +90,8 @@ def answer_accuracy(
 
 UNANSWERABLE = "unanswerable"
 NOT_FOUND = "not_found"
+ANSWERED = "answered"
+PARTIAL = "partial"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,38 @@ def abstention_scores(status: Mapping[str, str], types: Mapping[str, str]) -> Ab
         n_refused=len(refused),
         n_unanswerable=len(unanswerable),
         n_answerable=len(answerable),
+    )
+
+
+@dataclass(frozen=True)
+class StatusScores:
+    """What the status label tells a reader. ``answered_precision``: share of items labelled
+    answered whose answer is right (an unanswerable item labelled answered is wrong);
+    ``partial_share`` / ``answered_share`` / ``not_found_share``: shares of all items."""
+
+    answered_precision: float | None
+    answered_share: float | None
+    partial_share: float | None
+    not_found_share: float | None
+    n_answered: int
+    n_partial: int
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        return dict(self.__dict__)
+
+
+def status_scores(status: Mapping[str, str], correct: Mapping[str, bool]) -> StatusScores:
+    """``status``: item id -> answer status; ``correct``: item id -> whether it was scored right."""
+    answered = [i for i, s in status.items() if s == ANSWERED]
+    partial = [i for i, s in status.items() if s == PARTIAL]
+    refused = [i for i, s in status.items() if s == NOT_FOUND]
+    return StatusScores(
+        answered_precision=_ratio(sum(1 for i in answered if correct.get(i)), len(answered)),
+        answered_share=_ratio(len(answered), len(status)),
+        partial_share=_ratio(len(partial), len(status)),
+        not_found_share=_ratio(len(refused), len(status)),
+        n_answered=len(answered),
+        n_partial=len(partial),
     )
 
 

@@ -68,6 +68,7 @@ def write_reports(report: EvalReport) -> dict[str, Path]:
 def _overall_rows(report: EvalReport) -> list[tuple[str, str]]:
     s = report.summary
     r, a = s["retrieval"], s["abstention"]
+    st = s["status"]
     any_quote = r["any_quote"]
     un = s["unsupported_numbers"]
     return [
@@ -78,6 +79,11 @@ def _overall_rows(report: EvalReport) -> list[tuple[str, str]]:
         ("拒答精确率 abstention precision", fmt_rate(a["precision"])),
         ("拒答召回率 abstention recall", fmt_rate(a["recall"])),
         ("误拒率 false refusal rate", fmt_rate(a["false_refusal_rate"])),
+        (
+            "“已回答”中答对 answered precision",
+            fmt_rate(st["answered_precision"]) + f"（共 {st['n_answered']} 题标为已回答）",
+        ),
+        ("标为“部分找到”的比例 partial share", fmt_rate(st["partial_share"])),
         (
             "检索召回 recall@1 / @5 / @10（全部证据）",
             f"{fmt_rate(r['recall@1'])} / {fmt_rate(r['recall@5'])} / {fmt_rate(r['recall@10'])}",

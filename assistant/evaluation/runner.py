@@ -114,6 +114,7 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float) -> ItemRecord:
         unsupported_numbers=tuple(unsupported),
         latency_ms=latency_ms,
         timings_ms=dict(answer.timings_ms),
+        features=dict(answer.evidence),
     )
 
 
@@ -181,6 +182,9 @@ def summarise(records: Sequence[ItemRecord]) -> dict[str, Any]:
             {r.id: r.answer for r in answerable}, {r.id: list(r.must_include) for r in answerable}
         ),
         "abstention": abstention.to_dict(),
+        "status": metrics.status_scores(
+            {r.id: r.status for r in records}, {r.id: r.correct for r in records}
+        ).to_dict(),
         "retrieval": {
             "n_items_with_evidence": len(with_evidence),
             **retrieval(ranks_all),

@@ -103,6 +103,8 @@ class ItemRecord:
     latency_ms: float | None
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     error: str = ""
+    # The answerer's evidence features (``Answer.evidence``): what a confidence model is fitted on.
+    features: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def answerable(self) -> bool:
@@ -131,6 +133,7 @@ class ItemRecord:
             "latency_ms": _round(self.latency_ms),
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "error": self.error,
+            "features": {k: round(v, 4) for k, v in self.features.items()},
         }
 
 
