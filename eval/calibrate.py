@@ -12,7 +12,13 @@ The not_found cut-off is set for a target false-refusal rate on the answerable c
 the lowest score above which at least 90 % of calibration items are answerable (kept for the
 optional LLM path; the reader no longer hedges extractive answers with it). The reader's focus
 rule (``min_focus``, ``dense_floor``) is fitted on the same run within the same false-refusal
-budget."""
+budget.
+
+``confirm_from`` is the cut-off on the confidence of a side drafted from retrieved sentences (no
+table fact or record states it) below which the answer is labelled partial with a note: the one
+that leaves the calibration items still labelled answered most often right while moving at most
+``--max-partial`` (default 10 %) of all items to partial. ``--only-confirm`` fits just that value
+and keeps the stored model."""
 
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ import numpy as np
 
 from assistant.answer.extractive import FEATURES, POLICY_FILE
 from assistant.evaluation.dataset import load_dataset
+from assistant.evaluation.metrics import answer_correct
 from assistant.serve.service import build_assistant
 from assistant.settings import Settings
 
@@ -71,6 +78,26 @@ def answered_cutoff(scores: np.ndarray, y: np.ndarray, floor: float, purity: flo
     return floor
 
 
+def confirm_cutoff(
+    weakest: np.ndarray, answered: np.ndarray, correct: np.ndarray, max_partial: float
+) -> float:
+    """The cut-off below which a side drafted from passages is labelled partial: the one that
+    makes the items left labelled answered most often right, while the items it moves to partial
+    (plus those already partial, ``answered`` False and not refused are not passed here) stay
+    within ``max_partial`` of all items. Ties go to the lower cut-off (fewer answers hedged).
+    ``weakest``: each item's lowest confidence among its passage-drafted sides (1 when none)."""
+    best, best_precision = 0.0, -1.0
+    for cut in sorted({0.0, *weakest[answered].tolist()}):
+        kept = answered & (weakest >= cut)
+        moved = answered & (weakest < cut)
+        if np.mean(moved) > max_partial or not kept.any():
+            continue
+        precision = float(np.mean(correct[kept]))
+        if precision > best_precision + 1e-9:
+            best, best_precision = float(cut), precision
+    return best
+
+
 def focus_cutoffs(
     focus: np.ndarray,
     dense: np.ndarray,
@@ -102,17 +129,53 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", default="eval/datasets/calibration.jsonl")
     parser.add_argument("--out", default=str(POLICY_FILE))
     parser.add_argument("--max-false-refusal", type=float, default=0.05)
+    parser.add_argument(
+        "--max-partial",
+        type=float,
+        default=0.10,
+        help="share of items the confidence cut-off may move from answered to partial",
+    )
+    parser.add_argument(
+        "--only-confirm",
+        action="store_true",
+        help="keep the stored model and cut-offs and fit only confirm_from",
+    )
     args = parser.parse_args(argv)
     items = load_dataset(Path(args.dataset))
     assistant = build_assistant(Settings.from_env())
     rows, labels, focus, dense, declined = [], [], [], [], []
+    weakest, answered, correct = [], [], []
     for item in items:
         answer = assistant.ask(item.question, item.history)
-        rows.append([answer.evidence[k] for k in FEATURES])
+        # Labelled answered before any confidence hedge (a stored confirm_from may apply one).
+        answered.append(answer.status == "answered" or bool(answer.evidence.get("unconfirmed")))
+        weakest.append(answer.evidence.get("weakest_confidence", 1.0))
+        correct.append(
+            item.type != "unanswerable"
+            and answer.status != "not_found"
+            and answer_correct(answer.answer, item.must_include)
+        )
+        # A question declined before any draft (nothing asked, a place no document names) has
+        # no draft features: it counts as no evidence.
+        rows.append([answer.evidence.get(k, 0.0) for k in FEATURES])
         labels.append(0.0 if item.type == "unanswerable" else 1.0)
         focus.append(answer.evidence.get("focus_cov", 1.0))
         dense.append(answer.evidence.get("dense", 0.0))
         declined.append(answer.status == "not_found" and not answer.evidence.get("gap_focus"))
+    confirm_from = confirm_cutoff(
+        np.array(weakest), np.array(answered), np.array(correct), args.max_partial
+    )
+    if args.only_confirm:
+        stored = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        stored["confirm_from"] = round(confirm_from, 4)
+        stored["fitted_on"]["max_partial"] = args.max_partial
+        stored["fitted_on"]["confirm_command"] = (
+            f"python eval/calibrate.py --only-confirm --dataset {args.dataset}"
+        )
+        Path(args.out).write_text(json.dumps(stored, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        json.dump(stored, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
     x, y = np.array(rows), np.array(labels)
     min_focus, dense_floor = focus_cutoffs(
         np.array(focus), np.array(dense), np.array(declined), y, args.max_false_refusal
@@ -129,11 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         "answered_from": round(answered_from, 4),
         "min_focus": round(min_focus, 2),
         "dense_floor": round(dense_floor, 2),
+        "confirm_from": round(confirm_from, 4),
         "fitted_on": {
             "dataset": args.dataset,
             "items": len(items),
             "unanswerable": int((y == 0).sum()),
             "max_false_refusal": args.max_false_refusal,
+            "max_partial": args.max_partial,
             "false_refusal": round(float(np.mean(scores[y == 1] < not_found_below)), 4),
             "unanswerable_refused": round(float(np.mean(scores[y == 0] < not_found_below)), 4),
             "balanced_accuracy": round(balanced, 4),

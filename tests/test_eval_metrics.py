@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,3 +300,31 @@ def test_status_scores_nothing_answered() -> None:
     scores = m.status_scores({"a": "not_found"}, {"a": True})
     assert scores.answered_precision is None
     assert scores.partial_share == 0.0
+
+
+def _calibrate_module() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "eval" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_confirm_cutoff_hedges_the_unsure_answers_within_the_budget() -> None:
+    import numpy as np
+
+    confirm_cutoff = _calibrate_module().confirm_cutoff
+    # Ten items; eight labelled answered. The two wrong answers have the lowest confidences
+    # (0.2, 0.3); one right answer sits at 0.25 between them.
+    weakest = np.array([0.2, 0.25, 0.3, 0.6, 0.7, 0.8, 0.9, 1.0, 0.1, 0.5])
+    answered = np.array([True] * 8 + [False, False])
+    correct = np.array([False, True, False, True, True, True, True, True, False, True])
+    # Budget 30 % (3 of 10): cut 0.6 moves 0.2, 0.25, 0.3 → all five left are right.
+    assert confirm_cutoff(weakest, answered, correct, 0.3) == pytest.approx(0.6)
+    # Budget 10 % (1 of 10): only 0.2 may move → cut 0.25, precision 6/7.
+    assert confirm_cutoff(weakest, answered, correct, 0.1) == pytest.approx(0.25)
+    # No budget: nothing is hedged.
+    assert confirm_cutoff(weakest, answered, correct, 0.0) == 0.0

@@ -301,3 +301,38 @@ def test_where_things_stand_is_not_answered_by_a_target(tiny: Assistant) -> None
     assert "200辆" in now.answer  # the nearest text is quoted
     planned = tiny.ask("临河新能源公交车要新增多少辆？")
     assert planned.status == "answered" and "200辆" in planned.answer
+
+
+def test_an_unsure_draft_is_labelled_partial_and_a_table_fact_is_not(tmp_path: Path) -> None:
+    # AnswerPolicy.confirm_from: a side drafted from retrieved sentences below it is partial,
+    # with a note; a table fact or a record is what the documents state and stays answered.
+    shutil.copytree(TINY, tmp_path / "corpus")
+    settings = Settings.from_env(
+        {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS_DIR": str(tmp_path / "corpus")}
+    )
+    embedder = HashingEmbedder()
+    index_backend(settings).build(embedder, progress=False)
+    calibrated = AnswerPolicy.load()
+    base = dataclasses.replace(
+        calibrated,
+        coef={**calibrated.coef, "dense": 0.0},
+        intercept=calibrated.intercept + calibrated.coef["dense"] * TYPICAL_DENSE,
+    )
+    sure = build_assistant(settings, embedder=embedder, policy=replace_confirm(base, 0.0))
+    unsure = build_assistant(settings, embedder=embedder, policy=replace_confirm(base, 1.01))
+    # flood_plan.txt, 1.1 编制目的: a sentence, no record
+    drafted = "制定本预案的目的是什么？"
+    first, second = sure.ask(drafted), unsure.ask(drafted)
+    assert "fact_match" not in first.evidence and "record_match" not in first.evidence
+    assert first.status == "answered"
+    assert second.status == "partial"
+    assert second.answer.startswith(first.answer)
+    assert "请核对原文" in second.answer[len(first.answer) :]
+    assert second.evidence["unconfirmed"] == 1.0
+    # bus_plan.txt, 表 1 row 3: a table fact is not hedged however high the cut-off.
+    fact = unsure.ask("到2025年临河公交正点率要达到多少？")
+    assert fact.status == "answered" and "85" in fact.answer
+
+
+def replace_confirm(policy: AnswerPolicy, cut: float) -> AnswerPolicy:
+    return dataclasses.replace(policy, confirm_from=cut)

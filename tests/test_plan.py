@@ -12,8 +12,8 @@ from assistant.answer.plan import (
     plan_question,
     vocabulary_from,
 )
-from assistant.answer.reader import SubAnswer, check, compose, decline_text
-from assistant.answer.texts import MISSING_PART
+from assistant.answer.reader import SubAnswer, check, compose, decline_text, unconfirmed_note
+from assistant.answer.texts import MISSING_PART, NOTE_UNCONFIRMED, NOTE_UNCONFIRMED_PLAIN
 from assistant.answer.types import Citation
 from assistant.ingest.types import DocumentMeta
 
@@ -179,6 +179,24 @@ def test_compose_numbers_each_side_and_names_the_missing_side() -> None:
     status, text, cites = compose(plan, [answered, both])
     assert status == "answered"
     assert "分担率为35%。[2]" in text and [c.n for c in cites] == [1, 2]
+
+
+def test_a_side_labelled_partial_makes_the_whole_answer_partial() -> None:
+    plan = plan_question("临河和云岭的公交分担率分别是多少？", VOCAB)
+    first, second = plan.subquestions
+    sure = SubAnswer(first, "answered", "分担率为40%。[1]", (_cite(1, "分担率为40%。"),))
+    unsure = SubAnswer(second, "partial", "线路有12条。[1]", (_cite(1, "线路有12条。"),))
+    status, text, _ = compose(plan, [sure, unsure])
+    assert status == "partial"
+    # Both sides are shown; no verdict is drawn from a side the reader is unsure of.
+    assert "（二）线路有12条。[2]" in text and "比较" not in text
+
+
+def test_the_unconfirmed_note_names_the_words_the_quotes_leave_out() -> None:
+    note = unconfirmed_note(["分担率", "2030年目标"])
+    assert note == NOTE_UNCONFIRMED.format(missing="分担率”“目标")
+    # Nothing nameable: the plain note, still asking for a check.
+    assert unconfirmed_note([]) == NOTE_UNCONFIRMED_PLAIN
 
 
 def test_a_duration_in_years_is_a_value_and_a_calendar_year_is_not() -> None:

@@ -42,10 +42,11 @@ from assistant.answer.reader import (
     first_cited,
     focus_coverage,
     states_unit,
+    unconfirmed_note,
 )
 from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
-from assistant.answer.types import Answer, Citation
+from assistant.answer.types import Answer, Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
@@ -120,6 +121,7 @@ class ExtractivePipeline:
         first = parts[0]
         evidence = dict(first.features)
         evidence["subquestions"] = float(len(parts))
+        evidence.update(_weakest(parts))
         return Answer(
             question=question,
             status=status,
@@ -535,11 +537,37 @@ class ExtractivePipeline:
                 passages,
                 spent,
             )
+        outcome: Status = "answered"
+        if source == "passage" and drafted.confidence < self.policy.confirm_from:
+            # Drafted sentences the calibrated model is unsure of: shown, but not as 已找到.
+            missing = focus_coverage(sub, citations, self.documents, weigh)[1]
+            text += unconfirmed_note(missing)
+            features["unconfirmed"] = 1.0
+            outcome = "partial"
         return (
-            SubAnswer(sub, "answered", text, citations, drafted.confidence, features),
+            SubAnswer(sub, outcome, text, citations, drafted.confidence, features),
             passages,
             spent,
         )
+
+
+def _from_passages(part: SubAnswer) -> bool:
+    """Whether a sub-answer was drafted from retrieved sentences (no fact or record stated it)."""
+    return "fact_match" not in part.features and "record_match" not in part.features
+
+
+def _weakest(parts: Sequence[SubAnswer]) -> dict[str, float]:
+    """The evidence of the least supported side answered from passages: how many sides rest
+    on drafted sentences, and the lowest word coverage among them."""
+    drafted = [p for p in parts if p.status != "not_found" and _from_passages(p)]
+    return {
+        "passage_parts": float(len(drafted)),
+        "weakest_focus": min((p.features.get("focus_cov", 1.0) for p in drafted), default=1.0),
+        "weakest_sentence": min(
+            (p.features.get("sentence_cov", 1.0) for p in drafted), default=1.0
+        ),
+        "weakest_confidence": min((p.confidence for p in drafted), default=1.0),
+    }
 
 
 def _writes_year(

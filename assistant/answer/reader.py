@@ -30,6 +30,8 @@ from assistant.answer.texts import (
     GAP_YEAR,
     MISSING_PART,
     NOT_FOUND_TEXT,
+    NOTE_UNCONFIRMED,
+    NOTE_UNCONFIRMED_PLAIN,
     STANCE_LABEL,
     SUPPORT_LEAD,
 )
@@ -595,6 +597,20 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
     return NOT_FOUND_TEXT
 
 
+def unconfirmed_note(missing: Sequence[str]) -> str:
+    """What a side's quotes leave out of the question, said after a side labelled partial
+    because its drafted sentences may not be what was asked."""
+    # Years are constraints the check has already passed; only the topic words are named.
+    words = [
+        w
+        for w in (_digitless(re.sub(rf"{YEAR_RE.pattern}年?", "", m)) for m in missing)
+        if w != "该问题"
+    ]
+    if words:
+        return NOTE_UNCONFIRMED.format(missing="”“".join(words[:3]))
+    return NOTE_UNCONFIRMED_PLAIN
+
+
 def renumber(text: str, citations: Sequence[Citation], offset: int) -> tuple[str, list[Citation]]:
     """Shift an answer's [n] markers and its citations' numbers by ``offset``."""
     shifted = MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
@@ -630,7 +646,7 @@ def compose(
         t, cs = renumber(p.text, p.citations, len(cites))
         texts.append(label + t)
         cites.extend(cs)
-    status: Status = "answered" if len(answered) == len(parts) else "partial"
+    status: Status = "answered" if all(p.status == "answered" for p in parts) else "partial"
     verdict = _verdict(plan, parts) if status == "answered" else ""
     return status, "".join(texts) + verdict, tuple(cites)
 

@@ -23,7 +23,7 @@ STATUS_LABEL: Final[dict[str, str]] = {
 }
 STATUS_HINT: Final[dict[str, str]] = {
     "answered": "答案出自下列文件原文。",
-    "partial": "问题的一部分在文件中找到了答案，未找到的部分已在回答中注明。",
+    "partial": "只找到了问题的一部分，或引文与所问的对应未能完全确认；回答中已注明，请核对原文。",
     "not_found": "已收录的文件中没有找到答案。",
 }
 # The page's badge on the optional LLM's text while it streams, before the verifier has run.
@@ -89,3 +89,7 @@ COMPARE_FIRST_LOWER: Final = "比较：（一）低于（二）。"
 COMPARE_SAME: Final = "比较：两者相同。"
 # A part of a two-part question the documents do not answer (named by its topic words).
 MISSING_PART: Final = "关于{where}“{focus}”，未在已收录文件中找到答案。"
+# A side answered from retrieved sentences the reader is not confident of (assistant.answer.
+# extractive.AnswerPolicy.confirm_from): labelled partial, with what its quotes leave out.
+NOTE_UNCONFIRMED: Final = "（以上引文未直接提到“{missing}”，是否对应所问，请核对原文。）"
+NOTE_UNCONFIRMED_PLAIN: Final = "（以上引文与所问的对应未能完全确认，请核对原文。）"
