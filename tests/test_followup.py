@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.followup import frame_of, list_items, resolve_question, topic_of
+from assistant.answer.followup import frame_of, list_items, resolve, resolve_question, topic_of
 from assistant.answer.types import Turn
 
 
@@ -86,6 +86,19 @@ def test_chain_of_follow_ups_keeps_its_anchor() -> None:
 def test_list_continuation_asks_for_more() -> None:
     history = _h("晋城要新增哪些旅游公交专线？", "新增4条旅游公交专线。")
     assert resolve_question("还有呢？", history) == "晋城新增旅游公交专线还有哪些？"
+
+
+def test_a_continuation_narrowed_to_a_part_continues_under_it() -> None:
+    # "还有呢？" with a clause naming where to go on: one readable question, no "，呢" splice.
+    history = _h("2023年临河要推进哪些公交场站建设？", "新建公交首末站3处。")
+    narrowed = resolve("还有呢？基础设施建设行动里还有别的吗？", history)
+    assert narrowed.text == "2023年基础设施建设行动里还有哪些？"
+    assert narrowed.kind == "continued" and narrowed.said == "新建公交首末站3处。"
+    assert "呢" not in resolve_question("还有呢？其他方面还有啥？", history)
+    # A lead "还有呢" before a question of its own: that question is what is asked.
+    swapped = resolve_question("还有呢？2024年的呢？", history)
+    assert swapped == resolve_question("2024年的呢？", history)
+    assert "2024年" in swapped and "2023" not in swapped
 
 
 def test_frame_and_topic() -> None:

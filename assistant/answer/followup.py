@@ -651,6 +651,40 @@ def _ordinal_reference(question: str, history: Sequence[Turn]) -> str | None:
     return _finish(f"{head}{rest}", question)
 
 
+def _narrowed_continuation(question: str) -> str:
+    """The part a continuation is narrowed to when "还有呢" comes with a clause that names it
+    ("还有呢？基础设施建设行动里还有别的吗？" → "基础设施建设行动里"); "" when there is none."""
+    clauses = [c for c in _CLAUSE_END.split(question.strip()) if c.strip()]
+    if len(clauses) < 2 or not _CONTINUE.match(_TRAIL.sub("", clauses[0].strip())):
+        return ""
+    rest = _core("".join(clauses[1:]))
+    part = _CONTINUE_TAIL.sub("", rest).strip("，, ")
+    return part if part != rest else ""
+
+
+def _after_continuation(question: str) -> str:
+    """The question after a leading "还有呢？" that another question follows ("还有呢？云岭的
+    呢？"): that question is what is asked. "" when there is no such lead."""
+    clauses = [c for c in _CLAUSE_END.split(question.strip()) if c.strip()]
+    if len(clauses) < 2 or not _CONTINUE.match(_TRAIL.sub("", clauses[0].strip())):
+        return ""
+    lead = _CLAUSE_END.search(question.strip())
+    assert lead is not None
+    return question.strip()[lead.end() :].strip()
+
+
+def _is_continuation(question: str) -> bool:
+    """ "还有呢", alone or with the part it continues under."""
+    return bool(_CONTINUE.match(_TRAIL.sub("", question.strip()))) or bool(
+        _narrowed_continuation(question)
+    )
+
+
+_CLAUSE_END = re.compile(r"[？?。！!；;]")
+# "…还有别的吗", "…还有啥", "…还有哪些": the continuation said again after the part named.
+_CONTINUE_TAIL = re.compile(r"(?:另外)?还(?:有|要)?(?:别的|其他|其它|什么|哪些|啥|没有|的)*$")
+
+
 @dataclass(frozen=True)
 class Resolution:
     """The standalone question, and how it was reached: "inherited" means the question was
@@ -670,7 +704,7 @@ def resolve(
     text = resolve_question(question, history, known)
     if text == question:
         return Resolution(text)
-    if _CONTINUE.match(_TRAIL.sub("", question.strip())):
+    if _is_continuation(question):
         return Resolution(text, "continued", _said_since_asked(history))
     inherited = _inherits_frame_only(question, history, known)
     return Resolution(text, "inherited" if inherited else "resolved")
@@ -682,7 +716,7 @@ def _said_since_asked(history: Sequence[Turn]) -> str:
     for turn in reversed(history):
         if turn.role == "assistant":
             said.append(turn.content)
-        elif not _CONTINUE.match(_TRAIL.sub("", turn.content.strip())):
+        elif not _is_continuation(turn.content):
             break
     return "\n".join(reversed(said))
 
@@ -696,7 +730,7 @@ def _inherits_frame_only(
         and _context(history) is not None
         and not _ENDS_WITH_NE.search(question)
         and not _COMPARE.match(core)
-        and not _CONTINUE.match(_TRAIL.sub("", question.strip()))
+        and not _is_continuation(question)
         and not _ORDINAL.search(question)
         and not _is_dependent(core)
     )
@@ -715,6 +749,16 @@ def resolve_question(
     if ordinal is not None:
         return ordinal
     previous = resolve_question(raw_previous, earlier, known)  # a chain keeps its anchor
+    narrowed = _narrowed_continuation(question)
+    after = _after_continuation(question)
+    if after and not narrowed:
+        return resolve_question(after, history, known)
+    if narrowed:
+        # "还有呢？基础设施建设行动里还有别的吗？": continued under the part the user names, in
+        # the previous question's frame unless the part names its own place or document.
+        own = frame_of(narrowed)
+        frame_head = "" if own.regions or own.doc_refs else frame_of(previous).prefix()
+        return _finish(f"{frame_head}{narrowed}还有哪些", "？")
     core = _core(question)
     # A complete question (no pronoun, no "…呢" ellipsis) outside the documents' vocabulary
     # starts a new thread.
@@ -728,7 +772,7 @@ def resolve_question(
         return question
     if LIVE_RE.search(question):
         return question  # "现在几点了？": about the moment of asking, never about the thread
-    if _CONTINUE.match(_TRAIL.sub("", question.strip())):
+    if _is_continuation(question):
         if previous.endswith(("还有哪些？", "还有哪些")):
             return previous  # a second "还有呢" asks the same, past what was said since
         topic = re.sub(r"(?:包括|包含|有|是|分为)$", "", topic_of(previous))
