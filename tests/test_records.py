@@ -1040,6 +1040,9 @@ def test_table_rows_answer_a_column_asked_of_a_row_and_the_rows_holding_a_value(
         assert citation.quote in doc.text
     # Who holds a post is not a task's lead unit.
     assert answerer.answer("领导小组由谁任组长？") is None
+    # A row named, a post asked of it: the row's lead unit is not who holds the post.
+    assert answerer.answer("改造易涝点由谁当组长？") is None
+    assert answerer.answer("建设排水管网谁来担任组长？") is None
     # "哪个部门" asks for the unit of a row named by a word of its own, not for rows.
     from assistant.answer.table_rows import _ASKS_ROWS
 

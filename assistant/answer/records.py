@@ -20,7 +20,7 @@ from assistant.answer.table_rows import TableRowAnswerer
 from assistant.answer.texts import LIST_COMPLETE, NOTE_CONFLICT, NOTE_REPEALED
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
-from assistant.lang.patterns import LEVEL_RE, known_regions
+from assistant.lang.patterns import ASKS_POST_RE, LEVEL_RE, known_regions
 from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import TermWeights, coverage, flat
 from assistant.lang.tokens import without_verbs, words
@@ -41,7 +41,6 @@ _ASKS_LEAD = re.compile(
     # Who holds a post ("指挥长由谁担任"): the roster's holders.
     r"|(?:由谁|谁来?)担任"
 )
-_ASKS_POST = re.compile(r"(?:由谁|谁来?)担任")
 # "办公室设在哪个单位": where a body sits, which a sentence says ("设在…"), not who leads a task.
 _ASKS_WHERE_SET = re.compile(r"设在|设于|位于|放在")
 # Tasks asked for by what they share ("哪些任务…长期坚持", "X牵头的有哪几项"), not who leads.
@@ -405,7 +404,7 @@ class RecordAnswerer:
         regions = [r for r in known_regions() if r in question]
         grades = LEVEL_RE.findall(question)
         scored: list[tuple[float, int]] = []
-        asks_post = bool(_ASKS_POST.search(question))
+        asks_post = bool(ASKS_POST_RE.search(question))
         for i, r in enumerate(self.records):
             if not self._fits(kind, r):
                 continue

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation
 from assistant.ingest.types import Document
+from assistant.lang.patterns import ASKS_POST_RE
 from assistant.lang.terms import TermWeights, coverage
 from assistant.lang.tokens import nouns
 from assistant.records.structures import split_units
@@ -26,8 +27,9 @@ from assistant.records.types import TableRow
 
 # Rows asked for ("U牵头的有哪几项"); "哪个部门/哪些单位" asks for a unit, not for rows.
 _ASKS_ROWS = re.compile(r"(?:哪些|哪几个?|哪个|哪项)(?!部门|单位|机关)|有什么")
-# "由谁任组长" asks who holds a post (a person), not which unit leads a task.
-_ASKS_LEAD = re.compile(r"谁牵头|由谁(?!任|担任)|哪个(?:部门|单位)|牵头|谁负责|责任(?:单位|部门)")
+# "由谁任组长" asks who holds a post (a person), not which unit leads a task (ASKS_POST_RE,
+# checked before this).
+_ASKS_LEAD = re.compile(r"谁牵头|由谁|哪个(?:部门|单位)|牵头|谁负责|责任(?:单位|部门)")
 _ASKS_CO = re.compile(r"配合|协助|谁(?:来)?配合")
 _ASKS_WHEN = re.compile(r"什么时候|何时|啥时候|哪一?年|时限|期限|截止|几月|什么时间")
 # Question wording that asks rather than names: left out of the row match.
@@ -263,7 +265,11 @@ class TableRowAnswerer:
                 continue
             kind = role(h)
             if (
-                (kind == "lead" and _ASKS_LEAD.search(question))
+                (
+                    kind == "lead"
+                    and _ASKS_LEAD.search(question)
+                    and not ASKS_POST_RE.search(question)
+                )
                 or (kind == "co" and _ASKS_CO.search(question))
                 or (kind == "deadline" and _ASKS_WHEN.search(question))
             ):

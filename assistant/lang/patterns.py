@@ -126,4 +126,7 @@ def known_regions() -> tuple[str, ...]:
 # the time of day ("现在几点"). What holds then (the weather, a ticket, the time) is live
 # information, which a policy document, dated when it was issued, never states. "今年", "目前",
 # "现在" alone are different: documents speak of the current year and the present state.
+# Who holds a post is asked ("由谁担任组长", "谁来当指挥长", "由谁任主任"): a person or office,
+# not the unit that leads a task.
+ASKS_POST_RE = re.compile(r"(?:由谁|谁)来?(?:担任|出任|兼任|当|任)")
 LIVE_RE = re.compile(r"今天|明天|后天|昨天|今晚|明晚|今早|明早|此刻|这会儿|现在几点|几点了|几点钟")
