@@ -1794,3 +1794,23 @@ def test_where_a_body_sits_is_not_asked_as_who_leads() -> None:
     assert found is None or "设在市应急管理局" in found.text
     lead = answerer.answer("云岭森林火灾应急预案的信息发布由哪个单位牵头？")
     assert lead is not None and "市指挥部" in lead.text
+
+
+def test_a_heading_asked_about_something_further_down_is_quoted_from_there() -> None:
+    doc, answerer = _answerer_for(
+        "临河市交旅融合行动计划\n三、重点任务\n（一）慢行网络提升工程。\n（二）旅游客运提升工程。巩固提高。"
+        "城乡公交市域全覆盖，旅游公交实现市区到主要景区直通，稳定运营现有的12条旅游公交直通车。"
+        "新增路线。增加临河东站至云岭山、湖滨站至东湖3条旅游公交专线。打造精品。推出5条精品旅游线路。\n"
+        "（三）数字平台优化工程。建设智慧旅游平台。\n",
+        "临河市交旅融合行动计划",
+    )
+    found = answerer.answer("临河交旅计划中“旅游客运提升工程”里要新增哪些旅游公交专线？")
+    assert found is not None
+    assert "新增路线。增加临河东站至云岭山、湖滨站至东湖3条旅游公交专线" in found.text
+    # From the run-in label of the part asked, without the next part's label.
+    assert "巩固提高" not in found.text and "打造精品" not in found.text
+    (citation,) = found.citations
+    assert citation.quote in doc.text
+    # Asked what the heading holds, its text is quoted from the start as before.
+    whole = answerer.answer("临河交旅计划中“旅游客运提升工程”的内容是什么？")
+    assert whole is not None and "巩固提高。城乡公交市域全覆盖" in whole.text

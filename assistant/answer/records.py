@@ -136,6 +136,8 @@ _DUTY_AFTER = re.compile(
     r"\s*[（(](?:责任单位|牵头单位|责任部门)?[^（）()\n]{0,80}(?:负责|单位|局|委|办)[）)]"
 )
 _BODY_SPAN = 600
+# Shorter than this, a sentence before the one quoted is a run-in label ("新增路线。").
+_RUN_IN_LABEL = 12
 # Minimum share of the question's focus weight a record's context must cover, and by how much
 # the best record must lead the runner-up (ties are left to the extractive answer).
 MIN_COVERAGE = 0.6
@@ -667,7 +669,7 @@ class RecordAnswerer:
                 found = self._compose("list", children[0], question, 1.0)
                 if found is not None:
                     return found
-            body = self._body(heading)
+            body = self._body(heading, question)
             if body is not None:
                 return body
         return self._leaf_named(question, doc_ids)
@@ -700,9 +702,12 @@ class RecordAnswerer:
         heading = named[0]
         if any(self._lists.get((heading.doc_id, heading.text, k)) for k in _LIST_KINDS):
             return None  # a heading with subheadings or items under it: for the lists
-        return self._body(heading)
+        return self._body(heading, question)
 
-    def _body(self, heading: ListItem) -> RecordAnswer | None:
+    def _body(self, heading: ListItem, question: str = "") -> RecordAnswer | None:
+        """The first sentences of a heading's own text; or, when the question asks about
+        something further down it ("“旅游客运提升工程”里要新增哪些旅游公交专线"), the sentences
+        from the one that says it (with the run-in label before it, "新增路线。")."""
         doc = self.documents[heading.doc_id]
         text = doc.text
         at = text.find(heading.text.strip(), heading.start)
@@ -721,9 +726,15 @@ class RecordAnswerer:
         end = min([*after, start + _BODY_SPAN, len(text)])
         q_start = start + len(text[start:end]) - len(text[start:end].lstrip(" \t\n。．.、：:"))
         span = text[q_start:end]
+        further = self._further_down(span, heading, question) if question else 0
+        q_start, span = q_start + further, span[further:]
         # Sentences end at a full stop; the extraction's line breaks fall inside sentences.
         stops = [m.end() for m in re.finditer(r"[。！？!?]", span)]
         cut = stops[min(len(stops), _BODY_SENTENCES) - 1] if stops else len(span)
+        if further and len(stops) > 1 and cut in stops[1:]:
+            before = stops[stops.index(cut) - 1]
+            if len(flat(span[before:cut])) < _RUN_IN_LABEL:
+                cut = before  # a run-in label of the part after it ("打造精品。") is left out
         # The bracket naming who answers for the item ("(责任单位:市司法局)") is part of it.
         duty = _DUTY_AFTER.match(span, cut)
         if duty is not None:
@@ -735,8 +746,31 @@ class RecordAnswerer:
         said = re.sub(r"\s+", "", text[q_start:q_end]).rstrip("。；;")
         # Named without its number ("第10条"): a figure the cited body does not contain.
         name = _bare_heading(heading.text).replace("“", "‘").replace("”", "’")
-        answer = f"《{doc.meta.title}》中“{name}”的内容为：{said}[1]。"
+        lead = "部分写道" if further else "的内容为"
+        answer = f"《{doc.meta.title}》中“{name}”{lead}：{said}[1]。"
         return RecordAnswer("answered", answer, (self._cite(1, heading, q_start, q_end),), 1.0)
+
+    def _further_down(self, span: str, heading: ListItem, question: str) -> int:
+        """Where in a heading's text the question's words beyond the heading's name are said,
+        when that is past its first sentences (0 otherwise)."""
+        rest = _focus(question).replace(_bare_heading(heading.text), " ")
+        meta = self.documents[heading.doc_id].meta
+        # Words naming the document ("临河交旅计划中") say which text, not what in it.
+        named = f"{meta.title} {meta.short_title} {meta.region}"
+        weights = {
+            t: w for t, w in self._weights.weigh(rest, stress_years=False).items() if t not in named
+        }
+        sentences = [(s, e) for s, e in split_sentences(span) if flat(span[s:e])]
+        if not weights or len(sentences) <= _BODY_SENTENCES:
+            return 0
+        scores = [coverage(weights, span[s:e]) for s, e in sentences]
+        best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        if best < _BODY_SENTENCES or scores[best] <= max(scores[:_BODY_SENTENCES]):
+            return 0
+        label = sentences[best - 1]
+        if len(flat(span[label[0] : label[1]])) < _RUN_IN_LABEL:
+            best -= 1  # "新增路线。增加…": the run-in label names what follows
+        return sentences[best][0]
 
     def _list_items(self, r: ListItem) -> list[ListItem]:
         return [
