@@ -522,3 +522,11 @@ def test_a_level_swap_asks_again_only_the_clause_the_level_stood_in() -> None:
         "预警分为红色、橙色、黄色三级。橙色预警：24小时降雨量100毫米以上。",
     )
     assert resolve_question("蓝色预警呢？", history) == "防汛预案的预警，蓝色是什么标准？"
+
+
+def test_other_aspects_asked_is_a_continuation() -> None:
+    history = _h("临河十四五期间新能源车更新了多少？", "更新新能源出租车800辆。")
+    for question in ("其他方面呢？", "还有其他方面吗？", "其它的呢？"):
+        found = resolve(question, history)
+        assert found.kind == "continued", question
+        assert found.text.endswith("还有哪些？") and "方面" not in found.text, question

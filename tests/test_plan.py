@@ -465,6 +465,23 @@ def _words(text: str) -> dict[str, float]:
     return {w: 1.0 for w in tokenize(text) if len(w) >= 2}
 
 
+def test_the_value_quote_of_a_count_is_the_first_in_the_measure_asked() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("临河规划里中心城区消防站各片区分别几座？", VOCAB).subquestions
+    where = "中心城区消防设施规划"
+    lead = _cite(1, "按照责任区面积4-7平方千米设置消防站。", section=where)
+    total = _cite(2, "规划设置消防站12座，现状5座。", section=where)
+    parts = _cite(3, "其中主城区6座，东湖片区3座，湖滨片区3座。", section=where)
+    text = "按照责任区面积4-7平方千米设置消防站[1]；规划设置消防站12座[2]。"
+    # The lead-in's 责任区 is no sibling of the 片区 asked: the count is in the 座 quotes.
+    assert contrast(sub, [lead, total, parts], METAS_BY_ID, _words, text) is None
+    # A text whose only count names another kind of area is still declined.
+    other = _cite(1, "每个责任区设置消防站2座。", section=where)
+    gap = contrast(sub, [other], METAS_BY_ID, _words, "每个责任区设置消防站2座[1]。")
+    assert gap is not None and gap.kind == "sibling"
+
+
 def test_a_sibling_of_the_thing_asked_is_declined_with_it_named() -> None:
     from assistant.answer.reader import contrast
 

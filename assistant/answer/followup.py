@@ -56,7 +56,7 @@ _COMPARE = re.compile(
     r"|^(?:比|相比|对比)(?P<y>.+)$"
 )
 _CONTINUE = re.compile(
-    r"^(?:那)?(?:还有|其他|其它|别的|另外|此外)(?:的|呢|吗|哪些|什么|没有|其他的|别的)*$"
+    r"^(?:那)?(?:还有|其他|其它|别的|另外|此外)(?:的|呢|吗|哪些|什么|没有|其他|其它|别的|方面)*$"
 )
 # A pronoun standing for the topic, and determiners ("这项工作") that point back to it.
 _PRONOUN = re.compile(r"它们|它|(?<![尤极])其(?![中他它余次实])")

@@ -300,6 +300,12 @@ _PERSON_NAME_ASKED = re.compile(
 _NAMES_PERSON = re.compile(r"同志|联系人[:：]\s*[\u4e00-\u9fff]{2,4}|姓名")
 
 
+def _in_text_order(text: str, citations: Sequence[Citation]) -> list[Citation]:
+    """``citations`` in the order ``text`` first cites them (uncited ones last)."""
+    order = {int(n): i for i, n in reversed(list(enumerate(MARKER.findall(text))))}
+    return sorted(citations, key=lambda c: order.get(c.n, len(order)))
+
+
 def first_cited(text: str, citations: Sequence[Citation]) -> Citation:
     """The citation ``text`` cites first (the one its value was taken from), else the first."""
     first = MARKER.search(text)
@@ -339,6 +345,16 @@ def contrast(
     # The value is the citation the answer cites first: a supporting quote naming the thing
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
+    counted = _COUNTED.search(sub.text)
+    unit = sub.constraints.unit or (counted.group("measure") if counted else "")
+    asked_measure = _MEASURE_ASKED.search(sub.text)
+    value_unit = unit or (asked_measure.group("measure") if asked_measure else "")
+    if value_unit and not _in_unit(value_unit, cited.quote):
+        # The value asked in its unit ("几座") is in a later quote: that quote is the value's,
+        # the first one only leads up to it ("按照责任区面积…设置消防站。规划设置17座…").
+        cited = next(
+            (c for c in _in_text_order(text, citations) if _in_unit(value_unit, c.quote)), cited
+        )
     # A lighter word counts here than for coverage: a sibling named in the text is evidence
     # of its own ("巡游出租车…的现状" weighs 出租车 among many words; 公共汽电车 is another 车).
     _, missing = focus_coverage(sub, [cited], metas, weigh, _SIBLING_SHARE)
@@ -362,11 +378,9 @@ def contrast(
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
     # Only a quantity in a unit of measure (公里, 亿元, 个): a level (几级) or a bare figure is
-    # no length or count of the thing to attribute.
-    counted = _COUNTED.search(sub.text)
-    # A count's measure word ("多少家") is too loose to reject another unit's figure, but it
-    # tells which figure is the count: "新认定10家…平台" is no count of the 企业 asked.
-    unit = sub.constraints.unit or (counted.group("measure") if counted else "")
+    # no length or count of the thing to attribute. A count's measure word ("多少家") is too
+    # loose to reject another unit's figure, but it tells which figure is the count: "新认定10家
+    # …平台" is no count of the 企业 asked.
     unstated = (
         _unattributed(sub, cited.quote, weigh, unit) if unit and unit not in _NO_ATTRIBUTION else ""
     )
@@ -450,6 +464,8 @@ def _unattributed(
 
 
 # The thing a count asks about: the noun after 多少/几 and its measure word.
+# The measure word of a count asked, with or without the thing after it ("各片区分别几座").
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(?P<measure>个|座|辆|台|条|家|处|所|部|艘|架|项|支)")
 _COUNTED = re.compile(
     r"(?:多少|几)(?P<measure>个|座|辆|台|条|家|处|所|部|艘|架|项|支)(?P<thing>[\u4e00-\u9fff]{2,6}?)"
     r"(?=[？?，,。呢吗]|$|要|将|是|有|的)"
