@@ -818,6 +818,31 @@ def test_a_question_naming_two_aspects_quotes_the_sentence_for_each() -> None:
     assert "相对湿度" in drafted.text and "24小时" not in drafted.text
 
 
+def test_how_often_asked_is_answered_by_the_sentence_stating_a_rate() -> None:
+    import dataclasses
+
+    from assistant.answer.extractive import AnswerPolicy, draft_answer
+    from assistant.ingest.types import Chunk
+    from assistant.lang.tokens import tokenize
+    from assistant.retrieve.types import Passage
+
+    meta = DocumentMeta("fire", "云岭市森林火灾应急预案", "fire.txt", region="云岭市")
+    text = (
+        "按照预案要求，适时组织不同类型的森林火灾实战演练，包括指挥协调、队伍调动等演练。"
+        "演练科目可分单个或综合性科目。"
+        "市指挥部办公室每2年至少组织1次综合性科目的演练。"
+    )
+    passages = [
+        Passage(Chunk("c0", "fire", meta.title, ("六、保障措施",), text, 0, len(text)), 1.0)
+    ]
+    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0, max_sentences=1)
+    question = "云岭森林火灾应急预案对演练频次有什么要求？"
+    weights = {w: 1.0 for w in tokenize(question) if len(w) >= 2}
+    drafted = draft_answer(question, passages, {"fire": meta}, weights, policy)
+    # The sentence repeating "要求" and "演练" says nothing of how often: the rate is quoted.
+    assert "每2年至少组织1次" in drafted.text, drafted.text
+
+
 def test_a_count_answered_in_another_measure_word_counts_something_else() -> None:
     from assistant.answer.reader import contrast
 

@@ -30,6 +30,13 @@ FEATURES = ("sentence_cov", "uncovered", "dense")
 
 _ASKS_LIST = re.compile(r"哪些|有什么|包括|包含|都有|分别|几类|几个方面|哪几|还有")
 # What kind of phrase answers the question, and what such a phrase looks like in the text.
+# How often ("演练频次", "多久一次"), and a sentence stating a rate per period ("每3年至少1次").
+_ASKS_FREQUENCY = re.compile(r"频次|频率|多久一次|多长时间一次|几年一次|每年几次|几次")
+_STATES_FREQUENCY = re.compile(
+    r"每\s*(?:\d+|[一二两三四五六七八九十半])?\s*个?(?:年|季度|月|周|天|日)"
+    r"|(?:\d+|[一二两三四五六七八九十])\s*次"
+)
+_FREQUENCY_BONUS = 0.3
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(r"谁|哪个部门|哪个单位|哪些部门|哪些单位|牵头|负责|设在|担任"),
@@ -138,6 +145,10 @@ _STANCE_WEIGHT = 0.15
 
 
 def _type_bonus(question: str, sentence: str) -> float:
+    if _ASKS_FREQUENCY.search(question):
+        # How often is the whole answer: a sentence without a rate says nothing of it, however
+        # many of the question's other words ("演练", "要求") it repeats.
+        return _FREQUENCY_BONUS if _STATES_FREQUENCY.search(sentence) else 0.0
     for asks, looks_like in _ANSWER_TYPES:
         if asks.search(question):
             return 0.15 if looks_like.search(sentence) else 0.0
