@@ -51,7 +51,7 @@ from assistant.ingest.types import DocumentMeta
 from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
-from assistant.lang.tokens import place_names
+from assistant.lang.tokens import nouns, place_names
 from assistant.retrieve.hybrid import Retriever
 from assistant.retrieve.types import Passage
 
@@ -541,7 +541,9 @@ class ExtractivePipeline:
         if source == "passage" and drafted.confidence < self.policy.confirm_from:
             # Drafted sentences the calibrated model is unsure of: shown, but not as 已找到.
             missing = focus_coverage(sub, citations, self.documents, weigh)[1]
-            text += unconfirmed_note(missing)
+            # Only things are named as left out ("高峰期"), not the asking ("想", "那条").
+            things = nouns(sub.text)
+            text += unconfirmed_note([m for m in missing if any(m in n or n in m for n in things)])
             features["unconfirmed"] = 1.0
             outcome = "partial"
         return (
