@@ -28,6 +28,15 @@ METAS = (
 VOCAB: Vocabulary = vocabulary_from(METAS, ["较大", "重大"])
 
 
+def test_an_indicators_target_asked_without_a_question_word_for_numbers_is_a_number() -> None:
+    for question in ("临河方案对公交站点覆盖率定了什么目标？", "临河公交正点率的目标值是什么？"):
+        (sub,) = plan_question(question, VOCAB).subquestions
+        assert sub.answer_type == "number", question
+    # Targets of a field, not of one indicator, are a list.
+    (sub,) = plan_question("临河公交优先方案有哪些目标？", VOCAB).subquestions
+    assert sub.answer_type == "list"
+
+
 def _sides(question: str) -> list[str]:
     return [s.text for s in plan_question(question, VOCAB).subquestions]
 

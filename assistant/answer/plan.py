@@ -42,6 +42,8 @@ AnswerType = Literal[
 ]
 Stance = Literal["current", "target", ""]
 
+# How the name of a measured indicator ends ("农村自来水普及率", "公路总里程", "汽车保有量").
+_INDICATOR_END = r"率|比例|占比|比重|里程|保有量|总量|浓度|人数"
 # What kind of answer the question wants, from its question words (first match wins: "多少个"
 # is a number although "个" could start a list).
 _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
@@ -54,6 +56,9 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             r"多少|多大|多长|多高|多宽|多远|(?<!哪)几(?!乎|何)"
             r"|比例是|比率是|占比|百分之几|什么水平"
+            # An indicator's target asked ("覆盖率定了什么目标"): its value.
+            rf"|(?:{_INDICATOR_END})[^，,。？?]{{0,6}}(?:什么|啥)目标"
+            rf"|(?:{_INDICATOR_END})(?:的)?目标值?(?:是什么|是啥|为何)"
         ),
     ),
     (
