@@ -23,6 +23,7 @@ from assistant.settings import Settings
 from tests.conftest import BACKENDS
 from tests.hashing_embedder import HashingEmbedder
 from tests.pg import new_database
+from tests.tiny import tiny_policy
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny_corpus"
 MARKER = re.compile(r"\[(\d+)\]")
@@ -312,12 +313,7 @@ def test_an_unsure_draft_is_labelled_partial_and_a_table_fact_is_not(tmp_path: P
     )
     embedder = HashingEmbedder()
     index_backend(settings).build(embedder, progress=False)
-    calibrated = AnswerPolicy.load()
-    base = dataclasses.replace(
-        calibrated,
-        coef={**calibrated.coef, "dense": 0.0},
-        intercept=calibrated.intercept + calibrated.coef["dense"] * TYPICAL_DENSE,
-    )
+    base = tiny_policy()
     sure = build_assistant(settings, embedder=embedder, policy=replace_confirm(base, 0.0))
     unsure = build_assistant(settings, embedder=embedder, policy=replace_confirm(base, 1.01))
     # flood_plan.txt, 1.1 编制目的: a sentence, no record
