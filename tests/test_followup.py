@@ -530,3 +530,15 @@ def test_other_aspects_asked_is_a_continuation() -> None:
         found = resolve(question, history)
         assert found.kind == "continued", question
         assert found.text.endswith("还有哪些？") and "方面" not in found.text, question
+
+
+def test_a_reference_points_to_the_name_the_answer_gave_for_what_was_asked() -> None:
+    # Of the names an answer quotes, the one it introduces with the question's own verb
+    # ("推出“湖滨行”"), not one it mentions on the way; the noun said once.
+    history = _h(
+        "临河要推出的新公交APP叫什么？",
+        "临河市计划将功能重合的“临河公交在线 APP”和“东湖公交通 APP”整合，推出“湖滨行”APP。[1]",
+    )
+    resolved = resolve_question("这个APP计划哪一年推出？", history)
+    assert "“湖滨行”" in resolved and "公交在线" not in resolved
+    assert resolved.count("APP") == 1, resolved

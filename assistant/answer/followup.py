@@ -458,8 +458,33 @@ _MAX_NAMED_ITEMS = 6
 def _referent(previous: str, answer: str) -> str:
     """What 它/这项/该… point to: the previous topic, plus a quoted name the answer introduced."""
     topic = topic_of(previous)
-    named = [q for q in _QUOTED.findall(answer) if q not in previous]
-    return topic + named[0] if named else topic
+    named = [m for m in _QUOTED.finditer(answer) if m.group(0) not in previous]
+    if not named:
+        return topic
+    # Of several names, the one the answer introduces with the question's own words ("推出
+    # “漾泉行”APP" for "要推出的新公交APP叫什么"), not one it mentions on the way.
+    best = max(named, key=lambda m: _shared_pairs(_lead_in(answer, m.start()), previous))
+    return topic + best.group(0)
+
+
+def _lead_in(text: str, end: int) -> str:
+    """The words right before ``end``, back to the last punctuation or quote (at most 6)."""
+    before = text[max(0, end - 6) : end]
+    return re.split(r"[^\u4e00-\u9fff]", before)[-1]
+
+
+def _shared_pairs(text: str, other: str) -> int:
+    return sum(1 for i in range(len(text) - 1) if text[i : i + 2] in other)
+
+
+def _without_repeat(head: str, rest: str) -> str:
+    """``rest`` without the words ``head`` already ends with ("…新公交APP“漾泉行”" + "APP计划
+    哪一年推出" → "计划哪一年推出")."""
+    bare = _QUOTED.sub("", head)
+    for k in range(min(len(bare), len(rest)), 1, -1):
+        if bare.endswith(rest[:k]):
+            return rest[k:]
+    return rest
 
 
 def _is_dependent(core: str) -> bool:
@@ -840,7 +865,7 @@ def resolve_question(
         if noun is not None and core[noun.end() :]:
             # "这项工作由谁牵头？", "这条的责任单位是谁？", "这些加起来多长？": the reference is the
             # subject; the referent takes its place, the determiner is not said again.
-            return _finish(referent + core[noun.end() :], question)
+            return _finish(referent + _without_repeat(referent, core[noun.end() :]), question)
         return _finish(f"{referent}，{core}", question)
     if own.regions or own.doc_refs:
         return question  # anchored on its own: a new thread
