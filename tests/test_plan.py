@@ -369,6 +369,19 @@ def test_a_side_stated_without_quotes_after_it_counts_for_the_verdict() -> None:
     assert compose(plan, [a, b])[1].endswith(COMPARE_SAME)
 
 
+def test_two_questions_asking_a_body_get_no_comparison_of_the_figures_their_quotes_carry() -> None:
+    from assistant.answer.texts import COMPARE_SAME
+
+    plan = plan_question("临河防汛指挥部办公室设在哪个单位？办公室主任由谁兼任？", VOCAB)
+    first, second = plan.subquestions
+    assert first.answer_type == second.answer_type == "organisation"
+    a = SubAnswer(first, "answered", "办公室设在县水务局，1小时内报告。[1]", (_cite(1, "x"),))
+    b = SubAnswer(second, "answered", "主任由副局长兼任，1小时内报告。[1]", (_cite(1, "y"),))
+    status, text, _ = compose(plan, [a, b])
+    assert status == "answered" and not text.endswith(COMPARE_SAME)
+    assert "比较" not in text
+
+
 def test_a_frame_before_the_topic_is_kept_with_it_for_a_later_clause() -> None:
     # "…表中，X2025年的目标值是多少？属于什么属性？": the later clause is about X, in that table.
     assert _sides("临河公交指标表中，公交分担率2025年的目标值是多少？属于什么属性？") == [
@@ -880,3 +893,41 @@ def test_two_documents_whose_kind_is_said_once_become_two_sides() -> None:
     # One document named with its kind: nothing to spell out.
     (one,) = plan_question("云岭森林火灾应急预案的指挥部办公室设在哪里？", VOCAB).subquestions
     assert one.constraints.doc_ids == ("fire",)
+
+
+def test_a_body_named_in_full_is_also_asked_by_the_short_name_its_document_defines() -> None:
+    from assistant.lang.patterns import short_names
+
+    text = (
+        "县人民政府设立临河县防汛抗旱指挥部（以下简称县防指），在县委和云岭市防汛抗旱指挥部"
+        "（以下简称市防指）领导下工作。县防指办公室设在县水务局。特制定本预案（以下简称“本预案”）。"
+    )
+    # The body's name without its place; a self-reference is no body's short name.
+    assert short_names(text) == [("防汛抗旱指挥部", "县防指"), ("防汛抗旱指挥部", "市防指")]
+    vocab = vocabulary_from(METAS, [], texts=[text])
+    # The document's own body comes first: its short name is the one added.
+    assert vocab.short_names == (("防汛抗旱指挥部", "县防指"),)
+    (sub,) = plan_question("临河防汛抗旱指挥部的办公室设在哪个部门？", vocab).subquestions
+    assert sub.text == "临河防汛抗旱指挥部（县防指）的办公室设在哪个部门"
+    # Asked by the short name already: nothing is added.
+    (same,) = plan_question("临河县防指办公室设在哪个部门？", vocab).subquestions
+    assert same.text == "临河县防指办公室设在哪个部门"
+    # A short name that keeps only the head noun says nothing about which body it is.
+    assert short_names("成立临河市建设工程事故应急救援指挥部(以下简称“市指挥部”)") == []
+
+
+def test_a_body_named_in_full_is_asked_by_the_cut_of_its_name_its_document_uses() -> None:
+    from assistant.lang.patterns import short_names
+
+    text = "市人民政府设立临河市城市防汛排涝指挥部（以下简称市排涝指挥部），负责排涝工作。"
+    assert short_names(text) == [("城市防汛排涝指挥部", "市排涝指挥部")]
+    vocab = vocabulary_from(METAS, [], texts=[text])
+    (sub,) = plan_question("临河市城市防汛排涝指挥部办公室设在哪个单位？", vocab).subquestions
+    # "防汛" is left out: the documents' sentences about this body never say it.
+    assert sub.text == "临河市排涝指挥部办公室设在哪个单位"
+    assert sub.constraints.regions == ("临河",)
+
+
+def test_a_later_clause_takes_the_topic_without_the_first_clauses_verb() -> None:
+    sides = _sides("临河防汛指挥部的办公室放在哪个部门？办公室主任谁来当？")
+    assert sides[1] == "临河防汛指挥部的办公室，办公室主任谁来当", sides

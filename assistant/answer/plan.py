@@ -24,6 +24,8 @@ from assistant.lang.patterns import (
     YEAR_RE,
     known_regions,
     plan_period_years,
+    short_names,
+    without_place,
 )
 from assistant.lang.tokens import words
 
@@ -102,7 +104,9 @@ _WH = re.compile(
 )
 # What a question is about, before its question word: the topic later clauses lean on.
 _TOPIC_TAIL = re.compile(
-    r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|目标值|现状值|“|”|\s)+$"
+    r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|目标值|现状值"
+    # Where a body sits or who holds it ("办公室放在哪个部门"): the verb is no part of the topic.
+    r"|放在|设在|设于|位于|由|“|”|\s)+$"
 )
 _PRONOUN = re.compile(r"它们|它|其(?![中他它余次实])|那条|这条|该项|这项")
 _DEPENDENT_CONTENT = 8
@@ -182,6 +186,8 @@ class Vocabulary:
     documents: tuple[DocumentName, ...] = ()
     levels: tuple[str, ...] = ()
     known: Callable[[str], bool] | None = field(default=None, compare=False)
+    # (a body's full name, the short name its document defines for it: "以下简称县防指").
+    short_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -358,8 +364,27 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
 
 
 def _sub(text: str, vocabulary: Vocabulary) -> SubQuestion:
+    text = with_short_names(text, vocabulary)
     constraints, focus = _constraints(text, vocabulary)
     return SubQuestion(text, focus, answer_type_of(text), constraints)
+
+
+def with_short_names(text: str, vocabulary: Vocabulary) -> str:
+    """A body named in full whose document defines a short name and then uses only that: an
+    abbreviation is added after the full name ("防汛抗旱指挥部（县防指）"); a cut of the full
+    name replaces it ("城市防汛排涝指挥部" → "排涝指挥部"), since the full name's other words
+    ("防汛") would only match the sentences about other bodies that carry them."""
+    for full, short in vocabulary.short_names:
+        at = text.find(full)
+        if at < 0 or short in text:
+            continue
+        end = at + len(full)
+        cut = without_place(short)
+        if cut in full:
+            text = f"{text[:at]}{cut}{text[end:]}"
+        else:
+            text = f"{text[:end]}（{short}）{text[end:]}"
+    return text
 
 
 def _clauses(question: str) -> list[str]:
@@ -754,14 +779,23 @@ def _inherit(subs: Sequence[SubQuestion]) -> list[SubQuestion]:
 
 
 def vocabulary_from(
-    metas: Iterable[Any], levels: Iterable[str], known: Callable[[str], bool] | None = None
+    metas: Iterable[Any],
+    levels: Iterable[str],
+    known: Callable[[str], bool] | None = None,
+    texts: Iterable[str] = (),
 ) -> Vocabulary:
-    """Build the planner's vocabulary from document metadata (``DocumentMeta``) and the grade
-    names found in the records."""
+    """Build the planner's vocabulary from document metadata (``DocumentMeta``), the grade
+    names found in the records and the short names the documents' ``texts`` define (the first
+    definition of a name wins: a plan names its own body before the bodies above it)."""
+    shorts: dict[str, str] = {}
+    for text in texts:
+        for full, short in short_names(text):
+            shorts.setdefault(full, short)
     return Vocabulary(
         documents=tuple(DocumentName(m.doc_id, m.title, m.short_title, m.region) for m in metas),
         levels=tuple(sorted({x for x in levels if x})),
         known=known,
+        short_names=tuple(sorted(shorts.items(), key=lambda kv: -len(kv[0]))),
     )
 
 

@@ -677,10 +677,19 @@ def _short_value(text: str) -> Mention | None:
     return next(m for m in mentions(YEAR_RE.sub(" ", lead), strict=True))
 
 
+_NO_QUANTITY = frozenset(
+    {"organisation", "place", "date", "year", "list", "definition", "overview"}
+)
+
+
 def _verdict(plan: QueryPlan, parts: Sequence[SubAnswer]) -> str:
     """A comparison of two sides each stating one value in the same unit: which is higher, in
     words only (no difference is computed, so no new figure appears)."""
     if not plan.compare or len(parts) != 2:
+        return ""
+    # A side asking who, where, when or what is listed states no quantity: a figure its quote
+    # happens to carry ("1小时内报告") is no answer to compare.
+    if any(p.sub.answer_type in _NO_QUANTITY for p in parts):
         return ""
     a, b = (_short_value(p.text) for p in parts)
     if a is None or b is None or not a.unit or a.unit != b.unit:

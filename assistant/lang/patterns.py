@@ -130,3 +130,43 @@ def known_regions() -> tuple[str, ...]:
 # not the unit that leads a task.
 ASKS_POST_RE = re.compile(r"(?:由谁|谁)来?(?:担任|出任|兼任|当|任)")
 LIVE_RE = re.compile(r"今天|明天|后天|昨天|今晚|明晚|今早|明早|此刻|这会儿|现在几点|几点了|几点钟")
+
+
+# A short name a document defines for a body it names: "盱眙县防汛抗旱指挥部（以下简称县防指）",
+# "成立市建设工程事故应急救援指挥部(以下简称“市指挥部”)". The text then says only the short name.
+_SHORT_NAME = re.compile(
+    r"[（(]\s*以下简称\s*[“\"]?(?P<short>[^”\"（）()，,。]{2,10}?)[”\"]?\s*[）)]"
+)
+# What introduces the named body in its clause ("设立…", "成立…"): not part of the name.
+_INTRODUCED = re.compile(r".*(?:设立|成立|组建|建立|设置|组成|为|是|由)")
+# A place or administrative level before a body's name ("盱眙县", "市"): questions often omit it.
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?(?:省|市|县|区))?")
+
+
+def without_place(name: str) -> str:
+    """A body's name without the place or administrative level before it ("盱眙县防汛抗旱指挥部"
+    → "防汛抗旱指挥部", "市排涝指挥部" → "排涝指挥部")."""
+    return _PLACE_PREFIX.sub("", name)
+
+
+# A short name that keeps no more than a bare head noun of the full one ("市指挥部" of
+# "建设工程事故应急救援指挥部") names any body of its kind: it says nothing about which.
+_MIN_CUT = 4
+
+
+def short_names(text: str) -> list[tuple[str, str]]:
+    """(full name without its place prefix, short name) for each "（以下简称…）" in ``text``:
+    an abbreviation ("县防指") or a cut of the full name that keeps more than its head noun
+    ("市排涝指挥部" of "城市防汛排涝指挥部"). Self-references ("本规划", "本预案") are no body's
+    short name."""
+    found: list[tuple[str, str]] = []
+    for m in _SHORT_NAME.finditer(text):
+        short = m.group("short").strip()
+        if short.startswith("本"):
+            continue
+        clause = re.split(r"[，,。；;：:\n、和与及]", text[max(0, m.start() - 40) : m.start()])[-1]
+        core = without_place(_INTRODUCED.sub("", clause).strip())
+        cut = without_place(short)
+        if len(core) >= 4 and cut != core and (cut not in core or len(cut) >= _MIN_CUT):
+            found.append((core, short))
+    return found

@@ -135,6 +135,7 @@ def build_assistant(
             (d.meta for d in index.documents.values()),
             (getattr(r, "level", "") for r in index.records),
             retriever.term_weights.known,
+            (d.text for d in index.documents.values()),
         ),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
