@@ -3,6 +3,8 @@ these tests (none is an eval question); the expected plans were written by readi
 
 from __future__ import annotations
 
+from typing import Any
+
 from assistant.answer.plan import (
     DocumentName,
     Vocabulary,
@@ -931,3 +933,68 @@ def test_a_body_named_in_full_is_asked_by_the_cut_of_its_name_its_document_uses(
 def test_a_later_clause_takes_the_topic_without_the_first_clauses_verb() -> None:
     sides = _sides("临河防汛指挥部的办公室放在哪个部门？办公室主任谁来当？")
     assert sides[1] == "临河防汛指挥部的办公室，办公室主任谁来当", sides
+
+
+def _one_passage(text: str, section: tuple[str, ...] = ("三、发展目标",)) -> tuple[Any, ...]:
+    import dataclasses
+
+    from assistant.answer.extractive import AnswerPolicy
+    from assistant.ingest.types import Chunk
+    from assistant.lang.tokens import tokenize
+    from assistant.retrieve.types import Passage
+
+    meta = DocumentMeta("plan", "云岭市文旅融合行动计划", "plan.txt", region="云岭市")
+    passages = [Passage(Chunk("c0", "plan", meta.title, section, text, 0, len(text)), 1.0)]
+    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
+
+    def weights_of(q: str) -> dict[str, float]:
+        return {w: 1.0 for w in tokenize(q) if len(w) >= 2}
+
+    return passages, {"plan": meta}, policy, weights_of
+
+
+def test_a_run_in_label_is_quoted_with_the_sentence_that_says_what_its_item_is() -> None:
+    from assistant.answer.extractive import draft_answer
+
+    text = (
+        "——景区连接网。新建旅游公路120公里，串联主要景区。"
+        "——智慧服务网。建设全域旅游服务平台，实现一码游。"
+    )
+    passages, metas, policy, weights_of = _one_passage(text)
+    question = "“智慧服务网”具体要做些什么？"
+    drafted = draft_answer(question, passages, metas, weights_of(question), policy)
+    # The label alone ("——智慧服务网。") says nothing of the item.
+    assert "一码游" in drafted.citations[0].quote, drafted.text
+    assert "120公里" not in drafted.text
+
+
+def test_a_continuation_does_not_quote_again_what_the_history_said_in_other_words() -> None:
+    from assistant.answer.extractive import draft_answer
+
+    text = (
+        "截至2025年底，更新新能源出租车1464辆，占出租车总量的76%。"
+        "全市新能源公交车比例达到100%，累计建成充电站18座。"
+    )
+    passages, metas, policy, weights_of = _one_passage(text, ("一、发展基础",))
+    question = "云岭新能源车更新还有哪些？"
+    # The previous answer as a person wrote it, not the quoted sentence.
+    said = "截至2025年底，云岭更新新能源出租车1464辆，占全市出租车总量的76%。"
+    drafted = draft_answer(question, passages, metas, weights_of(question), policy, said=said)
+    assert "1464辆" not in drafted.text and "18座" in drafted.text, drafted.text
+
+
+def test_a_sentence_introducing_items_is_quoted_with_all_of_them() -> None:
+    from assistant.answer.extractive import draft_answer
+
+    text = (
+        "符合下列情形之一，即可启动Ⅱ级响应：\n- ①发生较大火灾；\n- ②造成3人以上死亡的；\n"
+        "- ③超出县级处置能力的。\n由指挥长宣布启动Ⅱ级响应。"
+    )
+    passages, metas, policy, weights_of = _one_passage(text, ("4 应急响应", "(1) 响应条件"))
+    question = "Ⅱ级响应的启动条件是什么？"
+    drafted = draft_answer(question, passages, metas, weights_of(question), policy)
+    assert all(x in drafted.text for x in ("较大火灾", "3人以上", "超出县级处置能力")), drafted.text
+    # One quote for the lead-in and its items, written as one run in the answer.
+    assert "\n" not in drafted.text
+    assert sum("超出县级处置能力" in c.quote for c in drafted.citations) == 1
+

@@ -13,7 +13,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import takewhile
 from pathlib import Path
 
 from assistant.answer.citations import cite
@@ -153,6 +155,61 @@ def _type_bonus(question: str, sentence: str) -> float:
         if asks.search(question):
             return 0.15 if looks_like.search(sentence) else 0.0
     return 0.0
+
+
+# A run-in label of a dashed or numbered item, alone in its sentence: "——功能融合运输网。",
+# "（二）宣传保障。" (a short name, no figure, no clause).
+_RUN_IN_LABEL = re.compile(
+    r"^\s*(?:—{1,2}|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])\s*"
+    r"[^\d，,；;：:。]{2,14}[。：:]\s*$"
+)
+# A sentence introducing the items after it ("符合下列情形之一:", "主要职责如下："), and an item.
+_INTRODUCES_LIST = re.compile(r"[：:]\s*$")
+_ITEM_START = re.compile(
+    r"^\s*(?:[-•·]\s*)?(?:[①②③④⑤⑥⑦⑧⑨⑩]|[（(]\d{1,2}[)）]|\d{1,2}[.、．)）]|[一二三四五六七八九十]是)"
+)
+_MAX_ITEMS = 10
+# A continuation's history may word the previous answer in its own way (an LLM's, a person's):
+# a sentence whose character pairs that answer mostly holds was said already.
+_SAID_SHARE = 0.6
+
+
+def _with_content(chosen: list[Candidate]) -> list[Candidate]:
+    """A chosen run-in label ("——功能融合运输网。") says nothing of its item: the sentence after
+    it in the passage, the item's content, is quoted with it (and not quoted twice)."""
+    out: list[Candidate] = []
+    for c in chosen:
+        text = c.passage.chunk.text
+        at = c.start - c.passage.chunk.start
+        after = [(s, e) for s, e in split_sentences(text) if s >= at + len(c.text.rstrip())]
+        if _RUN_IN_LABEL.match(c.text) and after:
+            end = after[0][1]
+            c = replace(c, text=text[at:end], end=c.passage.chunk.start + end)
+        elif _INTRODUCES_LIST.search(c.text) and after:
+            # "符合下列情形之一,即可启动Ⅱ级响应:" is answered by every item it introduces.
+            items = list(takewhile(partial(_is_item, text), after))
+            if items:
+                end = items[:_MAX_ITEMS][-1][1]
+                c = replace(c, text=text[at:end], end=c.passage.chunk.start + end)
+        if not any(o.passage is c.passage and o.start <= c.start < o.end for o in out):
+            out.append(c)
+    return [
+        c
+        for c in out
+        if not any(o is not c and o.passage is c.passage and o.start < c.start < o.end for o in out)
+    ]
+
+
+def _is_item(text: str, span: tuple[int, int]) -> bool:
+    return _ITEM_START.match(text[span[0] : span[1]]) is not None
+
+
+def _said_already(text: str, said: str) -> bool:
+    t = re.sub(r"[^\w%]", "", flat(text))
+    if t in said:
+        return True
+    pairs = {t[i : i + 2] for i in range(len(t) - 1)}
+    return bool(pairs) and sum(p in said for p in pairs) >= _SAID_SHARE * len(pairs)
 
 
 def _candidates(
@@ -295,11 +352,11 @@ def draft_answer(
     )
     if said:
         # A continuation ("还有呢"): only what the previous answer did not quote.
-        already = flat(said)
-        candidates = [c for c in candidates if flat(c.text) not in already]
+        already = re.sub(r"[^\w%]", "", flat(said))
+        candidates = [c for c in candidates if not _said_already(c.text, already)]
     if qualifies is not None:
         candidates = [c for c in candidates if qualifies(_citation(1, c, metas))]
-    chosen = _select(candidates, question, policy, sentence_weights or weights)
+    chosen = _with_content(_select(candidates, question, policy, sentence_weights or weights))
     features = evidence_features(weights, passages, chosen)
     conf = policy.confidence(features)
     if not chosen or conf < policy.not_found_below:
@@ -308,7 +365,9 @@ def draft_answer(
     parts: list[str] = []
     for n, c in enumerate(chosen, start=1):
         citations.append(_citation(n, c, metas))
-        sentence = c.text if c.text[-1] in "。！？；;!?”）)" else c.text + "。"
+        # A quote spanning lines (a list under its lead-in) reads as one run in the answer.
+        said_as = re.sub(r"\s*\n\s*", "", c.text)
+        sentence = said_as if said_as[-1] in "。！？；;!?”）)" else said_as + "。"
         parts.append(f"{sentence}[{n}]")
     # Above the cut-off the draft is a candidate answer; whether it answers is decided by the
     # reader's constraint check, not by a hedge on every answer.
