@@ -50,6 +50,16 @@ def test_swap_replaces_what_the_previous_answer_was_about() -> None:
     assert resolve_question("二级呢？", history) == "二级预警的启动标准是什么？"
 
 
+def test_one_measured_quantity_asked_in_place_of_another_replaces_it_whole() -> None:
+    history = _h(
+        "云岭公交方案里，城市公共交通机动化出行分担率2025年要达到多少？",
+        "2025年云岭市公交机动化分担率达到40%。",
+    )
+    resolved = resolve_question("早晚高峰的平均运营时速呢？", history)
+    assert resolved == "云岭公交方案里，早晚高峰的平均运营时速2025年要达到多少？", resolved
+    assert _repeated_fragment(resolved) is None
+
+
 def test_pronoun_is_replaced_by_the_previous_topic() -> None:
     history = _h("阳泉万人公交车保有量的目标是多少？", "目标值为16。")
     assert resolve_question("它的单位是什么？", history) == "阳泉万人公交车保有量的单位是什么？"
@@ -127,6 +137,14 @@ def test_an_ordinal_refers_to_the_item_of_the_previous_answer() -> None:
     # Past the end of the list: not an item reference, left to the other rules.
     beyond = resolve_question("第五项呢？", history)
     assert not any(item in beyond for item in ("加强火源管控", "完善监测预警", "提升扑救能力"))
+
+
+def test_an_ordinal_with_the_kind_its_items_end_with_names_the_item_once() -> None:
+    answer = "《云岭市文旅融合方案》围绕“三网”建设：景区连接网、智慧服务网、联合监管网[1]。"
+    history = [Turn("user", "文旅融合方案围绕哪三张网？"), Turn("assistant", answer)]
+    resolved = resolve_question("第二个网具体要做些什么？", history)
+    assert resolved == "《云岭市文旅融合方案》中“智慧服务网”具体要做些什么？", resolved
+    assert resolved.count("网") == 1
 
 
 # Conversations written for this test (the documents named do not exist); each follow-up with

@@ -998,3 +998,18 @@ def test_a_sentence_introducing_items_is_quoted_with_all_of_them() -> None:
     assert "\n" not in drafted.text
     assert sum("超出县级处置能力" in c.quote for c in drafted.citations) == 1
 
+
+def test_a_figure_cited_without_the_name_of_the_rate_asked_is_another_quantitys() -> None:
+    from assistant.answer.reader import contrast
+
+    (share,) = plan_question("临河2030年公共交通机动化分担率的目标是多少？", VOCAB).subquestions
+    other = _cite(1, "城市公交车、巡游出租车新能源比例达到100%。")
+    gap = contrast(share, [other], METAS_BY_ID, _words, "新能源比例达到100%[1]")
+    assert gap is not None and gap.kind == "value" and "分担率" in gap.detail
+    # Said in the cited text (a table row) it qualifies, however the rest is worded.
+    row = _cite(1, "1 城市公共交通机动化出行分担率 % 38.5 39")
+    assert contrast(share, [row], METAS_BY_ID, _words, "分担率2030年目标值为39%[1]") is None
+    # A share or a total asked ("比例", "总量") is often said as a percentage or a count.
+    (total,) = plan_question("临河2025年公交车总量要达到多少标台？", VOCAB).subquestions
+    fleet = _cite(1, "到2025年，临河公交车达到500标台。")
+    assert contrast(total, [fleet], METAS_BY_ID, _words, "公交车达到500标台[1]") is None

@@ -212,6 +212,12 @@ def _replace_focus(previous: str, answer: str, new: str, beside: bool = False) -
                     if pe == s and pw.isalnum() and pw not in _GENERIC and free(ps, pe):
                         s = ps
                 return _splice(previous, s, e, new)
+    if len(bare) >= 2 and bare[-1] in _MEASURE_HEAD:
+        # "早晚高峰的平均运营时速呢？" after "…出行分担率2025年要达到多少": one measured
+        # quantity asked in place of another, whatever their heads.
+        measured = _measured_run(tokens, free)
+        if measured is not None:
+            return _splice(previous, *measured, new)
     if new.startswith(("“", '"')):
         quoted = [m for m in _QUOTED.finditer(previous) if not _inside_doc_ref(previous, m.span())]
         if quoted:
@@ -239,6 +245,29 @@ def _replace_focus(previous: str, answer: str, new: str, beside: bool = False) -
         if phrase:
             return _splice(previous, phrase[0][1], phrase[-1][2], new)
     return f"{previous}，{new}"
+
+
+# The last character of a measured quantity's name ("分担率", "运营时速", "保有量", "总里程").
+_MEASURE_HEAD = frozenset("率速量数额值度比例重程价龄")
+
+
+def _measured_run(
+    tokens: Sequence[tuple[str, int, int]], free: Callable[[int, int], bool]
+) -> tuple[int, int] | None:
+    """The span of the last measured quantity the question names: words of two or more
+    characters, none a place, year or document, the last ending as a quantity's name does."""
+    for i in range(len(tokens) - 1, -1, -1):
+        w, s, e = tokens[i]
+        if len(w) >= 2 and w[-1] in _MEASURE_HEAD and w.isalnum() and free(s, e):
+            start = s
+            for pw, ps, pe in reversed(tokens[:i]):
+                if len(pw) < 2 or not pw.isalnum() or not free(ps, pe) or pw in _GENERIC:
+                    break
+                if pe != start:
+                    break
+                start = ps
+            return start, e
+    return None
 
 
 def _inside_doc_ref(text: str, span: tuple[int, int]) -> bool:
@@ -634,6 +663,19 @@ _LIST_COUNT = re.compile(
 _MAX_BARE_ITEM = 24
 
 
+def _kind_said(name: str, after: str) -> int:
+    """How many characters after the ordinal name the kind of item its name ends with ("第二个网"
+    of "功能融合运输网"): said again after the name, they would read "“…运输网”网"."""
+    for k in range(min(_MAX_KIND, len(name) - 1), 0, -1):
+        kind = after[:k]
+        if re.fullmatch(r"[\u4e00-\u9fff]+", kind) and name.endswith(kind):
+            return k
+    return 0
+
+
+_MAX_KIND = 3
+
+
 def _ordinal_reference(question: str, history: Sequence[Turn]) -> str | None:
     """ "第三项由谁牵头？" after a list answer: the third item, named, in place of the ordinal.
     The list is the latest answer's that has that many items: "第六部分呢？" may point back past
@@ -663,14 +705,16 @@ def _ordinal_reference(question: str, history: Sequence[Turn]) -> str | None:
         return None
     # The list's document: as the answer names it, else as the question it answered did.
     titles = _titles(answer) or [frame_of(asked).prefix()]
-    named = f"“{_item_name(items[n - 1] if n > 0 else items[-1])}”"
-    own = _TRAIL.sub("", question[: m.start()] + question[m.end() :]).strip(" ，,")
+    name = _item_name(items[n - 1] if n > 0 else items[-1])
+    named = f"“{name}”"
+    end = m.end() + _kind_said(name, question[m.end() :])
+    own = _TRAIL.sub("", question[: m.start()] + question[end:]).strip(" ，,")
     own = _LEAD.sub("", own)
     if not own:
         # "第三项呢？": what that item says.
         rest = f"{named}的具体内容是什么"
     else:
-        rest = _TRAIL.sub("", (question[: m.start()] + named + question[m.end() :]).strip())
+        rest = _TRAIL.sub("", (question[: m.start()] + named + question[end:]).strip())
         rest = _LEAD.sub("", rest)
     head = titles[0] + "中" if titles[0] and titles[0] not in rest else ""
     return _finish(f"{head}{rest}", question)

@@ -374,6 +374,10 @@ def contrast(
             )
         ):
             return Gap("sibling", f"{term}|{other}")
+    if sub.answer_type == "number" and (head := _quantity_unsaid(sub.text, contexts)):
+        # "公共交通机动化分担率的目标" answered by "新能源比例达到100%": the quantity's own
+        # name ("分担率") is nowhere in the cited text, so the figure is another quantity's.
+        return Gap("value", f"“{head}”的数值")
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
@@ -405,6 +409,22 @@ def contrast(
             # figures count something else.
             return Gap("value", f"{thing}的数量")
     return None
+
+
+# Names of measured quantities a text states by name, not in other words ("比例" and "总量"
+# are often said as a share or a count): a rate ("分担率", "普及率") and these heads.
+_NAMED_QUANTITY = re.compile(r"[\u4e00-\u9fff]{2}率$|保有量$|里程$|浓度$|人数$")
+
+
+def _quantity_unsaid(question: str, contexts: Sequence[str]) -> str:
+    """The name of a measured quantity the question asks ("分担率") that no cited text (with
+    its section and title) says."""
+    said = re.sub(r"\s+", "", "".join(contexts))
+    for word in tokenize(question):
+        m = _NAMED_QUANTITY.search(word)
+        if m and not any(x in said for x in (m.group(0), *synonyms_of(m.group(0)))):
+            return m.group(0)
+    return ""
 
 
 # A telephone number asked: the number itself ("值班电话是多少"), not how soon to call
