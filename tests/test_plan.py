@@ -1013,3 +1013,17 @@ def test_a_figure_cited_without_the_name_of_the_rate_asked_is_another_quantitys(
     (total,) = plan_question("临河2025年公交车总量要达到多少标台？", VOCAB).subquestions
     fleet = _cite(1, "到2025年，临河公交车达到500标台。")
     assert contrast(total, [fleet], METAS_BY_ID, _words, "公交车达到500标台[1]") is None
+
+
+def test_which_document_is_answered_by_the_sentence_naming_it_for_the_situation_above() -> None:
+    from assistant.answer.extractive import draft_answer
+
+    text = (
+        "本预案适用于本市因暴雨、大雾等恶劣天气严重影响道路交通安全的突发事件的应急处置工作。"
+        "地震引发的灾害按照《云岭市地震应急预案》执行；"
+        "高速公路上发生以上情形的按照《云岭市高速公路交通安全救援预案》执行。"
+    )
+    passages, metas, policy, weights_of = _one_passage(text, ("1 总则", "1.3 适用范围"))
+    question = "高速公路上因恶劣天气严重影响交通安全时，按哪个预案处置？"
+    drafted = draft_answer(question, passages, metas, weights_of(question), policy)
+    assert "《云岭市高速公路交通安全救援预案》" in drafted.citations[0].quote, drafted.text

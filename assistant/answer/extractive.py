@@ -38,7 +38,12 @@ _STATES_FREQUENCY = re.compile(
     r"每\s*(?:\d+|[一二两三四五六七八九十半])?\s*个?(?:年|季度|月|周|天|日)"
     r"|(?:\d+|[一二两三四五六七八九十])\s*次"
 )
-_FREQUENCY_BONUS = 0.3
+_WHOLE_ANSWER_BONUS = 0.3
+# A document asked for ("按哪个预案处置"), and a sentence naming one.
+_ASKS_DOCUMENT = re.compile(
+    r"哪(?:个|部|份|一)(?:应急)?(?:预案|文件|规划|方案|办法|条例|规定|通知|法)"
+)
+_NAMES_DOCUMENT = re.compile(r"《[^》]{4,}》")
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(r"谁|哪个部门|哪个单位|哪些部门|哪些单位|牵头|负责|设在|担任"),
@@ -146,11 +151,20 @@ _LEVEL_WEIGHT = 0.25
 _STANCE_WEIGHT = 0.15
 
 
+# A sentence about "the situations above": what it applies to is in the sentences before it.
+_BACK_REFERENCE = re.compile(r"(?:以上|上述|前述|前款)(?:情形|情况|规定|事项)")
+_BACK_SENTENCES = 2
+
+
 def _type_bonus(question: str, sentence: str) -> float:
+    if _ASKS_DOCUMENT.search(question):
+        # Which document is the whole answer (as how often is): a sentence naming none says
+        # nothing of it.
+        return _WHOLE_ANSWER_BONUS if _NAMES_DOCUMENT.search(sentence) else 0.0
     if _ASKS_FREQUENCY.search(question):
         # How often is the whole answer: a sentence without a rate says nothing of it, however
         # many of the question's other words ("演练", "要求") it repeats.
-        return _FREQUENCY_BONUS if _STATES_FREQUENCY.search(sentence) else 0.0
+        return _WHOLE_ANSWER_BONUS if _STATES_FREQUENCY.search(sentence) else 0.0
     for asks, looks_like in _ANSWER_TYPES:
         if asks.search(question):
             return 0.15 if looks_like.search(sentence) else 0.0
@@ -226,11 +240,17 @@ def _candidates(
         rest = _residual(weights, p)
         heading = level_fit(levels, p.chunk.section[-1]) if p.chunk.section else 0
         section = " ".join(p.chunk.section)
-        for s, e in split_sentences(p.chunk.text):
+        spans = list(split_sentences(p.chunk.text))
+        for i, (s, e) in enumerate(spans):
             text = p.chunk.text[s:e]
             if len(text) < 4:
                 continue
             cov = coverage(rest, text)
+            if _BACK_REFERENCE.search(text):
+                # "高速公路上发生以上情形的按照《…》执行": the situation it is about is said by
+                # the sentences before it.
+                lead = p.chunk.text[spans[max(0, i - _BACK_SENTENCES)][0] : e]
+                cov = max(cov, coverage(rest, lead))
             score = 0.6 * cov + 0.25 * prior + _type_bonus(question, text)
             # A level asked ("黄色预警由谁发布"): the sentence (or its section) about that level,
             # not the one listing every level or the one about another level.
