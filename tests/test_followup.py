@@ -60,6 +60,18 @@ def test_one_measured_quantity_asked_in_place_of_another_replaces_it_whole() -> 
     assert _repeated_fragment(resolved) is None
 
 
+def test_a_short_question_naming_its_own_quantity_keeps_only_the_frame() -> None:
+    from assistant.answer.followup import frame_of
+
+    region = next(iter(frame_of("晋城公交方案").regions), "")
+    assert region == "晋城"  # a place of the corpus, so the frame has one
+    history = _h("晋城公交方案的核心指标是什么？", "核心指标为公交分担率，2025年达到39%。")
+    resolved = resolve_question("绿色出行比例2025年要达到多少？", history)
+    # The previous topic ("核心指标") is not spliced in: the question asks its own quantity.
+    assert "核心指标" not in resolved and "绿色出行比例2025年要达到多少" in resolved, resolved
+    assert resolved.startswith("晋城"), resolved
+
+
 def test_pronoun_is_replaced_by_the_previous_topic() -> None:
     history = _h("阳泉万人公交车保有量的目标是多少？", "目标值为16。")
     assert resolve_question("它的单位是什么？", history) == "阳泉万人公交车保有量的单位是什么？"

@@ -270,6 +270,20 @@ def _measured_run(
     return None
 
 
+_OWN_QUANTITY = 4  # characters of a measured quantity's name that ask about it on their own
+
+
+def _names_own_quantity(core: str) -> bool:
+    """ "绿色出行比例2025年要达到多少？": short, but it names the quantity it asks about with
+    no pronoun: only the frame (place, document) is the previous question's, not its topic."""
+    if _PRONOUN.search(core) or _DETERMINER.search(core) or _SUBSET.match(core):
+        return False
+    if _ORDINAL.search(core):
+        return False
+    span = _measured_run(_tokens(core), lambda s, e: True)
+    return span is not None and span[1] - span[0] >= _OWN_QUANTITY
+
+
 def _inside_doc_ref(text: str, span: tuple[int, int]) -> bool:
     return any(m.start() <= span[0] and span[1] <= m.end() for m in _DOC_REF.finditer(text))
 
@@ -880,7 +894,7 @@ def resolve_question(
         head_text = head[0] + "中" if head else ""
         rest = (core[: plural.start()] + core[plural.end() :]).strip("，, ")
         return _finish(f"{head_text}{named}{rest}", question)
-    if _is_dependent(core):
+    if _is_dependent(core) and not _names_own_quantity(core):
         referent = _referent(previous, answer)
         if own.years:
             referent = _YEAR.sub("", referent)
