@@ -1027,3 +1027,18 @@ def test_which_document_is_answered_by_the_sentence_naming_it_for_the_situation_
     question = "高速公路上因恶劣天气严重影响交通安全时，按哪个预案处置？"
     drafted = draft_answer(question, passages, metas, weights_of(question), policy)
     assert "《云岭市高速公路交通安全救援预案》" in drafted.citations[0].quote, drafted.text
+
+
+def test_a_continuation_goes_on_from_the_clause_where_the_previous_answer_stopped() -> None:
+    from assistant.answer.extractive import draft_answer
+
+    text = (
+        "13.推动农村公路升级。建设通自然屯公路649公里、乡村联网路1858公里，改造危桥150座，"
+        "实施安防工程1800公里。建设旅游路、产业路419公里，服务乡村经济发展。"
+    )
+    passages, metas, policy, weights_of = _one_passage(text, ("二、重点任务",))
+    question = "云岭农村公路要修还有哪些？"
+    said = "要点提出：建设通自然屯公路649公里、乡村联网路1858公里。"
+    drafted = draft_answer(question, passages, metas, weights_of(question), policy, said=said)
+    # The rest of the sentence the answer stopped in, not the part it said again.
+    assert "150座" in drafted.text and "649公里" not in drafted.text, drafted.text

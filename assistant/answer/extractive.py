@@ -218,6 +218,45 @@ def _is_item(text: str, span: tuple[int, int]) -> bool:
     return _ITEM_START.match(text[span[0] : span[1]]) is not None
 
 
+_CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")
+_CONTINUE_BONUS = 0.3
+_SAID_CLAUSE = 5  # characters a clause needs before its words can be told as said
+
+
+def _continued(candidates: list[Candidate], already: str) -> list[Candidate]:
+    """The candidates a continuation may quote: a sentence the previous answer said only in
+    part is cut to the clauses after the last one said ("…74公里，改造危桥150座，…"); whatever
+    comes after what was said, in the same passage, is where the answer goes on."""
+    out: list[Candidate] = []
+    stopped: dict[int, int] = {}  # id of a passage → where the said text ends in it
+    for c in candidates:
+        if _RUN_IN_LABEL.match(c.text):
+            continue  # a label says nothing more; what follows it is a candidate of its own
+        if _said_already(c.text, already):
+            stopped[id(c.passage)] = max(stopped.get(id(c.passage), 0), c.end)
+            continue
+        clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(c.text)]
+        said = [
+            i
+            for i, (s, e) in enumerate(clauses)
+            if e - s >= _SAID_CLAUSE and _said_already(c.text[s:e], already)
+        ]
+        if said and said[-1] + 1 < len(clauses):
+            cut = clauses[said[-1] + 1][0]
+            stopped[id(c.passage)] = max(stopped.get(id(c.passage), 0), c.start + cut)
+            c = replace(c, text=c.text[cut:], start=c.start + cut)
+        elif said:
+            stopped[id(c.passage)] = max(stopped.get(id(c.passage), 0), c.end)
+            continue
+        out.append(c)
+    return [
+        replace(c, score=c.score + _CONTINUE_BONUS)
+        if id(c.passage) in stopped and c.start >= stopped[id(c.passage)]
+        else c
+        for c in out
+    ]
+
+
 def _said_already(text: str, said: str) -> bool:
     t = re.sub(r"[^\w%]", "", flat(text))
     if t in said:
@@ -371,9 +410,10 @@ def draft_answer(
         question, passages, sentence_weights or weights, policy, levels, stances
     )
     if said:
-        # A continuation ("还有呢"): only what the previous answer did not quote.
+        # A continuation ("还有呢"): only what the previous answer did not quote, and first
+        # what follows where it stopped.
         already = re.sub(r"[^\w%]", "", flat(said))
-        candidates = [c for c in candidates if not _said_already(c.text, already)]
+        candidates = _continued(candidates, already)
     if qualifies is not None:
         candidates = [c for c in candidates if qualifies(_citation(1, c, metas))]
     chosen = _with_content(_select(candidates, question, policy, sentence_weights or weights))
