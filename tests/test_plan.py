@@ -1013,6 +1013,15 @@ def test_a_figure_cited_without_the_name_of_the_rate_asked_is_another_quantitys(
     (total,) = plan_question("临河2025年公交车总量要达到多少标台？", VOCAB).subquestions
     fleet = _cite(1, "到2025年，临河公交车达到500标台。")
     assert contrast(total, [fleet], METAS_BY_ID, _words, "公交车达到500标台[1]") is None
+    # A speed or an age named as a noun, its target asked in whatever words.
+    (speed,) = plan_question("临河旅游公路主线的设计时速是多少？", VOCAB).subquestions
+    built = _cite(1, "率先建成58公里主线、27公里支线。")
+    gap = contrast(speed, [built], METAS_BY_ID, _words, "建成58公里主线[1]")
+    assert gap is not None and "时速" in gap.detail
+    (age,) = plan_question("临河公交方案对公交车平均车龄有什么目标？", VOCAB).subquestions
+    pace = _cite(1, "7 早晚高峰时段公交车平均运营时速 公里/小时 17.8 19")
+    gap = contrast(age, [pace], METAS_BY_ID, _words, pace.quote + "[1]")
+    assert gap is not None and "车龄" in gap.detail
 
 
 def test_which_document_is_answered_by_the_sentence_naming_it_for_the_situation_above() -> None:

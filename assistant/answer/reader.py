@@ -340,6 +340,10 @@ def contrast(
     ]
     if left_out:
         return Gap("scope", "、".join(left_out))
+    if head := _quantity_unsaid(sub.text, contexts, sub.answer_type == "number"):
+        # "公共交通机动化分担率的目标" answered by "新能源比例达到100%": the quantity's own
+        # name ("分担率") is nowhere in the cited text, so the figure is another quantity's.
+        return Gap("value", f"“{head}”的数值")
     if sub.answer_type not in ("number", "duration", "year", "date"):
         return None
     # The value is the citation the answer cites first: a supporting quote naming the thing
@@ -374,10 +378,6 @@ def contrast(
             )
         ):
             return Gap("sibling", f"{term}|{other}")
-    if sub.answer_type == "number" and (head := _quantity_unsaid(sub.text, contexts)):
-        # "公共交通机动化分担率的目标" answered by "新能源比例达到100%": the quantity's own
-        # name ("分担率") is nowhere in the cited text, so the figure is another quantity's.
-        return Gap("value", f"“{head}”的数值")
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
@@ -414,16 +414,22 @@ def contrast(
 # Names of measured quantities a text states by name, not in other words ("比例" and "总量"
 # are often said as a share or a count): a rate ("分担率", "普及率") and these heads.
 _NAMED_QUANTITY = re.compile(r"[\u4e00-\u9fff]{2}率$|保有量$|里程$|浓度$|人数$")
+_SPEED_OR_AGE = frozenset("速龄")
 
 
-def _quantity_unsaid(question: str, contexts: Sequence[str]) -> str:
-    """The name of a measured quantity the question asks ("分担率") that no cited text (with
-    its section and title) says."""
+def _quantity_unsaid(question: str, contexts: Sequence[str], asks_value: bool) -> str:
+    """The name of a measured quantity the question asks the value or target of ("分担率…是
+    多少", "车龄有什么目标") that no cited text (with its section and title) says."""
     said = re.sub(r"\s+", "", "".join(contexts))
-    for word in tokenize(question):
-        m = _NAMED_QUANTITY.search(word)
-        if m and not any(x in said for x in (m.group(0), *synonyms_of(m.group(0)))):
-            return m.group(0)
+    named = [m.group(0) for w in tokenize(question) if (m := _NAMED_QUANTITY.search(w))]
+    # A speed or an age named as a noun ("时速", "车龄"; not the adverb "高速" or the verb "提速").
+    named += [w for w in nouns(question) if len(w) == 2 and w[-1] in _SPEED_OR_AGE]
+    for name in named:
+        asked = asks_value or re.search(
+            re.escape(name) + r"[^，,。？?]{0,4}(?:目标|指标)", question
+        )
+        if asked and not any(x in said for x in (name, *synonyms_of(name))):
+            return name
     return ""
 
 
