@@ -914,6 +914,10 @@ def test_a_body_named_in_full_is_also_asked_by_the_short_name_its_document_defin
     # Asked by the short name already: nothing is added.
     (same,) = plan_question("临河县防指办公室设在哪个部门？", vocab).subquestions
     assert same.text == "临河县防指办公室设在哪个部门"
+    # Asked by the short name without its level, as the documents never write it: the full
+    # name is added, which the sections about the body are headed by.
+    (bare,) = plan_question("临河防指的副总指挥都是哪些人？", vocab).subquestions
+    assert bare.text == "临河防指（防汛抗旱指挥部）的副总指挥都是哪些人"
     # A short name that keeps only the head noun says nothing about which body it is.
     assert short_names("成立临河市建设工程事故应急救援指挥部(以下简称“市指挥部”)") == []
 

@@ -376,10 +376,23 @@ def with_short_names(text: str, vocabulary: Vocabulary) -> str:
     ("防汛") would only match the sentences about other bodies that carry them."""
     for full, short in vocabulary.short_names:
         at = text.find(full)
+        cut = without_place(short)
+        if (
+            at < 0
+            and short not in text
+            and cut not in full
+            and len(cut) >= 2
+            and (bare := text.find(cut)) >= 0
+        ):
+            # Asked by the abbreviation without its level ("盱眙防指的副总指挥"), a spelling the
+            # documents never use: the full name is added, which the sections about the body
+            # ("2.1 县防汛抗旱指挥部") are headed by.
+            end = bare + len(cut)
+            text = f"{text[:end]}（{full}）{text[end:]}"
+            continue
         if at < 0 or short in text:
             continue
         end = at + len(full)
-        cut = without_place(short)
         if cut in full:
             text = f"{text[:at]}{cut}{text[end:]}"
         else:
