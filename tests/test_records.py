@@ -1599,6 +1599,24 @@ def test_a_task_lists_year_cells_answer_a_breakdown_by_year() -> None:
     assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
 
 
+def test_the_year_a_task_is_done_in_is_the_year_column_that_says_it() -> None:
+    _doc, answerer = _answerer_for(
+        "临州市公交优先实施方案\n附件\n任务清单及进度安排\n"
+        "序号 工作任务 具体内容 牵头单位 2026年 2027年\n"
+        "1 提升出行信息服务 推广电子站牌，创建期间建设150处电子站牌。 市交通运输局 "
+        "在中心城区建设90处电子站牌。 推出“临州行”APP；在中心城区建设60处电子站牌。\n"
+        "2 推进场站建设 新建公交场站5个。 市住建局 新建公交场站3个。 新建公交场站2个。\n",
+        "临州市公交优先实施方案",
+    )
+    found = answerer._rows.answer("“临州行”APP计划哪一年推出？")
+    assert found is not None
+    assert "2027年" in found.text and "临州行" in found.text and "2026年" not in found.text
+    # The year is cited where it is printed (the header line), with the row.
+    assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
+    # A thing said in every year's cell alike has no one year.
+    assert answerer._rows._year_of_task("公交场站哪一年新建？", answerer._rows.rows) is None
+
+
 def test_a_year_keyed_tables_rows_answer_what_a_year_holds() -> None:
     # Invented: a table keyed by year, its year printed once above the year's rows.
     _doc, answerer = _answerer_for(

@@ -40,6 +40,8 @@ _CUE_WORDS = re.compile(
 _KEY_HEADER = re.compile(r"序号|编号")
 _ASKS_BY_YEAR = re.compile(r"每年|逐年|分年度|各年度?|年度分解|分年")
 _YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}\s*年")
+# Which year a thing is done in ("哪一年推出", "什么时候建成"): the year column it is in.
+_ASKS_YEAR = re.compile(r"哪一?年|哪个年份|什么年份|什么时候|何时|啥时候")
 # "要做哪些事", "安排了什么": asking what is done, naming nothing of it.
 _DOING = re.compile(r"(?:要|将|需要)?(?:做|安排)(?:了|些)?(?:哪些|什么|啥)?(?:事情|事儿|事)?")
 # The first column of a table keyed by year ("年度 建设内容": one row per year).
@@ -147,6 +149,7 @@ class TableRowAnswerer:
                 return by_year
         return (
             self._year_rows(question, rows)
+            or self._year_of_task(question, rows)
             or self._filtered(question, rows)
             or self._cells(question, rows)
         )
@@ -415,6 +418,46 @@ class TableRowAnswerer:
         caption = re.sub(r"[（(][^（）()]*\d[^（）()]*[）)]", "", caption).strip()
         table = f"“{caption}”" if caption and not re.search(r"\d", caption) else "表"
         text = f"《{self._title(group[0])}》{table}中，{year}年{dated}：{'；'.join(parts)}。"
+        return RowAnswer(text, tuple(citations), best)
+
+    def _year_of_task(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+        """ "“漾泉行”APP哪一年推出" of a task list with a column per year: the year whose cell
+        says the thing asked (one year's cell, clearly ahead of every other year's)."""
+        if not _ASKS_YEAR.search(question):
+            return None
+        focus = _ASKS_YEAR.sub(" ", _CUE_WORDS.sub(" ", question))
+        focus = re.sub(r"(?:19|20)\d{2}\s*年?|计划|打算|准备|要|将", " ", focus)
+        weights = self.weights.weigh(focus, stress_years=False)
+        if not weights:
+            return None
+        scored: list[tuple[float, str, str, TableRow]] = []
+        for r in rows:
+            beyond = self._beyond_title(weights, r)
+            for h, v in r.cells:
+                if _YEAR_HEADER.match(h) and _filled(v):
+                    scored.append((coverage(beyond, v), h, v, r))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: -x[0])
+        best, header, value, row = scored[0]
+        runner = next((x[0] for x in scored[1:] if x[1] != header or x[3] is not row), 0.0)
+        if best < MIN_COVERAGE or best - runner < MIN_LEAD:
+            return None
+        year = _YEAR_HEADER.match(header)
+        assert year is not None
+        said = year.group(0).replace(" ", "")
+        citations = [self._cite(1, row)]
+        doc = self.documents[row.doc_id]
+        marks = "[1]"
+        if said.rstrip("年") not in doc.text[row.start : row.end]:
+            line = self._header_citation(2, row, header)
+            if line is None:
+                return None
+            citations.append(line)
+            marks = "[1][2]"
+        name = dict(row.cells).get(name_column([h for h, _ in row.cells]), "")
+        what = f"“{name}”" if name and _filled(name) else ""
+        text = f"《{self._title(row)}》中，{what}{said}的安排为：{_as_clause(value)}{marks}。"
         return RowAnswer(text, tuple(citations), best)
 
     def by_year_stated(self, question: str, doc_ids: Collection[str] | None = None) -> bool:
