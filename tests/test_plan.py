@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from assistant.answer.plan import (
     DocumentName,
     Vocabulary,
@@ -939,10 +941,14 @@ def test_a_later_clause_takes_the_topic_without_the_first_clauses_verb() -> None
     assert sides[1] == "临河防汛指挥部的办公室，办公室主任谁来当", sides
 
 
-def _one_passage(text: str, section: tuple[str, ...] = ("三、发展目标",)) -> tuple[Any, ...]:
+def _draft_one(
+    text: str, question: str, section: tuple[str, ...] = ("三、发展目标",), said: str = ""
+) -> Any:
+    """The extractive draft of ``question`` from one passage of an invented plan holding
+    ``text``, every candidate kept (no cut-off)."""
     import dataclasses
 
-    from assistant.answer.extractive import AnswerPolicy
+    from assistant.answer.extractive import AnswerPolicy, draft_answer
     from assistant.ingest.types import Chunk
     from assistant.lang.tokens import tokenize
     from assistant.retrieve.types import Passage
@@ -950,108 +956,104 @@ def _one_passage(text: str, section: tuple[str, ...] = ("三、发展目标",)) 
     meta = DocumentMeta("plan", "云岭市文旅融合行动计划", "plan.txt", region="云岭市")
     passages = [Passage(Chunk("c0", "plan", meta.title, section, text, 0, len(text)), 1.0)]
     policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
-
-    def weights_of(q: str) -> dict[str, float]:
-        return {w: 1.0 for w in tokenize(q) if len(w) >= 2}
-
-    return passages, {"plan": meta}, policy, weights_of
+    weights = {w: 1.0 for w in tokenize(question) if len(w) >= 2}
+    return draft_answer(question, passages, {"plan": meta}, weights, policy, said=said)
 
 
 def test_a_run_in_label_is_quoted_with_the_sentence_that_says_what_its_item_is() -> None:
-    from assistant.answer.extractive import draft_answer
-
     text = (
         "——景区连接网。新建旅游公路120公里，串联主要景区。"
         "——智慧服务网。建设全域旅游服务平台，实现一码游。"
     )
-    passages, metas, policy, weights_of = _one_passage(text)
-    question = "“智慧服务网”具体要做些什么？"
-    drafted = draft_answer(question, passages, metas, weights_of(question), policy)
+    drafted = _draft_one(text, "“智慧服务网”具体要做些什么？")
     # The label alone ("——智慧服务网。") says nothing of the item.
     assert "一码游" in drafted.citations[0].quote, drafted.text
     assert "120公里" not in drafted.text
 
 
 def test_a_continuation_does_not_quote_again_what_the_history_said_in_other_words() -> None:
-    from assistant.answer.extractive import draft_answer
-
     text = (
         "截至2025年底，更新新能源出租车1464辆，占出租车总量的76%。"
         "全市新能源公交车比例达到100%，累计建成充电站18座。"
     )
-    passages, metas, policy, weights_of = _one_passage(text, ("一、发展基础",))
-    question = "云岭新能源车更新还有哪些？"
     # The previous answer as a person wrote it, not the quoted sentence.
     said = "截至2025年底，云岭更新新能源出租车1464辆，占全市出租车总量的76%。"
-    drafted = draft_answer(question, passages, metas, weights_of(question), policy, said=said)
+    drafted = _draft_one(text, "云岭新能源车更新还有哪些？", ("一、发展基础",), said)
     assert "1464辆" not in drafted.text and "18座" in drafted.text, drafted.text
 
 
 def test_a_sentence_introducing_items_is_quoted_with_all_of_them() -> None:
-    from assistant.answer.extractive import draft_answer
-
     text = (
         "符合下列情形之一，即可启动Ⅱ级响应：\n- ①发生较大火灾；\n- ②造成3人以上死亡的；\n"
         "- ③超出县级处置能力的。\n由指挥长宣布启动Ⅱ级响应。"
     )
-    passages, metas, policy, weights_of = _one_passage(text, ("4 应急响应", "(1) 响应条件"))
-    question = "Ⅱ级响应的启动条件是什么？"
-    drafted = draft_answer(question, passages, metas, weights_of(question), policy)
+    drafted = _draft_one(text, "Ⅱ级响应的启动条件是什么？", ("4 应急响应", "(1) 响应条件"))
     assert all(x in drafted.text for x in ("较大火灾", "3人以上", "超出县级处置能力")), drafted.text
     # One quote for the lead-in and its items, written as one run in the answer.
     assert "\n" not in drafted.text
     assert sum("超出县级处置能力" in c.quote for c in drafted.citations) == 1
 
 
-def test_a_figure_cited_without_the_name_of_the_rate_asked_is_another_quantitys() -> None:
+_NAMED_QUANTITY_CASES = [
+    # (question, cited quote, answer, the quantity named missing, or "" when it qualifies)
+    (
+        "临河2030年公共交通机动化分担率的目标是多少？",
+        "城市公交车、巡游出租车新能源比例达到100%。",
+        "新能源比例达到100%[1]",
+        "分担率",
+    ),
+    # Said in the cited text (a table row) it qualifies, however the rest is worded.
+    (
+        "临河2030年公共交通机动化分担率的目标是多少？",
+        "1 城市公共交通机动化出行分担率 % 38.5 39",
+        "分担率2030年目标值为39%[1]",
+        "",
+    ),
+    # A share or a total ("比例", "总量") is often said as a percentage or a count.
+    ("临河2025年公交车总量要达到多少标台？", "到2025年，临河公交车达到500标台。", "500标台[1]", ""),
+    # A speed or an age named as a noun, its target asked in whatever words.
+    ("临河旅游公路主线的设计时速是多少？", "率先建成58公里主线、27公里支线。", "58公里[1]", "时速"),
+    (
+        "临河公交方案对公交车平均车龄有什么目标？",
+        "7 早晚高峰时段公交车平均运营时速 公里/小时 17.8 19",
+        "平均运营时速19[1]",
+        "车龄",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "quote", "answer", "missing"), _NAMED_QUANTITY_CASES)
+def test_a_figure_cited_without_the_name_of_the_quantity_asked_is_another_quantitys(
+    question: str, quote: str, answer: str, missing: str
+) -> None:
     from assistant.answer.reader import contrast
 
-    (share,) = plan_question("临河2030年公共交通机动化分担率的目标是多少？", VOCAB).subquestions
-    other = _cite(1, "城市公交车、巡游出租车新能源比例达到100%。")
-    gap = contrast(share, [other], METAS_BY_ID, _words, "新能源比例达到100%[1]")
-    assert gap is not None and gap.kind == "value" and "分担率" in gap.detail
-    # Said in the cited text (a table row) it qualifies, however the rest is worded.
-    row = _cite(1, "1 城市公共交通机动化出行分担率 % 38.5 39")
-    assert contrast(share, [row], METAS_BY_ID, _words, "分担率2030年目标值为39%[1]") is None
-    # A share or a total asked ("比例", "总量") is often said as a percentage or a count.
-    (total,) = plan_question("临河2025年公交车总量要达到多少标台？", VOCAB).subquestions
-    fleet = _cite(1, "到2025年，临河公交车达到500标台。")
-    assert contrast(total, [fleet], METAS_BY_ID, _words, "公交车达到500标台[1]") is None
-    # A speed or an age named as a noun, its target asked in whatever words.
-    (speed,) = plan_question("临河旅游公路主线的设计时速是多少？", VOCAB).subquestions
-    built = _cite(1, "率先建成58公里主线、27公里支线。")
-    gap = contrast(speed, [built], METAS_BY_ID, _words, "建成58公里主线[1]")
-    assert gap is not None and "时速" in gap.detail
-    (age,) = plan_question("临河公交方案对公交车平均车龄有什么目标？", VOCAB).subquestions
-    pace = _cite(1, "7 早晚高峰时段公交车平均运营时速 公里/小时 17.8 19")
-    gap = contrast(age, [pace], METAS_BY_ID, _words, pace.quote + "[1]")
-    assert gap is not None and "车龄" in gap.detail
+    (sub,) = plan_question(question, VOCAB).subquestions
+    gap = contrast(sub, [_cite(1, quote)], METAS_BY_ID, _words, answer)
+    if missing:
+        assert gap is not None and gap.kind == "value" and missing in gap.detail
+    else:
+        assert gap is None, gap
 
 
 def test_which_document_is_answered_by_the_sentence_naming_it_for_the_situation_above() -> None:
-    from assistant.answer.extractive import draft_answer
-
     text = (
         "本预案适用于本市因暴雨、大雾等恶劣天气严重影响道路交通安全的突发事件的应急处置工作。"
         "地震引发的灾害按照《云岭市地震应急预案》执行；"
         "高速公路上发生以上情形的按照《云岭市高速公路交通安全救援预案》执行。"
     )
-    passages, metas, policy, weights_of = _one_passage(text, ("1 总则", "1.3 适用范围"))
-    question = "高速公路上因恶劣天气严重影响交通安全时，按哪个预案处置？"
-    drafted = draft_answer(question, passages, metas, weights_of(question), policy)
+    drafted = _draft_one(
+        text, "高速公路上因恶劣天气严重影响交通安全时，按哪个预案处置？", ("1 总则", "1.3 适用范围")
+    )
     assert "《云岭市高速公路交通安全救援预案》" in drafted.citations[0].quote, drafted.text
 
 
 def test_a_continuation_goes_on_from_the_clause_where_the_previous_answer_stopped() -> None:
-    from assistant.answer.extractive import draft_answer
-
     text = (
         "13.推动农村公路升级。建设通自然屯公路649公里、乡村联网路1858公里，改造危桥150座，"
         "实施安防工程1800公里。建设旅游路、产业路419公里，服务乡村经济发展。"
     )
-    passages, metas, policy, weights_of = _one_passage(text, ("二、重点任务",))
-    question = "云岭农村公路要修还有哪些？"
     said = "要点提出：建设通自然屯公路649公里、乡村联网路1858公里。"
-    drafted = draft_answer(question, passages, metas, weights_of(question), policy, said=said)
+    drafted = _draft_one(text, "云岭农村公路要修还有哪些？", ("二、重点任务",), said)
     # The rest of the sentence the answer stopped in, not the part it said again.
     assert "150座" in drafted.text and "649公里" not in drafted.text, drafted.text
