@@ -25,6 +25,7 @@ from assistant.ingest.types import DocumentMeta
 from assistant.lang.patterns import level_fit, stance_of
 from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import coverage, flat, uncovered_share
+from assistant.records.structures import ITEM_MARKER
 from assistant.retrieve.types import Passage
 
 POLICY_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_policy.json"
@@ -177,11 +178,10 @@ _RUN_IN_LABEL = re.compile(
     r"^\s*(?:—{1,2}|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])\s*"
     r"[^\d，,；;：:。]{2,14}[。：:]\s*$"
 )
-# A sentence introducing the items after it ("符合下列情形之一:", "主要职责如下："), and an item.
+# A sentence introducing the items after it ("符合下列情形之一:", "主要职责如下：").
 _INTRODUCES_LIST = re.compile(r"[：:]\s*$")
-_ITEM_START = re.compile(
-    r"^\s*(?:[-•·]\s*)?(?:[①②③④⑤⑥⑦⑧⑨⑩]|[（(]\d{1,2}[)）]|\d{1,2}[.、．)）]|[一二三四五六七八九十]是)"
-)
+# An item: the list markers the record extractor numbers items by, after a bullet ("- ①…").
+_BULLET = re.compile(r"^[\s\-•·]+")
 _MAX_ITEMS = 10
 # A continuation's history may word the previous answer in its own way (an LLM's, a person's):
 # a sentence whose character pairs that answer mostly holds was said already.
@@ -215,7 +215,7 @@ def _with_content(chosen: list[Candidate]) -> list[Candidate]:
 
 
 def _is_item(text: str, span: tuple[int, int]) -> bool:
-    return _ITEM_START.match(text[span[0] : span[1]]) is not None
+    return ITEM_MARKER.match(_BULLET.sub("", text[span[0] : span[1]])) is not None
 
 
 _CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")

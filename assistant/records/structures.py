@@ -123,7 +123,7 @@ def outline_records(doc: Document) -> list[Record]:
 # --------------------------------------------------------------------------------- enumerations
 
 # List markers that number items: （1） (1) 1. 1、 ① 一是
-_ITEM_MARKER = re.compile(
+ITEM_MARKER = re.compile(
     r"^(?:[（(](?P<paren>\d{1,2})[）)]|(?P<dot>\d{1,2})[.、．](?!\d)|(?P<circ>[\u2460-\u2473])"
     r"|(?P<cn>[一二三四五六七八九十])是)"
 )
@@ -173,7 +173,7 @@ def enumeration_records(doc: Document, locator: Locator) -> list[Record]:
                 parent = s.path[-1] if s else doc.meta.title
             for number, start, end in run:
                 body = text[start:end]
-                marker = _ITEM_MARKER.match(body)
+                marker = ITEM_MARKER.match(body)
                 item = body[marker.end() :].strip() if marker else body
                 out.append(
                     ListItem(
@@ -195,7 +195,7 @@ def enumeration_records(doc: Document, locator: Locator) -> list[Record]:
         start, end = _strip_span(text, start, end)
         if start == end:
             continue
-        m = _ITEM_MARKER.match(text[start:end])
+        m = ITEM_MARKER.match(text[start:end])
         if m:
             number, style = _item_number(m), _style(m)
             if run and style == run_style and number == run[-1][0] + 1:
@@ -253,11 +253,11 @@ def _lead_sentence_lists(doc: Document, locator: Locator) -> Iterator[Record]:
             continue  # blank lines separate the paragraphs of one list
         m = _LEAD_SENTENCE.match(text[start:end])
         same_section = not run or locator.path_at(start) == locator.path_at(run[0][0])
-        if m and same_section and not _ITEM_MARKER.match(text[start:end]):
+        if m and same_section and not ITEM_MARKER.match(text[start:end]):
             run.append((start, start + m.end("lead") + 1, m.group("lead")))
         else:
             yield from flush()
-            if m and not _ITEM_MARKER.match(text[start:end]):
+            if m and not ITEM_MARKER.match(text[start:end]):
                 run.append((start, start + m.end("lead") + 1, m.group("lead")))
     yield from flush()
 
