@@ -189,21 +189,19 @@ _SAID_SHARE = 0.6
 
 
 def _with_content(chosen: list[Candidate]) -> list[Candidate]:
-    """A chosen run-in label ("——功能融合运输网。") says nothing of its item: the sentence after
-    it in the passage, the item's content, is quoted with it (and not quoted twice)."""
+    """Chosen sentences that say nothing on their own, quoted with what they lead to: a run-in
+    label ("——功能融合运输网。") with the sentence after it, a lead-in ("符合下列情形之一,
+    即可启动Ⅱ级响应:") with every item it introduces; no sentence is then quoted twice."""
     out: list[Candidate] = []
     for c in chosen:
-        text = c.passage.chunk.text
-        at = c.start - c.passage.chunk.start
-        after = [(s, e) for s, e in split_sentences(text) if s >= at + len(c.text.rstrip())]
-        if _RUN_IN_LABEL.match(c.text) and after:
-            end = after[0][1]
-            c = replace(c, text=text[at:end], end=c.passage.chunk.start + end)
-        elif _INTRODUCES_LIST.search(c.text) and after:
-            # "符合下列情形之一,即可启动Ⅱ级响应:" is answered by every item it introduces.
-            items = list(takewhile(partial(_is_item, text), after))
-            if items:
-                end = items[:_MAX_ITEMS][-1][1]
+        label, lead_in = _RUN_IN_LABEL.match(c.text), _INTRODUCES_LIST.search(c.text)
+        if label or lead_in:
+            text = c.passage.chunk.text
+            at = c.start - c.passage.chunk.start
+            after = [(s, e) for s, e in split_sentences(text) if s >= at + len(c.text.rstrip())]
+            taken = after[:1] if label else list(takewhile(partial(_is_item, text), after))
+            if taken:
+                end = taken[:_MAX_ITEMS][-1][1]
                 c = replace(c, text=text[at:end], end=c.passage.chunk.start + end)
         if not any(o.passage is c.passage and o.start <= c.start < o.end for o in out):
             out.append(c)
