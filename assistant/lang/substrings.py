@@ -99,13 +99,19 @@ class SubstringIndex:
         if len(s) == 1:
             first = ord(s) << _SHIFT
             lo, hi = np.searchsorted(self._keys, [first, first + (1 << _SHIFT)])
-            return np.unique(np.asarray(self._ids[self._offsets[lo] : self._offsets[hi]]))
+            mask = np.zeros(len(self.texts), dtype=bool)  # cheaper than sorting them again
+            mask[np.asarray(self._ids[self._offsets[lo] : self._offsets[hi]])] = True
+            return np.flatnonzero(mask).astype(np.int32)
         postings = sorted((self._posting(int(k)) for k in _pairs(s)), key=len)
         found = postings[0]
         for other in postings[1:]:
             if not len(found):
                 break
-            found = np.intersect1d(found, other, assume_unique=True)
+            # The shorter list's ids looked up in a mask of the other (sorted, as both are):
+            # merging by a sort cost more for the long postings of a large corpus.
+            mask = np.zeros(len(self.texts), dtype=bool)
+            mask[other] = True
+            found = found[mask[found]]
         if len(s) == 2:
             return found
         return np.array([i for i in found.tolist() if s in self.texts[i]], dtype=np.int32)

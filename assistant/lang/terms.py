@@ -82,10 +82,11 @@ class TermWeights:
 
     def containing(self, term: str) -> npt.NDArray[np.int32]:
         """Sorted ids of the texts containing ``term`` or one of its synonyms."""
-        import numpy as np
+        return containing_any(self._index, (term,))
 
-        found = [self._index.containing(v) for v in synonyms_of(term)]
-        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+    def coverages(self, weights: Mapping[str, float]) -> npt.NDArray[np.float64]:
+        """``coverage(weights, text)`` of every text, from the postings."""
+        return coverages(self._index, weights)
 
     def coverage_at(self, weights: Mapping[str, float], i: int) -> float:
         """``coverage(weights, text)`` of the ``i``-th text, without flattening it again."""
@@ -108,6 +109,38 @@ class TermWeights:
                 w = top * 1.2
             weights[term] = w
         return weights
+
+
+def containing_any(index: SubstringIndex, terms: Sequence[str]) -> npt.NDArray[np.int32]:
+    """Sorted ids of ``index``'s texts holding one of ``terms`` or a synonym of one: the same
+    test ``flat_coverage`` makes, so every other text covers none of the terms' weight."""
+    import numpy as np
+
+    found = [index.containing(v) for t in terms for v in synonyms_of(t)]
+    if not found:
+        return np.zeros(0, dtype=np.int32)
+    if len(found) == 1:
+        return found[0]
+    # A mask, not ``np.unique`` of the concatenation: common words hold most texts of a large
+    # corpus, and sorting them all again cost more than the look-ups.
+    mask = np.zeros(len(index.texts), dtype=bool)
+    for ids in found:
+        mask[ids] = True
+    return np.flatnonzero(mask).astype(np.int32)
+
+
+def coverages(index: SubstringIndex, weights: Mapping[str, float]) -> npt.NDArray[np.float64]:
+    """``flat_coverage(weights, text)`` of every text of ``index``, summed term by term in the
+    same order (so the same floating-point figures), from the terms' postings."""
+    import numpy as np
+
+    got = np.zeros(len(index.texts))
+    total = sum(weights.values())
+    if total <= 0:
+        return got
+    for term, w in weights.items():
+        got[containing_any(index, (term,))] += w
+    return got / total
 
 
 def coverage(weights: Mapping[str, float], text: str) -> float:
@@ -139,6 +172,15 @@ def term_pieces(term: str) -> list[tuple[int, int]]:
         return []
     n = len(term)
     return [(i, j) for i in range(n) for j in range(i + 2, n + 1) if j - i < n]
+
+
+def deciding_pieces(term: str) -> list[tuple[int, int]]:
+    """The pieces (``term_pieces``) whose presence decides which characters a text covers:
+    the two-character ones, and longer ones with synonyms. A longer piece found as itself holds
+    each of its two-character pieces, which cover the same characters."""
+    return [
+        (i, j) for i, j in term_pieces(term) if j - i == 2 or synonyms_of(term[i:j]) != (term[i:j],)
+    ]
 
 
 def piece_credit(term: str, norm: str) -> float:
