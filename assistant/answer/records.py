@@ -11,9 +11,11 @@ stands."""
 from __future__ import annotations
 
 import functools
+import heapq
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from assistant.answer.citations import cite
 from assistant.answer.table_rows import TableRowAnswerer
@@ -22,7 +24,8 @@ from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
 from assistant.lang.patterns import ASKS_POST_RE, LEVEL_RE, known_regions
 from assistant.lang.sentences import MARKER, split_sentences
-from assistant.lang.terms import TermWeights, coverage, flat
+from assistant.lang.substrings import SubstringIndex
+from assistant.lang.terms import TermWeights, coverage, coverages, flat, flat_texts
 from assistant.lang.tokens import without_verbs, words
 from assistant.records.types import (
     Conflict,
@@ -148,6 +151,7 @@ MIN_LEAD = 0.05
 # of the kind asked (scored with their items' words).
 _KIND_SHARE = 0.8
 _KIND_CANDIDATES = 50  # the best scoring lists looked at (each one's items are gathered)
+_KINDS = ("lead", "definition", "document", "list")  # the record kinds a question asks
 _ASKED_NOUN = re.compile(
     r"(?:哪些|哪几[个项类条种]?|什么)(?:具体的?|主要的?)?(?P<noun>[\u4e00-\u9fff]{2,8}?)(?:[？?。，,]|$)"
 )
@@ -245,6 +249,33 @@ class RecordAnswerer:
         # for scoring a lead question, not for the term weights (they stay those of the names).
         self._task_body = [self._body_before(r) for r in self.records]
         self._weights = TermWeights(self._context)
+        # Each kind's records, and their contexts flattened once: a question walks only the
+        # records of the kind it asks, and matches words only in those sharing a term with it
+        # (a province's corpus holds tens of thousands of records).
+        self._of_kind = {
+            k: [i for i, r in enumerate(self.records) if self._fits(k, r)] for k in _KINDS
+        }
+        self._kind_doc_ids = {
+            k: [(i, self.records[i].doc_id) for i in ids] for k, ids in self._of_kind.items()
+        }
+        self._kind_docs = {k: {d for _, d in pairs} for k, pairs in self._kind_doc_ids.items()}
+        self._flat_context = flat_texts(self._context)
+        # A lead question is matched against a task's context with its own paragraph.
+        self._lead_text = {
+            i: flat(f"{self._context[i]} {self._task_body[i]}")
+            if self._task_body[i]
+            else self._flat_context[i]
+            for i in self._of_kind["lead"]
+        }
+        self._lead_postings = SubstringIndex.build(list(self._lead_text.values()))
+        self._tasks = [r for r in self.records if isinstance(r, Responsibility)]
+        # The headings, with their text without a marker and without a marker or article label:
+        # a heading named in a question is looked up among them, not among all records.
+        self._headings = [
+            (r, _MARKER.sub("", r.text).strip(), _bare_heading(r.text))
+            for r in self.records
+            if isinstance(r, ListItem) and r.kind == "heading"
+        ]
         self._rows = TableRowAnswerer(
             [r for r in self.records if isinstance(r, TableRow)], documents, self._weights
         )
@@ -407,19 +438,16 @@ class RecordAnswerer:
         grades = LEVEL_RE.findall(question)
         scored: list[tuple[float, int]] = []
         asks_post = bool(ASKS_POST_RE.search(question))
-        for i, r in enumerate(self.records):
-            if not self._fits(kind, r):
+        cover = self._coverages(kind, weights)
+        pairs = self._kind_doc_ids.get(kind, [])
+        allowed = {d: self._in_scope(d, doc_ids, regions) for d in self._kind_docs.get(kind, ())}
+        if kind in ("list", "document"):
+            # No record-by-record condition beyond the scope (the common, largest case).
+            scored = [(cover[i], i) for i, d in pairs if allowed[d]]
+        for i, d in pairs if kind not in ("list", "document") else ():
+            if not allowed[d]:
                 continue
-            if doc_ids and r.doc_id not in doc_ids:
-                continue
-            doc = self.documents.get(r.doc_id)
-            if (
-                regions
-                and doc
-                and doc.meta.region
-                and not any(g in doc.meta.region or doc.meta.region in g for g in regions)
-            ):
-                continue  # a hard constraint: another region's document never answers
+            r = self.records[i]
             if kind == "definition" and grades:
                 assert isinstance(r, Definition)
                 # A level named by its colour ("黄色") is the grade the term pairs it with
@@ -441,10 +469,7 @@ class RecordAnswerer:
                 # A post answers only when named as itself ("副指挥长" is not "指挥长"); the
                 # longest post the question names is kept below.
                 continue
-            context = self._context[i]
-            if kind == "lead" and self._task_body[i]:
-                context = f"{context} {self._task_body[i]}"
-            scored.append((coverage(weights, context), i))
+            scored.append((cover[i], i))
         posts = [
             r.action
             for _, i in scored
@@ -477,8 +502,21 @@ class RecordAnswerer:
         if kind == "list":
             scored, of_kind = self._lists_of_the_kind_asked(question, weights, scored, top)
             top = max(si[0] for si in scored)
+        if top < MIN_COVERAGE and not (kind == "document" and doc_ids and len(scored) == 1):
+            # Whichever record the ties below would put first, it is below the bar (and a
+            # heading of it cannot name the focus its whole context misses): no answer, or,
+            # for a list, the second try on the focus's nouns. Ordering every record of a
+            # large corpus at zero coverage would cost more than all the rest.
+            if kind == "list" and not nouns_only:
+                return self.answer(question, doc_ids, hint, said, nouns_only=True)
+            return None
         tied = [si for si in scored if si[0] >= top - 1e-12]
-        rest = sorted((si for si in scored if si[0] < top - 1e-12), key=lambda si: (-si[0], si[1]))
+        # Only the runner-up of the rest is looked at.
+        rest = min(
+            (si for si in scored if si[0] < top - 1e-12),
+            key=lambda si: (-si[0], si[1]),
+            default=None,
+        )
         count = _asked_count(question) if kind == "list" else None
         tied.sort(
             key=lambda si: (
@@ -494,7 +532,7 @@ class RecordAnswerer:
                 si[1],
             )
         )
-        scored = tied + rest
+        scored = tied + ([rest] if rest is not None else [])
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         record = self.records[index]
@@ -533,6 +571,33 @@ class RecordAnswerer:
             return None
         return self._compose(kind, record, question, best, said)
 
+    def _coverages(self, kind: str, weights: Mapping[str, float]) -> list[float]:
+        """``coverage(weights, context)`` of every record (zero for records of other kinds than
+        a lead question's), computed from postings: a province's corpus holds tens of thousands
+        of records, and matching each one's words per question cost more than the answer."""
+        import numpy as np
+
+        if kind != "lead":
+            return cast("list[float]", self._weights.coverages(weights).tolist())
+        out = np.zeros(len(self.records))
+        out[self._of_kind["lead"]] = coverages(self._lead_postings, weights)
+        return out.tolist()
+
+    def _in_scope(
+        self, doc_id: str, doc_ids: Collection[str] | None, regions: Sequence[str]
+    ) -> bool:
+        """Whether a record of document ``doc_id`` may answer: in the documents the question is
+        limited to, and (a hard constraint) never another region's document."""
+        if doc_ids and doc_id not in doc_ids:
+            return False
+        doc = self.documents.get(doc_id)
+        return not (
+            regions
+            and doc
+            and doc.meta.region
+            and not any(g in doc.meta.region or doc.meta.region in g for g in regions)
+        )
+
     def _named_better(self, weights: Mapping[str, float], first: int, second: int) -> bool:
         """Whether record ``first``'s own heading names the focus clearly better than
         ``second``'s does (two tasks whose paragraphs both mention the words asked)."""
@@ -546,8 +611,8 @@ class RecordAnswerer:
             return None
         plain = re.sub(r"[“”\"'‘’「」]", "", question)
         named: dict[str, list[tuple[Responsibility, str]]] = {}
-        for r in self.records:
-            if not isinstance(r, Responsibility) or (doc_ids and r.doc_id not in doc_ids):
+        for r in self._tasks:
+            if doc_ids and r.doc_id not in doc_ids:
                 continue
             # A unit is one of the task's units ("责任单位：A、B、C" names C too); a deadline is
             # the task's.
@@ -642,15 +707,9 @@ class RecordAnswerer:
             bare = _MARKER.sub("", name).strip()
             headings = [
                 r
-                for r in self.records
-                if isinstance(r, ListItem)
-                and r.kind == "heading"
+                for r, plain, _ in self._headings
                 # The heading itself, or the term a heading puts in quotes ("设立“企业静默期”").
-                and (
-                    _MARKER.sub("", r.text).strip() == bare
-                    or f"“{bare}”" in r.text
-                    or f'"{bare}"' in r.text
-                )
+                if (plain == bare or f"“{bare}”" in r.text or f'"{bare}"' in r.text)
                 and (not doc_ids or r.doc_id in doc_ids)
             ]
             if len({r.doc_id for r in headings}) != 1:
@@ -658,12 +717,8 @@ class RecordAnswerer:
             heading = headings[0]
             children = [
                 r
-                for r in self.records
-                if isinstance(r, ListItem)
-                and r.doc_id == heading.doc_id
-                and r.parent == heading.text
-                and r.kind == "heading"
-                and r.position == 1
+                for r in self._lists.get((heading.doc_id, heading.text, "heading"), [])
+                if r.position == 1
             ]
             if children:
                 found = self._compose("list", children[0], question, 1.0)
@@ -686,11 +741,9 @@ class RecordAnswerer:
             return None
         named = [
             r
-            for r in self.records
-            if isinstance(r, ListItem)
-            and r.kind == "heading"
-            and (not doc_ids or r.doc_id in doc_ids)
-            and len(bare := _bare_heading(r.text)) >= _MIN_LEAF_NAME
+            for r, _, bare in self._headings
+            if (not doc_ids or r.doc_id in doc_ids)
+            and len(bare) >= _MIN_LEAF_NAME
             and bare in question
         ]
         if not named:
@@ -795,7 +848,7 @@ class RecordAnswerer:
         if asked is None:
             return scored, set()
         noun = asked.group("noun")[-2:]
-        near = sorted(scored, reverse=True)[:_KIND_CANDIDATES]
+        near = heapq.nlargest(_KIND_CANDIDATES, scored)  # = sorted(…, reverse=True)[:k]
         of_kind: set[int] = set()
         lifted = dict((i, sc) for sc, i in scored)
         for sc, i in near:
