@@ -12,18 +12,32 @@ The answer is composed only of the rows' cells and their headers, each row cited
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation
 from assistant.ingest.types import Document
 from assistant.lang.patterns import ASKS_POST_RE
-from assistant.lang.terms import TermWeights, coverage
+from assistant.lang.substrings import SubstringIndex
+from assistant.lang.terms import (
+    TermWeights,
+    coverage,
+    flat,
+    flat_coverage,
+    flat_texts,
+    synonyms_of,
+)
 from assistant.lang.tokens import nouns
 from assistant.records.structures import split_units
 from assistant.records.types import TableRow
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # Rows asked for ("U牵头的有哪几项"); "哪个部门/哪些单位" asks for a unit, not for rows.
 _ASKS_ROWS = re.compile(r"(?:哪些|哪几个?|哪个|哪项)(?!部门|单位|机关)|有什么")
@@ -133,12 +147,82 @@ class TableRowAnswerer:
         self.rows = tuple(r for r in rows if len(r.cells) >= 2)
         self.documents = documents
         self.weights = weights
+        # Each row's place in ``rows`` (rows are looked up by identity: equal rows of two
+        # copies of a table are still two rows).
+        self._position = {id(r): n for n, r in enumerate(self.rows)}
+        # Each row's cells flattened, by each of its headers as ``TableRow.cell`` reads them,
+        # and its context before the cells (``_context``): a question flattens no row again.
+        self._flat_cells = [{h: flat(r.cell(h)) for h, _ in r.cells} for r in self.rows]
+        self._flat_context = [flat(self._context(r, "")) for r in self.rows]
+        self._of_doc: dict[str, list[int]] = {}
+        self._headers_of: dict[str, set[str]] = {}
+        for n, r in enumerate(self.rows):
+            self._of_doc.setdefault(r.doc_id, []).append(n)
+            self._headers_of.setdefault(r.doc_id, set()).update(h for h, _ in r.cells)
+
+    def _rows_of(self, doc_ids: Collection[str] | None) -> list[TableRow]:
+        """The rows of the documents (all without ``doc_ids``), in table order."""
+        if not doc_ids:
+            return list(self.rows)
+        found = sorted(n for d in set(doc_ids) for n in self._of_doc.get(d, ()))
+        return [self.rows[n] for n in found]
+
+    @functools.cached_property
+    def _named_values(self) -> dict[str, list[tuple[int, int, str, str]]]:
+        """The cell values a question may name a row by (``_filtered``), by their first two
+        characters: (row, order in the row, header, value). A question looks up its own
+        character pairs instead of reading every cell of a large corpus."""
+        out: dict[str, list[tuple[int, int, str, str]]] = {}
+        for n, r in enumerate(self.rows):
+            headers = [h for h, _ in r.cells]
+            name = name_column(headers)
+            # Words of the document's own title name the document, not a cell ("临州排水防涝
+            # 规划里…" names no row whose 类别 is 排水防涝).
+            doc = self.documents.get(r.doc_id)
+            titled = f"{doc.meta.title} {doc.meta.short_title}" if doc else ""
+            order = 0
+            for h, v in r.cells:
+                if h == name or _KEY_HEADER.search(h) or not v or _FIGURE.match(v):
+                    continue
+                for value in self._values(h, v):
+                    if len(value) >= _MIN_VALUE and value not in titled:
+                        out.setdefault(value[:2], []).append((n, order, h, value))
+                        order += 1
+        return out
+
+    @functools.cached_property
+    def _cell_index(self) -> SubstringIndex:
+        """The postings of every row's cells, flattened as ``coverage`` sees them."""
+        return SubstringIndex.build(
+            flat_texts([" ".join(v for _, v in r.cells) for r in self.rows])
+        )
+
+    def _holding(self, weights: Mapping[str, float]) -> set[int]:
+        """The rows whose cells hold every character of some term of ``weights`` (or of one of
+        its synonyms): no other row's cells can cover any of them, whichever cells are joined."""
+        import numpy as np
+
+        index = self._cell_index
+        found: list[npt.NDArray[np.int32]] = []
+        for term in weights:
+            for form in synonyms_of(term):
+                ids: npt.NDArray[np.int32] | None = None
+                if not form or any(ch.isspace() for ch in form):
+                    continue  # a flattened text holds no whitespace: never covered
+                for ch in set(form):
+                    these = index.containing(ch)
+                    ids = these if ids is None else np.intersect1d(ids, these, assume_unique=True)
+                    if not len(ids):
+                        break
+                if ids is not None:
+                    found.append(ids)
+        return set(np.concatenate(found).tolist()) if found else set()
 
     def answer(
         self, question: str, doc_ids: Collection[str] | None = None, figures: bool = False
     ) -> RowAnswer | None:
         """``figures``: only a row whose asked cells state a figure (a value was asked)."""
-        rows = [r for r in self.rows if not doc_ids or r.doc_id in doc_ids]
+        rows = self._rows_of(doc_ids)
         if not rows:
             return None
         if figures:
@@ -150,7 +234,7 @@ class TableRowAnswerer:
         return (
             self._year_rows(question, rows)
             or self._year_of_task(question, rows)
-            or self._filtered(question, rows)
+            or self._filtered(question, doc_ids)
             or self._cells(question, rows)
         )
 
@@ -178,13 +262,26 @@ class TableRowAnswerer:
             passage=quote,
         )
 
-    def _beyond_title(self, weights: Mapping[str, float], r: TableRow) -> Mapping[str, float]:
+    def _beyond_title(
+        self,
+        weights: Mapping[str, float],
+        r: TableRow,
+        memo: dict[str, Mapping[str, float]] | None = None,
+    ) -> Mapping[str, float]:
+        """The focus terms the row's document title does not already say (kept per document in
+        ``memo``, a dict the caller holds for one question: a large corpus's tables have
+        thousands of rows per document)."""
+        if memo is not None and r.doc_id in memo:
+            return memo[r.doc_id]
         doc = self.documents.get(r.doc_id)
         if doc is None:
-            return weights
-        title = f"{doc.meta.title} {doc.meta.short_title}"
-        rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
-        return rest or weights
+            rest: Mapping[str, float] = weights
+        else:
+            title = f"{doc.meta.title} {doc.meta.short_title}"
+            rest = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0} or weights
+        if memo is not None:
+            memo[r.doc_id] = rest
+        return rest
 
     @staticmethod
     def _table_key(r: TableRow) -> tuple[str, str, tuple[str, ...]]:
@@ -199,24 +296,27 @@ class TableRowAnswerer:
 
     # ------------------------------------------------------------------ value → rows
 
-    def _filtered(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
+    def named_cells(
+        self, question: str, doc_ids: Collection[str] | None = None
+    ) -> list[tuple[TableRow, str, str]]:
+        """The cells (row, header, value) a question names by their value, in table order:
+        not a row's name or number, not a figure, not words of the document's own title."""
+        pairs = {question[k : k + 2] for k in range(len(question) - 1)}
+        found = sorted(
+            entry
+            for pair in pairs
+            for entry in self._named_values.get(pair, ())
+            if entry[3] in question and (not doc_ids or self.rows[entry[0]].doc_id in doc_ids)
+        )
+        return [(self.rows[n], h, value) for n, _, h, value in found]
+
+    def _filtered(self, question: str, doc_ids: Collection[str] | None) -> RowAnswer | None:
         if not _ASKS_ROWS.search(question):
             return None
         # (table, header, value) named in the question.
         hits: dict[tuple[tuple[str, str, tuple[str, ...]], str, str], list[TableRow]] = {}
-        for r in rows:
-            headers = [h for h, _ in r.cells]
-            name = name_column(headers)
-            # Words of the document's own title name the document, not a cell ("临州排水防涝
-            # 规划里…" names no row whose 类别 is 排水防涝).
-            doc = self.documents.get(r.doc_id)
-            titled = f"{doc.meta.title} {doc.meta.short_title}" if doc else ""
-            for h, v in r.cells:
-                if h == name or _KEY_HEADER.search(h) or not v or _FIGURE.match(v):
-                    continue
-                for value in self._values(h, v):
-                    if len(value) >= _MIN_VALUE and value in question and value not in titled:
-                        hits.setdefault((self._table_key(r), h, value), []).append(r)
+        for r, h, value in self.named_cells(question, doc_ids):
+            hits.setdefault((self._table_key(r), h, value), []).append(r)
         if not hits:
             return None
         # The column the question names ("牵头的", "属性") when it names one.
@@ -288,8 +388,8 @@ class TableRowAnswerer:
     ) -> RowAnswer | None:
         focus = _CUE_WORDS.sub(" ", question)
         headers_seen: set[str] = set()
-        for r in rows:
-            headers_seen.update(h for h, _ in r.cells)
+        for doc_id in {r.doc_id for r in rows}:
+            headers_seen |= self._headers_of[doc_id]
         for h in sorted(headers_seen, key=len, reverse=True):
             for form in (h, _bare(h)):
                 if len(form) >= 2:
@@ -298,9 +398,19 @@ class TableRowAnswerer:
         if not weights:
             return None
         scored: list[tuple[float, float, TableRow, list[str]]] = []
+        # Only a row whose cells hold a term asked can cover it (``own`` below); the columns
+        # asked depend on the headers alone, the focus beyond a title on the document alone.
+        holding = self._holding(weights)
+        asked_of: dict[tuple[str, ...], list[str]] = {}
+        beyond_of: dict[str, Mapping[str, float]] = {}
         for r in rows:
+            if self._position[id(r)] not in holding:
+                continue
             headers = [h for h, _ in r.cells]
-            asked = self._asked_columns(question, headers)
+            key = tuple(headers)
+            if key not in asked_of:
+                asked_of[key] = self._asked_columns(question, headers)
+            asked = asked_of[key]
             filled = [h for h in asked if _filled(r.cell(h))]
             # A figure of the cell's own ("建设60处"), not its items' numbers ("1.…2.…").
             if not filled or (
@@ -312,14 +422,22 @@ class TableRowAnswerer:
                 continue
             # What names the row: its name cell, and in a task list the content cell and the
             # cell asked too ("2027年在中心城区建设多少处站牌" names the row by its 2027 cell).
-            named = " ".join([name, *(r.cell(h) for h in _described_by(headers, asked))])
+            # (Its cells joined, flattened: each cell was flattened once, and the space
+            # between two flattens to nothing.)
+            n = self._position[id(r)]
+            flats = self._flat_cells[n]
+            flat_named = "".join(
+                flats[h] if h in flats else flat(r.cell(h))
+                for h in [name_column(headers), *_described_by(headers, asked)]
+            )
             # The row's own text must carry the match with what the document's title does not
             # already say (a task named like its document is not named by the document's name).
-            own = coverage(self._beyond_title(weights, r), named)
+            own = flat_coverage(self._beyond_title(weights, r, beyond_of), flat_named)
             # A value asked that no fact states: the row's own text must name what is asked.
             if own <= 0 or (figures and own < MIN_COVERAGE):
                 continue
-            scored.append((coverage(weights, self._context(r, named)), own, r, asked))
+            context = self._flat_context[n] + flat_named  # = flat(self._context(r, named))
+            scored.append((flat_coverage(weights, context), own, r, asked))
         if not scored:
             return None
         scored.sort(key=lambda s: (-s[0], -s[1]))
@@ -376,11 +494,12 @@ class TableRowAnswerer:
         for r in keyed:
             tables.setdefault((r.doc_id, r.table), []).append(r)
         scored = []
+        beyond_of: dict[str, Mapping[str, float]] = {}
         for group in tables.values():
             first = group[0]
             # The caption must carry the match beyond the document's title: a year of a plan
             # is not asked of every year-keyed table in it.
-            beyond = self._beyond_title(weights, first)
+            beyond = self._beyond_title(weights, first, beyond_of)
             own = coverage(beyond, f"{first.table} {first.section}")
             if own >= MIN_COVERAGE:
                 scored.append((coverage(weights, self._context(first, "")), own, group))
@@ -431,8 +550,14 @@ class TableRowAnswerer:
         if not weights:
             return None
         scored: list[tuple[float, str, str, TableRow]] = []
+        beyond_of: dict[str, Mapping[str, float]] = {}
+        # A cell of a row holding no term asked covers none (a zero is never the runner-up
+        # that decides: it only ties the default).
+        holding = self._holding(weights)
         for r in rows:
-            beyond = self._beyond_title(weights, r)
+            if self._position[id(r)] not in holding:
+                continue
+            beyond = self._beyond_title(weights, r, beyond_of)
             for h, v in r.cells:
                 if _YEAR_HEADER.match(h) and _filled(v):
                     scored.append((coverage(beyond, v), h, v, r))
@@ -463,8 +588,7 @@ class TableRowAnswerer:
     def by_year_stated(self, question: str, doc_ids: Collection[str] | None = None) -> bool:
         if not _ASKS_BY_YEAR.search(question):
             return False
-        rows = [r for r in self.rows if not doc_ids or r.doc_id in doc_ids]
-        return self._by_year(question, rows) is not None
+        return self._by_year(question, self._rows_of(doc_ids)) is not None
 
     def _by_year(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
         """ "X每年分别是多少" of a task list whose year columns state X's figure each year: the
@@ -475,12 +599,16 @@ class TableRowAnswerer:
             return None
         asked = nouns(focus)
         scored: list[tuple[float, TableRow, list[str]]] = []
+        beyond_of: dict[str, Mapping[str, float]] = {}
+        holding = self._holding(weights)  # a row holding no term asked covers none
         for r in rows:
+            if self._position[id(r)] not in holding:
+                continue
             years = [h for h, v in r.cells if _YEAR_HEADER.match(h) and re.search(r"\d", v)]
             if len(years) < 2:
                 continue
             named = " ".join(v for _, v in r.cells)
-            beyond = self._beyond_title(weights, r)
+            beyond = self._beyond_title(weights, r, beyond_of)
             # The row must name the weightiest thing asked ("电子站牌", not 创建期间), not a verb of the asking
             # ("新建") nor "创建期间" and the like, which a task list's cells need not repeat.
             things = [t for t in beyond if any(t in n for n in asked)] or list(beyond)
