@@ -773,19 +773,18 @@ def test_a_per_place_task_table_is_targets_and_a_place_named_picks_its_row() -> 
 
 
 def test_the_rows_of_a_per_place_table_the_question_names() -> None:
-    from assistant.answer.numeric import _named_rows
+    from assistant.answer.numeric import _FactColumns
     from assistant.ingest.cleaning import clean_text
     from assistant.ingest.structure import parse_sections
     from assistant.ingest.types import DocumentMeta
-    from assistant.records.store import Match
 
     text = clean_text("一、重点任务\n全年新建5G基站0.62万个。\n" + _PLACE_TASKS)
     meta = DocumentMeta("work", "2025年全省数字经济工作要点", "work.txt", date="2025-03-01")
     facts = extract_facts(Document(meta, text, parse_sections(text)))
-    matches = [Match(f, 1.0) for f in facts]
+    columns = _FactColumns(facts)
 
     def named(question: str) -> set[str]:
-        return {m.fact.indicator for m in _named_rows(question, matches)}
+        return {f.indicator for f, n in zip(facts, columns.named_rows(question), strict=True) if n}
 
     # By its full name, or without its suffix ("海岛" for 海岛综合实验区); the prose total and
     # the other places' rows are not named.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.answer.citations import cite
 from assistant.answer.texts import SUPPORT_LEAD
@@ -18,6 +19,10 @@ from assistant.lang.numbers import mentions
 from assistant.lang.patterns import YEAR_RE, known_regions
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.store import FactQuery, FactStore, Match
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 _ASKS_NUMBER = re.compile(
     r"多少|几[个条座项处家辆台天年]?|多大|多长|多高|多快|比例|比率|什么水平|目标值|现状值|数值|达到|控制在"
@@ -65,6 +70,9 @@ STRICT_SCORE = 0.7
 # and no other sentence ties with it: the answer quotes that whole sentence, so the figure keeps
 # its context, while a tie (面积 of 耕地 vs of 全市) is left to retrieval's sentence choice.
 RUNNING_MIN_SCORE = 0.75
+# Below this no match decides an answer: every answer needs a best match of at least
+# CLEAR_MIN_SCORE, and a runner-up below CLEAR_MARGIN of that counts as none.
+_DECIDING_SCORE = CLEAR_MARGIN * CLEAR_MIN_SCORE
 
 
 @dataclass(frozen=True)
@@ -106,11 +114,55 @@ def doc_years(doc: Document, fact_years: Collection[int]) -> set[int]:
     return years
 
 
+class _FactColumns:
+    """Per fact of the store, what the answerer filters its ranking by, as arrays (the store's
+    order): a question then costs no Python loop over the facts of a large corpus."""
+
+    def __init__(self, facts: Sequence[Fact]) -> None:
+        import numpy as np
+
+        # A figure's facts (not a task item, not a task-list row without a figure).
+        self.amount = np.array(
+            [f.source != "task" and not (f.source == "row" and f.value is None) for f in facts],
+            dtype=bool,
+        )
+        # What says when: a task item, or a project row with a year in its cells.
+        self.dated = np.array(
+            [
+                f.source == "task" or (f.source == "row" and bool(YEAR_RE.search(f.note)))
+                for f in facts
+            ],
+            dtype=bool,
+        )
+        keys: dict[str, int] = {}
+        self._key = np.array([keys.setdefault(_row_key(f), len(keys)) for f in facts], np.int64)
+        self._keys = list(keys)
+        units: dict[str, int] = {}
+        self._unit = np.array([units.setdefault(f.unit, len(units)) for f in facts], np.int64)
+        self._units = list(units)
+
+    def named_rows(self, question: str) -> npt.NDArray[np.bool_]:
+        """The facts of the rows of a per-place table whose key the question names, by its full
+        name or without its suffix ("海岛" for 海岛综合实验区)."""
+        import numpy as np
+
+        named = np.array([_names_key(question, k) for k in self._keys], dtype=bool)
+        return named[self._key]
+
+    def rates_of_asked(self, question: str) -> npt.NDArray[np.bool_]:
+        """The facts whose unit is a rate of the unit the question counts in (``_rate_of_asked``)."""
+        import numpy as np
+
+        rate = np.array([_rate_of_asked(question, u) for u in self._units], dtype=bool)
+        return rate[self._unit]
+
+
 class NumericAnswerer:
     def __init__(
         self, store: FactStore, documents: Mapping[str, Document], chunks: Sequence[Chunk]
     ) -> None:
         self.store = store
+        self._columns = _FactColumns(store.facts)
         self.documents = documents
         self._chunks: dict[str, list[Chunk]] = {}
         for c in chunks:
@@ -166,28 +218,35 @@ class NumericAnswerer:
             regions=regions,
             doc_ids=tuple(doc_ids or ()),
         )
+        ids, scores = self.store.rank(query)
         # Task items, and task-list rows without a figure, say when, not how much: they answer
         # only "哪一年" / "什么时候" (``_when_answer``).
-        matches = [
-            m
-            for m in self.store.search(query)
-            if m.fact.source != "task" and not (m.fact.source == "row" and m.fact.value is None)
-        ]
-        if not matches:
+        kept = self._columns.amount[ids]
+        ids, scores = ids[kept], scores[kept]
+        if not len(ids):
             return None
         # A row of a per-place table named in the question ("东州市…", "海岛…") is what is asked:
         # a figure for the whole (the province's total in prose) does not answer it.
-        matches = _named_rows(question, matches) or matches
-        rates = [m for m in matches if _rate_of_asked(question, m.fact.unit)]
-        if rates:
+        named = self._columns.named_rows(question)[ids]
+        if named.any():
+            ids, scores = ids[named], scores[named]
+        rate = self._columns.rates_of_asked(question)[ids]
+        if rate.any():
             # "一共有多少标台" asks for a total counted in 标台: a rate of it ("标台/万人") is
             # another quantity, and answers only a question that says per what.
-            matches = [m for m in matches if m not in rates]
-            if not matches or matches[0].score < rates[0].score - 1e-9:
-                counted = rates[0].fact.unit.split("/", 1)[0]
+            first_rate, rate_score = int(ids[rate][0]), float(scores[rate][0])
+            ids, scores = ids[~rate], scores[~rate]
+            if not len(ids) or float(scores[0]) < rate_score - 1e-9:
+                counted = self.store.facts[first_rate].unit.split("/", 1)[0]
                 return NumericAnswer("not_found", not_found_text, (), 1.0, rate_only=counted)
         if filtering:
             return self._filter(question, query, years)
+        # The weak matches of a large corpus decide nothing below (``_DECIDING_SCORE``): they
+        # are not made into ``Match``es.
+        cut = scores >= _DECIDING_SCORE
+        matches = self.store.matches(ids[cut], scores[cut])
+        if not matches:
+            return None
         if by_year:
             stated = self._by_year(matches)
             if stated is not None:
@@ -330,11 +389,12 @@ class NumericAnswerer:
             topic = topic.replace(r, " ")
         topic = _ASKING.sub(" ", _ASKS_WHEN.sub(" ", topic))
         query = FactQuery(indicator=topic, regions=regions, doc_ids=tuple(doc_ids or ()))
-        matches = [
-            m
-            for m in self.store.search(query)
-            if m.fact.source == "task" or (m.fact.source == "row" and YEAR_RE.search(m.fact.note))
-        ]
+        ids, scores = self.store.rank(query)
+        kept = self._columns.dated[ids]
+        ids, scores = ids[kept], scores[kept]
+        # Only the best and the items tied with it are read.
+        cut = scores >= TABLE_MIN_SCORE - 1e-9
+        matches = self.store.matches(ids[cut], scores[cut])
         if not matches or matches[0].score < TABLE_MIN_SCORE:
             return None
         top = matches[0]
@@ -618,16 +678,11 @@ def _rate_of_asked(question: str, unit: str) -> bool:
     return per not in question and not _PER.search(question)
 
 
-def _named_rows(question: str, matches: Sequence[Match]) -> list[Match]:
-    """The matches from the rows of a per-place table whose key the question names, by its full
-    name or without its suffix ("海岛" for 海岛综合实验区)."""
-    out = []
-    for m in matches:
-        key = _row_key(m.fact)
-        bare = _PLACE_SUFFIX.sub("", key)
-        if key and (key in question or (len(bare) >= 2 and bare in question)):
-            out.append(m)
-    return out
+def _names_key(question: str, key: str) -> bool:
+    """Whether the question names a per-place table's row key, by its full name or without
+    its suffix ("海岛" for 海岛综合实验区)."""
+    bare = _PLACE_SUFFIX.sub("", key)
+    return bool(key) and (key in question or (len(bare) >= 2 and bare in question))
 
 
 def _clear_winner(matches: Sequence[Match]) -> bool:

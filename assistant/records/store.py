@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InvalidFactQueryError
 from assistant.lang.numbers import parse_value
-from assistant.lang.terms import PIECE_FACTOR, TermWeights, term_pieces
+from assistant.lang.terms import PIECE_FACTOR, TermWeights, deciding_pieces, term_pieces
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.types import Record, record_from_row
 
@@ -191,11 +191,10 @@ class FactStore:
             return np.zeros(n)
         got = np.zeros(n)
         for term, w in weights.items():
-            pieces = term_pieces(term)
-            if pieces:
+            if term_pieces(term):
                 # Which of the word's characters each fact covers with a piece it contains.
                 covered = np.zeros((n, len(term)), dtype=bool)
-                for i, j in pieces:
+                for i, j in deciding_pieces(term):
                     covered[self._weights.containing(term[i:j]), i:j] = True
                 credit = PIECE_FACTOR * covered.sum(axis=1) / len(term)
                 credit[self._weights.containing(term)] = 1.0
@@ -206,6 +205,17 @@ class FactStore:
 
     def search(self, query: FactQuery) -> list[Match]:
         """Facts passing the query's filters, best indicator match first."""
+        return self.matches(*self.rank(query))
+
+    def matches(self, ids: npt.NDArray[np.int64], scores: npt.NDArray[np.float64]) -> list[Match]:
+        """The ``Match`` of each of the facts at ``ids`` (positions in ``facts``)."""
+        return [Match(self.facts[i], s) for i, s in zip(ids.tolist(), scores.tolist(), strict=True)]
+
+    def rank(self, query: FactQuery) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """``search`` as arrays: the positions in ``facts`` of the facts passing the filters,
+        best indicator match first, and their scores. A caller that filters or cuts the ranking
+        by columns of its own builds a ``Match`` only for the facts it keeps (almost every fact
+        of a large corpus shares a character pair with some word of a question)."""
         import numpy as np
 
         weights = (
@@ -241,7 +251,7 @@ class FactStore:
             matching = order[scores[order] > 0]
             if len(matching):
                 order = matching
-        return [Match(self.facts[i], float(scores[i])) for i in order.tolist()]
+        return order, scores[order]
 
 
 _RECORD_COLUMNS = ("record_id", "type", "doc_id", "section", "quote", "start", "end", "fields")
