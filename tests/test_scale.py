@@ -25,7 +25,16 @@ from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import load_documents
 from assistant.ingest.synthetic import copy_mark, synthesise_corpus
 from assistant.lang.substrings import SubstringIndex
-from assistant.lang.terms import TermWeights, flat_texts, piecewise_coverage, synonyms_of
+from assistant.lang.terms import (
+    TermWeights,
+    containing_any,
+    coverages,
+    flat,
+    flat_coverage,
+    flat_texts,
+    piecewise_coverage,
+    synonyms_of,
+)
 from assistant.lang.tokens import content_terms
 from assistant.records.facts import extract_facts
 from assistant.records.store import FactQuery, FactStore, Match
@@ -36,6 +45,7 @@ if TYPE_CHECKING:
     from assistant.index.build import BuildReport
     from assistant.index.embedding import Embedder
     from assistant.ingest.types import Document
+    from assistant.records.types import Record
     from assistant.serve.service import Assistant
     from assistant.settings import Settings
 
@@ -410,3 +420,117 @@ def test_onnx_queries_embedded_together_equal_each_embedded_alone(embedder: Embe
     together = embedder.embed_queries(questions)
     for q, vector in zip(questions, together, strict=True):
         assert np.array_equal(embedder.embed_queries([q])[0], vector)
+
+
+# -- per-question costs of the answerers, against the plain computation they replace ----------
+
+
+@functools.cache
+def _records() -> tuple[Record, ...]:
+    from assistant.records.extract import extract_records
+
+    return tuple(r for d in _documents() for r in extract_records(d))
+
+
+def _question_weights(weights: TermWeights) -> list[dict[str, float]]:
+    return [weights.weigh(q, stress_years=False) for q in _questions()[:80]]
+
+
+def test_coverage_from_postings_equals_matching_every_text() -> None:
+    texts = flat_texts(_passages())
+    index = SubstringIndex.build(texts)
+    for weights in _question_weights(TermWeights(_passages(), index=index)):
+        expected = [flat_coverage(weights, t) for t in texts]
+        assert coverages(index, weights).tolist() == expected
+        # Every text outside the postings of the question's terms covers none of them.
+        holding = set(containing_any(index, list(weights)).tolist())
+        assert all(expected[i] == 0 for i in range(len(texts)) if i not in holding)
+
+
+def test_record_scores_from_postings_equal_each_records_coverage() -> None:
+    from assistant.answer.records import RecordAnswerer
+    from assistant.lang.terms import coverage
+
+    docs = {d.meta.doc_id: d for d in _documents()}
+    answerer = RecordAnswerer(_records(), docs)
+    for weights in _question_weights(answerer._weights):
+        for kind in ("lead", "list", "definition", "document"):
+            scores = answerer._coverages(kind, weights)
+            for i in answerer._of_kind[kind]:
+                context = answerer._context[i]
+                if kind == "lead" and answerer._task_body[i]:
+                    context = f"{context} {answerer._task_body[i]}"
+                assert scores[i] == coverage(weights, context), (kind, i)
+
+
+def test_table_rows_a_question_cannot_cover_and_the_cells_it_names_equal_a_scan() -> None:
+    from assistant.answer.records import RecordAnswerer
+    from assistant.answer.table_rows import _FIGURE, _KEY_HEADER, _MIN_VALUE, name_column
+    from assistant.lang.terms import coverage
+
+    docs = {d.meta.doc_id: d for d in _documents()}
+    rows = RecordAnswerer(_records(), docs)._rows
+    assert len(rows.rows) > 50
+    for weights in _question_weights(rows.weights):
+        holding = rows._holding(weights)
+        for n, r in enumerate(rows.rows):
+            if n in holding:
+                continue
+            values = [v for _, v in r.cells]
+            # No join of its cells, in any order the answerer builds, covers any of it.
+            assert coverage(weights, " ".join(values)) == 0
+            assert all(coverage(weights, f"{a} {b}") == 0 for a in values for b in values)
+    for n, r in enumerate(rows.rows):
+        # The flattened cells and context the row scoring joins equal flattening the joined text.
+        for h, _ in r.cells:
+            assert rows._flat_cells[n][h] == flat(r.cell(h))
+        assert rows._flat_context[n] + flat("公交 站台") == flat(rows._context(r, "公交 站台"))
+    for question in _questions():
+        expected = []
+        for r in rows.rows:
+            headers = [h for h, _ in r.cells]
+            name = name_column(headers)
+            doc = docs[r.doc_id]
+            titled = f"{doc.meta.title} {doc.meta.short_title}"
+            for h, v in r.cells:
+                if h == name or _KEY_HEADER.search(h) or not v or _FIGURE.match(v):
+                    continue
+                for value in rows._values(h, v):
+                    if len(value) >= _MIN_VALUE and value in question and value not in titled:
+                        expected.append((r, h, value))
+        assert rows.named_cells(question) == expected, question
+
+
+def test_weak_fact_matches_never_decide_a_numeric_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numeric answerer makes no ``Match`` of a fact scoring below ``_DECIDING_SCORE``; with
+    every match kept, every dev and calibration question gets the same answer."""
+    import assistant.answer.numeric as numeric
+    from assistant.answer.texts import NOT_FOUND_TEXT
+
+    docs = _documents()
+    answerer = numeric.NumericAnswerer(_store(), {d.meta.doc_id: d for d in docs}, [])
+    calibration = DEV.parent / "calibration.jsonl"
+    questions = list(_questions()) + [
+        json.loads(line)["question"] for line in calibration.read_text("utf-8").splitlines()
+    ]
+    cut = [answerer.answer(q, NOT_FOUND_TEXT) for q in questions]
+    monkeypatch.setattr(numeric, "_DECIDING_SCORE", -1.0)
+    every = [answerer.answer(q, NOT_FOUND_TEXT) for q in questions]
+    assert sum(a is not None for a in cut) > 20
+    assert cut == every
+
+
+def test_dense_scores_of_consecutive_runs_equal_gathered_ones() -> None:
+    rnd = np.random.default_rng(5)
+    vectors = rnd.standard_normal((3000, 48)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    search = DenseSearch(make_dense_index(vectors, 48))
+    query = vectors[17]
+    for runs in ([(0, 3000)], [(100, 900), (1500, 2400)], [(5, 300), (301, 700), (2900, 3000)]):
+        ids = np.concatenate([np.arange(a, b) for a, b in runs]).astype(np.int64)
+        got = search.similarities(query, ids)
+        assert np.allclose(got, vectors[ids] @ query, rtol=0, atol=1e-6)
+        assert (
+            search.search(query, 20, ids)[0].tolist()
+            == ids[np.argsort(-(vectors[ids] @ query), kind="stable")[:20]].tolist()
+        )
