@@ -153,6 +153,7 @@ class TableRowAnswerer:
         # Each row's cells flattened, by each of its headers as ``TableRow.cell`` reads them,
         # and its context before the cells (``_context``): a question flattens no row again.
         self._flat_cells = [{h: flat(r.cell(h)) for h, _ in r.cells} for r in self.rows]
+        self._headers = [tuple(h for h, _ in r.cells) for r in self.rows]
         self._flat_context = [flat(self._context(r, "")) for r in self.rows]
         self._of_doc: dict[str, list[int]] = {}
         self._headers_of: dict[str, set[str]] = {}
@@ -387,8 +388,9 @@ class TableRowAnswerer:
         self, question: str, rows: Sequence[TableRow], figures: bool = False
     ) -> RowAnswer | None:
         focus = _CUE_WORDS.sub(" ", question)
+        docs = {r.doc_id for r in rows}
         headers_seen: set[str] = set()
-        for doc_id in {r.doc_id for r in rows}:
+        for doc_id in docs:
             headers_seen |= self._headers_of[doc_id]
         for h in sorted(headers_seen, key=len, reverse=True):
             for form in (h, _bare(h)):
@@ -403,14 +405,13 @@ class TableRowAnswerer:
         holding = self._holding(weights)
         asked_of: dict[tuple[str, ...], list[str]] = {}
         beyond_of: dict[str, Mapping[str, float]] = {}
-        for r in rows:
-            if self._position[id(r)] not in holding:
-                continue
-            headers = [h for h, _ in r.cells]
-            key = tuple(headers)
-            if key not in asked_of:
-                asked_of[key] = self._asked_columns(question, headers)
-            asked = asked_of[key]
+        # In table order, as ``rows`` are.
+        for n in sorted(holding & {self._position[id(r)] for r in rows}):
+            r = self.rows[n]
+            headers = self._headers[n]
+            if headers not in asked_of:
+                asked_of[headers] = self._asked_columns(question, headers)
+            asked = asked_of[headers]
             filled = [h for h in asked if _filled(r.cell(h))]
             # A figure of the cell's own ("建设60处"), not its items' numbers ("1.…2.…").
             if not filled or (
@@ -424,7 +425,6 @@ class TableRowAnswerer:
             # cell asked too ("2027年在中心城区建设多少处站牌" names the row by its 2027 cell).
             # (Its cells joined, flattened: each cell was flattened once, and the space
             # between two flattens to nothing.)
-            n = self._position[id(r)]
             flats = self._flat_cells[n]
             flat_named = "".join(
                 flats[h] if h in flats else flat(r.cell(h))
