@@ -12,7 +12,6 @@ The answer is composed only of the rows' cells and their headers, each row cited
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -154,6 +153,9 @@ class TableRowAnswerer:
         # and its context before the cells (``_context``): a question flattens no row again.
         self._flat_cells = [{h: flat(r.cell(h)) for h, _ in r.cells} for r in self.rows]
         self._headers = [tuple(h for h, _ in r.cells) for r in self.rows]
+        # Built at load, so that no question of a large corpus pays for them.
+        self._named_values = self._index_named_values()
+        self._cell_index = self._index_cells()
         self._flat_context = [flat(self._context(r, "")) for r in self.rows]
         self._of_doc: dict[str, list[int]] = {}
         self._headers_of: dict[str, set[str]] = {}
@@ -168,8 +170,7 @@ class TableRowAnswerer:
         found = sorted(n for d in set(doc_ids) for n in self._of_doc.get(d, ()))
         return [self.rows[n] for n in found]
 
-    @functools.cached_property
-    def _named_values(self) -> dict[str, list[tuple[int, int, str, str]]]:
+    def _index_named_values(self) -> dict[str, list[tuple[int, int, str, str]]]:
         """The cell values a question may name a row by (``_filtered``), by their first two
         characters: (row, order in the row, header, value). A question looks up its own
         character pairs instead of reading every cell of a large corpus."""
@@ -191,8 +192,7 @@ class TableRowAnswerer:
                         order += 1
         return out
 
-    @functools.cached_property
-    def _cell_index(self) -> SubstringIndex:
+    def _index_cells(self) -> SubstringIndex:
         """The postings of every row's cells, flattened as ``coverage`` sees them."""
         return SubstringIndex.build(
             flat_texts([" ".join(v for _, v in r.cells) for r in self.rows])
