@@ -444,32 +444,33 @@ class RecordAnswerer:
         if kind in ("list", "document"):
             # No record-by-record condition beyond the scope (the common, largest case).
             scored = [(cover[i], i) for i, d in pairs if allowed[d]]
-        for i, d in pairs if kind not in ("list", "document") else ():
-            if not allowed[d]:
-                continue
-            r = self.records[i]
-            if kind == "definition" and grades:
-                assert isinstance(r, Definition)
-                # A level named by its colour ("黄色") is the grade the term pairs it with
-                # ("三级(黄色)预警").
-                if r.level not in grades and not any(g in r.term for g in grades):
+        else:
+            for i, d in pairs:
+                if not allowed[d]:
                     continue
-            if kind == "definition" and roles:
-                assert isinstance(r, Definition)
-                if not any(getattr(r, f) for f in roles):
-                    continue  # who issues it asked: a record of its criteria does not say
-            roster = isinstance(r, Responsibility) and r.lead_label == "担任"
-            if kind == "lead" and asks_post != roster:
-                continue  # who holds a post is a roster's; who leads a task is not
-            if (
-                isinstance(r, Responsibility)
-                and roster
-                and not re.search(rf"(?<![副总]){re.escape(r.action)}", question)
-            ):
-                # A post answers only when named as itself ("副指挥长" is not "指挥长"); the
-                # longest post the question names is kept below.
-                continue
-            scored.append((cover[i], i))
+                r = self.records[i]
+                if kind == "definition" and grades:
+                    assert isinstance(r, Definition)
+                    # A level named by its colour ("黄色") is the grade the term pairs it with
+                    # ("三级(黄色)预警").
+                    if r.level not in grades and not any(g in r.term for g in grades):
+                        continue
+                if kind == "definition" and roles:
+                    assert isinstance(r, Definition)
+                    if not any(getattr(r, f) for f in roles):
+                        continue  # who issues it asked: a record of its criteria does not say
+                roster = isinstance(r, Responsibility) and r.lead_label == "担任"
+                if kind == "lead" and asks_post != roster:
+                    continue  # who holds a post is a roster's; who leads a task is not
+                if (
+                    isinstance(r, Responsibility)
+                    and roster
+                    and not re.search(rf"(?<![副总]){re.escape(r.action)}", question)
+                ):
+                    # A post answers only when named as itself ("副指挥长" is not "指挥长"); the
+                    # longest post the question names is kept below.
+                    continue
+                scored.append((cover[i], i))
         posts = [
             r.action
             for _, i in scored

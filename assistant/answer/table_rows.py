@@ -161,7 +161,7 @@ class TableRowAnswerer:
         self._headers_of: dict[str, set[str]] = {}
         for n, r in enumerate(self.rows):
             self._of_doc.setdefault(r.doc_id, []).append(n)
-            self._headers_of.setdefault(r.doc_id, set()).update(h for h, _ in r.cells)
+            self._headers_of.setdefault(r.doc_id, set()).update(self._headers[n])
 
     def _rows_of(self, doc_ids: Collection[str] | None) -> list[TableRow]:
         """The rows of the documents (all without ``doc_ids``), in table order."""
@@ -176,8 +176,7 @@ class TableRowAnswerer:
         character pairs instead of reading every cell of a large corpus."""
         out: dict[str, list[tuple[int, int, str, str]]] = {}
         for n, r in enumerate(self.rows):
-            headers = [h for h, _ in r.cells]
-            name = name_column(headers)
+            name = name_column(self._headers[n])
             # Words of the document's own title name the document, not a cell ("临州排水防涝
             # 规划里…" names no row whose 类别 is 排水防涝).
             doc = self.documents.get(r.doc_id)
@@ -207,9 +206,9 @@ class TableRowAnswerer:
         found: list[npt.NDArray[np.int32]] = []
         for term in weights:
             for form in synonyms_of(term):
-                ids: npt.NDArray[np.int32] | None = None
                 if not form or any(ch.isspace() for ch in form):
                     continue  # a flattened text holds no whitespace: never covered
+                ids: npt.NDArray[np.int32] | None = None
                 for ch in set(form):
                     these = index.containing(ch)
                     ids = these if ids is None else np.intersect1d(ids, these, assume_unique=True)
