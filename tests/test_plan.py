@@ -694,6 +694,40 @@ def test_a_draft_that_breaks_the_year_asked_is_redrawn_from_sentences_that_meet_
     assert [c.quote for c in second.citations] == [goal]
 
 
+def test_the_kind_of_answer_asked_is_no_word_the_quoted_sentence_must_say() -> None:
+    """Invented passages: the first-ranked sentence lists bodies and says "单位" twice; the
+    answer ("办公室设在市水务局") names the body without the word. "哪个单位" asks for one."""
+    import dataclasses
+
+    from assistant.answer.extractive import AnswerPolicy, draft_answer
+    from assistant.ingest.types import Chunk
+    from assistant.lang.terms import TermWeights
+    from assistant.retrieve.types import Passage
+
+    meta = DocumentMeta("flood", "云岭市防汛抗旱应急预案", "flood.txt", region="云岭市")
+    listing = "防汛组织体系由指挥部及其办公室、成员单位和各建设单位的抢险队伍组成。"
+    seat = "指挥部下设办公室，办公室设在市水务局。"
+    others = ["成员单位各负其责。", "抢险队伍由各单位组建。", "应急响应分为四级。"]
+    passages = [
+        Passage(Chunk("c0", "flood", meta.title, ("2 组织体系",), listing, 0, len(listing)), 1.0),
+        Passage(Chunk("c1", "flood", meta.title, ("2.1 职责",), seat, 100, 100 + len(seat)), 0.9),
+    ]
+    terms = TermWeights([listing, seat, *others])
+    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
+    (sub,) = plan_question("云岭防汛指挥部办公室放在哪个单位？", VOCAB).subquestions
+    assert "单位" not in sub.terms and "单位" not in sub.focus
+
+    def first_quote(text: str) -> str:
+        drafted = draft_answer(
+            sub.text, passages, {"flood": meta}, terms.weigh(text), policy,
+            terms.weigh(text, stress_years=False),
+        )  # fmt: skip
+        return drafted.citations[0].quote
+
+    assert first_quote(sub.terms) == seat
+    assert first_quote(sub.text) == listing  # weighed with "单位", the listing wins
+
+
 def test_a_figure_of_another_clause_is_not_the_value_of_a_thing_named_without_one() -> None:
     from assistant.answer.reader import Gap, contrast
     from assistant.lang.tokens import tokenize
@@ -897,6 +931,26 @@ def test_two_documents_whose_kind_is_said_once_become_two_sides() -> None:
     # One document named with its kind: nothing to spell out.
     (one,) = plan_question("云岭森林火灾应急预案的指挥部办公室设在哪里？", VOCAB).subquestions
     assert one.constraints.doc_ids == ("fire",)
+
+
+def test_two_documents_named_loosely_by_their_own_words_become_two_sides() -> None:
+    # Neither is named with its kind: "森林火灾事故" / "防汛抗旱的" hold enough of one title's own
+    # words, side by side, in brackets or between dashes.
+    for question in (
+        "云岭森林火灾事故和防汛抗旱启动Ⅱ级响应的条件分别是什么？",
+        "云岭两个应急预案（森林火灾、防汛抗旱）的现场指挥部各设几个工作组？",
+        "云岭这两个预案——森林火灾的和防汛抗旱的——指挥部办公室分别放在哪个单位？",
+    ):
+        plan = plan_question(question, VOCAB)
+        assert plan.compare, question
+        assert [s.constraints.doc_ids for s in plan.subquestions] == [("fire",), ("flood",)]
+        for side in plan.subquestions:
+            assert "分别" not in side.text and "各设" not in side.text and "（）" not in side.text
+            assert "——" not in side.text and "两个" not in side.text
+    # Words two titles share ("应急") name neither; one document asked is one question.
+    (one,) = plan_question("云岭应急预案和临河方案有什么关系？", VOCAB).subquestions
+    assert len(plan_question("云岭防汛抗旱的指挥部办公室设在哪里？", VOCAB).subquestions) == 1
+    assert one.text.startswith("云岭应急预案")
 
 
 def test_a_body_named_in_full_is_also_asked_by_the_short_name_its_document_defines() -> None:

@@ -148,9 +148,9 @@ class ExtractivePipeline:
             sub.text,
             passages,
             self.documents,
-            self.weights.weigh(sub.text),
+            self.weights.weigh(sub.terms),
             self.policy,
-            self.weights.weigh(sub.text, stress_years=False),
+            self.weights.weigh(sub.terms, stress_years=False),
             sub.constraints.levels,
             {d: self._stance(sub, [d]) for d in {p.chunk.doc_id for p in passages}},
             said,
@@ -271,9 +271,9 @@ class ExtractivePipeline:
             sub.text,
             passages,
             self.documents,
-            self.weights.weigh(sub.text),
+            self.weights.weigh(sub.terms),
             self.policy,
-            self.weights.weigh(sub.text, stress_years=False),
+            self.weights.weigh(sub.terms, stress_years=False),
         ).citations[:1]
 
     def _answer_sub(
@@ -471,7 +471,13 @@ class ExtractivePipeline:
                 passages,
                 spent,
             )
-        features["focus_cov"] = focus_coverage(sub, citations, self.documents, weigh)[0]
+        features["focus_cov"], absent = focus_coverage(sub, citations, self.documents, weigh)
+        # The share of the focus's weight held by its heavy terms the cited text leaves out
+        # ("罚款" of "对责任单位罚款多少"): near-misses answered by a neighbouring sentence.
+        asked = weigh(sub.focus)
+        features["focus_missing"] = sum(asked.get(t, 0.0) for t in absent) / (
+            sum(asked.values()) or 1.0
+        )
         if source == "passage":
             gap = check(
                 sub,
@@ -569,6 +575,11 @@ def _weakest(parts: Sequence[SubAnswer]) -> dict[str, float]:
             (p.features.get("sentence_cov", 1.0) for p in drafted), default=1.0
         ),
         "weakest_confidence": min((p.confidence for p in drafted), default=1.0),
+        "most_missing": max((p.features.get("focus_missing", 0.0) for p in drafted), default=0.0),
+        "any_missing": max(
+            (p.features.get("focus_missing", 0.0) for p in parts if p.status != "not_found"),
+            default=0.0,
+        ),
     }
 
 

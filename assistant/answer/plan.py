@@ -102,6 +102,9 @@ _WH = re.compile(
     r"多少|几[个条座项处家辆台所类批种万亿年天级]?|哪[些几个里儿年天一]?[两三四五六七八九十]*|什么|谁|是否"
     r"|如何|怎样|怎么样?|多长|多大|多久|多高|何时|吗"
 )
+# The kind of answer a question word asks for ("哪个单位", "什么地方"): the answer names one, it
+# does not say the word, so the word is no part of what the cited text must be about.
+_ASKED_KIND = re.compile(r"(?:哪个|哪些|哪一个|哪家|什么)(?:部门|单位|机构|机关|地方|位置)")
 # What a question is about, before its question word: the topic later clauses lean on.
 _TOPIC_TAIL = re.compile(
     r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|目标值|现状值"
@@ -146,6 +149,12 @@ class SubQuestion:
     focus: str  # the question without its question words, frame and constraints
     answer_type: AnswerType
     constraints: Constraints
+
+    @property
+    def terms(self) -> str:
+        """The text whose words a quoted sentence is weighed by: without the kind of answer
+        asked ("哪个单位"), which the answer names rather than says."""
+        return _ASKED_KIND.sub(" ", self.text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -347,6 +356,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
         focus = re.sub(re.escape(r) + "[市省县区]?", " ", focus)
     focus = YEAR_RE.sub(" ", focus)
     focus = PLAN_PERIOD_RE.sub(" ", focus)
+    focus = _ASKED_KIND.sub(" ", focus)
     focus = _WH.sub(" ", focus)
     focus = re.sub(r"[“”\"？?。，,！!：:（）()\s年]+", " ", focus).strip()
     return (
@@ -687,6 +697,86 @@ _PAIR_OF_DOCS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _title_cores(title: str) -> tuple[str, ...]:
+    """What sets a title apart, in runs: the title without its place, year, kind of document and
+    generic words ("晋城市道路交通安全应急预案" → "道路交通安全应急")."""
+    core = _GENERIC_TITLE_PARTS.sub(" ", title)
+    for region in known_regions():
+        core = core.replace(region, " ")
+    return tuple(w for w in core.split() if len(w) >= 2)
+
+
+def _longest_shared(a: str, b: str) -> tuple[int, int]:
+    """(start in ``a``, length) of the longest run of ``a`` that ``b`` holds."""
+    best = (0, 0)
+    for i in range(len(a)):
+        for j in range(len(a), i + best[1], -1):
+            if a[i:j] in b:
+                best = (i, j - i)
+                break
+    return best
+
+
+# A loose mention of a document by its distinctive words ("道路交通事故" for the 道路交通安全应急预案)
+# holds at least this many characters of them in a row.
+_LOOSE_MENTION = 4
+_TWO_DOCS = re.compile(
+    rf"(?:这|那)?(?:两|二|俩)(?:个|份|部)?(?:应急)?(?:{_DOC_TYPES})(?:里|中)?|两者|二者"
+)
+# Between two loose mentions: the joiner, with 的, the kind of document, quotes, or the rest
+# of the first one's words ("建设工程事故" + "和"; "森林火灾" + "事故和").
+_PAIR_JOIN = re.compile(
+    rf"^[\u4e00-\u9fff]{{0,2}}?(?:的|应急|{_DOC_TYPES}|[“”\"》《\s])*(?:和|与|跟|及|、)[“”\"《\s]*$"
+)
+
+
+def _loose_documents(question: str, vocabulary: Vocabulary) -> list[tuple[int, int, DocumentName]]:
+    """Documents the question names by their distinctive title words without their kind
+    ("建设工程事故和道路交通事故…"): (start, end, document), for runs of at least
+    ``_LOOSE_MENTION`` characters that no other document's title words hold."""
+    cores = {d.doc_id: _title_cores(d.title) for d in vocabulary.documents}
+    found: list[tuple[int, int, DocumentName]] = []
+    for d in vocabulary.documents:
+        best = (0, 0)
+        for core in cores[d.doc_id]:
+            start, size = _longest_shared(question, core)
+            if size > best[1]:
+                best = (start, size)
+        start, size = best
+        if size < _LOOSE_MENTION:
+            continue
+        run = question[start : start + size]
+        if any(run in c for other, cs in cores.items() if other != d.doc_id for c in cs):
+            continue  # shared with another title ("交通运输"): names neither
+        found.append((start, start + size, d))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _document_pair(question: str, vocabulary: Vocabulary) -> list[str] | None:
+    """ "建设工程事故和道路交通事故启动Ⅰ级响应的条件分别是什么", "这两个应急预案（A、B）的…各设
+    几个组": two documents named loosely, side by side, each asked the rest of the question."""
+    if not (
+        _RESPECTIVELY.search(question)
+        or _TWO_DOCS.search(question)
+        or _COMPARE_ONLY_ANYWHERE.search(question)
+    ):
+        return None
+    mentions = _loose_documents(question, vocabulary)
+    for (s1, e1, d1), (s2, e2, d2) in itertools.pairwise(mentions):
+        if d1.doc_id == d2.doc_id or e1 > s2 or not _PAIR_JOIN.match(question[e1:s2]):
+            continue
+        end = e2 + (1 if question[e2 : e2 + 1] == "的" else 0)
+        rest = question[:s1] + question[end:]
+        rest = _TWO_DOCS.sub("", rest, count=1)
+        rest = re.sub(r"（\s*）|\(\s*\)|——+|—|[“”\"]{2}", "", rest)
+        rest = _RESPECTIVELY.sub("", rest, count=1).strip(" ，,")
+        if _content_chars(rest) < 2:
+            return None
+        return [f"《{d.title}》{_as_side(rest)}" for d in (d1, d2)]
+    return None
+
+
 def _spelled_pair(text: str) -> str:
     """ "A和B这两个应急预案" → "A应急预案和B应急预案": each document named in full."""
     return _PAIR_OF_DOCS.sub(
@@ -718,6 +808,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
         split = (
             _two_times(own)
             or _distribute(own, vocabulary)
+            or _document_pair(own, vocabulary)
             or _two_phrases(own, vocabulary)
             or _between_years(own)
             or _two_names(own)
