@@ -474,7 +474,7 @@ class ExtractivePipeline:
         features["focus_cov"], absent = focus_coverage(sub, citations, self.documents, weigh)
         # The share of the focus's weight held by its heavy terms the cited text leaves out
         # ("罚款" of "对责任单位罚款多少"): near-misses answered by a neighbouring sentence.
-        asked = weigh(sub.focus)
+        asked = self.weights.weigh(sub.focus, stress_years=False)
         features["focus_missing"] = sum(asked.get(t, 0.0) for t in absent) / (
             sum(asked.values()) or 1.0
         )
