@@ -113,6 +113,9 @@ _TOPIC_TAIL = re.compile(
 )
 _PRONOUN = re.compile(r"它们|它|其(?![中他它余次实])|那条|这条|该项|这项")
 _DEPENDENT_CONTENT = 8
+# A later clause that opens with a preposition or a modal ("按任务清单安排在哪一年发布？",
+# "由哪个部门负责？", "还要做什么？") has no subject of its own: the first clause's topic is it.
+_SUBJECTLESS = re.compile(r"^(?:按照?|依照|依据|由|将|要|需要?|还要?|并且?|同时)")
 # A clause that only compares what the others asked ("相差多少", "哪个更高", "一样吗"): the
 # reader states both sides and never computes a new figure.
 _COMPARE_ONLY = re.compile(
@@ -800,7 +803,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
         if texts and topic:
             if _PRONOUN.search(clause):
                 own = _PRONOUN.sub(topic, clause, count=1)
-            elif _content_chars(clause) <= _DEPENDENT_CONTENT:
+            elif _content_chars(clause) <= _DEPENDENT_CONTENT or _SUBJECTLESS.match(clause):
                 own = f"{topic}，{clause}"
         else:
             topic = topic_of(clause)

@@ -308,10 +308,21 @@ def _tagged(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((p.word.strip(), p.flag or "x") for p in _pos_tokenizer().lcut(normalise(text)))
 
 
+# Words of the asking, not of the topic: a question word with its measure word ("哪几个", "几张",
+# "多少个"), and the words that point at the document's text rather than say what is in it
+# ("列出", "提到", "…部分"). The tagger keeps them as words; no answer says them.
+_ASKING_WORD = re.compile(
+    r"(?:哪|几|多少)[几一]?[个张条项类种级块方大座家名所批次位处件份]?"
+    r"|列出|列了|列明|提到|提及|写到|写了|讲到|讲了|说到|说了|部分"
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _content_terms(text: str) -> tuple[tuple[str, float], ...]:
     seen: dict[str, float] = {}
     for tok, flag in _tagged(text):
+        if _ASKING_WORD.fullmatch(tok):
+            continue
         if tok and tok not in STOPWORDS and _KEEP.fullmatch(tok) and tok not in seen:
             factor = _POS_FACTOR.get("n" if flag == "vn" else flag[0], _POS_DEFAULT)
             if flag == "eng" or is_number(tok):
