@@ -765,6 +765,11 @@ def test_a_per_place_task_table_is_targets_and_a_place_named_picks_its_row() -> 
     assert "千兆光网端口数" not in answer.text
     guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
     assert not guarded.report.removed
+    # Naming no place of the table, the question asks for no one place's row: the whole's
+    # (the 合计 row or the prose total), never the first place's.
+    whole = answerer.answer("2025年全省新建5G基站任务是多少个？", NOT_FOUND_TEXT)
+    assert whole is not None and whole.status == "answered", whole
+    assert "东州市" not in whole.text and "3200" not in whole.text, whole.text
     ports = answerer.answer("西州市2025年千兆光网端口数任务是多少？", NOT_FOUND_TEXT)
     assert ports is not None and "千兆光网端口数2025年目标值为64万个" in ports.text
     assert "5G基站" not in ports.text
@@ -1171,3 +1176,40 @@ def test_a_matrix_rows_quantity_asked_is_given_alone() -> None:
         "2026年西山市建设投资和新建工程各是多少？", NOT_FOUND_TEXT
     )
     assert both is not None and "2.8亿元" in both.text and "10处" in both.text
+
+
+_TRAILS = """二、重点工程
+表 2 绿道建设表
+序号 项目名称 建设类型 长度（公里） 建设年限
+1 滨河绿道 新建 12 2025
+2 环山绿道 新建 8.5 2026
+3 湖畔绿道 新建 6 2026
+4 古城绿道 现状 3.2 现有
+"""
+
+
+def test_a_year_asked_of_a_quoted_project_row_brings_every_row_of_that_year() -> None:
+    from assistant.answer.citations import cite
+    from assistant.answer.numeric import NumericAnswerer
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(_TRAILS)
+    meta = DocumentMeta("trails", "某市绿道建设方案", "trails.txt", date="2025-03-01")
+    doc = Document(meta, text, parse_sections(text))
+    answerer = NumericAnswerer(
+        FactStore(extract_facts(doc), {"trails": meta.title}), {"trails": doc}, []
+    )
+    line = "2 环山绿道 新建 8.5 2026"
+    start = text.index(line)
+    quoted = cite(1, doc_id="trails", quote=line, start=start, end=start + len(line), meta=meta)
+    row = answerer.row_quoted("2026年绿道的建设安排是什么？", quoted, NOT_FOUND_TEXT)
+    assert row is not None and row.status == "answered"
+    assert "环山绿道" in row.text and "湖畔绿道" in row.text, row.text
+    assert "滨河绿道" not in row.text and "古城绿道" not in row.text
+    guarded = guard_answer(row.text, row.status, row.citations, NOT_FOUND_TEXT)
+    assert not guarded.report.removed
+    # No year asked (or another one): the quoted row alone.
+    alone = answerer.row_quoted("环山绿道的建设安排是什么？", quoted, NOT_FOUND_TEXT)
+    assert alone is not None and "湖畔绿道" not in alone.text

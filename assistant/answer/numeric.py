@@ -136,6 +136,10 @@ class _FactColumns:
         )
         keys: dict[str, int] = {}
         self._key = np.array([keys.setdefault(_row_key(f), len(keys)) for f in facts], np.int64)
+        # A row of a per-place table keyed by one place ("西安市"), not by the whole ("全省").
+        self.keyed = np.array(
+            [bool(_row_key(f)) and not _WHOLE_KEY.match(_row_key(f)) for f in facts], dtype=bool
+        )
         self._keys = list(keys)
         units: dict[str, int] = {}
         self._unit = np.array([units.setdefault(f.unit, len(units)) for f in facts], np.int64)
@@ -230,6 +234,13 @@ class NumericAnswerer:
         named = self._columns.named_rows(question)[ids]
         if named.any():
             ids, scores = ids[named], scores[named]
+        else:
+            # ... and one that names none of its places asks for no one place's figure: "陕西省
+            # 2026年普及率要达到多少" is answered by the 全省 row, not by the 西安市 row.
+            whole = ~self._columns.keyed[ids]
+            ids, scores = ids[whole], scores[whole]
+            if not len(ids):
+                return None
         rate = self._columns.rates_of_asked(question)[ids]
         if rate.any():
             # "一共有多少标台" asks for a total counted in 标台: a rate of it ("标台/万人") is
@@ -376,6 +387,10 @@ class NumericAnswerer:
             return None  # ``whole``: only a quote that is the row itself, not a sentence around it
         match = Match(facts[0], 1.0)
         if facts[0].source == "row":
+            same_year = self._rows_of_year(facts[0], asked_years(question))
+            if len(same_year) > 1:
+                # "2024年公交专用道的建设安排": every row of the project table built that year.
+                return self._rows_answer([Match(f, 1.0) for f in same_year])
             return self._row_answer(match)
         return self._table_answer(question, [match], asked_years(question), (), not_found_text)
 
@@ -555,6 +570,21 @@ class NumericAnswerer:
             return NumericAnswer("answered", text, tuple(citations), top)
         return NumericAnswer("answered", f"{lead}{sentence}{marks}", tuple(citations), top)
 
+    def _rows_of_year(self, row: Fact, years: Sequence[int]) -> list[Fact]:
+        """The rows of ``row``'s project table whose year cell ("建设年限：2024年") is the one
+        year asked, when ``row`` has it; empty otherwise."""
+        if len(years) != 1:
+            return []
+        year = re.compile(rf"^[^：]*[年时限度份期][^：]*：{years[0]}年?$")
+        cells = [c for c in row.note.split("；") if year.match(c)]
+        if not cells:
+            return []
+        out: dict[str, Fact] = {}
+        for f in self.store.facts_of(row.doc_id):
+            if f.source == "row" and f.table == row.table and cells[0] in f.note.split("；"):
+                out.setdefault(f.row, f)
+        return list(out.values())
+
     def _row_answer(self, match: Match) -> NumericAnswer:
         """A project-table row stated cell by cell under its column names, citing the row and
         the header that names the columns."""
@@ -654,6 +684,8 @@ class NumericAnswerer:
         )
 
 
+# The row of a per-place table that holds the whole: what a question naming no row asks.
+_WHOLE_KEY = re.compile(r"^(?:全[省市县区州国]|合计|总计|小计)")
 _PLACE_SUFFIX = re.compile(r"(?:综合实验区|新区|开发区|地区|自治州|市|区|县|州|盟|旗)$")
 
 
