@@ -332,3 +332,14 @@ def test_an_unsure_draft_is_labelled_partial_and_a_table_fact_is_not(tmp_path: P
 
 def replace_confirm(policy: AnswerPolicy, cut: float) -> AnswerPolicy:
     return dataclasses.replace(policy, confirm_from=cut)
+
+
+def test_a_persons_name_asked_after_the_post_is_declined_with_the_post_quoted(
+    tiny: Assistant,
+) -> None:
+    # flood_plan.txt, 2.1: "市防汛指挥部总指挥由市长担任" names the post, no person.
+    answer = tiny.ask("临河市防汛指挥部的总指挥由谁担任？叫什么名字？")
+    assert answer.status == "partial", answer.answer
+    assert "市长" in answer.answer
+    assert "没有给出具体人员姓名" in answer.answer
+    _grounded(tiny, answer.answer, answer.citations)

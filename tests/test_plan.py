@@ -16,7 +16,7 @@ from assistant.answer.plan import (
     plan_question,
     vocabulary_from,
 )
-from assistant.answer.reader import SubAnswer, check, compose, decline_text, unconfirmed_note
+from assistant.answer.reader import Gap, SubAnswer, check, compose, decline_text, unconfirmed_note
 from assistant.answer.texts import MISSING_PART, NOTE_UNCONFIRMED, NOTE_UNCONFIRMED_PLAIN
 from assistant.answer.types import Citation
 from assistant.ingest.types import DocumentMeta
@@ -167,6 +167,10 @@ def test_a_one_year_document_answers_its_year_without_repeating_it() -> None:
     (sub,) = plan_question("湖滨省2023年新建多少个码头？", VOCAB).subquestions
     gap = check(sub, [_cite(1, "新建码头6个。", "work")], METAS_BY_ID, _weigh, 0.0)
     assert gap is None
+    # A sentence that dates itself reviews another year: the document's own year is not its.
+    review = _cite(1, "2022年，全省新建码头4个。", "work")
+    gap = check(sub, [review], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "year"
 
 
 def test_decline_quotes_the_nearest_text_and_names_the_gap() -> None:
@@ -188,6 +192,14 @@ def test_compose_numbers_each_side_and_names_the_missing_side() -> None:
     assert status == "partial"
     assert text.startswith("（一）分担率为40%。[1]（二）")
     assert MISSING_PART.split("{")[0] in text
+    # A side declined for a reason says what the documents do say, with its own quote.
+    nearest = _cite(1, "到2025年，云岭公交分担率达到35%。")
+    gap = Gap("year", "2030年")
+    reasoned = SubAnswer(second, "not_found", decline_text(gap, nearest), (nearest,), gap=gap)
+    status, text, cites = compose(plan, [answered, reasoned])
+    assert status == "partial" and MISSING_PART.split("{")[0] not in text
+    assert "（二）" in text and "未提及2030年" in text and "[2]" in text
+    assert [c.n for c in cites] == [1, 2]
     both = SubAnswer(second, "answered", "分担率为35%。[1]", (_cite(1, "分担率为35%。"),))
     status, text, cites = compose(plan, [answered, both])
     assert status == "answered"
@@ -619,6 +631,12 @@ def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:
     gap = contrast(sub, [post], METAS_BY_ID, _words)
     assert gap is not None and gap.kind == "value"
     assert "没有给出具体人员姓名" in decline_text(gap, post)
+    # Asked as a second question, the name's clause is joined to its topic with a comma.
+    both = plan_question("云岭森林火灾应急预案的总指挥是谁？叫什么名字？", VOCAB)
+    name = both.subquestions[-1]
+    assert "，" in name.text
+    gap = contrast(name, [post], METAS_BY_ID, _words)
+    assert gap is not None and gap.kind == "value"
     # A name is given: answered. A line's name asked is no person's.
     named = _cite(1, "联系人：王明，电话：0000-1234567。", "fire")
     (who,) = plan_question("云岭森林火灾应急预案的联系人叫什么名字？", VOCAB).subquestions
@@ -1111,3 +1129,15 @@ def test_a_continuation_goes_on_from_the_clause_where_the_previous_answer_stoppe
     drafted = _draft_one(text, "云岭农村公路要修还有哪些？", ("二、重点任务",), said)
     # The rest of the sentence the answer stopped in, not the part it said again.
     assert "150座" in drafted.text and "649公里" not in drafted.text, drafted.text
+
+
+def test_the_words_of_the_asking_are_no_topic_words() -> None:
+    from assistant.lang.tokens import content_terms
+
+    terms = [t for t, _ in content_terms("云岭防汛预案的工作目标部分列出了哪几张网？")]
+    assert "网" in terms and "目标" in terms
+    for asking in ("部分", "列出", "几张", "哪几张"):
+        assert asking not in terms
+    # What the question words ask about stays ("站台" of "几座站台").
+    assert "站台" in [t for t, _ in content_terms("临河要建多少个站台？")]
+    assert not {"多少个", "多少"} & {t for t, _ in content_terms("临河要建多少个站台？")}

@@ -41,6 +41,7 @@ from assistant.answer.reader import (
     direct_answer,
     first_cited,
     focus_coverage,
+    person_unnamed,
     states_unit,
     unconfirmed_note,
 )
@@ -217,8 +218,17 @@ class ExtractivePipeline:
                     whole.features.get("dense", 0.0),
                     self.policy.dense_floor,
                 )
-                if fits is None:
+                # A person's name asked is not answered by the whole question's post ("指挥长：
+                # 分管副市长"): that is what the side's decline quotes.
+                near = person_unnamed(p.sub, whole.citations) if fits is None else None
+                if fits is None and near is None:
                     filled.append(replace(whole, sub=p.sub))
+                    continue
+                if near is not None:
+                    quoted = replace(first_cited(whole.text, whole.citations), n=1)
+                    filled.append(
+                        replace(p, text=decline_text(near, quoted), citations=(quoted,), gap=near)
+                    )
                     continue
             filled.append(p)
         if all(f.text == whole.text for f in filled):

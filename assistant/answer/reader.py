@@ -143,9 +143,12 @@ def check(
         ok = False
         for x, ctx in zip(citations, contexts, strict=True):
             meta = metas.get(x.doc_id)
-            if c.stance == "target" and stance_of(x.quote, x.section) == "current":
+            if (c.stance == "target" and stance_of(x.quote, x.section) == "current") or (
+                YEAR_RE.search(x.quote)
+            ):
                 # A plan's title period ("十五五") dates its targets, not the achievements its
-                # 发展基础 recounts: those are dated only by their own words.
+                # 发展基础 recounts: those are dated only by their own words. So is a sentence
+                # that dates itself ("2025年，全省普及率达到93.2%" in a 2026 work notice).
                 ctx = f"{x.section} {x.quote}"
             said = {int(y) for y in YEAR_RE.findall(ctx)} | covered_years(
                 "", re.findall(r"十[一二三四五六七八九]五", ctx)
@@ -153,6 +156,9 @@ def check(
             # A document about one year (a 2023 work plan) states that year's values without
             # repeating the year in each sentence.
             own = covered_years(meta.period) if meta else set()
+            # ... unless the sentence dates itself.
+            if YEAR_RE.search(x.quote):
+                own = set()
             if any(y in said for y in c.years) or (
                 len(own) == 1 and any(y in own for y in c.years)
             ):
@@ -176,6 +182,11 @@ def check(
         # "没有给出具体公里数": the unit asked names what is missing.
         what = _UNIT_WHAT.get(c.unit) or (f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值")
         return Gap("value", what)
+    if sub.answer_type == "year" and not any(
+        YEAR_RE.search(f"{x.section} {x.quote}") for x in citations
+    ):
+        # "哪一年发布" is not answered by a text that states no year (the body in charge).
+        return Gap("value", "年份")
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
@@ -295,7 +306,9 @@ def _other_qualifier(term: str, asked: str, quote: str) -> str:
 
 # A person's name asked of a post ("指挥长叫什么名字"), and a text that names a person.
 _PERSON_NAME_ASKED = re.compile(
-    r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)(?:的)?(?:叫什么|叫啥|(?:的)?姓名|(?:的)?名字)"
+    # The planner joins a dependent clause to its topic with a comma ("指挥长，叫什么名字").
+    r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)[，,\s]?(?:的)?"
+    r"(?:叫什么|叫啥|(?:的)?姓名|(?:的)?名字)"
 )
 _NAMES_PERSON = re.compile(r"同志|联系人[:：]\s*[\u4e00-\u9fff]{2,4}|姓名")
 
@@ -312,6 +325,15 @@ def first_cited(text: str, citations: Sequence[Citation]) -> Citation:
     return next((c for c in citations if first and first.group(0) == f"[{c.n}]"), citations[0])
 
 
+def person_unnamed(sub: SubQuestion, citations: Sequence[Citation]) -> Gap | None:
+    """ "指挥长叫什么名字" asked of text that names the post that holds it, not the person."""
+    if _PERSON_NAME_ASKED.search(sub.text) and not any(
+        _NAMES_PERSON.search(x.quote) for x in citations
+    ):
+        return Gap("value", "人员姓名")
+    return None
+
+
 def contrast(
     sub: SubQuestion,
     citations: Sequence[Citation],
@@ -325,11 +347,8 @@ def contrast(
     answer, from whichever source, because a neighbouring figure reads as an answer."""
     if not citations:
         return None
-    if _PERSON_NAME_ASKED.search(sub.text) and not any(
-        _NAMES_PERSON.search(x.quote) for x in citations
-    ):
-        # "指挥长叫什么名字": the documents name the post that holds it, not the person.
-        return Gap("value", "人员姓名")
+    if (person := person_unnamed(sub, citations)) is not None:
+        return person
     contexts = [_context(x, metas) for x in citations]
     # A place with documents of its own is a peer, not a part: the region check scopes it.
     peers = {m.region for m in metas.values() if m.region}
@@ -681,10 +700,11 @@ def compose(
     cites = []
     for i, p in enumerate(parts):
         label = f"（{ORDINALS[i]}）"
-        if p.status == "not_found":
+        if p.status == "not_found" and not (p.citations and p.gap and p.gap.kind != "weak"):
             where = "".join(p.sub.constraints.regions)
             texts.append(label + MISSING_PART.format(where=where, focus=_digitless(p.sub.focus)))
             continue
+        # A side declined for a reason says it with its quote ("…，但没有给出具体人员姓名").
         t, cs = renumber(p.text, p.citations, len(cites))
         texts.append(label + t)
         cites.extend(cs)
