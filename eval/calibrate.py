@@ -1,6 +1,9 @@
-"""Fit the answerability model and its cut-offs on a calibration set, and store them.
+"""Fit the answerability model and its cut-offs on the calibration sets, and store them.
 
-    .venv/bin/python eval/calibrate.py --dataset eval/datasets/calibration.jsonl
+    .venv/bin/python eval/calibrate.py [--dataset eval/datasets/calibration.jsonl ...]
+
+By default both calibration sets (calibration.jsonl, 64 items; calibration2.jsonl, 130 items,
+written blind like the validation set) are fitted on together.
 
 The calibration set is written separately from the dev set (no shared questions), so the dev-set
 numbers in eval/README.md are measured on questions the thresholds never saw. The model is a
@@ -126,7 +129,12 @@ def focus_cutoffs(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dataset", default="eval/datasets/calibration.jsonl")
+    parser.add_argument(
+        "--dataset",
+        nargs="+",
+        default=["eval/datasets/calibration.jsonl", "eval/datasets/calibration2.jsonl"],
+        help="one or more calibration sets, fitted on together",
+    )
     parser.add_argument("--out", default=str(POLICY_FILE))
     parser.add_argument("--max-false-refusal", type=float, default=0.05)
     parser.add_argument(
@@ -141,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the stored model and cut-offs and fit only confirm_from",
     )
     args = parser.parse_args(argv)
-    items = load_dataset(Path(args.dataset))
+    items = [item for path in args.dataset for item in load_dataset(Path(path))]
+    datasets = " ".join(args.dataset)
     assistant = build_assistant(Settings.from_env())
     rows, labels, focus, dense, declined = [], [], [], [], []
     weakest, answered, correct = [], [], []
@@ -170,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         stored["confirm_from"] = round(confirm_from, 4)
         stored["fitted_on"]["max_partial"] = args.max_partial
         stored["fitted_on"]["confirm_command"] = (
-            f"python eval/calibrate.py --only-confirm --dataset {args.dataset}"
+            f"python eval/calibrate.py --only-confirm --dataset {datasets}"
         )
         Path(args.out).write_text(json.dumps(stored, ensure_ascii=False, indent=2) + "\n", "utf-8")
         json.dump(stored, sys.stdout, ensure_ascii=False, indent=2)
@@ -194,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         "dense_floor": round(dense_floor, 2),
         "confirm_from": round(confirm_from, 4),
         "fitted_on": {
-            "dataset": args.dataset,
+            "dataset": datasets,
             "items": len(items),
             "unanswerable": int((y == 0).sum()),
             "max_false_refusal": args.max_false_refusal,
@@ -203,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             "unanswerable_refused": round(float(np.mean(scores[y == 0] < not_found_below)), 4),
             "balanced_accuracy": round(balanced, 4),
             "date": date.today().isoformat(),
-            "command": "python eval/calibrate.py --dataset " + args.dataset,
+            "command": "python eval/calibrate.py --dataset " + datasets,
         },
     }
     Path(args.out).write_text(json.dumps(policy, ensure_ascii=False, indent=2) + "\n", "utf-8")
