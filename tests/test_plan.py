@@ -1138,6 +1138,24 @@ def test_the_words_of_the_asking_are_no_topic_words() -> None:
     assert "网" in terms and "目标" in terms
     for asking in ("部分", "列出", "几张", "哪几张"):
         assert asking not in terms
+    # The frame of a period: the period is a constraint, "时期" no topic word.
+    period = [t for t, _ in content_terms("临河“十四五”时期公路总里程达到多少？")]
+    assert "时期" not in period and "总里程" in period
     # What the question words ask about stays ("站台" of "几座站台").
     assert "站台" in [t for t, _ in content_terms("临河要建多少个站台？")]
     assert not {"多少个", "多少"} & {t for t, _ in content_terms("临河要建多少个站台？")}
+
+
+def test_a_count_of_tiers_is_no_amount_unless_tiers_are_counted() -> None:
+    (fine,) = plan_question("云岭防汛抗旱应急预案对责任单位罚款多少？", VOCAB).subquestions
+    tiers = _cite(1, "市、县两级财政部门为抢险提供资金保障。", "flood")
+    gap = check(fine, [tiers], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "value"
+    (levels,) = plan_question("云岭防汛抗旱应急响应分为几级？", VOCAB).subquestions
+    four = _cite(1, "应急响应分为四级。", "flood")
+    assert check(levels, [four], METAS_BY_ID, _weigh, 0.0) is None
+    # Counted in another measure word by the text: "分几种颜色" is answered by "四级".
+    (colours,) = plan_question("云岭防汛预警分几种颜色？", VOCAB).subquestions
+    named = _cite(1, "预警分为红色、橙色、黄色、蓝色四级。", "flood")
+    assert colours.answer_type == "number"
+    assert check(colours, [named], METAS_BY_ID, _weigh, 0.0) is None

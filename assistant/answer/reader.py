@@ -100,6 +100,21 @@ def _has_value(text: str) -> bool:
     return bool(mentions(YEAR_RE.sub(" ", text), strict=True))
 
 
+# Counts of tiers or kinds ("市、县两级财政", "三类地区"): an amount only when tiers or kinds are
+# counted ("分几级", "分几种颜色": the text may count them in another measure word, "四级").
+_TIER_UNITS = ("级", "期", "类", "方面")
+_COUNTS_TIERS = re.compile(r"(?:几|多少)个?(?:级|期|类|种|方面|档|等|层|批)")
+
+
+def _states_amount(text: str, question: str) -> bool:
+    """Whether ``text`` states a quantity that can answer ``question``: not a year, and not a
+    count of tiers or kinds unless the question counts those."""
+    tiers = bool(_COUNTS_TIERS.search(question))
+    return any(
+        tiers or m.unit not in _TIER_UNITS for m in mentions(YEAR_RE.sub(" ", text), strict=True)
+    )
+
+
 def focus_coverage(
     sub: SubQuestion,
     citations: Sequence[Citation],
@@ -177,7 +192,7 @@ def check(
         ]
         return Gap("level", "、".join(named or c.levels))
     if sub.answer_type in ("number", "duration") and not any(
-        _has_value(q) and _in_unit(c.unit, q) for q in quotes
+        _states_amount(q, sub.text) and _in_unit(c.unit, q) for q in quotes
     ):
         # "没有给出具体公里数": the unit asked names what is missing.
         what = _UNIT_WHAT.get(c.unit) or (f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值")
