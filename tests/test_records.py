@@ -1363,8 +1363,10 @@ def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_it
     records = extract_records(doc)
     # Fields of work after 推进 share no ending: no list of them; a series its count closes is.
     assert not [r for r in records if isinstance(r, ListItem) and r.text == "水上交通"]
-    counted = [r.text for r in records if isinstance(r, ListItem) and r.parent == "4. 规范金融组织"]
-    assert counted == ["全市担保公司", "典当行", "小贷机构"]
+    # A series its count closes is named by that count ("三类组织规范整治"), its section kept.
+    counted = [r for r in records if isinstance(r, ListItem) and r.parent == "三类组织规范整治"]
+    assert [r.text for r in counted] == ["全市担保公司", "典当行", "小贷机构"]
+    assert all(r.section.endswith("4. 规范金融组织") for r in counted)
     answerer = RecordAnswerer(records, {doc.meta.doc_id: doc})
     found = answerer.answer("推进城市道路网建设具体有哪些道路工程？", None, "list")
     assert found is not None and found.text == (
@@ -1373,6 +1375,30 @@ def test_a_series_after_tuijin_is_a_list_named_by_its_section_and_its_lead_is_it
     )
     lead = answerer.answer("推进城市道路网建设由谁牵头？")
     assert lead is not None and "牵头单位为市住建局" in lead.text
+
+
+def test_a_counted_series_after_shishi_is_a_list_named_by_its_count() -> None:
+    # "以实施A、B、C三项工程为主线": 实施 introduces the names only because their count closes
+    # them; "实施道路改造、桥梁加固、隧道整治等工作" (no count, no common ending) is no list.
+    doc = _titled_doc(
+        "湖滨省2024年水运工作要点\n一、总体要求\n围绕“三个着力”，以实施航道提级、港口提效、"
+        "服务提质三项工程为主线，推进水运高质量发展。\n二、重点任务\n"
+        "实施航道疏浚、码头改造、船闸维护等工作。\n",
+        "water",
+        "湖滨省2024年水运工作要点",
+        "湖滨水运要点",
+    )
+    records = list(extract_records(doc))
+    items = [r for r in records if isinstance(r, ListItem) and r.kind == "enumeration"]
+    assert [(r.parent, r.text) for r in items] == [
+        ("三项工程为主线", "航道提级"),
+        ("三项工程为主线", "港口提效"),
+        ("三项工程为主线", "服务提质"),
+    ]
+    found = RecordAnswerer(records, {"water": doc}).answer(
+        "湖滨水运要点以哪三项工程为主线？", None, "list"
+    )
+    assert found is not None and "航道提级；港口提效；服务提质" in found.text, found
 
 
 def test_a_list_named_among_the_askings_verbs_is_found_by_its_nouns() -> None:

@@ -265,7 +265,7 @@ def _lead_sentence_lists(doc: Document, locator: Locator) -> Iterator[Record]:
 # "将村庄划分为集聚提升类、城郊融合类、特色保护类…等五种类型": a series of ≥ 3 names after a verb
 # that introduces parts, inside one sentence.
 _SERIES = re.compile(
-    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建|推进))"
+    r"(?P<head>[^。；;：:，,\n]{0,30}?(?:划分为|分为|分成|包括|包含|主要有|分别是|涵盖|下设|设立|设有|组建|推进|实施))"
     # "下设7个工作组：A、B、C": the count and kind may come between the verb and the names.
     r"(?:[^。；;：:，,、\n]{0,12}[：:])?"
     r"(?P<items>[^。；;：:、\n]{2,20}(?:、[^。；;：:、\n]{2,20}){2,})"
@@ -301,6 +301,7 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
         last = re.sub(r"的(?:实施|建设|推进|落地)$", "", last)
         # …or into its count ("一般四个级别", "战略预留区八大功能分区").
         count = re.search(r"([一二三四五六七八九十两\d]+)(?:个|种|类|项|大|级).*$", last)
+        closing = count.group(0) if count else ""  # "三项工程为主线": what the series is
         last = last[: count.start()] if count else last
         # "…、善后处置组和技术专家组": the last two joined by 和/及.
         names = [*raw[:-1], *re.split(r"以及|和|及", last)]
@@ -309,17 +310,23 @@ def _inline_series(doc: Document, locator: Locator) -> Iterator[Record]:
         raw_count = count.group(1) if count else ""
         value = int(raw_count) if raw_count.isdigit() else chinese_numeral(raw_count)
         counted = value is not None and value == len(names)
-        if m.group("head").endswith("推进") and not counted and len(_common_ending(names)) < 2:
-            # "推进" introduces no parts: only names of one kind ("…工程、…工程") or a series its
-            # count closes ("A、B、C三类组织") are a list, not a run of fields ("推进道路运输、
-            # 水上交通…等领域整治").
+        if (
+            m.group("head").endswith(("推进", "实施"))
+            and not counted
+            and len(_common_ending(names)) < 2
+        ):
+            # "推进"/"实施" introduce no parts: only names of one kind ("…工程、…工程") or a series
+            # its count closes ("以实施A、B、C三项工程为主线") are a list, not a run of fields
+            # ("推进道路运输、水上交通…等领域整治").
             continue
         pos = m.start("items")
         head = m.group("head").strip(" ，,")
         section = locator.path_at(m.start())
         if len(head) <= _BARE_VERB:
-            # "推进A、B、C": the verb alone names no list; the section it stands in does.
-            head = section.split(SECTION_SEPARATOR)[-1] or head
+            # "推进A、B、C": the verb alone names no list; the count that closes it does
+            # ("以实施A、B、C三项工程为主线"), else the section it stands in (which stays in the
+            # record's context either way).
+            head = closing if counted else section.split(SECTION_SEPARATOR)[-1] or head
         for k, name in enumerate(names, 1):
             start = text.find(name, pos)
             yield ListItem(
