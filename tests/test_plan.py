@@ -1091,6 +1091,11 @@ _NAMED_QUANTITY_CASES = [
         "平均运营时速19[1]",
         "车龄",
     ),
+    # A population or an investment is named: a road length is no planned population, and
+    # farmers' income no plan's total investment; 资金 is one word for 投资.
+    ("临河中心城区2030年规划人口是多少？", "公路总里程达到900公里。", "900公里[1]", "人口"),
+    ("临河交通规划的总投资是多少亿元？", "带动农民增收约1亿元。", "约1亿元[1]", "投资"),
+    ("临河交通规划的总投资是多少亿元？", "规划期内安排资金120亿元。", "120亿元[1]", ""),
 ]
 
 

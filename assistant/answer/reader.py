@@ -446,8 +446,9 @@ def contrast(
 
 
 # Names of measured quantities a text states by name, not in other words ("比例" and "总量"
-# are often said as a share or a count): a rate ("分担率", "普及率") and these heads.
-_NAMED_QUANTITY = re.compile(r"[\u4e00-\u9fff]{2}率$|保有量$|里程$|浓度$|人数$")
+# are often said as a share or a count): a rate ("分担率", "普及率") and these heads. A
+# population and an investment are named too ("规划人口", "总投资"; 资金 is a synonym of 投资).
+_NAMED_QUANTITY = re.compile(r"[\u4e00-\u9fff]{2}率$|保有量$|里程$|浓度$|人数$|人口$|投资$")
 _SPEED_OR_AGE = frozenset("速龄")
 
 
