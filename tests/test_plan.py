@@ -621,6 +621,15 @@ def test_a_count_without_its_items_answers_no_list_question() -> None:
     # One row's figures by year answer no "哪几个阶段".
     one = "改造小区2027年目标值为396个，2028年目标值为349个。[1][2]"
     assert counts_without_items("list", one, rows)
+    # A list asked by its kind of item ("哪几类") is not answered by a figure counting something
+    # else, whatever its sentence lists; a count of that kind (类 or 种) or plain names are.
+    asked = "临河码头分为哪几类？"
+    training = _cite(1, "统一改造内容、技术要求和验收标准，每年组织不少于2次培训。")
+    assert counts_without_items("list", "每年组织不少于2次培训[1]", [training], asked)
+    assert not counts_without_items(
+        "list", "综合类、专业类、客运类、旅游类四种类型[1]", [listed], asked
+    )
+    assert not counts_without_items("list", "综合类、专业类、客运类、旅游类[1]", [listed], asked)
 
 
 def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:

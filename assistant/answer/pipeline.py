@@ -49,6 +49,7 @@ from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation, Status
 from assistant.ingest.types import DocumentMeta
+from assistant.lang.numbers import mentions
 from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
@@ -354,7 +355,7 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
-            and counts_without_items(sub.answer_type, numeric.text, numeric.citations)
+            and counts_without_items(sub.answer_type, numeric.text, numeric.citations, sub.text)
         ):
             numeric = None
         if (
@@ -607,15 +608,36 @@ def _writes_year(
     return False
 
 
-def counts_without_items(answer_type: str, text: str, citations: Sequence[Citation]) -> bool:
+def counts_without_items(
+    answer_type: str, text: str, citations: Sequence[Citation], question: str = ""
+) -> bool:
     """Whether a figure answers a list question with a count alone: "哪几项任务" is not
     answered by a heading's "五篇大文章" that names no items, but a sentence listing them
-    ("划分为A类、B类等两种类型") does answer it, and so do several rows ("哪些指标要达到100%")."""
-    return (
-        answer_type in ("list", "overview")
-        and "；" not in MARKER.sub("", text)
-        and not any(_ENUMERATION.search(c.quote) for c in citations)
+    ("划分为A类、B类等两种类型") does answer it, and so do several rows ("哪些指标要达到100%").
+    A list asked by its kind of item ("分为哪几类") is not answered by a figure counting
+    something else ("每年不少于2次培训"), whatever its sentence lists."""
+    if answer_type not in ("list", "overview"):
+        return False
+    kind = _KIND_ASKED.search(question)
+    units = [m.unit for m in mentions(MARKER.sub("", text)) if m.unit]
+    if kind and units and not any(_same_kind(kind.group(1), u) for u in units):
+        return True
+    return "；" not in MARKER.sub("", text) and not any(
+        _ENUMERATION.search(c.quote) for c in citations
     )
+
+
+# "哪几类", "哪几种", "哪三项": the kind of item a list is asked by.
+_KIND_ASKED = re.compile(r"哪[几两三四五六七八九十]+([类种项])")
+_KINDS = ("类", "种", "类型")
+
+
+def _same_kind(asked: str, unit: str) -> bool:
+    """Whether a count in ``unit`` counts items of the kind asked ("三类" for 哪几类; 类 and 种
+    are one kind)."""
+    if asked in _KINDS:
+        return any(unit.endswith(k) for k in _KINDS)
+    return unit.endswith(asked)
 
 
 # Items listed: a "、" that is no heading's number ("三、"), or a "；".
