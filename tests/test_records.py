@@ -1858,3 +1858,19 @@ def test_a_heading_asked_about_something_further_down_is_quoted_from_there() -> 
     # Asked what the heading holds, its text is quoted from the start as before.
     whole = answerer.answer("临河交旅计划中“旅游客运提升工程”的内容是什么？")
     assert whole is not None and "巩固提高。城乡公交市域全覆盖" in whole.text
+
+
+def test_a_header_whose_last_cells_are_printed_one_a_line_is_one_header() -> None:
+    # The extraction put the first cells on one line and the rest one a line (cleaning joins
+    # only cells it reads as header words; "警戒（汛限）水位（米）" is not one); the rows follow,
+    # each cell on a line of its own.
+    doc = _doc_from_text(
+        "附件2\n重点防洪工程一览表\n序号 工程名称 所在镇（街道）\n警戒（汛限）水位（米）\n防汛行政责任人\n"
+        "技术责任单位\n1 东湖水库（中型）\n东湖镇\n18.80\n东湖镇镇长\n县水务局\n"
+        "2 西岭水库（中型）\n西岭镇\n24.50\n西岭镇镇长\n县水务局\n"
+    )
+    rows = [r for r in table_rows(doc) if isinstance(r, TableRow)]
+    assert [dict(r.cells).get("警戒（汛限）水位（米）") for r in rows] == ["18.80", "24.50"]
+    assert dict(rows[0].cells)["工程名称"] == "东湖水库（中型）"
+    assert dict(rows[1].cells)["技术责任单位"] == "县水务局"
+    assert rows[0].table == "重点防洪工程一览表"

@@ -613,6 +613,26 @@ def _header_prefix(line: str) -> tuple[list[str] | None, int]:
     return best
 
 
+def _header_cell_alone(line: str) -> bool:
+    """A line that is one more header cell: a short label naming a column (a header word, or a
+    unit in brackets), no row number, no sentence."""
+    return (
+        bool(line)
+        and " " not in line
+        and not line[0].isdigit()
+        and _short_cell(line)
+        and not re.search(r"[。；;，,]", line)
+        and (
+            any(w in line for w in TABLE_HEADER_WORDS)
+            # A label with its unit in brackets ("水位（米）"), not a bare number ("（一）").
+            or (
+                not line.startswith(("（", "("))
+                and re.search(r"[（(][^（）()\d一二三四五六七八九十]{1,4}[）)]$", line) is not None
+            )
+        )
+    )
+
+
 def _short_cell(cell: str) -> bool:
     """A header cell is a short label; its bracketed qualifier ("基期值（2025年）", "投资（亿元）")
     does not count."""
@@ -652,8 +672,20 @@ def table_rows(doc: Document) -> list[Record]:
                 continue
             body_start = s + lead_ws + end
         separated = CELL_MARK in line
-        if i - title_line > 2:
-            title = _caption_before(text, lines, i)
+        first = i  # the header's (first) line: the caption is above it
+        if not separated:
+            # The header's last cells one a line ("序号 工程名称 所在镇（街道）" / "警戒（汛限）水位
+            # （米）" / "防汛行政责任人" …): each a short label, until the first row.
+            while i + 1 < len(lines):
+                cs, ce = lines[i + 1]
+                cell = text[cs:ce].strip()
+                if not _header_cell_alone(cell):
+                    break
+                header = [*header, cell]
+                i += 1
+                body_start = ce
+        if first - title_line > 2:
+            title = _caption_before(text, lines, first)
         if "序号" in header[1:]:
             # The caption glued before a header printed one cell a line ("重点任务分工表 序号
             # 任务 牵头单位…"): a table's first column is its 序号.
