@@ -586,11 +586,6 @@ def _weakest(parts: Sequence[SubAnswer]) -> dict[str, float]:
             (p.features.get("sentence_cov", 1.0) for p in drafted), default=1.0
         ),
         "weakest_confidence": min((p.confidence for p in drafted), default=1.0),
-        "most_missing": max((p.features.get("focus_missing", 0.0) for p in drafted), default=0.0),
-        "any_missing": max(
-            (p.features.get("focus_missing", 0.0) for p in parts if p.status != "not_found"),
-            default=0.0,
-        ),
     }
 
 
@@ -618,13 +613,12 @@ def counts_without_items(
     something else ("每年不少于2次培训"), whatever its sentence lists."""
     if answer_type not in ("list", "overview"):
         return False
+    bare = MARKER.sub("", text)
     kind = _KIND_ASKED.search(question)
-    units = [m.unit for m in mentions(MARKER.sub("", text)) if m.unit]
+    units = [m.unit for m in mentions(bare) if m.unit]
     if kind and units and not any(_same_kind(kind.group(1), u) for u in units):
         return True
-    return "；" not in MARKER.sub("", text) and not any(
-        _ENUMERATION.search(c.quote) for c in citations
-    )
+    return "；" not in bare and not any(_ENUMERATION.search(c.quote) for c in citations)
 
 
 # "哪几类", "哪几种", "哪三项": the kind of item a list is asked by.

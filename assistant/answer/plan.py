@@ -214,6 +214,16 @@ def region_names(vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=4096)
+def _title_cores(title: str) -> tuple[str, ...]:
+    """What sets a title apart, in runs: the title without its place, year, kind of document and
+    generic words ("临河市道路交通安全应急预案" → "道路交通安全应急")."""
+    core = _GENERIC_TITLE_PARTS.sub(" ", title)
+    for region in known_regions():
+        core = core.replace(region, " ")
+    return tuple(w for w in core.split() if len(w) >= 2)
+
+
 @functools.lru_cache(maxsize=65536)
 def _bigrams(text: str) -> frozenset[str]:
     """A title's distinctive character pairs (cached: every question compares with every title)."""
@@ -221,10 +231,7 @@ def _bigrams(text: str) -> frozenset[str]:
 
 
 def _title_bigrams(text: str) -> set[str]:
-    core = _GENERIC_TITLE_PARTS.sub(" ", text)
-    for region in known_regions():
-        core = core.replace(region, " ")
-    return {w[i : i + 2] for w in core.split() for i in range(len(w) - 1)}
+    return {w[i : i + 2] for w in _title_cores(text) for i in range(len(w) - 1)}
 
 
 def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
@@ -700,25 +707,15 @@ _PAIR_OF_DOCS = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)
-def _title_cores(title: str) -> tuple[str, ...]:
-    """What sets a title apart, in runs: the title without its place, year, kind of document and
-    generic words ("晋城市道路交通安全应急预案" → "道路交通安全应急")."""
-    core = _GENERIC_TITLE_PARTS.sub(" ", title)
-    for region in known_regions():
-        core = core.replace(region, " ")
-    return tuple(w for w in core.split() if len(w) >= 2)
-
-
 def _longest_shared(a: str, b: str) -> tuple[int, int]:
-    """(start in ``a``, length) of the longest run of ``a`` that ``b`` holds."""
-    best = (0, 0)
-    for i in range(len(a)):
-        for j in range(len(a), i + best[1], -1):
-            if a[i:j] in b:
-                best = (i, j - i)
-                break
-    return best
+    """(start in ``a``, length) of the longest run of ``a`` that ``b`` holds (the earliest in
+    ``a`` of the longest). ``b`` is the short one (a title's words): its runs are tried, longest
+    first, so a question costs a few dozen look-ups per title."""
+    for size in range(len(b), 0, -1):
+        starts = [at for j in range(len(b) - size + 1) if (at := a.find(b[j : j + size])) >= 0]
+        if starts:
+            return min(starts), size
+    return 0, 0
 
 
 # A loose mention of a document by its distinctive words ("道路交通事故" for the 道路交通安全应急预案)

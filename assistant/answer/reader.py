@@ -158,22 +158,19 @@ def check(
         ok = False
         for x, ctx in zip(citations, contexts, strict=True):
             meta = metas.get(x.doc_id)
-            if (c.stance == "target" and stance_of(x.quote, x.section) == "current") or (
-                YEAR_RE.search(x.quote)
-            ):
+            # A sentence that dates itself ("2025年，全省普及率达到93.2%" in a 2026 work notice).
+            dated = YEAR_RE.search(x.quote) is not None
+            if dated or (c.stance == "target" and stance_of(x.quote, x.section) == "current"):
                 # A plan's title period ("十五五") dates its targets, not the achievements its
-                # 发展基础 recounts: those are dated only by their own words. So is a sentence
-                # that dates itself ("2025年，全省普及率达到93.2%" in a 2026 work notice).
+                # 发展基础 recounts: those are dated only by their own words; so is a dated one.
                 ctx = f"{x.section} {x.quote}"
             said = {int(y) for y in YEAR_RE.findall(ctx)} | covered_years(
                 "", re.findall(r"十[一二三四五六七八九]五", ctx)
             )
             # A document about one year (a 2023 work plan) states that year's values without
             # repeating the year in each sentence.
-            own = covered_years(meta.period) if meta else set()
             # ... unless the sentence dates itself.
-            if YEAR_RE.search(x.quote):
-                own = set()
+            own = covered_years(meta.period) if meta and not dated else set()
             if any(y in said for y in c.years) or (
                 len(own) == 1 and any(y in own for y in c.years)
             ):

@@ -311,7 +311,8 @@ def _tagged(text: str) -> tuple[tuple[str, str], ...]:
 # Words of the asking, not of the topic: a question word with its measure word ("哪几个", "几张",
 # "多少个"), the words that point at the document's text rather than say what is in it ("列出",
 # "提到", "…部分"), and the frame of a plan period ("“十四五”时期": the period itself is a
-# constraint the reader checks; "创建期间" is kept, the documents say it of their own tasks). The tagger keeps them as words; an answer need not say them.
+# constraint the reader checks; "创建期间" is kept, the documents say it of their own tasks).
+# The tagger keeps them as words; an answer need not say them.
 _ASKING_WORD = re.compile(
     r"(?:哪|几|多少)[几一]?[个张条项类种级块方大座家名所批次位处件份]?"
     r"|列出|列了|列明|提到|提及|写到|写了|讲到|讲了|说到|说了|部分|时期"
