@@ -11,8 +11,8 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	# torch first and pinned: this version resolves to the local CPU build; an unpinned torch
 	# would pull gigabytes of CUDA packages.
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,ui]'
+	$(PY) -m pip install --quiet --no-cache-dir torch==2.13.0
+	$(PY) -m pip install --quiet --no-cache-dir -e '.[test,ui]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
