@@ -473,6 +473,29 @@ def test_how_long_asks_a_length_and_how_long_a_time_does_not() -> None:
     assert unit("临河地铁一号线有多少公里？") == "公里"
 
 
+def test_the_quantity_asked_implies_its_unit() -> None:
+    from assistant.answer.plan import plan_question
+    from assistant.answer.reader import _in_unit
+
+    def unit(question: str) -> str:
+        return plan_question(question, Vocabulary()).subquestions[0].constraints.unit
+
+    # Money, a share and a speed are answered in their own units whatever the words around.
+    assert unit("湖区改造计划投入多少资金？") == "元"
+    assert unit("新城片区的总投资是多少？") == "元"
+    assert unit("贷款余额增速定了多少的目标？") == "%"
+    assert unit("财政支出占比是多少？") == "%"
+    assert unit("货车在城区限速多少？") == "速度"
+    # A count after the question word asks a count; 频率 is no share.
+    assert unit("今年投资多少个项目？") == ""
+    assert unit("演练频率是多少？") == ""
+    # Not every 率 is a share, nor is a subsidy asked always an amount of money.
+    assert unit("行车事故死亡率是多少？") == ""
+    assert unit("运营补贴到位了多少？") == ""
+    assert not _in_unit("元", "完成5家水运企业老旧船舶更新") and _in_unit("元", "投资12亿元")
+    assert _in_unit("速度", "限速60公里/小时") and not _in_unit("速度", "3人以上5人以下")
+
+
 def test_a_number_of_years_is_not_a_calendar_year() -> None:
     from assistant.answer.reader import _in_unit
 
@@ -1173,3 +1196,16 @@ def test_a_count_of_tiers_is_no_amount_unless_tiers_are_counted() -> None:
     named = _cite(1, "预警分为红色、橙色、黄色、蓝色四级。", "flood")
     assert colours.answer_type == "number"
     assert check(colours, [named], METAS_BY_ID, _weigh, 0.0) is None
+
+
+def test_what_two_names_share_after_the_second_is_asked_of_both() -> None:
+    # "A和B上X的时间分别…": the second name is its noun phrase; the rest is asked of both.
+    assert _sides("临河老城区和新区居民到达地铁站的时间分别要控制在多少分钟？") == [
+        "临河老城区到达地铁站的时间要控制在多少分钟",
+        "新区居民到达地铁站的时间要控制在多少分钟",
+    ]
+    # A name with Latin letters is still a name.
+    assert _sides("云岭停车场建设和ETC推广分别由哪个单位牵头？") == [
+        "云岭停车场建设由哪个单位牵头",
+        "ETC推广由哪个单位牵头",
+    ]

@@ -27,7 +27,7 @@ from assistant.lang.patterns import (
     short_names,
     without_place,
 )
-from assistant.lang.tokens import words
+from assistant.lang.tokens import noun_runs, words
 
 AnswerType = Literal[
     "number",
@@ -85,6 +85,31 @@ _UNIT_ASKED = re.compile(
     r"(?:多少|几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％)"
 )
 _CURRENCY = {"亿元", "万元", "元", "钱"}
+# A unit the quantity asked implies when none follows the question word: money ("投入多少
+# 资金", "总投资是多少"), a share ("增速定了多少", "比例是多少"), a speed ("限速多少"). A count
+# after the question word ("投资多少个项目") asks a count instead. Not every 率 is a share
+# ("死亡率" in 人/百万车公里), nor is a 补贴 asked always money ("补贴到位了多少": a 到位率).
+_NOT_A_COUNT = r"(?![个项家条座处辆台人次所批])"
+_IMPLIED_UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(?:资金|投资|金额|经费|预算|费用)[^，,。？?]{0,6}?(?:多少|几)"
+            + _NOT_A_COUNT
+            + r"|(?:投入|投资|拨付|筹集)了?多少(?:资金|钱|经费)?"
+            + _NOT_A_COUNT
+        ),
+        "元",
+    ),
+    (
+        re.compile(
+            r"(?:比例|比重|占比|增速|增幅)[^，,。？?]{0,6}?多少"
+            + _NOT_A_COUNT
+            + r"(?!公里|千米|米|吨|人|元|万|亿)"
+        ),
+        "%",
+    ),
+    (re.compile(r"(?:限速|时速|车速|速度)[^，,。？?]{0,4}?(?:多少|几)"), "速度"),
+)
 _STANCE_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|已经|已")
 _STANCE_TARGET = re.compile(r"目标|力争|到\s*(?:19|20)\d{2}|计划|打算|预期|要达到")
 # A reference to a document by name: 《…》, or a phrase ending with a document-type word.
@@ -354,6 +379,8 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     unit = unit_m.group("unit") if unit_m else ""
     if not unit and _ASKS_LENGTH.search(rest):
         unit = "长度"  # "有多长": a length, in whatever unit of length
+    if not unit:
+        unit = next((u for pattern, u in _IMPLIED_UNITS if pattern.search(rest)), "")
     stance: Stance = ""
     target, current = _STANCE_TARGET.search(rest), _STANCE_CURRENT.search(rest)
     # Both asked in one clause ("现状和2030年目标有什么不同"): neither constrains it.
@@ -605,7 +632,8 @@ def _two_asks(question: str) -> list[str] | None:
 
 def _each_asked(question: str, body: str, cue: re.Match[str]) -> list[str] | None:
     """ "…居住用地和交通运输用地分别占多少比例": each name with what is asked after 分别."""
-    m = re.search(r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,12})$", body)
+    # A name may hold Latin letters ("TOCC建设运营").
+    m = re.search(r"(?:和|与|跟)(?P<b>[\u4e00-\u9fffA-Za-z]{2,12})$", body)
     asked = _TRAIL_MARKS.sub("", question[cue.end() :])
     if m is None or not _WH.search(asked):
         return None
@@ -614,7 +642,21 @@ def _each_asked(question: str, body: str, cue: re.Match[str]) -> list[str] | Non
     if not 2 <= len(a) <= 12:
         return None
     pre = left[: len(left) - len(a)]
-    return [f"{pre}{a}{asked}", f"{pre}{m.group('b')}{asked}"]
+    b, shared = _name_and_attribute(m.group("b"))
+    return [f"{pre}{a}{shared}{asked}", f"{pre}{b}{shared}{asked}"]
+
+
+def _name_and_attribute(b: str) -> tuple[str, str]:
+    """ "县级行政中心上高铁的时间" after "中心城区和": the second name is its first noun phrase;
+    what follows up to and past 的 is asked of both ("上高铁的时间"). Whole when no 的 follows."""
+    runs = noun_runs(b)
+    if not runs:
+        return b, ""
+    name = "".join(w for w, _ in runs[0])
+    rest = b[len(name) :]
+    if not b.startswith(name) or len(name) < 2 or "的" not in rest or len(rest) < 3:
+        return b, ""
+    return name, rest
 
 
 _TRAIL_MARKS = re.compile(r"[？?。！!\s]+$")
