@@ -1209,3 +1209,55 @@ def test_what_two_names_share_after_the_second_is_asked_of_both() -> None:
         "云岭停车场建设由哪个单位牵头",
         "ETC推广由哪个单位牵头",
     ]
+
+
+def test_each_of_a_list_of_long_names_is_asked_on_its_own() -> None:
+    # Long office names before 分别, after a comma.
+    assert _sides("临河防汛抗旱指挥部办公室和森林草原防灭火指挥部办公室，分别设在哪个单位？") == [
+        "临河防汛抗旱指挥部办公室设在哪个单位",
+        "森林草原防灭火指挥部办公室设在哪个单位",
+    ]
+    # Three names listed with 、; the frame before the first is each one's.
+    assert _sides("供水规范里原水、管网水、龙头水分别多久检测一次？") == [
+        "供水规范里原水多久检测一次",
+        "供水规范里管网水多久检测一次",
+        "供水规范里龙头水多久检测一次",
+    ]
+    # 市里 is a name, not a frame ending in 里; the year before it is each side's.
+    assert _sides("云岭2024年市里和县里各要建多少个驿站？") == [
+        "云岭2024年市里要建多少个驿站",
+        "云岭2024年县里要建多少个驿站",
+    ]
+
+
+def test_a_place_said_without_its_ending_is_checked_when_the_corpus_knows_it() -> None:
+    from assistant.answer.plan import plan_question
+    from assistant.answer.reader import _places_left_out
+
+    sub = plan_question("行动计划里沁水通用机场什么时候开工？", Vocabulary()).subquestions[0]
+    contexts = ["开工建设阳城、陵川通用机场"]
+    # The corpus writes "沁水县": the text names other counties' airports, not 沁水's.
+    assert _places_left_out(sub, contexts, [None], lambda s: s == "沁水县") == ["沁水"]
+    # Unknown to the corpus (the tagger's guess alone): not checked.
+    assert _places_left_out(sub, contexts, [None], lambda s: False) == []
+    assert _places_left_out(sub, ["沁水、阳城通用机场开工建设"], [None], lambda s: True) == []
+
+
+def test_persons_counted_by_what_befell_them_need_that_word_in_the_text() -> None:
+    from assistant.answer.reader import contrast
+
+    sub = plan_question("临河公交方案里重大事故按死亡多少人界定？", VOCAB).subquestions[0]
+    others = _cite(1, "造成10人以上涉险、被困的，启动Ⅰ级响应")
+    gap = contrast(sub, [others], METAS_BY_ID, _words)
+    assert gap is not None and gap.kind == "value" and gap.detail == "死亡人数"
+    dead = _cite(1, "重大事故，是指造成10人以上30人以下死亡的事故")
+    assert contrast(sub, [dead], METAS_BY_ID, _words) is None
+    # "需要多少人" counts no event: any count of persons may answer.
+    staff = plan_question("临河公交方案里调度中心需要多少人？", VOCAB).subquestions[0]
+    assert contrast(staff, [_cite(1, "调度中心配备值班人员12人")], METAS_BY_ID, _words) is None
+    # "护林员配了几个人": 员配 is no word of the question; a table row names no column.
+    guards = plan_question("临河公交方案里护林员配了几个人？", VOCAB).subquestions[0]
+    assert contrast(guards, [_cite(1, "6 东镇 37.9 30 120 2")], METAS_BY_ID, _words) is None
+    # Marks the tagger writes otherwise ("，" as ",") do not lose the words after them.
+    after_comma = plan_question("临河公交方案里，重大事故按死亡多少人界定？", VOCAB).subquestions[0]
+    assert contrast(after_comma, [others], METAS_BY_ID, _words) is not None

@@ -536,7 +536,7 @@ class ExtractivePipeline:
                 )
         if source == "passage":
             text, citations = direct_answer(sub, text, citations, weigh)
-        near = contrast(sub, citations, self.documents, weigh, text)
+        near = contrast(sub, citations, self.documents, weigh, text, self.weights.known)
         if near is not None:
             # A neighbour's figure or text, from whichever source: declined with it quoted.
             features[f"gap_{near.kind}"] = 1.0

@@ -369,6 +369,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     rest = question
     for ref, _ in docs:
         rest = rest.replace(ref, " ")
+    loose: list[str] = []
     # Years inside a document's name ("2023年工作要点") name the document, not the value asked.
     years, periods = _years(rest)
     regions = tuple(r for r in region_names(vocabulary) if r in rest)
@@ -398,7 +399,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     focus = re.sub(r"[“”\"？?。，,！!：:（）()\s年]+", " ", focus).strip()
     return (
         Constraints(
-            doc_ids=tuple(dict.fromkeys(d for _, d in docs)),
+            doc_ids=tuple(dict.fromkeys(d for _, d in docs)) or tuple(loose),
             regions=regions,
             years=years,
             periods=periods,
@@ -631,19 +632,25 @@ def _two_asks(question: str) -> list[str] | None:
 
 
 def _each_asked(question: str, body: str, cue: re.Match[str]) -> list[str] | None:
-    """ "…居住用地和交通运输用地分别占多少比例": each name with what is asked after 分别."""
-    # A name may hold Latin letters ("TOCC建设运营").
-    m = re.search(r"(?:和|与|跟)(?P<b>[\u4e00-\u9fffA-Za-z]{2,12})$", body)
+    """ "…居住用地和交通运输用地分别占多少比例": each name with what is asked after 分别; a
+    list of names ("水源水、出厂水、末梢水分别多久检测一次") asks it of each of them."""
+    # A name may hold Latin letters ("TOCC建设运营"); an office's name is long
+    # ("道路交通安全应急指挥部办公室").
+    m = re.search(r"(?:和|与|跟|、)(?P<b>[\u4e00-\u9fffA-Za-z]{2,16})$", body)
     asked = _TRAIL_MARKS.sub("", question[cue.end() :])
     if m is None or not _WH.search(asked):
         return None
-    left = body[: m.start()]
-    a = re.split(r"[里的，,在对]|中(?![心央部])", left)[-1]
-    if not 2 <= len(a) <= 12:
+    first, *middle = body[: m.start()].split("、")
+    if any(not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,16}", n) for n in middle):
         return None
-    pre = left[: len(left) - len(a)]
+    # The first name starts after the frame ("规划里，", "2023年"); 中 of 中心 and 里 of 市里
+    # are none.
+    a = re.split(r"[的，,在对]|(?<![市县省区乡镇村])里|中(?![心央部])|\d{4}年", first)[-1]
+    if not 2 <= len(a) <= 16:
+        return None
+    pre = first[: len(first) - len(a)]
     b, shared = _name_and_attribute(m.group("b"))
-    return [f"{pre}{a}{shared}{asked}", f"{pre}{b}{shared}{asked}"]
+    return [f"{pre}{name}{shared}{asked}" for name in (a, *middle, b)]
 
 
 def _name_and_attribute(b: str) -> tuple[str, str]:
@@ -763,6 +770,9 @@ def _longest_shared(a: str, b: str) -> tuple[int, int]:
 # A loose mention of a document by its distinctive words ("道路交通事故" for the 道路交通安全应急预案)
 # holds at least this many characters of them in a row.
 _LOOSE_MENTION = 4
+# A single loose mention constrains the document only when longer: four characters of a title
+# ("交通安全") are often just the topic of a question about another document.
+_LOOSE_CONSTRAINT = 6
 _TWO_DOCS = re.compile(
     rf"(?:这|那)?(?:两|二|俩)(?:个|份|部)?(?:应急)?(?:{_DOC_TYPES})(?:里|中)?|两者|二者"
 )

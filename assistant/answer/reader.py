@@ -48,6 +48,7 @@ from assistant.lang.tokens import (
     phrase_tokens,
     place_names,
     tokenize,
+    words,
 )
 
 # Units a value may be written in for each unit a question asks for.
@@ -208,13 +209,19 @@ def check(
 
 # A place name's administrative ending: "沁水县" is named in a text saying "沁水".
 _ADMIN_END = re.compile(r"(?:自治州|自治县|新区|市|县|区|省|镇|乡|村|街道)$")
+_PLACE_ENDS = ("市", "县", "区", "镇", "乡")
 
 
 def _places_left_out(
-    sub: SubQuestion, contexts: Sequence[str], metas: Sequence[DocumentMeta | None]
+    sub: SubQuestion,
+    contexts: Sequence[str],
+    metas: Sequence[DocumentMeta | None],
+    known: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """Places the question names that no cited text (nor its document's own region) names: a
-    province's figure does not answer a question about one of its cities."""
+    province's figure does not answer a question about one of its cities. ``known`` tells
+    whether the corpus holds a string: a place said without its ending ("沁水") counts when
+    the corpus writes it with one ("沁水县")."""
     joined = re.sub(r"\s+", "", " ".join(contexts))
     own = [m.region for m in metas if m is not None and m.region]
     out = []
@@ -228,7 +235,8 @@ def _places_left_out(
         after = re.search(re.escape(p) + r"(?P<end>市|县|区|省|州)", sub.text)
         if not _ADMIN_END.search(p) and after is not None:
             p += after.group("end")
-        if _ADMIN_END.search(p) and len(_ADMIN_END.sub("", p)) >= 2:
+        ended = _ADMIN_END.search(p) is not None and len(_ADMIN_END.sub("", p)) >= 2
+        if ended or (known is not None and len(p) >= 2 and any(known(p + e) for e in _PLACE_ENDS)):
             named.append(p)
     for place in dict.fromkeys([*sub.constraints.regions, *named]):
         stem = _ADMIN_END.sub("", place) or place
@@ -353,6 +361,7 @@ def contrast(
     metas: Mapping[str, DocumentMeta],
     weigh: Callable[[str], Mapping[str, float]],
     text: str = "",
+    known: Callable[[str], bool] | None = None,
 ) -> Gap | None:
     """Whether the cited text is about a neighbour of what is asked rather than it: a place
     the question names that the text does not (the province for one of its cities), or a
@@ -367,7 +376,7 @@ def contrast(
     peers = {m.region for m in metas.values() if m.region}
     left_out = [
         p
-        for p in _places_left_out(sub, contexts, [metas.get(x.doc_id) for x in citations])
+        for p in _places_left_out(sub, contexts, [metas.get(x.doc_id) for x in citations], known)
         if not any(r in p or p in r for r in peers)
     ]
     if left_out:
@@ -413,6 +422,18 @@ def contrast(
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
+    persons = _PERSONS_COUNTED.search(sub.text)
+    if (
+        persons
+        and persons.start("what") in _word_starts(sub.text)
+        and not any(
+            s in re.sub(r"\s+", "", x.quote)
+            for x in citations
+            for s in synonyms_of(persons["what"])
+        )
+    ):
+        # "死亡多少人" answered by "造成10人以上涉险、被困": persons counted, but not the dead.
+        return Gap("value", f"{persons['what']}人数")
     # Only a quantity in a unit of measure (公里, 亿元, 个): a level (几级) or a bare figure is
     # no length or count of the thing to attribute. A count's measure word ("多少家") is too
     # loose to reject another unit's figure, but it tells which figure is the count: "新认定10家
@@ -464,6 +485,29 @@ def _quantity_unsaid(question: str, contexts: Sequence[str], asks_value: bool) -
         if asked and not any(x in said for x in (name, *synonyms_of(name))):
             return name
     return ""
+
+
+# Persons counted by what befell or engaged them ("死亡多少人", "就业几人"): a count of other
+# persons does not answer. A word of asking, quantity or staffing before the question word is
+# no such thing ("需要多少人", "一共多少人", "配备多少人"), nor are two characters that do not
+# start a word of the question ("护林员配了几个人": 员配).
+_PERSONS_COUNTED = re.compile(
+    r"(?P<what>(?!需要|要求|一共|总共|共计|大约|至少|最多|达到|能够|可以|配备|配置|安排|拥有)"
+    r"[\u4e00-\u9fff]{2})"
+    r"了?(?:多少|几)(?:个)?(?:人|名)(?!次|民|口|员)"
+)
+
+
+def _word_starts(text: str) -> set[int]:
+    """Offsets in ``text`` where the tagger starts a word."""
+    starts, at = set(), 0
+    for w in words(text):
+        found = text.find(w, at)
+        if found < 0:
+            continue  # a mark the tagger writes otherwise ("，" as ","): it holds no word
+        starts.add(found)
+        at = found + len(w)
+    return starts
 
 
 # A telephone number asked: the number itself ("值班电话是多少"), not how soon to call
