@@ -369,7 +369,6 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     rest = question
     for ref, _ in docs:
         rest = rest.replace(ref, " ")
-    loose: list[str] = []
     # Years inside a document's name ("2023年工作要点") name the document, not the value asked.
     years, periods = _years(rest)
     regions = tuple(r for r in region_names(vocabulary) if r in rest)
@@ -399,7 +398,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     focus = re.sub(r"[“”\"？?。，,！!：:（）()\s年]+", " ", focus).strip()
     return (
         Constraints(
-            doc_ids=tuple(dict.fromkeys(d for _, d in docs)) or tuple(loose),
+            doc_ids=tuple(dict.fromkeys(d for _, d in docs)),
             regions=regions,
             years=years,
             periods=periods,
@@ -770,9 +769,6 @@ def _longest_shared(a: str, b: str) -> tuple[int, int]:
 # A loose mention of a document by its distinctive words ("道路交通事故" for the 道路交通安全应急预案)
 # holds at least this many characters of them in a row.
 _LOOSE_MENTION = 4
-# A single loose mention constrains the document only when longer: four characters of a title
-# ("交通安全") are often just the topic of a question about another document.
-_LOOSE_CONSTRAINT = 6
 _TWO_DOCS = re.compile(
     rf"(?:这|那)?(?:两|二|俩)(?:个|份|部)?(?:应急)?(?:{_DOC_TYPES})(?:里|中)?|两者|二者"
 )
