@@ -1213,3 +1213,24 @@ def test_a_year_asked_of_a_quoted_project_row_brings_every_row_of_that_year() ->
     # No year asked (or another one): the quoted row alone.
     alone = answerer.row_quoted("环山绿道的建设安排是什么？", quoted, NOT_FOUND_TEXT)
     assert alone is not None and "湖畔绿道" not in alone.text
+
+
+def test_a_sentence_without_a_year_speaks_of_the_year_its_paragraph_opened_with() -> None:
+    from assistant.ingest.cleaning import clean_text
+    from assistant.ingest.structure import parse_sections
+    from assistant.ingest.types import DocumentMeta
+
+    text = clean_text(
+        "关于做好2026年农村供水工作的通知\n"
+        "一、工作基础\n"
+        "2025年，全省农村自来水普及率达到93.2%。分区域看，北部地区普及率达到97.1%，南部地区达到91.4%。\n"
+        "二、目标任务\n"
+        "全省农村自来水普及率达到94%以上。\n"
+    )
+    meta = DocumentMeta("water", "关于做好2026年农村供水工作的通知", "water.txt", period="2026年")
+    facts = {f.value: f for f in extract_facts(Document(meta, text, parse_sections(text)))}
+    # The regional figures go on from "2025年，": 2025's, achieved, not the notice's 2026 targets.
+    assert facts[97.1].year == 2025 and facts[97.1].kind == KIND_CURRENT
+    assert facts[91.4].year == 2025
+    # A paragraph that opens with no year gives its figures none of another paragraph's.
+    assert facts[94].year != 2025

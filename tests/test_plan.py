@@ -1261,3 +1261,16 @@ def test_persons_counted_by_what_befell_them_need_that_word_in_the_text() -> Non
     # Marks the tagger writes otherwise ("，" as ",") do not lose the words after them.
     after_comma = plan_question("临河公交方案里，重大事故按死亡多少人界定？", VOCAB).subquestions[0]
     assert contrast(after_comma, [others], METAS_BY_ID, _words) is not None
+
+
+def test_a_quote_goes_on_with_the_year_its_paragraph_opened_with() -> None:
+    from assistant.answer.reader import _paragraph_years
+
+    passage = "一、工作基础\n2025年，全省普及率达到93.2%。分区域看，北部地区达到97.1%。\n二、目标"
+    quote = "分区域看，北部地区达到97.1%。"
+    cited = Citation(1, "", "bus", "", "", quote, passage, 0, len(quote))
+    assert _paragraph_years(cited) == {2025}
+    # Another paragraph's year is not this one's.
+    later = "全省普及率达到94%以上。"
+    other = Citation(1, "", "bus", "", "", later, passage + "\n" + later, 0, len(later))
+    assert _paragraph_years(other) == set()

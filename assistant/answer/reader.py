@@ -162,12 +162,18 @@ def check(
             meta = metas.get(x.doc_id)
             # A sentence that dates itself ("2025年，全省普及率达到93.2%" in a 2026 work notice).
             dated = YEAR_RE.search(x.quote) is not None
+            # "2025年，全省…达到93.2%。分区域看，关中地区…": a sentence goes on with the year its
+            # paragraph opened with, not the year its document is about.
+            lead = set() if dated else _paragraph_years(x)
+            dated = dated or bool(lead)
             if dated or (c.stance == "target" and stance_of(x.quote, x.section) == "current"):
                 # A plan's title period ("十五五") dates its targets, not the achievements its
                 # 发展基础 recounts: those are dated only by their own words; so is a dated one.
                 ctx = f"{x.section} {x.quote}"
-            said = {int(y) for y in YEAR_RE.findall(ctx)} | covered_years(
-                "", re.findall(r"十[一二三四五六七八九]五", ctx)
+            said = (
+                lead
+                | {int(y) for y in YEAR_RE.findall(ctx)}
+                | covered_years("", re.findall(r"十[一二三四五六七八九]五", ctx))
             )
             # A document about one year (a 2023 work plan) states that year's values without
             # repeating the year in each sentence.
@@ -205,6 +211,15 @@ def check(
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
     return None
+
+
+def _paragraph_years(x: Citation) -> set[int]:
+    """Years written before the quote in its own paragraph of the passage."""
+    at = x.passage.find(x.quote[:20]) if x.quote else -1
+    if at <= 0:
+        return set()
+    start = x.passage.rfind("\n", 0, at) + 1
+    return {int(y) for y in YEAR_RE.findall(x.passage[start:at])}
 
 
 # A place name's administrative ending: "沁水县" is named in a text saying "沁水".

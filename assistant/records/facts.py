@@ -398,7 +398,10 @@ def _prose_from_sentence(
     row: str = "",
     year_line: _Line | None = None,
     year: int | None = None,
+    lead_year: int | None = None,
 ) -> Iterator[Fact]:
+    """``lead_year``: the year an earlier sentence of the paragraph opened with ("2025年，…"),
+    the time of a figure whose own sentence names none."""
     doc_year = _document_year(doc)
     for m in mentions(sentence, strict=True):
         if not m.unit or _is_year_or_date(sentence, m) or m.unit in ("级", "期", "类", "方面"):
@@ -409,6 +412,8 @@ def _prose_from_sentence(
         found_year, period, deadline = _deadline(sentence, m.start)
         if year is not None:
             found_year, period, deadline = year, f"{year}年", True
+        elif found_year is None and lead_year is not None:
+            found_year, period = lead_year, f"{lead_year}年"
         subject = _subject(sentence, m.start)
         obj = _object(sentence, m.end) if m.unit in _COUNT_UNITS or m.unit.endswith("个") else ""
         clause = sentence[: m.start]
@@ -451,6 +456,11 @@ def _prose_from_sentence(
         )
 
 
+# A sentence that opens with its time ("2025年，全省…", "截至2025年底，"): the paragraph's
+# later sentences that name no year of their own speak of that year too.
+_OPENING_YEAR = re.compile(r"(?:到|至|截至|截止)?\s*((?:19|20)\d{2})\s*年(?:底|末|以来)?\s*[，,]")
+
+
 def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
     """Figures with a unit in every sentence outside the indicator tables (``skip`` spans). In a
     task table whose rows are years ("2023" on its own line, then that year's tasks) a figure
@@ -480,8 +490,12 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
         if year_row:
             year_line = _Line(year_row.group(1), line.start + text.index(year_row.group(1)))
         year = int(year_line.text) if table and year_line else None
+        lead_year: int | None = None
         for s, e in split_sentences(text, line.start):
             sentence = doc.text[s:e]
+            opening = _OPENING_YEAR.match(sentence.strip())
+            if opening:
+                lead_year = int(opening.group(1))
             label = ""
             if table:
                 first = sentence.split(" ", 1)
@@ -495,6 +509,7 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
                     row=label,
                     year_line=year_line if year is not None else None,
                     year=year,
+                    lead_year=lead_year,
                 )
             )
     return facts
