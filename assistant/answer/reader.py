@@ -38,8 +38,8 @@ from assistant.answer.texts import (
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import Mention, mentions
-from assistant.lang.patterns import YEAR_RE, mentions_level, stance_of
-from assistant.lang.sentences import MARKER
+from assistant.lang.patterns import YEAR_RE, mentions_level, opening_year, stance_of
+from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import coverage, synonyms_of
 from assistant.lang.tokens import (
     noun_phrase,
@@ -48,7 +48,7 @@ from assistant.lang.tokens import (
     phrase_tokens,
     place_names,
     tokenize,
-    words,
+    word_starts,
 )
 
 # Units a value may be written in for each unit a question asks for.
@@ -214,12 +214,15 @@ def check(
 
 
 def _paragraph_years(x: Citation) -> set[int]:
-    """Years written before the quote in its own paragraph of the passage."""
+    """The year an earlier sentence of the quote's paragraph opened with ("2025年，…"), the
+    same rule the facts are dated by (``opening_year``)."""
     at = x.passage.find(x.quote[:20]) if x.quote else -1
     if at <= 0:
         return set()
     start = x.passage.rfind("\n", 0, at) + 1
-    return {int(y) for y in YEAR_RE.findall(x.passage[start:at])}
+    years = [opening_year(x.passage[s:e]) for s, e in split_sentences(x.passage[start:at], start)]
+    opened = [y for y in years if y is not None]
+    return {opened[-1]} if opened else set()
 
 
 # A place name's administrative ending: "沁水县" is named in a text saying "沁水".
@@ -440,7 +443,7 @@ def contrast(
     persons = _PERSONS_COUNTED.search(sub.text)
     if (
         persons
-        and persons.start("what") in _word_starts(sub.text)
+        and persons.start("what") in word_starts(sub.text)
         and not any(
             s in re.sub(r"\s+", "", x.quote)
             for x in citations
@@ -511,18 +514,6 @@ _PERSONS_COUNTED = re.compile(
     r"[\u4e00-\u9fff]{2})"
     r"了?(?:多少|几)(?:个)?(?:人|名)(?!次|民|口|员)"
 )
-
-
-def _word_starts(text: str) -> set[int]:
-    """Offsets in ``text`` where the tagger starts a word."""
-    starts, at = set(), 0
-    for w in words(text):
-        found = text.find(w, at)
-        if found < 0:
-            continue  # a mark the tagger writes otherwise ("，" as ","): it holds no word
-        starts.add(found)
-        at = found + len(w)
-    return starts
 
 
 # A telephone number asked: the number itself ("值班电话是多少"), not how soon to call

@@ -14,6 +14,16 @@ YEAR = r"(?:19|20)\d{2}"
 YEAR_RE = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # A whole token that is a year.
 YEAR_TOKEN_RE = re.compile(rf"^{YEAR}$")
+# A sentence that opens with its time ("2025年，全省…", "截至2025年底，"): the paragraph's later
+# sentences that name no year of their own speak of that year too.
+_OPENING_YEAR = re.compile(rf"\s*(?:到|至|截至|截止)?\s*({YEAR})\s*年(?:底|末|以来)?\s*[，,]")
+
+
+def opening_year(sentence: str) -> int | None:
+    """The year ``sentence`` opens with as its time ("2025年，…"), else None."""
+    m = _OPENING_YEAR.match(sentence)
+    return int(m.group(1)) if m else None
+
 
 _CN_ORDINAL = "一二三四五六七八九"
 # A five-year plan period: 十三五, 十四五, 十五五 … (the Nth plan is written 十N五 for N = 11–19).

@@ -205,6 +205,18 @@ def words(text: str) -> list[str]:
     return [w for w, _ in _tagged(text)]
 
 
+def word_starts(text: str) -> set[int]:
+    """Offsets in ``text`` where the tagger starts a word."""
+    starts, at = set(), 0
+    for w in words(text):
+        found = text.find(w, at)
+        if found < 0:
+            continue  # a mark the tagger writes otherwise ("，" as ","): it holds no word
+        starts.add(found)
+        at = found + len(w)
+    return starts
+
+
 def without_verbs(text: str) -> str:
     """``text`` without its plain verbs, adjectives, adverbs, prepositions and particles
     (jieba's v, a, d, p, u*): what remains names things ("靠哪些措施来落实" → "哪些措施")."""

@@ -18,7 +18,14 @@ from typing import Any
 from assistant.ingest.structure import heading_kind, table_header_cells
 from assistant.ingest.types import Document
 from assistant.lang.numbers import mentions
-from assistant.lang.patterns import PLAN_PERIOD, YEAR, YEAR_RE, YEAR_TOKEN_RE, plan_period_years
+from assistant.lang.patterns import (
+    PLAN_PERIOD,
+    YEAR,
+    YEAR_RE,
+    YEAR_TOKEN_RE,
+    opening_year,
+    plan_period_years,
+)
 from assistant.lang.sentences import split_sentences
 from assistant.records.tables import iter_rows, table_rows
 
@@ -456,11 +463,6 @@ def _prose_from_sentence(
         )
 
 
-# A sentence that opens with its time ("2025年，全省…", "截至2025年底，"): the paragraph's
-# later sentences that name no year of their own speak of that year too.
-_OPENING_YEAR = re.compile(r"(?:到|至|截至|截止)?\s*((?:19|20)\d{2})\s*年(?:底|末|以来)?\s*[，,]")
-
-
 def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
     """Figures with a unit in every sentence outside the indicator tables (``skip`` spans). In a
     task table whose rows are years ("2023" on its own line, then that year's tasks) a figure
@@ -493,9 +495,7 @@ def prose_facts(doc: Document, skip: list[tuple[int, int]]) -> list[Fact]:
         lead_year: int | None = None
         for s, e in split_sentences(text, line.start):
             sentence = doc.text[s:e]
-            opening = _OPENING_YEAR.match(sentence.strip())
-            if opening:
-                lead_year = int(opening.group(1))
+            lead_year = opening_year(sentence) or lead_year
             label = ""
             if table:
                 first = sentence.split(" ", 1)
