@@ -283,6 +283,9 @@ def test_a_place_no_document_mentions_is_declined_even_inside_a_covered_city(
     _grounded(tiny, answer.answer, answer.citations)
     # The city alone is answered as before.
     assert tiny.ask("临河市公共交通机动化出行分担率是多少？").status == "answered"
+    # The tagger cuts "神木市" into "神木" + "市": a stem no document uses, so a place.
+    cut = tiny.ask("临河市神木市的公共交通机动化出行分担率是多少？")
+    assert cut.status == "not_found" and "没有提到神木市" in cut.answer
 
 
 def test_a_figure_in_another_unit_than_the_one_asked_does_not_answer(tiny: Assistant) -> None:

@@ -587,6 +587,36 @@ def test_a_place_the_cited_text_does_not_name_is_declined() -> None:
     assert contrast(plain, [province], METAS_BY_ID, _words) is None
 
 
+def test_a_whole_regions_figure_does_not_answer_for_one_of_its_parts() -> None:
+    from assistant.answer.reader import contrast
+
+    def knows(s: str) -> bool:
+        return s in ("皖南", "新建")
+
+    (part,) = plan_question(
+        "湖滨省2023年工作要点里，皖南地区要新建多少个码头？", VOCAB
+    ).subquestions
+    whole = _cite(1, "全省新建码头6个。", "work")
+    gap = contrast(part, [whole], METAS_BY_ID, _words, "新建码头6个[1]", knows)
+    assert gap is not None and gap.kind == "scope" and gap.detail == "皖南"
+    # Without "全省" the figure may be the part's own (its heading names it): no such gap.
+    plain = _cite(1, "新建码头6个。", "work")
+    assert contrast(part, [plain], METAS_BY_ID, _words, "新建码头6个[1]", knows) is None
+    # The part named in the value's own quote is answered.
+    named = _cite(1, "全省新建码头6个，其中皖南2个。", "work")
+    assert contrast(part, [named], METAS_BY_ID, _words, "皖南2个[1]", knows) is None
+    # The whole region asked of ("新建" is tagged a place too, and the quote says it).
+    (province,) = plan_question("湖滨省2023年要新建多少个码头？", VOCAB).subquestions
+    assert contrast(province, [whole], METAS_BY_ID, _words, "新建码头6个[1]", knows) is None
+    # A word the tagger reads as a place ("长度") is one only when said as an area.
+    (length,) = plan_question("湖滨省2024年码头新修和改造的长度要求是多少？", VOCAB).subquestions
+    longer = _cite(1, "全省新改建码头300米以上。", "work")
+    assert (
+        contrast(length, [longer], METAS_BY_ID, _words, "300米以上[1]", lambda s: s == "长度")
+        is None
+    )
+
+
 def test_a_plans_period_dates_its_targets_not_the_achievements_it_recounts() -> None:
     plan_meta = DocumentMeta(
         "plan", "临河市“十五五”综合交通运输发展规划", "plan.txt", region="临河市"

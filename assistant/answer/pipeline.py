@@ -53,7 +53,7 @@ from assistant.lang.numbers import mentions
 from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
-from assistant.lang.tokens import nouns, place_names
+from assistant.lang.tokens import nouns, place_names, split_place_names
 from assistant.retrieve.hybrid import Retriever
 from assistant.retrieve.types import Passage
 
@@ -298,9 +298,14 @@ class ExtractivePipeline:
             text = LIVE_INFO_TEXT if asks_live(sub) else NOT_FOUND_TEXT
             declined = SubAnswer(sub, "not_found", text, (), 0.0, {}, Gap("weak"))
             return declined, passages, spent
+        # A name cut before its ending ("神木" + "市") is a place when no document uses its
+        # stem; a stem the documents use ("试点" + "市") is a common noun.
+        unseen = [
+            w for w in split_place_names(sub.text) if not len(self.weights.containing(w[:-1]))
+        ]
         nowhere = [
             w
-            for w in place_names(sub.text)
+            for w in [*place_names(sub.text), *unseen]
             if not any(r in w for r in sub.constraints.regions)  # a known region: its own check
             and not len(self.weights.containing(w))
         ]

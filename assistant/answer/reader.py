@@ -230,6 +230,58 @@ _ADMIN_END = re.compile(r"(?:自治州|自治县|新区|市|县|区|省|镇|乡|
 _PLACE_ENDS = ("市", "县", "区", "镇", "乡")
 
 
+def _named_places(text: str, known: Callable[[str], bool] | None) -> list[str]:
+    """The places ``text`` names. The tagger's place names count only with an administrative
+    ending: it also reads "新建" (a district's name) as a place. A place the corpus writes with
+    an ending counts without one ("沁水" for "沁水县"). A one-character stem ("》中市指挥部"
+    read as "中市") is not a place."""
+    named = []
+    for p in place_names(text):
+        # "陇南市" is tagged "陇南" + "市": the ending that follows it in the text is its own.
+        after = re.search(re.escape(p) + r"(?P<end>市|县|区|省|州)", text)
+        if not _ADMIN_END.search(p) and after is not None:
+            p += after.group("end")
+        ended = _ADMIN_END.search(p) is not None and len(_ADMIN_END.sub("", p)) >= 2
+        if ended or (known is not None and len(p) >= 2 and any(known(p + e) for e in _PLACE_ENDS)):
+            named.append(p)
+    return named
+
+
+# A figure said of a whole region ("全省…达到94%以上"): not the figure of one of its parts.
+_WHOLE_REGION = re.compile(r"全(?:省|市|县|区)")
+_AREA = r"(?:地区|片区|区域|一带)"
+
+
+def _part_asked_of_whole(
+    sub: SubQuestion,
+    quote: str,
+    own: Sequence[str],
+    known: Callable[[str], bool] | None,
+) -> list[str]:
+    """Places the question asks about that the value's quote does not name while it gives the
+    figure for a whole region: "陕南地区的普及率" answered by "全省…普及率达到94%以上". Places
+    the tagger reads without an ending count here when the corpus uses them ("陕南"): the
+    quote's own "全省" already says the figure is not theirs. Such a name must be said as an
+    area ("陕南地区"): the tagger reads words like "长度" as places too."""
+    if not _WHOLE_REGION.search(quote):
+        return []
+    said = re.sub(r"\s+", "", quote)
+    tagged = [
+        p
+        for p in place_names(sub.text)
+        if known is not None and known(p) and re.search(re.escape(p) + _AREA, sub.text)
+    ]
+    out = []
+    for place in dict.fromkeys([*_named_places(sub.text, known), *tagged]):
+        stem = _ADMIN_END.sub("", place) or place
+        if any(r in place or place in r or stem in r for r in own) or stem in said:
+            continue
+        if re.search(re.escape(place) + r"全[省市县区]", sub.text):
+            continue  # "山西全省": the whole region, asked
+        out.append(place)
+    return out
+
+
 def _places_left_out(
     sub: SubQuestion,
     contexts: Sequence[str],
@@ -243,20 +295,7 @@ def _places_left_out(
     joined = re.sub(r"\s+", "", " ".join(contexts))
     own = [m.region for m in metas if m is not None and m.region]
     out = []
-    # The tagger's place names only with an administrative ending: it also reads "新建" (a
-    # district's name) as a place. Regions known from the corpus count without one.
-    # A one-character stem ("》中市指挥部" read as "中市") is a place only when the corpus
-    # knows it as a region.
-    named = []
-    for p in place_names(sub.text):
-        # "陇南市" is tagged "陇南" + "市": the ending that follows it in the text is its own.
-        after = re.search(re.escape(p) + r"(?P<end>市|县|区|省|州)", sub.text)
-        if not _ADMIN_END.search(p) and after is not None:
-            p += after.group("end")
-        ended = _ADMIN_END.search(p) is not None and len(_ADMIN_END.sub("", p)) >= 2
-        if ended or (known is not None and len(p) >= 2 and any(known(p + e) for e in _PLACE_ENDS)):
-            named.append(p)
-    for place in dict.fromkeys([*sub.constraints.regions, *named]):
+    for place in dict.fromkeys([*sub.constraints.regions, *_named_places(sub.text, known)]):
         stem = _ADMIN_END.sub("", place) or place
         if any(r in place or place in r for r in own):
             continue
@@ -408,6 +447,13 @@ def contrast(
     # The value is the citation the answer cites first: a supporting quote naming the thing
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
+    own = [m.region for m in metas.values() if m.region]
+    if parts := [
+        p
+        for p in _part_asked_of_whole(sub, cited.quote, own, known)
+        if not any(r in p or p in r for r in peers)
+    ]:
+        return Gap("scope", "、".join(parts))
     counted = _COUNTED.search(sub.text)
     unit = sub.constraints.unit or (counted.group("measure") if counted else "")
     asked_measure = _MEASURE_ASKED.search(sub.text)

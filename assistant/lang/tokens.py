@@ -5,6 +5,7 @@ jieba loads its dictionary lazily on first use (about a second), never at import
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from typing import Any
@@ -193,6 +194,21 @@ def place_names(text: str) -> list[str]:
     """The words of ``text`` the tagger reads as place names ("盂县", "日本")."""
     return [
         w for w, flag in _tagged(text) if flag == "ns" and len(w) >= 2 and not _GLUED_PLACE.match(w)
+    ]
+
+
+def split_place_names(text: str) -> list[str]:
+    """Names the tagger cuts before their ending: a noun followed by a lone "市" or "县"
+    ("神木" + "市"). Also common nouns ("试点" + "市"): a caller tells them apart by whether
+    the corpus knows the stem."""
+    tagged = list(_tagged(text))
+    return [
+        w + end
+        for (w, flag), (end, _) in itertools.pairwise(tagged)
+        if end in ("市", "县")
+        and flag in ("n", "nr", "nz", "ns")
+        and len(w) >= 2
+        and re.fullmatch(r"[\u4e00-\u9fff]+", w)
     ]
 
 
