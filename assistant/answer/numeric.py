@@ -17,6 +17,7 @@ from assistant.answer.types import Citation, Status
 from assistant.ingest.types import Chunk, Document
 from assistant.lang.numbers import mentions
 from assistant.lang.patterns import YEAR_RE, known_regions
+from assistant.lang.tokens import words
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.store import FactQuery, FactStore, Match
 
@@ -494,7 +495,7 @@ class NumericAnswerer:
             if (
                 len(named) > 1
                 and {f.year for f in chosen} == {chosen[0].year} != {None}
-                and not _SEVERAL_ASKED.search(question)
+                and not _several_asked(question)
             ):
                 # One year's quantities of a matrix row tie on the row's context (a row's own
                 # columns, 项目数 and 投资, are each asked by name): the one whose own name the
@@ -733,8 +734,13 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
     return runner_up <= CLEAR_MARGIN * best.score
 
 
-# A question asking for several quantities at once ("建设投资和新建工程各是多少").
-_SEVERAL_ASKED = re.compile(r"[和及与、]|以及|分别|各")
+# Words that ask for several quantities at once ("建设投资和新建工程各是多少"), as words:
+# the 及 of "普及率" or the 与 of "参与率" asks one.
+_SEVERAL_WORDS = frozenset({"和", "及", "与", "、", "以及", "及其", "分别", "各"})
+
+
+def _several_asked(question: str) -> bool:
+    return not _SEVERAL_WORDS.isdisjoint(words(question))
 
 
 def _own_share(indicator: str, question: str) -> float:
