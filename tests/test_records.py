@@ -1299,13 +1299,16 @@ def test_a_header_asked_without_its_bracketed_qualifier_is_a_column_asked() -> N
         "《临州市排水规划》中，“污水集中收集率”的基期值（2025年）为70%，2030年为80%，属性为约束性"
     )
     # A header whose bracket the extraction cut ("长度（公") is asked and named by its word.
+    # Its unit is the one the document writes that begins so; a year column's cell is a year.
     _lanes, answerer = _answerer_for(
-        "临州市公交方案\n表 4 公交专用道建设表\n序号 项目名称 建设类型 长度（公 建设年限\n"
+        "临州市公交方案\n到2025年，公交专用道总长度达到30公里。\n"
+        "表 4 公交专用道建设表\n序号 项目名称 建设类型 长度（公 建设年限\n"
         "1 滨河路公交专用道 新建 3.5 2024\n2 建设路公交专用道 改建 2 2025\n",
         "临州市公交方案",
     )
     found = answerer.row_answer("滨河路公交专用道的建设类型、长度和建设年限是什么？")
-    assert found is not None and "长度为3.5" in found.text and "（公" not in found.text
+    assert found is not None and "（公" not in found.text
+    assert "长度为3.5公里，建设年限为2024年" in found.text
 
 
 def test_a_cell_value_that_is_a_word_of_the_documents_title_filters_no_rows() -> None:

@@ -31,6 +31,7 @@ from assistant.lang.terms import (
     synonyms_of,
 )
 from assistant.lang.tokens import nouns
+from assistant.records.facts import cell_said, units_used
 from assistant.records.structures import split_units
 from assistant.records.types import TableRow
 
@@ -157,11 +158,19 @@ class TableRowAnswerer:
         self._named_values = self._index_named_values()
         self._cell_index = self._index_cells()
         self._flat_context = [flat(self._context(r, "")) for r in self.rows]
+        self._units_of: dict[str, list[str]] = {}
         self._of_doc: dict[str, list[int]] = {}
         self._headers_of: dict[str, set[str]] = {}
         for n, r in enumerate(self.rows):
             self._of_doc.setdefault(r.doc_id, []).append(n)
             self._headers_of.setdefault(r.doc_id, set()).update(self._headers[n])
+
+    def _units(self, doc_id: str) -> list[str]:
+        """The units the document writes figures in (a cut header's unit is one of them)."""
+        if doc_id not in self._units_of:
+            doc = self.documents.get(doc_id)
+            self._units_of[doc_id] = units_used(doc.text) if doc is not None else []
+        return self._units_of[doc_id]
 
     def _rows_of(self, doc_ids: Collection[str] | None) -> list[TableRow]:
         """The rows of the documents (all without ``doc_ids``), in table order."""
@@ -454,10 +463,16 @@ class TableRowAnswerer:
         # A bare figure takes the row's unit cell ("80" under 2025年, "%" under 单位).
         unit = next((v for h, v in row.cells if h in _UNIT_HEADERS and _filled(v)), "")
 
-        def stated(value: str) -> str:
-            return value + unit if unit and _FIGURE.match(value) else _as_clause(value)
+        def stated(header: str, value: str) -> str:
+            if unit and _FIGURE.match(value):
+                return f"{_label(header)}为{value}{unit}"
+            # A unit in the header's brackets ("长度（公里）"), a year column's year.
+            name, said = cell_said(header, value, self._units(row.doc_id))
+            if said != value:
+                return f"{name}为{said}"
+            return f"{_label(header)}为{_as_clause(value)}"
 
-        said = "，".join(f"{_label(h)}为{stated(row.cell(h))}" for h in asked)
+        said = "，".join(stated(h, row.cell(h)) for h in asked)
         citations = [self._cite(1, row)]
         # A figure of a header ("2027年") is cited where the table prints it.
         for h in asked:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -556,22 +556,30 @@ def _units_used(text: str) -> list[str]:
     return sorted(counts, key=lambda u: -counts[u])
 
 
-def _cell_said(header: str, value: str, units: list[str]) -> str:
-    """A row's cell as an answer states it: a bare figure under a header with a unit takes
-    the unit ("长度（公里）" 7.1 → "长度：7.1公里"); a unit the extraction cut ("长度（公")
-    is the unit the document itself writes most that begins so; a bare year under a header
-    about years ("建设年限" 2024) is a year ("2024年")."""
+def units_used(text: str) -> list[str]:
+    """The units the document writes figures in, most used first (ties: first written)."""
+    return _units_used(text)
+
+
+def cell_said(header: str, value: str, units: Sequence[str]) -> tuple[str, str]:
+    """A row's cell as an answer states it, as (column name, value): a bare figure under a
+    header with a unit takes the unit ("长度（公里）" 7.1 → "长度", "7.1公里"); a unit the
+    extraction cut ("长度（公") is the unit the document itself writes most that begins so
+    (``units``, from ``units_used``); a bare year under a header about years ("建设年限" 2024)
+    is a year ("2024年")."""
     m = _HEADER_UNIT.match(header)
     if m and _BARE_FIGURE.match(value):
         unit = m.group("unit")
         if not m.group("closed"):
             unit = next((u for u in units if u.startswith(unit)), "")
-        if unit:
-            return f"{m.group('name')}：{value}{unit}"
-        return f"{m.group('name')}：{value}"
+        return m.group("name"), f"{value}{unit}"
     if "年" in header and _BARE_YEAR.match(value):
-        return f"{header}：{value}年"
-    return f"{header}：{value}"
+        return header, f"{value}年"
+    return header, value
+
+
+def _cell_said(header: str, value: str, units: list[str]) -> str:
+    return "：".join(cell_said(header, value, units))
 
 
 def list_table_facts(doc: Document) -> list[Fact]:
