@@ -441,6 +441,17 @@ def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
         "临州行动计划中，2026年要建几个市级中心",
         "临州行动计划中，2026年要建几个县级中心",
     ]
+    # "A和B两条X的…": two names counted, each asked the rest; the kind is not said twice.
+    assert _sides(
+        "临州公交方案中，滨河路和建设路两条新建公交专用道的长度和建设年限分别是什么？"
+    ) == [
+        "临州公交方案中，滨河路新建公交专用道的长度和建设年限分别是什么",
+        "临州公交方案中，建设路新建公交专用道的长度和建设年限分别是什么",
+    ]
+    assert _sides("2026年临州东站和临州北站两个站要建什么？") == [
+        "2026年临州东站要建什么",
+        "2026年临州北站要建什么",
+    ]
     # "A和B分别占多少": what each is asked comes after 分别.
     assert _sides("临州空间规划中，居住用地和交通运输用地分别占多少比例？") == [
         "临州空间规划中，居住用地占多少比例",

@@ -825,6 +825,37 @@ def _document_pair(question: str, vocabulary: Vocabulary) -> list[str] | None:
     return None
 
 
+# "新泉北路和平阳路两条新建公交专用道": two names counted, then the kind of thing both are.
+_COUNTED_PAIR = re.compile(
+    r"(?P<a>[\u4e00-\u9fffA-Za-z0-9]{2,16}?)(?:和|与|及|、)(?P<b>[\u4e00-\u9fffA-Za-z0-9]{2,16}?)"
+    r"(?:这|那)?(?:两|二|俩)(?:个|条|项|座|家|所|处|类|种|批|组|支|段|片)"
+    r"(?P<kind>[\u4e00-\u9fffA-Za-z0-9]{2,})"
+)
+
+
+def _two_counted(question: str) -> list[str] | None:
+    """ "新泉北路和平阳路两条新建公交专用道的长度和建设年限分别是什么": two things named and
+    counted, then what they are; each is asked the whole rest of the question on its own."""
+    m = _COUNTED_PAIR.search(question)
+    if m is None or re.fullmatch(rf"(?:应急)?(?:{_DOC_TYPES})", m["kind"]):
+        return None  # two documents ("A和B这两个预案"): _spelled_pair names each in full
+    # The first name starts after the frame ("方案中，", "2023年"); 中 of 中心 is none.
+    a = re.split(r"[的，,在对]|(?<![市县省区乡镇村])里|中(?![心央部])|\d{4}年", m["a"])[-1]
+    if len(a) < 2:
+        return None
+    head = question[: m.start("a") + len(m["a"]) - len(a)]
+    tail = m["kind"] + question[m.end() :]
+    # "高铁东站和…两个站": the kind already ends the name.
+    return [f"{head}{name}{tail[_overlap(name, tail) :]}" for name in (a, m["b"])]
+
+
+def _overlap(name: str, tail: str) -> int:
+    """Length of the longest end of ``name`` that ``tail`` starts with."""
+    return next(
+        (k for k in range(min(len(name), len(tail)), 0, -1) if tail.startswith(name[-k:])), 0
+    )
+
+
 def _spelled_pair(text: str) -> str:
     """ "A和B这两个应急预案" → "A应急预案和B应急预案": each document named in full."""
     return _PAIR_OF_DOCS.sub(
@@ -855,6 +886,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
         own = _spelled_pair(own)
         split = (
             _two_times(own)
+            or _two_counted(own)
             or _distribute(own, vocabulary)
             or _document_pair(own, vocabulary)
             or _two_phrases(own, vocabulary)
