@@ -527,8 +527,33 @@ def test_a_level_word_naming_a_thing_no_document_grades_is_no_level() -> None:
         ("较大以上事故多久报告", "较大"),
         ("那二级的呢", "二级"),
         ("一般事故的标准", "一般"),
+        # An event graded whose scale no definition record caught: still a grade.
+        ("较大城市内涝灾害的死亡人数标准", "较大"),
+        ("重大道路交通安全突发事件多久报告", "重大"),
     ):
         assert _grades(text, level, scales), text
+
+
+def test_a_level_is_named_only_as_a_level_of_its_own() -> None:
+    from assistant.lang.patterns import mentions_level
+
+    assert not mentions_level("重大", "（1）特别重大城市内涝灾害（Ⅰ级）：死亡10人以上")
+    assert mentions_level("重大", "（2）重大城市内涝灾害（Ⅱ级）：死亡3人以上、10人以下")
+    assert mentions_level("特别重大", "（1）特别重大城市内涝灾害（Ⅰ级）")
+    assert mentions_level("二级", "Ⅱ级响应") and not mentions_level("Ⅱ级", "Ⅲ级响应")
+    (sub,) = plan_question("云岭防汛预案里重大险情的死亡人数标准是多少？", VOCAB).subquestions
+    assert sub.constraints.levels == ("重大",)
+    top = _cite(1, "特别重大险情：死亡10人以上。", "flood")
+    gap = check(sub, [top], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "level"
+
+
+def test_a_count_of_persons_is_said_by_figures_in_persons() -> None:
+    from assistant.answer.reader import _quantity_unsaid
+
+    asked = "较大城市内涝灾害的死亡人数标准是多少"
+    assert _quantity_unsaid(asked, ["因内涝造成死亡（含失踪）1人以上、3人以下"], True) == ""
+    assert _quantity_unsaid(asked, ["直接经济损失1000万元以下"], True) == "人数"
 
 
 def _words(text: str) -> dict[str, float]:

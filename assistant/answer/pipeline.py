@@ -664,7 +664,13 @@ def _grades(text: str, level: str, scales: Collection[str]) -> bool:
         ("的", "以上", "以下", "及以上", "应急", "呢", "是", "由", "和", "与", "、")
     ):
         return True
-    return any(after.startswith(s) for s in scales)
+    # "较大城市内涝灾害": an event's grade, whether or not a definition record caught the scale.
+    return any(after.startswith(s) for s in scales) or bool(_GRADED_EVENT.match(after))
+
+
+# What the genre grades by 特别重大/重大/较大/一般: events, named with up to eight characters
+# before their kind ("城市内涝灾害", "道路交通安全突发事件").
+_GRADED_EVENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:事故|事件|灾害|火灾|险情|灾情)")
 
 
 _LEVEL_ALIAS = re.compile(rf"^(?:\s*[（(][^（）()]{{1,6}}[）)]|{LEVEL_RE.pattern})*")

@@ -547,8 +547,16 @@ def _quantity_unsaid(question: str, contexts: Sequence[str], asks_value: bool) -
             re.escape(name) + r"[^，,。？?]{0,4}(?:目标|指标)", question
         )
         if asked and not any(x in said for x in (name, *synonyms_of(name))):
+            # A count of persons is said by its figures ("1人以上、3人以下" for 死亡人数).
+            if name[-2:] in _COUNTED_IN_PERSONS and any(
+                m.unit == "人" for m in mentions(YEAR_RE.sub(" ", said), strict=True)
+            ):
+                continue
             return name
     return ""
+
+
+_COUNTED_IN_PERSONS = frozenset({"人数", "人口"})
 
 
 # Persons counted by what befell or engaged them ("死亡多少人", "就业几人"): a count of other

@@ -58,7 +58,11 @@ def normalise_levels(text: str) -> str:
 
 
 def mentions_level(level: str, text: str) -> bool:
-    return normalise_levels(level) in normalise_levels(text)
+    """Whether ``text`` names ``level`` as a level of its own: "特别重大" does not name 重大."""
+    level, text = normalise_levels(level), normalise_levels(text)
+    if LEVEL_RE.fullmatch(level):
+        return any(m.group(0) == level for m in LEVEL_RE.finditer(text))
+    return level in text
 
 
 def level_fit(asked: tuple[str, ...] | list[str], text: str) -> int:
