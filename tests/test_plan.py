@@ -441,6 +441,16 @@ def test_two_names_joined_before_what_is_compared_are_asked_each() -> None:
         "临州行动计划中，2026年要建几个市级中心",
         "临州行动计划中，2026年要建几个县级中心",
     ]
+    # Two places each with its own time: each side keeps its own; "哪个更严" only compares.
+    assert _sides("临河今年和云岭“十五五”的公交正点率目标分别是多少？哪个更严？") == [
+        "临河今年的公交正点率目标是多少",
+        "云岭“十五五”的公交正点率目标是多少",
+    ]
+    # A later clause opening with the last word of a name the first said means that name.
+    assert _sides("云岭防汛抗旱指挥部的总指挥由谁担任？指挥部办公室设在哪个部门？") == [
+        "云岭防汛抗旱指挥部的总指挥由谁担任",
+        "云岭防汛抗旱指挥部办公室设在哪个部门",
+    ]
     # "A和B两条X的…": two names counted, each asked the rest; the kind is not said twice.
     assert _sides(
         "临州公交方案中，滨河路和建设路两条新建公交专用道的长度和建设年限分别是什么？"
@@ -532,6 +542,82 @@ def test_a_level_word_naming_a_thing_no_document_grades_is_no_level() -> None:
         ("重大道路交通安全突发事件多久报告", "重大"),
     ):
         assert _grades(text, level, scales), text
+
+
+def test_a_title_in_brackets_that_names_no_document_held_is_absent() -> None:
+    from assistant.answer.plan import absent_documents
+
+    # Same place and kind as a held plan, another subject: not held.
+    quake = "《云岭市地质灾害应急预案》的响应分几级？"
+    assert absent_documents(quake, VOCAB) == ["《云岭市地质灾害应急预案》"]
+    (sub,) = plan_question(quake, VOCAB).subquestions
+    assert sub.constraints.absent_docs == ("《云岭市地质灾害应急预案》",)
+    assert not sub.constraints.doc_ids
+    # A held plan spelled loosely is that plan.
+    for loose, doc in (
+        ("《云岭市防汛应急预案》的响应分几级？", "flood"),
+        ("《临河市公交优先实施方案》里正点率目标是多少？", "bus"),
+    ):
+        assert absent_documents(loose, VOCAB) == []
+        assert plan_question(loose, VOCAB).subquestions[0].constraints.doc_ids == (doc,)
+    refers = _cite(1, "发生地质灾害的，按照《云岭市地质灾害应急预案》执行。", "flood")
+    said = decline_text(Gap("document", "《云岭市地质灾害应急预案》"), refers)
+    assert said.startswith("已收录的文件中没有《云岭市地质灾害应急预案》，无法回答。")
+    assert "但这不是《云岭市地质灾害应急预案》的内容" in said
+
+
+def test_a_value_dated_to_another_year_by_its_own_sentence_is_not_the_year_asked() -> None:
+    from assistant.answer.reader import _years_dated, contrast
+
+    assert _years_dated("到2035年，人口控制在215万人左右") == {2035}
+    assert _years_dated("较2020年增长8%，2025年达到") == {2025}
+    assert _years_dated("2023—2025年每年新建300公里") == {2023, 2024, 2025}
+    # A list of years may drop a 年; a figure in a unit is no year.
+    assert _years_dated("2023年新改建416公里，2024新改建300公里以上") == {2023, 2024}
+    assert _years_dated("面积2030平方千米，共2024个站点") == set()
+    (sub,) = plan_question("临河2030年公交正点率目标是多少？", VOCAB).subquestions
+    later = _cite(1, "到2035年，公交正点率达到90%。")
+    goal = _cite(2, "到2030年，交通强市建设实现重大跨越。")
+    gap = contrast(sub, [later, goal], METAS_BY_ID, _words, "公交正点率达到90%[1]")
+    assert gap is not None and gap.kind == "year"
+    undated = _cite(1, "公交正点率达到90%。")
+    assert contrast(sub, [undated, goal], METAS_BY_ID, _words, "达到90%[1]") is None
+
+
+def test_a_time_asked_needs_a_text_that_says_a_time() -> None:
+    (sub,) = plan_question("临河公交优先方案里滨河路公交专用道什么时候建成？", VOCAB).subquestions
+    assert sub.answer_type == "date"
+    started = _cite(1, "新开工滨河路公交专用道。")
+    assert check(sub, [started], METAS_BY_ID, _weigh, 0.0) == Gap("value", "时间")
+    for when in ("滨河路公交专用道2026年建成。", "滨河路公交专用道年底前建成。"):
+        assert check(sub, [_cite(1, when)], METAS_BY_ID, _weigh, 0.0) is None
+
+
+def test_a_count_asked_with_its_measure_word_is_no_word_to_match() -> None:
+    (sub,) = plan_question("临河公交优先方案里的“三网”是哪三张网？", VOCAB).subquestions
+    assert "三张" not in sub.terms and "三张" not in sub.focus
+    (kinds,) = plan_question("临河公交优先方案把线路分成哪几类？", VOCAB).subquestions
+    assert "几类" not in kinds.terms and "类" not in kinds.focus
+    # "哪些部门": the kind asked is still named by the word after 哪些.
+    (org,) = plan_question("临河公交优先方案由哪些部门牵头？", VOCAB).subquestions
+    assert "部门" not in org.focus
+
+
+def test_a_body_asked_needs_a_text_that_names_a_body() -> None:
+    (sub,) = plan_question("临河公交优先方案里公交专用道建设归哪个处室管？", VOCAB).subquestions
+    assert sub.answer_type == "organisation"
+    assert answer_type_of("“快速内环”由哪些道路组成？") != "organisation"
+    task = _cite(1, "全年新建公交专用道12公里。")
+    assert check(sub, [task], METAS_BY_ID, _weigh, 0.0) == Gap("value", "负责单位")
+    office = _cite(1, "公交专用道建设由市交通运输局牵头。")
+    assert check(sub, [office], METAS_BY_ID, _weigh, 0.0) is None
+
+
+def test_a_banner_or_league_is_a_place_with_its_ending() -> None:
+    from assistant.answer.reader import _named_places
+
+    assert _named_places("喀喇沁旗的半专业扑火队员是多少人？", None) == ["喀喇沁旗"]
+    assert _named_places("锡林郭勒盟的目标是多少？", None) == ["锡林郭勒盟"]
 
 
 def test_a_level_is_named_only_as_a_level_of_its_own() -> None:
@@ -644,6 +730,10 @@ def test_a_whole_regions_figure_does_not_answer_for_one_of_its_parts() -> None:
     # The whole region asked of ("新建" is tagged a place too, and the quote says it).
     (province,) = plan_question("湖滨省2023年要新建多少个码头？", VOCAB).subquestions
     assert contrast(province, [whole], METAS_BY_ID, _words, "新建码头6个[1]", knows) is None
+    # A part named only where the quote gives no figure is not the figure's.
+    spread = _cite(1, "全省新建码头6个，主要分布于皖南、苏北。", "work")
+    gap = contrast(part, [spread], METAS_BY_ID, _words, "新建码头6个[1]", knows)
+    assert gap is not None and gap.detail == "皖南"
     # A word the tagger reads as a place ("长度") is one only when said as an area.
     (length,) = plan_question("湖滨省2024年码头新修和改造的长度要求是多少？", VOCAB).subquestions
     longer = _cite(1, "全省新改建码头300米以上。", "work")
@@ -735,6 +825,9 @@ def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:
     assert "，" in name.text
     gap = contrast(name, [post], METAS_BY_ID, _words)
     assert gap is not None and gap.kind == "value"
+    # "负责同志" is whoever holds a post, not a person named.
+    anyone = _cite(1, "由市森防指指定的负责同志任总指挥。", "fire")
+    assert contrast(sub, [anyone], METAS_BY_ID, _words) == Gap("value", "人员姓名")
     # A name is given: answered. A line's name asked is no person's.
     named = _cite(1, "联系人：王明，电话：0000-1234567。", "fire")
     (who,) = plan_question("云岭森林火灾应急预案的联系人叫什么名字？", VOCAB).subquestions

@@ -25,7 +25,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Turn
-from assistant.lang.patterns import LEVEL_RE, LIVE_RE, PLAN_PERIOD, YEAR, known_regions
+from assistant.lang.patterns import (
+    ADMIN_END_RE,
+    LEVEL_RE,
+    LIVE_RE,
+    PLAN_PERIOD,
+    YEAR,
+    known_regions,
+)
 from assistant.lang.tokens import content_terms, place_names
 
 _YEAR = re.compile(rf"{YEAR}年?")
@@ -357,7 +364,6 @@ def _two_times(previous: str, year: str, target: bool) -> str:
 _SCOPE = re.compile(r"全(?:国|省|市|区|县)")
 # The area a question is about, short of a place name: what a named place replaces.
 _AREA = re.compile(r"中心城区|主城区|城区|市区|县城|全(?:省|市|区|县)")
-_ADMIN_END = re.compile(r"(?:自治州|自治县|新区|市|县|区|省|州|镇|乡)$")
 
 
 @functools.cache
@@ -372,8 +378,10 @@ def _local_places(text: str) -> list[str]:
     splits them ("湖滨" + "县")."""
     out = []
     for name in place_names(text):
-        m = re.search(re.escape(name) + r"(?:自治州|自治县|新区|市|县|区|州|镇|乡)?", text)
-        if m and _ADMIN_END.search(m.group(0)):
+        m = re.search(
+            re.escape(name) + r"(?:自治州|自治县|自治旗|新区|市|县|区|州|旗|盟|镇|乡)?", text
+        )
+        if m and ADMIN_END_RE.search(m.group(0)):
             out.append(m.group(0))
     return out
 

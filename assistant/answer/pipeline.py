@@ -298,6 +298,15 @@ class ExtractivePipeline:
             text = LIVE_INFO_TEXT if asks_live(sub) else NOT_FOUND_TEXT
             declined = SubAnswer(sub, "not_found", text, (), 0.0, {}, Gap("weak"))
             return declined, passages, spent
+        if sub.constraints.absent_docs:
+            # A document the corpus does not hold, named by its title: nothing here is its
+            # text; the nearest passage (often one that refers to it) is quoted as not its.
+            passages = self.retriever.retrieve(sub.text, self.top_k, doc_ids)
+            spent = (time.perf_counter() - t0) * 1000
+            unheld = Gap("document", "、".join(sub.constraints.absent_docs))
+            closest = self._closest(sub, passages)
+            text = decline_text(unheld, closest[0] if closest else None)
+            return SubAnswer(sub, "not_found", text, closest, 1.0, {}, unheld), passages, spent
         # A name cut before its ending ("神木" + "市") is a place when no document uses its
         # stem; a stem the documents use ("试点" + "市") is a common noun.
         unseen = [

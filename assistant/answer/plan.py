@@ -19,6 +19,7 @@ from typing import Any, Literal
 from assistant.lang.patterns import (
     LEVEL_RE,
     LIVE_RE,
+    PLAN_PERIOD,
     PLAN_PERIOD_RE,
     YEAR,
     YEAR_RE,
@@ -65,7 +66,11 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ),
     (
         "organisation",
-        re.compile(r"谁|哪个(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构)|牵头单位|责任单位|由哪"),
+        re.compile(
+            r"谁|哪个(?:部门|单位|机构|机关|处室|科室|处|科|局|厅)|哪些(?:部门|单位|机构|处室|科室)"
+            # "由哪些高速公路组成" asks for parts, not a body.
+            r"|牵头单位|责任单位|责任处室|由哪(?![^，,。？?]{0,10}(?:组成|构成))"
+        ),
     ),
     ("place", re.compile(r"哪里|哪儿|在哪(?![些几])|设在|什么地方|哪个地方")),
     ("overview", re.compile(r"主要内容|讲了什么|说了什么|概述|概况|总体要求|主要任务|重点任务")),
@@ -124,12 +129,18 @@ _GENERIC_TITLE_PARTS = re.compile(
 # has its own question word.
 _QMARK = re.compile(r"[？?]")
 _WH = re.compile(
-    r"多少|几[个条座项处家辆台所类批种万亿年天级]?|哪[些几个里儿年天一]?[两三四五六七八九十]*|什么|谁|是否"
+    r"多少|几[个条座项处家辆台所类批种万亿年天级]?|什么|谁|是否"
+    # "哪四张网", "哪三大", "哪几类": the count and its measure word go with the question word.
+    r"|哪(?:几[个张条项类种级批大]?|[两三四五六七八九十]+[个张条项类种级批大]?|[些个里儿年天一])?"
     r"|如何|怎样|怎么样?|多长|多大|多久|多高|何时|吗"
 )
 # The kind of answer a question word asks for ("哪个单位", "什么地方"): the answer names one, it
 # does not say the word, so the word is no part of what the cited text must be about.
-_ASKED_KIND = re.compile(r"(?:哪个|哪些|哪一个|哪家|什么)(?:部门|单位|机构|机关|地方|位置)")
+# A count asked with its measure word ("哪四张网", "哪几类"): the text counts otherwise ("四网").
+_ASKED_COUNT = re.compile(r"哪(?:几|[两三四五六七八九十]+)[个张条项类种级批大]?")
+_ASKED_KIND = re.compile(
+    r"(?:哪个|哪些|哪一个|哪家|什么)(?:部门|单位|机构|机关|处室|科室|地方|位置)"
+)
 # What a question is about, before its question word: the topic later clauses lean on.
 _TOPIC_TAIL = re.compile(
     r"(?:目前|现在|现状|当前|已经|计划|打算|要|将|的|是|有|为|达到|定的|里|中|时期|期间|目标值|现状值"
@@ -145,7 +156,8 @@ _SUBJECTLESS = re.compile(r"^(?:按照?|依照|依据|由|将|要|需要?|还要
 # reader states both sides and never computes a new figure.
 _COMPARE_ONLY = re.compile(
     r"^(?:那么|那|两者|二者|它们|前后)?(?:相差|差距|差了|相比|比较|哪个|哪一个|谁)?"
-    r"(?:多少|几|更高|更低|更多|更少|更大|更长|一样|相同|有何不同|有什么不同|有什么区别|区别|变化|大|高|多)"
+    r"(?:多少|几|更高|更低|更多|更少|更大|更长|更短|更小|更严格?|更宽松?|更快|更慢|更早|更晚"
+    r"|一样|相同|有何不同|有什么不同|有什么区别|区别|变化|大|高|多|低|少|小|短|严|快|早)"
     r"(?:吗|呢|了)?$"
 )
 _ENTITY_JOIN = re.compile(r"和|与|跟|同|及|、")
@@ -166,6 +178,9 @@ class Constraints:
     levels: tuple[str, ...] = ()
     stance: Stance = ""
     unit: str = ""
+    # Documents named by their full title in 《》 that the corpus does not hold (a plan another
+    # document refers to, "按照《…属地救援应急预案》执行"): nothing here is that document's text.
+    absent_docs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in ((), "")}
@@ -182,7 +197,7 @@ class SubQuestion:
     def terms(self) -> str:
         """The text whose words a quoted sentence is weighed by: without the kind of answer
         asked ("哪个单位"), which the answer names rather than says."""
-        return _ASKED_KIND.sub(" ", self.text)
+        return _ASKED_COUNT.sub(" ", _ASKED_KIND.sub(" ", self.text))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -315,6 +330,40 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     return found
 
 
+# A title in 《》: a document's name when it ends with a kind of document ("…应急预案").
+_TITLE_REF = re.compile(rf"《[^《》]{{4,60}}(?:{_DOC_TYPES})》")
+# Share of a title's character pairs a corpus title must hold for the title to be that
+# document spelled loosely (the bar match_documents sets for naming a document).
+_SAME_TITLE = 0.5
+
+
+def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
+    """Titles in 《》 that name no document of the corpus, even loosely: "《晋城市境内高速公路
+    交通安全属地救援应急预案》" when only "晋城市道路交通安全应急预案" is held."""
+    out = []
+    places = region_names(vocabulary)
+    for m in _TITLE_REF.finditer(text):
+        # The place and the kind of document ("云岭市…应急预案") say nothing of which one.
+        plain = re.sub(rf"(?:{_DOC_TYPES})》$", "", m.group(0))
+        grams = frozenset(g for g in _bigrams(plain) if not any(g in p for p in places))
+        if not grams:
+            continue
+        best = max(
+            (
+                max(
+                    len(grams & _bigrams(d.title)),
+                    len(grams & _bigrams(d.short_title)) if d.short_title else 0,
+                )
+                / max(1, len(grams))
+                for d in vocabulary.documents
+            ),
+            default=0.0,
+        )
+        if best < _SAME_TITLE:
+            out.append(m.group(0))
+    return out
+
+
 def _by_place_and_kind(
     ref: str, documents: Sequence[DocumentName], places: Sequence[str]
 ) -> str | None:
@@ -366,8 +415,9 @@ def _years(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
 def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, str]:
     """The hard constraints of one standalone question, and its focus (what is left)."""
     docs = match_documents(question, vocabulary)
+    absent = tuple(r for r in absent_documents(question, vocabulary) if r not in dict(docs))
     rest = question
-    for ref, _ in docs:
+    for ref in [*(r for r, _ in docs), *absent]:
         rest = rest.replace(ref, " ")
     # Years inside a document's name ("2023年工作要点") name the document, not the value asked.
     years, periods = _years(rest)
@@ -405,6 +455,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
             levels=levels,
             stance=stance,
             unit="元" if unit in _CURRENCY else unit,
+            absent_docs=absent,
         ),
         focus,
     )
@@ -538,6 +589,12 @@ def _two_times(question: str) -> list[str] | None:
     return [f"{topic}{m.group(side)}是多少" for side in ("a", "b")]
 
 
+# A time said of one side only ("今年", "2025年", "“十五五”期间", "目前").
+_OWN_TIME = (
+    rf"(?:今年|明年|去年|目前|现在|现状|(?:19|20)\d{{2}}年|“?{PLAN_PERIOD}”?(?:期间|时期|末)?)"
+)
+
+
 def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
     """ "临河和云岭的…分别是多少" → one question per side, when two mentions of one kind are
     joined by 和/与/跟/、 and the question asks for each (分别/各) or compares them."""
@@ -556,8 +613,17 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         if k1 == "region":
             between = re.sub(r"^(?:省|市|自治区|县|区)", "", between)  # "临河市和云岭"
         shared = re.fullmatch(r"(?P<noun>[\u4e00-\u9fff]{1,4})(?:和|与|跟|及|、)", between)
+        # "河北今年和衢州十五五…": each place with its own time, said right after it.
+        timed = (
+            re.fullmatch(rf"(?P<when>{_OWN_TIME})(?:和|与|跟|及|、)", between) if k1 == "region" else None
+        )
+        b_when = re.match(_OWN_TIME, question[j + len(b) :]) if timed else None
         if shared and question[j + len(b) :].startswith(shared.group("noun")):
             pass  # "Ⅱ级响应和Ⅳ级响应": the noun after each is the same, said with each
+        elif timed and b_when:
+            head, tail = question[:i], question[j + len(b) + b_when.end() :]
+            tail = _as_side(_RESPECTIVELY.sub("", tail, count=1))
+            return [head + a + timed["when"] + tail, head + b + b_when.group(0) + tail]
         elif not _ENTITY_JOIN.fullmatch(between):
             continue
         asks_each = _RESPECTIVELY.search(question[j:]) or _COMPARE_ONLY_ANYWHERE.search(question)
@@ -597,7 +663,7 @@ _PHRASE_JOIN = re.compile(r"和|与|跟|同")
 
 
 _COMPARE_CUE = re.compile(
-    r"(?:，|,)?(?:两者|二者|它们)?(?:相差|差距|哪个(?:更)?(?:高|低|多|少|大|小|长|短)|谁(?:更)?(?:高|低|多|少|大)"
+    r"(?:，|,)?(?:两者|二者|它们)?(?:相差|差距|哪个(?:更)?(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)|谁(?:更)?(?:高|低|多|少|大)"
     r"|有(?:什么|啥)不(?:同|一样)|不一样|(?:是否)?一样吗?|(?:是否)?相同吗?|有何不同"
     r"|有(?:什么|啥)区别|区别|差别).*$"
 )
@@ -712,7 +778,7 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
     """ "临河公交分担率和云岭2023年的公交分担率一样吗": two whole phrases, each with
     its own place or document, compared. Each side is asked on its own; the reader compares."""
     cue = _COMPARE_ONLY_ANYWHERE.search(question) or re.search(
-        r"哪个(?:更)?(?:高|低|多|少|大|小|长|短)|谁(?:更)?(?:高|低|多|少|大)", question
+        r"哪个(?:更)?(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)|谁(?:更)?(?:高|低|多|少|大)", question
     )
     if cue is None:
         return None
@@ -739,7 +805,7 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
 
 
 _COMPARE_ONLY_ANYWHERE = re.compile(
-    r"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{1,3}(?:高|低|多|少|大|小|长|短)"
+    r"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{1,3}(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)"
     r"|一样吗|相同吗|有何不同|有(?:什么|啥)不(?:同|一样)|不一样|区别|差别"
     r"|(?:提高|增加|增长|下降|减少)了?多少"
     # Two grades asked where the line between them is drawn: each one's criteria.
@@ -881,6 +947,8 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
                 own = _PRONOUN.sub(topic, clause, count=1)
             elif _content_chars(clause) <= _DEPENDENT_CONTENT or _SUBJECTLESS.match(clause):
                 own = f"{topic}，{clause}"
+            else:
+                own = _lengthened_head(clause, kept[0])
         else:
             topic = topic_of(clause)
         own = _spelled_pair(own)
@@ -903,6 +971,17 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
     if len(subs) > 1:
         subs = _inherit(subs)
     return QueryPlan(question, tuple(subs), compare=compare and len(subs) > 1)
+
+
+def _lengthened_head(clause: str, first: str) -> str:
+    """ "…应急救援指挥部的指挥长由谁担任？指挥部办公室设在哪？": a later clause opening with
+    the last word of a longer name the first clause said ("指挥部") means that name."""
+    for run in noun_runs(first):
+        name = "".join(w for w, _ in run)
+        for k in range(min(4, len(name) - 1), 1, -1):
+            if clause.startswith(name[-k:]) and len(name) > k + 1:
+                return name + clause[k:]
+    return clause
 
 
 def _shared_topic(clause: str, sides: list[str]) -> list[str]:

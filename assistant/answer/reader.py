@@ -18,6 +18,8 @@ from assistant.answer.texts import (
     COMPARE_FIRST_HIGHER,
     COMPARE_FIRST_LOWER,
     COMPARE_SAME,
+    GAP_DOCUMENT,
+    GAP_DOCUMENT_NEAREST,
     GAP_FOCUS,
     GAP_LEVEL,
     GAP_PLACE,
@@ -38,7 +40,13 @@ from assistant.answer.texts import (
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import Mention, mentions
-from assistant.lang.patterns import YEAR_RE, mentions_level, opening_year, stance_of
+from assistant.lang.patterns import (
+    ADMIN_END_RE,
+    YEAR_RE,
+    mentions_level,
+    opening_year,
+    stance_of,
+)
 from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.terms import coverage, synonyms_of
 from assistant.lang.tokens import (
@@ -77,7 +85,9 @@ ORDINALS = "一二三四五六七八九十"
 class Gap:
     """Why a sub-question's draft does not qualify."""
 
-    kind: str  # "region" | "place" | "scope" | "year" | "level" | "value" | "focus" | "sibling" | "weak"
+    # "document" | "region" | "place" | "scope" | "year" | "level" | "value" | "focus" |
+    # "sibling" | "weak"
+    kind: str
     detail: str = ""
 
 
@@ -137,6 +147,21 @@ def focus_coverage(
         if w >= share * total and not any(s in joined for s in synonyms_of(t))
     ]
     return coverage(weights, joined), missing
+
+
+# A time said in any of the ways the genre dates things: a year, a plan period, a month or day,
+# or a time relative to one ("年底前", "期间", "同步").
+_WHEN_SAID = re.compile(
+    r"(?:19|20)\d{2}|十[一二三四五六七八九]五|\d{1,2}\s*[月日]|[一二三四五六七八九十]+月|年底|年内|年末|"
+    r"月底|期间|底前|以前|之前|以后|之后|同步|届时|当年|次年|每年|定期|随时|立即|及时"
+)
+
+
+# A body named: an office, a level of government, a post that leads ("副市长", "组长").
+_ORG_SAID = re.compile(
+    r"局|委|办|厅|政府|部门|单位|中心|公司|支队|大队|队|指挥|领导|小组|组长|协会|银行|机构|院|所"
+    r"|科|室|处(?![置理罚分])|党委|[市县区省局厅处科部]长|主任|书记|负责人|企业|属地|各地|乡镇|街道"
+)
 
 
 def check(
@@ -207,6 +232,16 @@ def check(
     ):
         # "哪一年发布" is not answered by a text that states no year (the body in charge).
         return Gap("value", "年份")
+    if sub.answer_type == "organisation" and not any(
+        _ORG_SAID.search(f"{x.section} {x.quote}") for x in citations
+    ):
+        # "归哪个处室管" is not answered by the task sentences themselves: no body is named.
+        return Gap("value", "负责单位")
+    if sub.answer_type == "date" and not any(
+        _WHEN_SAID.search(f"{x.section} {x.quote}") for x in citations
+    ):
+        # "什么时候建成" is not answered by "新开工…西环": the text says no time at all.
+        return Gap("value", "时间")
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
@@ -226,8 +261,7 @@ def _paragraph_years(x: Citation) -> set[int]:
 
 
 # A place name's administrative ending: "沁水县" is named in a text saying "沁水".
-_ADMIN_END = re.compile(r"(?:自治州|自治县|新区|市|县|区|省|镇|乡|村|街道)$")
-_PLACE_ENDS = ("市", "县", "区", "镇", "乡")
+_PLACE_ENDS = ("市", "县", "区", "旗", "镇", "乡")
 
 
 def _named_places(text: str, known: Callable[[str], bool] | None) -> list[str]:
@@ -238,10 +272,10 @@ def _named_places(text: str, known: Callable[[str], bool] | None) -> list[str]:
     named = []
     for p in place_names(text):
         # "陇南市" is tagged "陇南" + "市": the ending that follows it in the text is its own.
-        after = re.search(re.escape(p) + r"(?P<end>市|县|区|省|州)", text)
-        if not _ADMIN_END.search(p) and after is not None:
+        after = re.search(re.escape(p) + r"(?P<end>市|县|区|省|州|旗|盟)", text)
+        if not ADMIN_END_RE.search(p) and after is not None:
             p += after.group("end")
-        ended = _ADMIN_END.search(p) is not None and len(_ADMIN_END.sub("", p)) >= 2
+        ended = ADMIN_END_RE.search(p) is not None and len(ADMIN_END_RE.sub("", p)) >= 2
         if ended or (known is not None and len(p) >= 2 and any(known(p + e) for e in _PLACE_ENDS)):
             named.append(p)
     return named
@@ -263,9 +297,12 @@ def _part_asked_of_whole(
     the tagger reads without an ending count here when the corpus uses them ("陕南"): the
     quote's own "全省" already says the figure is not theirs. Such a name must be said as an
     area ("陕南地区"): the tagger reads words like "长度" as places too."""
-    if not _WHOLE_REGION.search(quote):
-        return []
     said = re.sub(r"\s+", "", quote)
+    # Only clauses stating a figure count: "全市划定耕地保有量1949.30平方千米，…主要分布于
+    # 高平、泽州中北部" names 泽州 where it gives no figure of it.
+    figures = [c for c in _CLAUSE_BREAK.split(said) if _has_value(c)]
+    if not any(_WHOLE_REGION.search(c) for c in figures):
+        return []
     tagged = [
         p
         for p in place_names(sub.text)
@@ -273,8 +310,10 @@ def _part_asked_of_whole(
     ]
     out = []
     for place in dict.fromkeys([*_named_places(sub.text, known), *tagged]):
-        stem = _ADMIN_END.sub("", place) or place
-        if any(r in place or place in r or stem in r for r in own) or stem in said:
+        stem = ADMIN_END_RE.sub("", place) or place
+        if any(r in place or place in r or stem in r for r in own) or any(
+            stem in c for c in figures
+        ):
             continue
         if re.search(re.escape(place) + r"全[省市县区]", sub.text):
             continue  # "山西全省": the whole region, asked
@@ -296,7 +335,7 @@ def _places_left_out(
     own = [m.region for m in metas if m is not None and m.region]
     out = []
     for place in dict.fromkeys([*sub.constraints.regions, *_named_places(sub.text, known)]):
-        stem = _ADMIN_END.sub("", place) or place
+        stem = ADMIN_END_RE.sub("", place) or place
         if any(r in place or place in r for r in own):
             continue
         # "山西全省" is named by a text about "全省" (the province of the document's city).
@@ -388,7 +427,10 @@ _PERSON_NAME_ASKED = re.compile(
     r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)[，,\s]?(?:的)?"
     r"(?:叫什么|叫啥|(?:的)?姓名|(?:的)?名字)"
 )
-_NAMES_PERSON = re.compile(r"同志|联系人[:：]\s*[\u4e00-\u9fff]{2,4}|姓名")
+# "张三同志" names a person; "负责同志" (whoever holds the post) does not.
+_NAMES_PERSON = re.compile(
+    r"(?<!负责)(?<!有关)(?<!相关)(?<!主要)同志|联系人[:：]\s*[\u4e00-\u9fff]{2,4}|姓名"
+)
 
 
 def _in_text_order(text: str, citations: Sequence[Citation]) -> list[Citation]:
@@ -410,6 +452,29 @@ def person_unnamed(sub: SubQuestion, citations: Sequence[Citation]) -> Gap | Non
     ):
         return Gap("value", "人员姓名")
     return None
+
+
+# A year a sentence measures from, not one it dates its figure to ("较2020年增长", "比2022年").
+_BASE_YEAR = re.compile(r"(?:较|比|自|从|与|同)\s*$")
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*((?:19|20)\d{2})")
+
+
+def _years_dated(quote: str) -> set[int]:
+    """The years a quote dates its statements to: each year it names (a span "2023—2025年" as
+    every year of it), but not a year it only measures from."""
+    out: set[int] = set()
+    for m in _YEAR_SPAN.finditer(quote):
+        out |= set(range(int(m.group(1)), int(m.group(2)) + 1))
+    # A year is written with 年 or, in a list of years, without ("2023年…416公里，2024新改建").
+    for m in re.finditer(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])(?!\s*[^\s年\u4e00-\u9fff])", quote):
+        if re.match(
+            r"\s*(?:万|亿|千|百|个|公里|米|吨|元|人|辆|座|处|条|项|台|家|平方|亩|公顷|立方|标台|次|户|所|张|套|件|块|根|只|头|名)",
+            quote[m.end() :],
+        ):
+            continue
+        if not _BASE_YEAR.search(quote[max(0, m.start() - 2) : m.start()]):
+            out.add(int(m.group(1)))
+    return out
 
 
 def contrast(
@@ -447,6 +512,11 @@ def contrast(
     # The value is the citation the answer cites first: a supporting quote naming the thing
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
+    dated = _years_dated(cited.quote) if sub.constraints.years else set()
+    if dated and not dated & set(sub.constraints.years):
+        # "到2030年…人口" answered by "到2035年，市域常住人口规模控制在215万人左右": the
+        # value's own sentence dates it to another year (a later quote's 2030 is not its).
+        return Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))
     own = [m.region for m in metas.values() if m.region]
     if parts := [
         p
@@ -751,6 +821,11 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
             return GAP_REGION.format(region=gap.detail)
         quote = nearest.quote.strip().rstrip("。；;，,")
         return GAP_REGION_NEAREST.format(region=gap.detail, title=nearest.doc_title, quote=quote)
+    if gap.kind == "document":
+        if nearest is None:
+            return GAP_DOCUMENT.format(title=gap.detail)
+        quote = nearest.quote.strip().rstrip("。；;，,")
+        return GAP_DOCUMENT_NEAREST.format(title=gap.detail, near=nearest.doc_title, quote=quote)
     if gap.kind == "place":
         if nearest is None:
             return GAP_PLACE.format(place=gap.detail)

@@ -46,6 +46,11 @@ NOTICE_LLM_REVISED: Final = "（大模型回答中有未通过引用核验的句
 # [1]; the gap sentence names only what the question asked.
 GAP_REGION: Final = "已收录的文件中没有关于{region}的文件，无法回答。"
 # A place the question names that no document mentions at all ("某市的某县").
+GAP_DOCUMENT: Final = "已收录的文件中没有{title}，无法回答。"
+GAP_DOCUMENT_NEAREST: Final = (
+    "已收录的文件中没有{title}，无法回答。最接近的是《{near}》中的“{quote}”[1]，"
+    "但这不是{title}的内容。"
+)
 GAP_PLACE: Final = "已收录的文件中没有提到{place}，无法回答。"
 GAP_PLACE_NEAREST: Final = (
     "已收录的文件中没有提到{place}，无法回答。最接近的是《{title}》中的“{quote}”[1]，"

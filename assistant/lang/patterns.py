@@ -40,6 +40,8 @@ LEVEL = (
     r"|[\u4e00-\u9fff]色(?=预警|警报|信号)"
 )
 LEVEL_RE = re.compile(LEVEL)
+# A place name's administrative ending ("沁水县", "喀喇沁旗", "锡林郭勒盟", "城关街道").
+ADMIN_END_RE = re.compile(r"(?:自治州|自治县|自治旗|新区|市|县|区|省|州|旗|盟|镇|乡|村|街道)$")
 # A level with its alias in brackets ("二级(橙色)", "Ⅲ级（较大）"): one level, two names.
 LEVEL_GROUP_RE = re.compile(rf"(?:{LEVEL})(?:\s*[（(](?:{LEVEL})[)）])?")
 
