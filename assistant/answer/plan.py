@@ -615,7 +615,9 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         shared = re.fullmatch(r"(?P<noun>[\u4e00-\u9fff]{1,4})(?:和|与|跟|及|、)", between)
         # "河北今年和衢州十五五…": each place with its own time, said right after it.
         timed = (
-            re.fullmatch(rf"(?P<when>{_OWN_TIME})(?:和|与|跟|及|、)", between) if k1 == "region" else None
+            re.fullmatch(rf"(?P<when>{_OWN_TIME})(?:和|与|跟|及|、)", between)
+            if k1 == "region"
+            else None
         )
         b_when = re.match(_OWN_TIME, question[j + len(b) :]) if timed else None
         if shared and question[j + len(b) :].startswith(shared.group("noun")):
@@ -778,7 +780,8 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
     """ "临河公交分担率和云岭2023年的公交分担率一样吗": two whole phrases, each with
     its own place or document, compared. Each side is asked on its own; the reader compares."""
     cue = _COMPARE_ONLY_ANYWHERE.search(question) or re.search(
-        r"哪个(?:更)?(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)|谁(?:更)?(?:高|低|多|少|大)", question
+        r"哪个(?:更)?(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)|谁(?:更)?(?:高|低|多|少|大)",
+        question,
     )
     if cue is None:
         return None
