@@ -1176,6 +1176,7 @@ def test_a_matrix_rows_quantity_asked_is_given_alone() -> None:
         "2026年西山市建设投资和新建工程各是多少？", NOT_FOUND_TEXT
     )
     assert both is not None and "2.8亿元" in both.text and "10处" in both.text
+    assert "普及率" not in both.text  # the row's third quantity is not asked
     # A word that only holds a conjunction's character ("普及率") asks one quantity.
     rate = NumericAnswerer(store, {"water": doc}, []).answer(
         "2026年西山市自来水普及率要达到多少？", NOT_FOUND_TEXT

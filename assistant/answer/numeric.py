@@ -492,19 +492,17 @@ class NumericAnswerer:
                 targets = [f for f in group if f.kind == KIND_TARGET]
                 chosen = targets + [f for f in group if f.kind == KIND_CURRENT]
             named = {f.indicator for f in chosen}
-            if (
-                len(named) > 1
-                and {f.year for f in chosen} == {chosen[0].year} != {None}
-                and not _several_asked(question)
-            ):
+            if len(named) > 1 and {f.year for f in chosen} == {chosen[0].year} != {None}:
                 # One year's quantities of a matrix row tie on the row's context (a row's own
                 # columns, 项目数 and 投资, are each asked by name): the one whose own name the
-                # question says most of ("建设投资", not the row's
-                # "自来水普及率" beside it).
+                # question says most of ("建设投资", not the row's "自来水普及率" beside it);
+                # asked for several, those whose names the question says ("死亡人数控制指标和
+                # 新增避难场所" is not asked the row's "社会应急力量").
                 share = {i: _own_share(i, question) for i in named}
                 top_share = max(share.values())
+                floor = _NAMED_SHARE if _several_asked(question) else top_share - 1e-9
                 if top_share > 0:
-                    chosen = [f for f in chosen if share[f.indicator] >= top_share - 1e-9]
+                    chosen = [f for f in chosen if share[f.indicator] >= min(floor, top_share)]
             sentences.append(
                 (sorted(chosen, key=lambda f: (f.kind != KIND_TARGET, f.year or 0)), fact)
             )
@@ -737,6 +735,10 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
 # Words that ask for several quantities at once ("建设投资和新建工程各是多少"), as words:
 # the 及 of "普及率" or the 与 of "参与率" asks one.
 _SEVERAL_WORDS = frozenset({"和", "及", "与", "、", "以及", "及其", "分别", "各"})
+
+
+# Share of an indicator's own name a question asking several quantities must say to ask it.
+_NAMED_SHARE = 0.5
 
 
 def _several_asked(question: str) -> bool:
