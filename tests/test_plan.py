@@ -620,6 +620,17 @@ def test_a_banner_or_league_is_a_place_with_its_ending() -> None:
     assert _named_places("锡林郭勒盟的目标是多少？", None) == ["锡林郭勒盟"]
 
 
+def test_a_planned_quantity_of_another_kind_is_not_the_one_asked() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("湖滨省2023年港口建设投资计划是多少？", VOCAB).subquestions
+    total = _cite(1, "完成交通建设投资278亿元、增长8%。", "work")
+    gap = contrast(sub, [total], METAS_BY_ID, _words, "完成交通建设投资278亿元[1]")
+    assert gap is not None and gap.kind == "sibling" and gap.detail.startswith("港口|")
+    (same,) = plan_question("湖滨省2023年交通建设投资计划是多少？", VOCAB).subquestions
+    assert contrast(same, [total], METAS_BY_ID, _words, "完成交通建设投资278亿元[1]") is None
+
+
 def test_a_level_is_named_only_as_a_level_of_its_own() -> None:
     from assistant.lang.patterns import mentions_level
 

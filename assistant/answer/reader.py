@@ -374,15 +374,21 @@ def _sibling(term: str, quotes: Sequence[str], asked: str) -> str:
     return ""
 
 
+_PLAN_WORDS = frozenset({"计划", "目标", "任务", "指标", "情况", "安排", "要求", "规划", "目标值"})
+
+
 def _other_qualifier(term: str, asked: str, quote: str) -> str:
     """The cited value's thing, when it is the quantity ``asked`` names but qualified by a word
     the question does not say, while the question's own qualifier ``term`` is not in the text:
     "公路总里程" for "地铁运营里程", "物业管理覆盖率" for "垃圾分类覆盖率". Empty otherwise."""
-    if _QUANTITY_WORD.fullmatch(term) or _TIME_WORD.search(term):
+    if _QUANTITY_WORD.fullmatch(term) or _TIME_WORD.search(term) or term in _PLAN_WORDS:
         # "比例" beside "进场率": two words for the quantity, not a thing qualifying it; "“十四五”
         # 时期" dates it.
         return ""
     run = phrase_tokens(asked, term)
+    # "水运建设投资计划": the quantity is 投资; 计划/目标 say it is planned, not what it is.
+    while len(run) > 1 and run[-1][0] in _PLAN_WORDS:
+        run = run[:-1]
     # "臭氧浓度" is one word: its quantity is a proper ending of it ("浓度").
     if not run or (len(run) == 1 and len(run[0][0]) < 3):
         return ""
