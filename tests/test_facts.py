@@ -661,9 +661,9 @@ def test_matrix_table_cells_are_facts_named_by_row_and_column() -> None:
     answer = NumericAnswerer(store, {"water": doc}, []).answer(
         "西城区断面达标率2026年目标是多少？", NOT_FOUND_TEXT
     )
-    # The row's other cells of that year come with it (a question often asks for several).
-    assert answer is not None and "82.5%" in answer.text and "5个" in answer.text
-    assert "东城区" not in answer.text
+    # Only the quantity asked, with its baseline: not the row's other cells of that year.
+    assert answer is not None and "82.5%" in answer.text and "75%" in answer.text
+    assert "5个" not in answer.text and "东城区" not in answer.text
     guarded = guard_answer(answer.text, answer.status, answer.citations, NOT_FOUND_TEXT)
     assert not guarded.report.removed
 
@@ -1240,3 +1240,13 @@ def test_a_sentence_without_a_year_speaks_of_the_year_its_paragraph_opened_with(
     assert facts[91.4].year == 2025
     # A paragraph that opens with no year gives its figures none of another paragraph's.
     assert facts[94].year != 2025
+
+
+def test_a_row_name_said_by_the_question_ends_at_the_place() -> None:
+    from assistant.answer.numeric import _own_share
+
+    asked = "马江镇林地有多少、生态护林员配了几个人？"
+    # "马江镇" is the row's name; "林地面积" is the quantity, which the question names in part.
+    assert _own_share("马江镇林地面积", asked) > 0
+    assert _own_share("马江镇瞭望台", asked) == 0
+    assert _own_share("全省建设投资", "全省建设投资是多少？") == 1.0

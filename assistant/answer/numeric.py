@@ -16,7 +16,7 @@ from assistant.answer.texts import SUPPORT_LEAD
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import Chunk, Document
 from assistant.lang.numbers import mentions
-from assistant.lang.patterns import YEAR_RE, known_regions
+from assistant.lang.patterns import ADMIN_END_RE, YEAR_RE, known_regions
 from assistant.lang.tokens import words
 from assistant.records.facts import KIND_CURRENT, KIND_TARGET, Fact
 from assistant.records.store import FactQuery, FactStore, Match
@@ -492,17 +492,23 @@ class NumericAnswerer:
                 targets = [f for f in group if f.kind == KIND_TARGET]
                 chosen = targets + [f for f in group if f.kind == KIND_CURRENT]
             named = {f.indicator for f in chosen}
-            if len(named) > 1 and {f.year for f in chosen} == {chosen[0].year} != {None}:
-                # One year's quantities of a matrix row tie on the row's context (a row's own
-                # columns, 项目数 and 投资, are each asked by name): the one whose own name the
-                # question says most of ("建设投资", not the row's "自来水普及率" beside it);
-                # asked for several, those whose names the question says ("死亡人数控制指标和
-                # 新增避难场所" is not asked the row's "社会应急力量").
+            several = _several_asked(question)
+            if len(named) > 1 and several:
+                # Asked for several ("死亡人数控制指标和新增避难场所各是多少"): those the question
+                # names at all (a pair of their own name), each with its baseline; not the row's
+                # "社会应急力量".
+                share = {i: _own_share(i, question) for i in named}
+                keep = {i for i in named if share[i] > 0}
+                if keep:
+                    chosen = [f for f in chosen if f.indicator in keep]
+            elif len(named) > 1 and {f.year for f in chosen} != {None}:
+                # A matrix row's quantities tie on the row's context (a row's own columns, 项目数
+                # and 投资, are each asked by name): the one whose own name the question says
+                # most of ("建设投资", not the row's "自来水普及率" beside it), with its baseline.
                 share = {i: _own_share(i, question) for i in named}
                 top_share = max(share.values())
-                floor = _NAMED_SHARE if _several_asked(question) else top_share - 1e-9
                 if top_share > 0:
-                    chosen = [f for f in chosen if share[f.indicator] >= min(floor, top_share)]
+                    chosen = [f for f in chosen if share[f.indicator] >= top_share - 1e-9]
             sentences.append(
                 (sorted(chosen, key=lambda f: (f.kind != KIND_TARGET, f.year or 0)), fact)
             )
@@ -737,20 +743,22 @@ def _clear_winner(matches: Sequence[Match]) -> bool:
 _SEVERAL_WORDS = frozenset({"和", "及", "与", "、", "以及", "及其", "分别", "各"})
 
 
-# Share of an indicator's own name a question asking several quantities must say to ask it.
-_NAMED_SHARE = 0.5
-
-
 def _several_asked(question: str) -> bool:
     return not _SEVERAL_WORDS.isdisjoint(words(question))
+
+
+_STANCE_END = re.compile(r"(?:基期值|基期|现状值|现状|目标值|目标|预期值)$")
 
 
 def _own_share(indicator: str, question: str) -> float:
     """Share of an indicator's own character pairs (without a leading row name the question
     also says, e.g. "全省") that the question says."""
-    name = indicator
+    # "…达标率目标" and "…达标率" (the target and the baseline columns) are one quantity.
+    name = _STANCE_END.sub("", indicator) or indicator
     for k in range(len(name) - 1, 1, -1):
-        if name[:k] in question and name[k:]:
+        # The row's name ends where a place name or a whole's name does ("马江镇", "全省"):
+        # not inside the quantity ("马江镇林地" of "马江镇林地面积" leaves it whole).
+        if name[:k] in question and (ADMIN_END_RE.search(name[:k]) or _WHOLE_KEY.match(name[:k])):
             name = name[k:] if len(name[k:]) >= 2 else name
             break
     pairs = {name[i : i + 2] for i in range(len(name) - 1)}
