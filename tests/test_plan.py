@@ -1444,3 +1444,12 @@ def test_a_quote_goes_on_with_the_year_its_paragraph_opened_with() -> None:
     later = "全省普及率达到94%以上。"
     other = Citation(1, "", "bus", "", "", later, passage + "\n" + later, 0, len(later))
     assert _paragraph_years(other) == set()
+
+
+def test_a_sentence_enumerating_items_is_the_kind_a_list_question_asks() -> None:
+    from assistant.answer.extractive import _type_bonus
+
+    asked = "前线指挥部下设哪些工作组？"
+    groups = "前线指挥部下设综合协调组、火灾扑救组、医疗救治组、宣传报道组，共12个工作组。"
+    setup = "启动Ⅲ级响应时，市指挥部设立前线指挥部，由指定的负责同志任总指挥。"
+    assert _type_bonus(asked, groups) > _type_bonus(asked, setup) == 0.0

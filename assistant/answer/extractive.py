@@ -45,6 +45,8 @@ _ASKS_DOCUMENT = re.compile(
     r"哪(?:个|部|份|一)(?:应急)?(?:预案|文件|规划|方案|办法|条例|规定|通知|法)"
 )
 _NAMES_DOCUMENT = re.compile(r"《[^》]{4,}》")
+_ENUMERATION = re.compile(r"[^、，,。；;]{2,16}、[^、，,。；;]{2,16}、[^、，,。；;]{2,16}")
+_TYPE_BONUS = 0.15
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(r"谁|哪个部门|哪个单位|哪些部门|哪些单位|牵头|负责|设在|担任"),
@@ -62,6 +64,11 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         # A length asked: a figure with a unit of length, not a count in the same sentence.
         re.compile(r"多长(?!时间|期限|周期)|多远|里程|长度"),
         re.compile(r"\d\s*(?:公里|千米|米|km|KM)"),
+    ),
+    (
+        # Items asked ("下设哪些工作组", "分为哪几类"): a sentence enumerating three or more.
+        re.compile(r"哪些|哪几|有哪|包括哪|包括什么|分为哪|都有什么"),
+        _ENUMERATION,
     ),
     (
         re.compile(r"多少|几|比例|比率|占比|目标|达到|规模|面积|金额|投资|数量"),
@@ -168,7 +175,7 @@ def _type_bonus(question: str, sentence: str) -> float:
         return _WHOLE_ANSWER_BONUS if _STATES_FREQUENCY.search(sentence) else 0.0
     for asks, looks_like in _ANSWER_TYPES:
         if asks.search(question):
-            return 0.15 if looks_like.search(sentence) else 0.0
+            return _TYPE_BONUS if looks_like.search(sentence) else 0.0
     return 0.0
 
 
