@@ -1453,3 +1453,13 @@ def test_a_sentence_enumerating_items_is_the_kind_a_list_question_asks() -> None
     groups = "前线指挥部下设综合协调组、火灾扑救组、医疗救治组、宣传报道组，共12个工作组。"
     setup = "启动Ⅲ级响应时，市指挥部设立前线指挥部，由指定的负责同志任总指挥。"
     assert _type_bonus(asked, groups) > _type_bonus(asked, setup) == 0.0
+
+
+def test_a_quoted_items_list_number_is_not_said_as_a_figure() -> None:
+    from assistant.lang.patterns import ITEM_NUMBER_RE as _ITEM_NUMBER
+
+    assert (
+        _ITEM_NUMBER.sub("", "26.全年建设森林草原防火隔离带1200公里。")
+        == "全年建设森林草原防火隔离带1200公里。"
+    )
+    assert _ITEM_NUMBER.sub("", "2.5万人参加演练。") == "2.5万人参加演练。"

@@ -22,7 +22,7 @@ from assistant.answer.citations import cite
 from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.patterns import level_fit, stance_of
+from assistant.lang.patterns import ITEM_NUMBER_RE, level_fit, stance_of
 from assistant.lang.sentences import split_sentences
 from assistant.lang.terms import coverage, flat, uncovered_share
 from assistant.records.structures import ITEM_MARKER
@@ -432,6 +432,9 @@ def draft_answer(
         citations.append(_citation(n, c, metas))
         # A quote spanning lines (a list under its lead-in) reads as one run in the answer.
         said_as = re.sub(r"\s*\n\s*", "", c.text)
+        # "26.全年建设…": the item's number is the list's, not a figure of the answer (after a
+        # citation mark it would read as one: "…[1]26.全年").
+        said_as = ITEM_NUMBER_RE.sub("", said_as) or said_as
         sentence = said_as if said_as[-1] in "。！？；;!?”）)" else said_as + "。"
         parts.append(f"{sentence}[{n}]")
     # Above the cut-off the draft is a candidate answer; whether it answers is decided by the

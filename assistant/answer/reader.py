@@ -42,6 +42,7 @@ from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import (
     ADMIN_END_RE,
+    ITEM_NUMBER_RE,
     YEAR_RE,
     mentions_level,
     opening_year,
@@ -812,8 +813,10 @@ def direct_answer(
             stance = STANCE_LABEL.get(stance_of(c.quote, c.section), "")
             where = f"{stance}，{where}" if stance else where
         leads.append(f"{clause}[{renumbered[c.n]}]" + (f"（{where}）" if where else ""))
+    # A quote's list number ("26.") is not said: after a citation mark it reads as a figure.
+    said = {c.n: ITEM_NUMBER_RE.sub("", c.quote) or c.quote for c in kept}
     support = "".join(
-        (c.quote if c.quote[-1:] in "。！？；;!?”）)" else c.quote + "。") + f"[{c.n}]"
+        (said[c.n] if said[c.n][-1:] in "。！？；;!?”）)" else said[c.n] + "。") + f"[{c.n}]"
         for c in kept
     )
     return "；".join(leads) + "。" + SUPPORT_LEAD + support, kept

@@ -40,6 +40,9 @@ LEVEL = (
     r"|[\u4e00-\u9fff]色(?=预警|警报|信号)"
 )
 LEVEL_RE = re.compile(LEVEL)
+# A list item's own number opening a quoted sentence ("26.全年建设…", "3、"): the list's, not a
+# figure (a decimal "2.5万" is none).
+ITEM_NUMBER_RE = re.compile(r"^\s*\d{1,2}[.．、](?!\d)\s*")
 # A place name's administrative ending ("沁水县", "喀喇沁旗", "锡林郭勒盟", "城关街道").
 ADMIN_END_RE = re.compile(r"(?:自治州|自治县|自治旗|新区|市|县|区|省|州|旗|盟|镇|乡|村|街道)$")
 # A level with its alias in brackets ("二级(橙色)", "Ⅲ级（较大）"): one level, two names.
