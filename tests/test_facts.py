@@ -1105,9 +1105,12 @@ def test_grouped_and_year_labelled_headers_name_each_column() -> None:
 
 
 def test_a_row_cell_is_stated_with_its_headers_unit() -> None:
-    from assistant.records.facts import _cell_said, _units_used
+    from assistant.records.facts import cell_said, units_used
 
-    units = _units_used("新建绿道12公里，改造3.5公里，栽植乔木2000株，绿化面积30公顷。")
+    def _cell_said(header: str, value: str, units: list[str]) -> str:
+        return "：".join(cell_said(header, value, units))  # as a fact's note states it
+
+    units = units_used("新建绿道12公里，改造3.5公里，栽植乔木2000株，绿化面积30公顷。")
     assert units[0] == "公里"
     assert _cell_said("投资（亿元）", "2.5", units) == "投资：2.5亿元"
     # The extraction cut the header's bracket: the unit is the one the document writes most

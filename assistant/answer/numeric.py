@@ -756,8 +756,8 @@ def _own_share(indicator: str, question: str) -> float:
     # "…达标率目标" and "…达标率" (the target and the baseline columns) are one quantity.
     name = _STANCE_END.sub("", indicator) or indicator
     for k in range(len(name) - 1, 1, -1):
-        # The row's name ends where a place name or a whole's name does ("马江镇", "全省"):
-        # not inside the quantity ("马江镇林地" of "马江镇林地面积" leaves it whole).
+        # The row's name ends where a place name or a whole's name does ("东岭镇", "全省"):
+        # not inside the quantity ("东岭镇林地" of "东岭镇林地面积" leaves it whole).
         if name[:k] in question and (ADMIN_END_RE.search(name[:k]) or _WHOLE_KEY.match(name[:k])):
             name = name[k:] if len(name[k:]) >= 2 else name
             break

@@ -274,6 +274,21 @@ def _title_bigrams(text: str) -> set[str]:
     return {w[i : i + 2] for w in _title_cores(text) for i in range(len(w) - 1)}
 
 
+# Share of a reference's character pairs a document's title (or short name) must hold for the
+# reference to name that document, spelled loosely.
+_SAME_TITLE = 0.5
+
+
+def _title_share(grams: frozenset[str], d: DocumentName) -> float:
+    """Share of a reference's character pairs ``grams`` that the document's title or its
+    short name holds, whichever holds more."""
+    held = max(
+        len(grams & _bigrams(d.title)),
+        len(grams & _bigrams(d.short_title)) if d.short_title else 0,
+    )
+    return held / len(grams)
+
+
 def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
     """(reference as written, doc id) for each document the text names by (part of) its title;
     a reference that fits two documents equally names neither."""
@@ -301,21 +316,8 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
             if not named
             or any(p in d.title or (d.region and (p in d.region or d.region in p)) for p in named)
         ]
-        scores = sorted(
-            (
-                (
-                    max(
-                        len(grams & _bigrams(d.title)),
-                        len(grams & _bigrams(d.short_title)) if d.short_title else 0,
-                    )
-                    / len(grams),
-                    d.doc_id,
-                )
-                for d in candidates
-            ),
-            reverse=True,
-        )
-        if not scores or scores[0][0] < 0.5:
+        scores = sorted(((_title_share(grams, d), d.doc_id) for d in candidates), reverse=True)
+        if not scores or scores[0][0] < _SAME_TITLE:
             continue
         tied = [d for score, d in scores if score >= scores[0][0] - 1e-9]
         if len(tied) > 1:
@@ -332,14 +334,11 @@ def match_documents(text: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
 
 # A title in 《》: a document's name when it ends with a kind of document ("…应急预案").
 _TITLE_REF = re.compile(rf"《[^《》]{{4,60}}(?:{_DOC_TYPES})》")
-# Share of a title's character pairs a corpus title must hold for the title to be that
-# document spelled loosely (the bar match_documents sets for naming a document).
-_SAME_TITLE = 0.5
 
 
 def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
-    """Titles in 《》 that name no document of the corpus, even loosely: "《晋城市境内高速公路
-    交通安全属地救援应急预案》" when only "晋城市道路交通安全应急预案" is held."""
+    """Titles in 《》 that name no document of the corpus, even loosely: "《云岭市境内高速公路
+    交通安全属地救援应急预案》" when only "云岭市道路交通安全应急预案" is held."""
     out = []
     places = region_names(vocabulary)
     for m in _TITLE_REF.finditer(text):
@@ -348,17 +347,7 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
         grams = frozenset(g for g in _bigrams(plain) if not any(g in p for p in places))
         if not grams:
             continue
-        best = max(
-            (
-                max(
-                    len(grams & _bigrams(d.title)),
-                    len(grams & _bigrams(d.short_title)) if d.short_title else 0,
-                )
-                / max(1, len(grams))
-                for d in vocabulary.documents
-            ),
-            default=0.0,
-        )
+        best = max((_title_share(grams, d) for d in vocabulary.documents), default=0.0)
         if best < _SAME_TITLE:
             out.append(m.group(0))
     return out
@@ -613,7 +602,7 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
         if k1 == "region":
             between = re.sub(r"^(?:省|市|自治区|县|区)", "", between)  # "临河市和云岭"
         shared = re.fullmatch(r"(?P<noun>[\u4e00-\u9fff]{1,4})(?:和|与|跟|及|、)", between)
-        # "河北今年和衢州十五五…": each place with its own time, said right after it.
+        # "湖滨今年和云岭十五五…": each place with its own time, said right after it.
         timed = (
             re.fullmatch(rf"(?P<when>{_OWN_TIME})(?:和|与|跟|及|、)", between)
             if k1 == "region"
@@ -664,8 +653,10 @@ _QUANTITY_NOUN = re.compile(
 _PHRASE_JOIN = re.compile(r"和|与|跟|同")
 
 
+# The ways one side is more than the other ("哪个更高", "哪个更严", "哪个更早").
+_MORE = "高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚"
 _COMPARE_CUE = re.compile(
-    r"(?:，|,)?(?:两者|二者|它们)?(?:相差|差距|哪个(?:更)?(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)|谁(?:更)?(?:高|低|多|少|大)"
+    rf"(?:，|,)?(?:两者|二者|它们)?(?:相差|差距|哪个(?:更)?(?:{_MORE})|谁(?:更)?(?:高|低|多|少|大)"
     r"|有(?:什么|啥)不(?:同|一样)|不一样|(?:是否)?一样吗?|(?:是否)?相同吗?|有何不同"
     r"|有(?:什么|啥)区别|区别|差别).*$"
 )
@@ -698,6 +689,11 @@ def _two_asks(question: str) -> list[str] | None:
     return [head + m.group("a"), head + m.group("b")]
 
 
+# Where a name starts after the question's frame ("规划里，", "方案中，", "2023年"): 中 of 中心 and
+# 里 of 市里 are none.
+_FRAME_SPLIT = re.compile(r"[的，,在对]|(?<![市县省区乡镇村])里|中(?![心央部])|\d{4}年")
+
+
 def _each_asked(question: str, body: str, cue: re.Match[str]) -> list[str] | None:
     """ "…居住用地和交通运输用地分别占多少比例": each name with what is asked after 分别; a
     list of names ("水源水、出厂水、末梢水分别多久检测一次") asks it of each of them."""
@@ -712,7 +708,7 @@ def _each_asked(question: str, body: str, cue: re.Match[str]) -> list[str] | Non
         return None
     # The first name starts after the frame ("规划里，", "2023年"); 中 of 中心 and 里 of 市里
     # are none.
-    a = re.split(r"[的，,在对]|(?<![市县省区乡镇村])里|中(?![心央部])|\d{4}年", first)[-1]
+    a = _FRAME_SPLIT.split(first)[-1]
     if not 2 <= len(a) <= 16:
         return None
     pre = first[: len(first) - len(a)]
@@ -780,7 +776,7 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
     """ "临河公交分担率和云岭2023年的公交分担率一样吗": two whole phrases, each with
     its own place or document, compared. Each side is asked on its own; the reader compares."""
     cue = _COMPARE_ONLY_ANYWHERE.search(question) or re.search(
-        r"哪个(?:更)?(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)|谁(?:更)?(?:高|低|多|少|大)",
+        rf"哪个(?:更)?(?:{_MORE})|谁(?:更)?(?:高|低|多|少|大)",
         question,
     )
     if cue is None:
@@ -808,7 +804,7 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
 
 
 _COMPARE_ONLY_ANYWHERE = re.compile(
-    r"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{1,3}(?:高|低|多|少|大|小|长|短|严|宽|快|慢|早|晚)"
+    rf"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{{1,3}}(?:{_MORE})"
     r"|一样吗|相同吗|有何不同|有(?:什么|啥)不(?:同|一样)|不一样|区别|差别"
     r"|(?:提高|增加|增长|下降|减少)了?多少"
     # Two grades asked where the line between them is drawn: each one's criteria.
@@ -909,7 +905,7 @@ def _two_counted(question: str) -> list[str] | None:
     if m is None or re.fullmatch(rf"(?:应急)?(?:{_DOC_TYPES})", m["kind"]):
         return None  # two documents ("A和B这两个预案"): _spelled_pair names each in full
     # The first name starts after the frame ("方案中，", "2023年"); 中 of 中心 is none.
-    a = re.split(r"[的，,在对]|(?<![市县省区乡镇村])里|中(?![心央部])|\d{4}年", m["a"])[-1]
+    a = _FRAME_SPLIT.split(m["a"])[-1]
     if len(a) < 2:
         return None
     head = question[: m.start("a") + len(m["a"]) - len(a)]

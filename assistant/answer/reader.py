@@ -43,6 +43,8 @@ from assistant.lang.numbers import Mention, mentions
 from assistant.lang.patterns import (
     ADMIN_END_RE,
     ITEM_NUMBER_RE,
+    PLAN_PERIOD,
+    YEAR,
     YEAR_RE,
     mentions_level,
     opening_year,
@@ -153,15 +155,21 @@ def focus_coverage(
 # A time said in any of the ways the genre dates things: a year, a plan period, a month or day,
 # or a time relative to one ("年底前", "期间", "同步").
 _WHEN_SAID = re.compile(
-    r"(?:19|20)\d{2}|十[一二三四五六七八九]五|\d{1,2}\s*[月日]|[一二三四五六七八九十]+月|年底|年内|年末|"
+    rf"{YEAR}|{PLAN_PERIOD}|\d{{1,2}}\s*[月日]|[一二三四五六七八九十]+月|年底|年内|年末|"
     r"月底|期间|底前|以前|之前|以后|之后|同步|届时|当年|次年|每年|定期|随时|立即|及时"
 )
 
 
-# A body named: an office, a level of government, a post that leads ("副市长", "组长").
+# A body's name in a clause: what a clause offered as the body asked must hold.
+_ORG = re.compile(
+    r"局|委|办|政府|部门|单位|中心|公司|支队|大队|指挥部|市长|领导|小组|协会|银行|机构"
+)
+# A body named anywhere in a cited text, more loosely: also an office (厅, 处, 科, 室), a team,
+# a post that leads ("副总指挥", "组长", "局长"), the locality in charge ("属地", "乡镇").
 _ORG_SAID = re.compile(
-    r"局|委|办|厅|政府|部门|单位|中心|公司|支队|大队|队|指挥|领导|小组|组长|协会|银行|机构|院|所"
-    r"|科|室|处(?![置理罚分])|党委|[市县区省局厅处科部]长|主任|书记|负责人|企业|属地|各地|乡镇|街道"
+    _ORG.pattern
+    + r"|厅|队|指挥|组长|院|所|科|室|处(?![置理罚分])|党委|[县区省局厅处科部]长|主任|书记"
+    r"|负责人|企业|属地|各地|乡镇|街道"
 )
 
 
@@ -294,13 +302,13 @@ def _part_asked_of_whole(
     known: Callable[[str], bool] | None,
 ) -> list[str]:
     """Places the question asks about that the value's quote does not name while it gives the
-    figure for a whole region: "陕南地区的普及率" answered by "全省…普及率达到94%以上". Places
-    the tagger reads without an ending count here when the corpus uses them ("陕南"): the
+    figure for a whole region: "皖南地区的普及率" answered by "全省…普及率达到94%以上". Places
+    the tagger reads without an ending count here when the corpus uses them ("皖南"): the
     quote's own "全省" already says the figure is not theirs. Such a name must be said as an
-    area ("陕南地区"): the tagger reads words like "长度" as places too."""
+    area ("皖南地区"): the tagger reads words like "长度" as places too."""
     said = re.sub(r"\s+", "", quote)
-    # Only clauses stating a figure count: "全市划定耕地保有量1949.30平方千米，…主要分布于
-    # 高平、泽州中北部" names 泽州 where it gives no figure of it.
+    # Only clauses stating a figure count: "全市划定耕地保有量1949平方千米，…主要分布于
+    # 东岭、青河中北部" names 青河 where it gives no figure of it.
     figures = [c for c in _CLAUSE_BREAK.split(said) if _has_value(c)]
     if not any(_WHOLE_REGION.search(c) for c in figures):
         return []
@@ -463,7 +471,14 @@ def person_unnamed(sub: SubQuestion, citations: Sequence[Citation]) -> Gap | Non
 
 # A year a sentence measures from, not one it dates its figure to ("较2020年增长", "比2022年").
 _BASE_YEAR = re.compile(r"(?:较|比|自|从|与|同)\s*$")
-_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*((?:19|20)\d{2})")
+_YEAR_SPAN = re.compile(rf"({YEAR})\s*年?\s*[-—–－~～至到]+\s*({YEAR})")
+# A year written with 年 or, in a list of years, without ("2023年…416公里，2024新改建")…
+_YEAR_SAID = re.compile(rf"(?<![\d.])({YEAR})(?![\d.%])(?!\s*[^\s年\u4e00-\u9fff])")
+# … but not a four-digit amount in a unit ("2030平方千米", "2024个站点").
+_AMOUNT_UNIT = re.compile(
+    r"\s*(?:万|亿|千|百|个|公里|米|吨|元|人|辆|座|处|条|项|台|家|平方|亩|公顷|立方|标台|次|户|所|张|套"
+    r"|件|块|根|只|头|名)"
+)
 
 
 def _years_dated(quote: str) -> set[int]:
@@ -472,12 +487,8 @@ def _years_dated(quote: str) -> set[int]:
     out: set[int] = set()
     for m in _YEAR_SPAN.finditer(quote):
         out |= set(range(int(m.group(1)), int(m.group(2)) + 1))
-    # A year is written with 年 or, in a list of years, without ("2023年…416公里，2024新改建").
-    for m in re.finditer(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])(?!\s*[^\s年\u4e00-\u9fff])", quote):
-        if re.match(
-            r"\s*(?:万|亿|千|百|个|公里|米|吨|元|人|辆|座|处|条|项|台|家|平方|亩|公顷|立方|标台|次|户|所|张|套|件|块|根|只|头|名)",
-            quote[m.end() :],
-        ):
+    for m in _YEAR_SAID.finditer(quote):
+        if _AMOUNT_UNIT.match(quote, m.end()):
             continue
         if not _BASE_YEAR.search(quote[max(0, m.start() - 2) : m.start()]):
             out.add(int(m.group(1)))
@@ -724,9 +735,6 @@ def _same_head(thing: str, text: str) -> str:
 
 
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
-_ORG = re.compile(
-    r"局|委|办|政府|部门|单位|中心|公司|支队|大队|指挥部|市长|领导|小组|协会|银行|机构"
-)
 # Values only: an organisation or place clause is too often a neighbouring one.
 _LEAD_TYPES = ("number", "duration", "year", "date")
 

@@ -547,18 +547,13 @@ _BARE_FIGURE = re.compile(r"^\d+(?:\.\d+)?$")
 _BARE_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
 
-def _units_used(text: str) -> list[str]:
+def units_used(text: str) -> list[str]:
     """The units the document writes figures in, most used first (ties: first written)."""
     counts: dict[str, int] = {}
     for m in mentions(text, strict=False):
         if m.unit:
             counts[m.unit] = counts.get(m.unit, 0) + 1
     return sorted(counts, key=lambda u: -counts[u])
-
-
-def units_used(text: str) -> list[str]:
-    """The units the document writes figures in, most used first (ties: first written)."""
-    return _units_used(text)
 
 
 def cell_said(header: str, value: str, units: Sequence[str]) -> tuple[str, str]:
@@ -578,10 +573,6 @@ def cell_said(header: str, value: str, units: Sequence[str]) -> tuple[str, str]:
     return header, value
 
 
-def _cell_said(header: str, value: str, units: list[str]) -> str:
-    return "：".join(cell_said(header, value, units))
-
-
 def list_table_facts(doc: Document) -> list[Fact]:
     """One fact per numbered row of a table without year columns that states a figure (a
     project's length, a site's capacity): the row's first figure, with every cell under its
@@ -589,7 +580,7 @@ def list_table_facts(doc: Document) -> list[Fact]:
     nothing rather than misaligned cells."""
     facts: list[Fact] = []
     first_row: dict[str, int] = {}
-    units = _units_used(doc.text)
+    units = units_used(doc.text)
     for row in iter_rows(table_rows(doc)):
         if not row.number.isdigit() or len(row.cells) < 3:
             continue
@@ -624,7 +615,7 @@ def list_table_facts(doc: Document) -> list[Fact]:
                 value=float(value[0].value) if value else None,
                 comparator="",
                 # The cells under their column names, as an answer states the row.
-                note="；".join(_cell_said(h, v, units) for h, v in columns),
+                note="；".join("：".join(cell_said(h, v, units)) for h, v in columns),
                 quote=row.quote,
                 start=row.start,
                 end=row.end,
