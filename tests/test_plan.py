@@ -41,6 +41,24 @@ def test_an_indicators_target_asked_without_a_question_word_for_numbers_is_a_num
     assert sub.answer_type == "list"
 
 
+def test_words_asking_what_a_term_means_are_the_answer_type_not_the_focus() -> None:
+    for question in (
+        "云岭森林火灾应急预案里，“较大火灾”是怎么界定的？",
+        "云岭森林火灾应急预案里较大火灾如何认定？",
+        "云岭森林火灾应急预案里较大火灾的定义是什么？",
+    ):
+        (sub,) = plan_question(question, VOCAB).subquestions
+        assert sub.answer_type == "definition", question
+        assert "火灾" in sub.focus, question
+        assert not any(w in sub.focus for w in ("界定", "认定", "定义")), (question, sub.focus)
+
+
+def test_a_later_clause_leans_on_the_noun_the_first_question_word_picks() -> None:
+    sides = _sides("临河2022到2025年要推进哪些公交场站工程？牵头的是哪个部门？")
+    assert len(sides) == 2
+    assert "公交场站工程" in sides[1] and "2022" not in sides[1] and "到" not in sides[1][:4]
+
+
 def _sides(question: str) -> list[str]:
     return [s.text for s in plan_question(question, VOCAB).subquestions]
 
@@ -161,6 +179,61 @@ def test_check_finds_a_missing_year_value_and_unit() -> None:
     assert gap is not None and gap.kind == "value" and gap.detail == "金额"
     fits = check(sub, [_cite(1, "公交场站建设投资3.2亿元。")], METAS_BY_ID, _weigh, 0.0)
     assert fits is None
+
+
+def test_a_score_asked_needs_a_score_in_the_text() -> None:
+    (sub,) = plan_question("临河公交考核评为优秀要达到多少分？", VOCAB).subquestions
+    assert sub.constraints.unit == "分"
+    # "分为…四个等次" says 分 and a count, not a score.
+    grades = _cite(1, "考核结果分为优秀、良好、合格、不合格四个等次。")
+    gap = check(sub, [grades], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "value" and gap.detail == "分值"
+    scored = _cite(1, "考核结果分为优秀（90分及以上）、良好、合格、不合格四个等次。")
+    assert check(sub, [scored], METAS_BY_ID, _weigh, 0.0) is None
+    # Minutes are not scores.
+    (minutes,) = plan_question("临河公交到站要等多少分钟？", VOCAB).subquestions
+    assert minutes.constraints.unit == "分钟"
+
+
+def test_the_value_a_question_gives_does_not_answer_it() -> None:
+    (sub,) = plan_question("临河公交场站52.8亿元投资里，社会资本要出多少？", VOCAB).subquestions
+    whole = _cite(1, "公交场站估算总投资52.8亿元，通过财政补助和社会资本等多渠道筹集。")
+    gap = check(sub, [whole], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "value"
+    part = _cite(1, "公交场站估算总投资52.8亿元，其中社会资本12亿元。")
+    assert check(sub, [part], METAS_BY_ID, _weigh, 0.0) is None
+    # Checked on every answer, a stated fact's too (contrast runs whichever the source).
+    from assistant.answer.reader import contrast
+
+    gap = contrast(sub, [whole], METAS_BY_ID, _words, "公交场站估算总投资52.8亿元[1]。")
+    assert gap is not None and gap.kind == "value"
+    assert contrast(sub, [part], METAS_BY_ID, _words, "其中社会资本12亿元[1]。") is None
+    # A count that reads like a year ("2000家") is a value; a year asked is none.
+    (count,) = plan_question("临河公交2025年为多少家企业提供诊断？", VOCAB).subquestions
+    firms = _cite(1, "全年为2000家企业提供免费诊断。")
+    assert (
+        contrast(count, [firms], METAS_BY_ID, _words, "全年为2000家企业提供免费诊断[1]。") is None
+    )
+
+
+def test_an_undated_target_of_a_five_year_plan_is_for_its_last_year() -> None:
+    metas = {"plan": DocumentMeta("plan", "临河市交通运输“十五五”发展规划", "plan.txt")}
+    target = Citation(
+        1,
+        "",
+        "plan",
+        "临河市交通运输“十五五”发展规划",
+        "",
+        "公路总里程达到10300公里。",
+        "公路总里程达到10300公里。",
+        0,
+        13,
+    )
+    (mid,) = plan_question("临河2027年公路总里程要达到多少？", VOCAB).subquestions
+    gap = check(mid, [target], metas, _weigh, 0.0)
+    assert gap is not None and gap.kind == "year" and gap.detail == "2027年"
+    (end,) = plan_question("临河2030年公路总里程要达到多少？", VOCAB).subquestions
+    assert check(end, [target], metas, _weigh, 0.0) is None
 
 
 def test_a_one_year_document_answers_its_year_without_repeating_it() -> None:
@@ -560,6 +633,16 @@ def test_a_title_in_brackets_that_names_no_document_held_is_absent() -> None:
     ):
         assert absent_documents(loose, VOCAB) == []
         assert plan_question(loose, VOCAB).subquestions[0].constraints.doc_ids == (doc,)
+    # Another kind of document on the same subject is another document (a 办法 the plan says
+    # will be drawn up, a 条例 beside a 方案) unless the title is otherwise nearly the same.
+    for other in (
+        "《临河市公交优先管理办法》有哪些规定？",
+        "《临河市公交优先发展条例》怎么规定的？",
+    ):
+        assert absent_documents(other, VOCAB) == [other[: other.index("》") + 1]], other
+        (sub,) = plan_question(other, VOCAB).subquestions
+        assert sub.constraints.absent_docs and not sub.constraints.doc_ids, other
+    assert absent_documents("《临河市公交优先发展实施计划》的目标？", VOCAB) == []
     refers = _cite(1, "发生地质灾害的，按照《云岭市地质灾害应急预案》执行。", "flood")
     said = decline_text(Gap("document", "《云岭市地质灾害应急预案》"), refers)
     assert said.startswith("已收录的文件中没有《云岭市地质灾害应急预案》，无法回答。")

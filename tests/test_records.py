@@ -1051,6 +1051,46 @@ def test_table_rows_answer_a_column_asked_of_a_row_and_the_rows_holding_a_value(
     assert _ASKS_ROWS.search("市住建局牵头的有哪几项？") and _ASKS_ROWS.search("哪个项目最长？")
 
 
+def test_a_definition_asked_with_its_document_named_first_finds_the_grade() -> None:
+    # "公报里的…预案，“较大事故”是怎么界定的": the frame names the document (the scope); its words
+    # ("公报") are no word of the grade's record, and 界定 asks for the definition.
+    doc, answerer = _answerer_for(
+        "临州市道路交通安全应急预案\n1 总则\n1.5 事故分级\n(1)较大事故，是指造成3人以上10人以下死亡的事故。\n"
+        "(2)一般事故，是指造成1人以上3人以下死亡的事故。\n2 组织体系\n市政府成立指挥部。\n",
+        "临州市道路交通安全应急预案",
+    )
+    scope = [doc.meta.doc_id]
+    for question in (
+        "公报里的临州道路交通应急预案，“较大事故”是怎么界定的？",
+        "公报里的临州道路交通应急预案中，较大事故如何认定？",
+        "临州道路交通应急预案里较大事故的定义是什么？",
+    ):
+        found = answerer.answer(question, scope)
+        assert found is not None and "3人以上10人以下死亡" in found.text, question
+
+
+def test_an_inline_duty_label_answers_for_its_whole_item() -> None:
+    # "(责任单位:…)" closes an item whose first sentences say what it is about; the action is only
+    # its last sentence, so the item's earlier sentences must count when a lead is asked.
+    _doc, answerer = _answerer_for(
+        "临州市营商环境提升举措\n六、维护企业权益\n25. 推行包容免罚。督促当事人积极整改。"
+        "(责任单位:市市场监管局)\n26. 精准提供法律服务。为新设民营企业提供为期6个月的免费“法律托管”服务。"
+        "深化律企结对服务,助力民营企业健康发展。(责任单位:市司法局)\n"
+        "27. 强化组织保障。各部门要细化措施,推进工作落实落地,形成合力。(责任单位:市审批局)\n",
+        "临州市营商环境提升举措",
+    )
+    found = answerer.answer("新设民营企业的免费“法律托管”由哪个部门负责？")
+    assert found is not None
+    # With the label the document uses (责任单位, not 牵头单位).
+    assert "的责任单位为市司法局[1]" in found.text, found.text
+    # "负责落实" asks who leads: it is no word of a task (the 落实 of item 27's body).
+    found = answerer.answer("“法律托管”由哪些单位负责落实？")
+    assert found is not None and "市司法局" in found.text, "负责落实"
+    # The previous item's body is not this one's: its own words still find it.
+    found = answerer.answer("推行包容免罚由哪个部门负责？")
+    assert found is not None and "责任单位为市市场监管局" in found.text, "包容免罚"
+
+
 def test_a_header_printed_one_cell_a_line_is_one_header_line() -> None:
     text = clean_text(
         "表 2 主要指标\n序号\n指标名称\n单位\n2024 年\n现状\n2026 年\n目标\n1 公交分担率 % 30 35\n"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from assistant.lang.patterns import (
+    ASKS_DEFINITION_RE,
     LEVEL_RE,
     LIVE_RE,
     PLAN_PERIOD,
@@ -50,7 +51,7 @@ _INDICATOR_END = r"率|比例|占比|比重|里程|保有量|总量|浓度|人�
 # What kind of answer the question wants, from its question words (first match wins: "多少个"
 # is a number although "个" could start a list).
 _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    ("definition", re.compile(r"是指|什么是|指的是|怎么界定|如何界定|界定标准|分级标准")),
+    ("definition", re.compile(rf"{ASKS_DEFINITION_RE.pattern}|界定标准|分级标准")),
     ("duration", re.compile(r"多久|多长时间|时限是|几个?(?:工作日|小时|天|月)(?!内)")),
     ("year", re.compile(r"哪一?年|哪个年份|什么年份|何年")),
     ("date", re.compile(r"何时|什么时候|哪一?天|什么日期|日期是")),
@@ -87,7 +88,10 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 # A unit named after the question word ("多少公里", "几个工作日", "多少亿元"): a value in another
 # unit does not answer. Counting words (个/条) are too general to constrain.
 _UNIT_ASKED = re.compile(
-    r"(?:多少|几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％)"
+    r"(?:多少|几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％"
+    # A score ("优秀要达到多少分"), not a minute or a share ("多少分之一").
+    r"|分(?![钟之])"
+    r")"
 )
 _CURRENCY = {"亿元", "万元", "元", "钱"}
 # A unit the quantity asked implies when none follows the question word: money ("投入多少
@@ -277,6 +281,12 @@ def _title_bigrams(text: str) -> set[str]:
 # Share of a reference's character pairs a document's title (or short name) must hold for the
 # reference to name that document, spelled loosely.
 _SAME_TITLE = 0.5
+# A title of another kind of document counts this much of its shared pairs: 0.8 of a title's
+# pairs must be shared for it to reach _SAME_TITLE (a user calling a 行动计划 a 方案).
+_OTHER_KIND = 0.625
+_RULE_KINDS = re.compile("条例|办法|细则")
+# The kind of document a title in 《》 names: the word it ends with.
+_TITLE_KIND = re.compile(rf"(?:{_DOC_TYPES})(?=》$)")
 
 
 def _title_share(grams: frozenset[str], d: DocumentName) -> float:
@@ -347,10 +357,32 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
         grams = frozenset(g for g in _bigrams(plain) if not any(g in p for p in places))
         if not grams:
             continue
-        best = max((_title_share(grams, d) for d in vocabulary.documents), default=0.0)
+        kind = _TITLE_KIND.search(m.group(0))
+        best = max(
+            (
+                _title_share(grams, d)
+                # Another kind of document ("…条例" for "…若干举措", "…管护办法" for "…行动
+                # 计划") is another document unless the rest of the title is nearly all the same.
+                * (
+                    1.0
+                    if kind is None or _of_kind(d, kind.group(0))
+                    # A regulation (条例, 办法, 细则) is never a plan or a notice.
+                    else 0.0
+                    if _RULE_KINDS.fullmatch(kind.group(0))
+                    else _OTHER_KIND
+                )
+                for d in vocabulary.documents
+            ),
+            default=0.0,
+        )
         if best < _SAME_TITLE:
             out.append(m.group(0))
     return out
+
+
+def _of_kind(d: DocumentName, kind: str) -> bool:
+    """Whether the document is of ``kind`` (its title or short name says so)."""
+    return kind in d.title or bool(d.short_title and kind in d.short_title)
 
 
 def _by_place_and_kind(
@@ -404,7 +436,17 @@ def _years(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
 def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, str]:
     """The hard constraints of one standalone question, and its focus (what is left)."""
     docs = match_documents(question, vocabulary)
-    absent = tuple(r for r in absent_documents(question, vocabulary) if r not in dict(docs))
+    unheld = absent_documents(question, vocabulary)
+    by_id = {d.doc_id: d for d in vocabulary.documents}
+    # A title of another kind than the document it loosely matches ("《…营商环境条例》" for
+    # "…营商环境创优提升若干举措") names a document the corpus does not hold.
+    docs = [
+        (ref, doc_id)
+        for ref, doc_id in docs
+        if not (ref in unheld and (kind := _TITLE_KIND.search(ref)))
+        or _of_kind(by_id[doc_id], kind.group(0))
+    ]
+    absent = tuple(r for r in unheld if r not in dict(docs))
     rest = question
     for ref in [*(r for r, _ in docs), *absent]:
         rest = rest.replace(ref, " ")
@@ -433,6 +475,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     focus = YEAR_RE.sub(" ", focus)
     focus = PLAN_PERIOD_RE.sub(" ", focus)
     focus = _ASKED_KIND.sub(" ", focus)
+    focus = ASKS_DEFINITION_RE.sub(" ", focus)
     focus = _WH.sub(" ", focus)
     focus = re.sub(r"[“”\"？?。，,！!：:（）()\s年]+", " ", focus).strip()
     return (
@@ -1007,12 +1050,23 @@ def _content_chars(text: str) -> int:
 
 
 _FRAME_END = re.compile(r"(?:中|里|内|上|方面)$")
+# The noun after a question word ("哪些城市道路网工程"): a few characters, no clause of its own.
+_PICKED_NOUN = re.compile(r"[\u4e00-\u9fff]{2,12}")
+# A year or a span of years ("2022到2025年"), with its 年.
+_YEAR_SPAN = re.compile(rf"(?:从)?{YEAR}\s*年?(?:\s*[到至—\-~]\s*{YEAR}\s*年?)?")
 
 
 def topic_of(clause: str) -> str:
     """The clause before its question word; of a "X，…" clause, X (topic and comment)."""
     m = _WH.search(clause)
     head = clause[: m.start()] if m else clause
+    if m and m.group(0).startswith(("哪", "什么")):
+        # "要推进哪些城市道路网工程": the noun the question word picks is the topic too.
+        picked = re.sub(r"[？?。！!\s]+$", "", clause[m.end() :])
+        # Not the kind of answer ("放在哪个部门"): that is what is asked, no topic.
+        kind = _ASKED_KIND.match(clause, m.start())
+        if _PICKED_NOUN.fullmatch(picked) and not _WH.search(picked) and not kind:
+            head += picked
     parts = [p for p in re.split(r"[，,]", head) if p.strip()]
     # "X表中，Y的目标值": the first part is a frame (where), the topic is what comes after it.
     head = (
@@ -1023,7 +1077,7 @@ def topic_of(clause: str) -> str:
         else head
     )
     # A year and its 年 go ("2025年"); the 年 of "三年行动计划" stays.
-    head = PLAN_PERIOD_RE.sub("", re.sub(rf"(?:{YEAR_RE.pattern})\s*年?", "", head))
+    head = PLAN_PERIOD_RE.sub("", _YEAR_SPAN.sub("", head))
     return _TOPIC_TAIL.sub("", head).strip()
 
 

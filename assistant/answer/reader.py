@@ -44,6 +44,7 @@ from assistant.lang.patterns import (
     ADMIN_END_RE,
     ITEM_NUMBER_RE,
     PLAN_PERIOD,
+    PLAN_PERIOD_RE,
     YEAR,
     YEAR_RE,
     mentions_level,
@@ -125,9 +126,19 @@ def _states_amount(text: str, question: str) -> bool:
     """Whether ``text`` states a quantity that can answer ``question``: not a year, and not a
     count of tiers or kinds unless the question counts those."""
     tiers = bool(_COUNTS_TIERS.search(question))
+    # A value the question itself gives ("52.8亿元投资里，社会资本要出多少") is what it asks
+    # about, not the answer.
+    given = {(m.value, m.unit) for m in mentions(question, strict=True) if not _a_year(m)}
     return any(
-        tiers or m.unit not in _TIER_UNITS for m in mentions(YEAR_RE.sub(" ", text), strict=True)
+        (tiers or m.unit not in _TIER_UNITS) and (m.value, m.unit) not in given
+        for m in mentions(text, strict=True)
+        if not _a_year(m)
     )
+
+
+def _a_year(m: Mention) -> bool:
+    """A year ("2025年", "2023-2025年"), not a count that looks like one ("2000家")."""
+    return m.unit in ("", "年") and m.value == int(m.value) and 1900 <= m.value <= 2099
 
 
 def focus_coverage(
@@ -204,10 +215,17 @@ def check(
                 # A plan's title period ("十五五") dates its targets, not the achievements its
                 # 发展基础 recounts: those are dated only by their own words; so is a dated one.
                 ctx = f"{x.section} {x.quote}"
+            periods = PLAN_PERIOD_RE.findall(ctx)
             said = (
                 lead
                 | {int(y) for y in YEAR_RE.findall(ctx)}
-                | covered_years("", re.findall(r"十[一二三四五六七八九]五", ctx))
+                | (
+                    covered_years("", periods)
+                    if dated or c.stance == "current"
+                    # An undated target of a "十五五" plan is the plan's, reached by its last
+                    # year (2030): it says nothing of 2027.
+                    else {max(covered_years("", [p])) for p in periods}
+                )
             )
             # A document about one year (a 2023 work plan) states that year's values without
             # repeating the year in each sentence.
@@ -233,9 +251,7 @@ def check(
     if sub.answer_type in ("number", "duration") and not any(
         _states_amount(q, sub.text) and _in_unit(c.unit, q) for q in quotes
     ):
-        # "没有给出具体公里数": the unit asked names what is missing.
-        what = _UNIT_WHAT.get(c.unit) or (f"{c.unit}数" if _CJK_UNIT.match(c.unit) else "数值")
-        return Gap("value", what)
+        return value_gap(sub)
     if sub.answer_type == "year" and not any(
         YEAR_RE.search(f"{x.section} {x.quote}") for x in citations
     ):
@@ -255,6 +271,13 @@ def check(
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
     return None
+
+
+def value_gap(sub: SubQuestion) -> Gap:
+    """The value asked is missing: "没有给出具体公里数", named by the unit asked."""
+    unit = sub.constraints.unit
+    what = _UNIT_WHAT.get(unit) or (f"{unit}数" if _CJK_UNIT.match(unit) else "数值")
+    return Gap("value", what)
 
 
 def _paragraph_years(x: Citation) -> set[int]:
@@ -527,6 +550,12 @@ def contrast(
         return Gap("value", f"“{head}”的数值")
     if sub.answer_type not in ("number", "duration", "year", "date"):
         return None
+    if sub.answer_type == "number" and not any(
+        _states_amount(x.quote, sub.text) for x in citations
+    ):
+        # "52.8亿元投资里，社会资本要出多少" answered by the 52.8亿元 sentence: the only figure
+        # cited is the one the question gives.
+        return value_gap(sub)
     # The value is the citation the answer cites first: a supporting quote naming the thing
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
@@ -749,7 +778,7 @@ def _fits_type(sub: SubQuestion, clause: str) -> bool:
 
 
 _CJK_UNIT = re.compile(r"^[\u4e00-\u9fff]+$")
-_UNIT_WHAT = {"元": "金额", "长度": "长度", "%": "比例或比率", "速度": "速度"}
+_UNIT_WHAT = {"元": "金额", "长度": "长度", "%": "比例或比率", "速度": "速度", "分": "分值"}
 
 
 def states_unit(sub: SubQuestion, text: str) -> bool:
@@ -759,6 +788,8 @@ def states_unit(sub: SubQuestion, text: str) -> bool:
 
 
 # "多少年" asks a number of years ("8年", "三年"), which a calendar year ("2025年") is not.
+# A score stated ("90分及以上"), not the verb 分 ("分为优秀、良好") nor a minute.
+_SCORE = re.compile(r"\d\s*分(?![钟之别为成类级])")
 _YEARS_COUNT = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:个)?年|[一二两三四五六七八九十]+年")
 
 
@@ -767,6 +798,8 @@ def _in_unit(unit: str, text: str) -> bool:
         return True
     if unit == "年":
         return bool(_YEARS_COUNT.search(text))
+    if unit == "分":
+        return bool(_SCORE.search(text))
     return any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
 
 

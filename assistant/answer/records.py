@@ -22,7 +22,7 @@ from assistant.answer.table_rows import TableRowAnswerer
 from assistant.answer.texts import LIST_COMPLETE, NOTE_CONFLICT, NOTE_REPEALED
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import SECTION_SEPARATOR, Document
-from assistant.lang.patterns import ASKS_POST_RE, LEVEL_RE, known_regions
+from assistant.lang.patterns import ASKS_DEFINITION_RE, ASKS_POST_RE, LEVEL_RE, known_regions
 from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.substrings import SubstringIndex
 from assistant.lang.terms import TermWeights, coverage, coverages, flat, flat_texts
@@ -52,9 +52,7 @@ _ASKS_WHO = re.compile(r"谁|哪个(?:部门|单位)|哪些(?:部门|单位)")
 _MIN_NAMED = 3  # characters: a shorter unit or deadline ("年底") names no task
 _ASKS_CO = re.compile(r"配合(?:单位|部门)|谁(?:来)?配合|协助")
 _ASKS_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含|分为|几个方面|几类|几级|主要任务")
-_ASKS_DEFINITION = re.compile(
-    r"是指|什么是|指的是|怎么界定|如何界定|标准是|什么标准|算(?:是)?什么|属于"
-)
+_ASKS_DEFINITION = re.compile(rf"{ASKS_DEFINITION_RE.pattern}|标准是|什么标准|算(?:是)?什么|属于")
 _ASKS_CRITERIA = re.compile(
     r"(?:对应|满足|符合)?(?:什么|哪些|何种)(?:样的)?(?:情形|情况|条件)(?:(?:会|才|可以|即可)*启动)?"
     r"|(?:启动)?条件(?:是什么|有哪些)|情形(?:是什么|有哪些)"
@@ -107,7 +105,8 @@ _ASKS_ISSUER = re.compile(
 )
 _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
-    r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|分成|是指|什么是|指的是|标准|文号|印发|发布|日期|什么时候|哪天"
+    rf"|{ASKS_DEFINITION_RE.pattern}"
+    r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|分成|标准|文号|印发|发布|日期|什么时候|哪天"
     # How a text is divided, asked ("分成哪几大板块"): no word of any heading.
     r"|(?:大)?板块"
     r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
@@ -161,6 +160,9 @@ _COUNT_AFTER = re.compile(
 )
 _COUNT_IN = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*[个项类条种支家座所]")
 _MAX_TASK_BODY = 400  # characters before a 牵头单位 line searched for its task's heading
+_MIN_FRAMED_REST = 2  # focus terms that must be left after a document frame's words go
+_LEAD_VERBS = re.compile(r"负责落实|负责实施|具体负责|负责|牵头")
+_MIN_BODY = 4  # characters: less between an action and its label is only a bracket or space
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,13 @@ _HEADING_NAMES = 0.8
 
 # "…预案里，": 里 after a document's name says where, it names nothing.
 _IN_DOCUMENT = re.compile(r"(?<=[划案要见知法例则])里")
+# The clause naming the document a question is about ("公报里的道路交通应急预案，…",
+# "那个预案中…"): it picks the document (the scope), it is no word of a grade's or task's record.
+_DOC_NOUN = r"(?:预案|规划|方案|要点|通知|计划|举措|意见|办法|条例|公报|文件)"
+_DOCUMENT_FRAME = re.compile(
+    rf"^[^，,。？?]{{0,30}}?{_DOC_NOUN}(?:里|中|内|上)?的?[，,]"
+    rf"|^[^，,。？?]{{0,30}}?{_DOC_NOUN}(?:里|中|内)的?"
+)
 
 
 def _bigram_cover(question: str, title: str) -> float:
@@ -247,7 +256,18 @@ class RecordAnswerer:
         # A task's own paragraph, between its heading and its 牵头单位 line: "新建公交专用道
         # 10.1 公里" tells which of two tasks named alike ("加快…建设", "加强…管理") is asked. Only
         # for scoring a lead question, not for the term weights (they stay those of the names).
-        self._task_body = [self._body_before(r) for r in self.records]
+        # An inline "（责任单位：…）" closes its item: the item's body runs back to where the
+        # previous task of the document ended ("26. 精准提供法律服务。为新设…“法律托管”…。深化…
+        # (责任单位:市司法局)": the action is only the last sentence).
+        previous: dict[int, int] = {}
+        last_end: dict[str, int] = {}
+        for r in sorted(
+            (r for r in self.records if isinstance(r, Responsibility)),
+            key=lambda r: (r.doc_id, r.start),
+        ):
+            previous[id(r)] = last_end.get(r.doc_id, 0)
+            last_end[r.doc_id] = max(last_end.get(r.doc_id, 0), r.end)
+        self._task_body = [self._body_before(r, previous.get(id(r), 0)) for r in self.records]
         self._weights = TermWeights(self._context)
         # Each kind's records, and their contexts flattened once: a question walks only the
         # records of the kind it asks, and matches words only in those sharing a term with it
@@ -279,6 +299,24 @@ class RecordAnswerer:
         self._rows = TableRowAnswerer(
             [r for r in self.records if isinstance(r, TableRow)], documents, self._weights
         )
+
+    def _without_frame(
+        self, question: str, weights: dict[str, float], doc_ids: Collection[str]
+    ) -> dict[str, float]:
+        """The focus without the words of the clause naming the document ("公报里的…预案，")
+        that the documents in scope do not have in their titles: that clause picked the scope;
+        a word of it no title holds ("公报") is no word of a grade's or task's record."""
+        framed = _DOCUMENT_FRAME.match(question)
+        if framed is None:
+            return weights
+        titles = " ".join(
+            f"{d.meta.title} {d.meta.short_title}"
+            for doc_id in doc_ids
+            if (d := self.documents.get(doc_id)) is not None
+        )
+        frame = framed.group(0)
+        rest = {t: w for t, w in weights.items() if t not in frame or coverage({t: w}, titles) > 0}
+        return rest if len(rest) >= _MIN_FRAMED_REST else weights
 
     def _beyond_title(self, weights: Mapping[str, float], i: int) -> Mapping[str, float]:
         """The focus terms the record's document title does not already say."""
@@ -341,15 +379,23 @@ class RecordAnswerer:
         beyond = {t: w for t, w in weights.items() if coverage({t: w}, title) == 0}
         return bool(beyond) and coverage(beyond, self._own[i]) >= _HEADING_NAMES
 
-    def _body_before(self, r: Record) -> str:
+    def _body_before(self, r: Record, floor: int = 0) -> str:
         if not isinstance(r, Responsibility) or not r.action:
             return ""
         doc = self.documents.get(r.doc_id)
         if doc is None:
             return ""
-        window = doc.text[max(0, r.start - _MAX_TASK_BODY) : r.start]
+        begin = max(floor, r.start - _MAX_TASK_BODY)
+        window = doc.text[begin : r.start]
         at = window.rfind(r.action)
-        return window[at + len(r.action) :] if at >= 0 else ""
+        if at < 0:
+            return ""
+        after = window[at + len(r.action) :]
+        inline = r.start > 0 and doc.text[r.start - 1] in "（("
+        if not inline or len(after.strip(" \n（(")) >= _MIN_BODY:
+            return after
+        # The label follows its action inline: the item's earlier sentences are its body.
+        return window[:at]
 
     @staticmethod
     def _own_text(r: Record) -> str:
@@ -422,6 +468,9 @@ class RecordAnswerer:
             # A named grade's or task's own record is asked: "…预案里" adds no word of it. (A
             # list keeps the word: near-identical list headings are told apart by coverage.)
             focus = _IN_DOCUMENT.sub(" ", focus)
+        if kind == "lead":
+            # "由哪些单位负责落实": the verbs asking who leads, no words of the task.
+            focus = _LEAD_VERBS.sub(" ", focus)
         if nouns_only:
             focus = without_verbs(focus)
         if kind == "definition":
@@ -432,6 +481,8 @@ class RecordAnswerer:
             if roles:  # the role asked is a field of the record, not a word of its name
                 focus = _ROLE_WORDS.sub(" ", focus)
         weights = self._weights.weigh(focus, stress_years=False)
+        if kind in ("definition", "lead") and doc_ids:
+            weights = self._without_frame(question, weights, doc_ids)
         if not weights:
             return None
         regions = [r for r in known_regions() if r in question]
@@ -954,13 +1005,13 @@ class RecordAnswerer:
             if _ASKS_CO.search(question) and r.co_units:
                 # Who supports was asked: that first, then who leads.
                 text = f"{title}中，“{action}”的{r.co_label}为{'、'.join(r.co_units)}"
-                text += f"，牵头单位为{'、'.join(r.lead_units)}"
+                text += f"，{r.lead_label}为{'、'.join(r.lead_units)}"
                 return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
             if r.lead_label == "负责":
                 # "(X、Y按职责分工负责)": said as the document says it, no 牵头 implied.
                 text = f"{title}中，“{action}”由{'、'.join(r.lead_units)}负责"
                 return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
-            text = f"{title}中，“{action}”的牵头单位为{'、'.join(r.lead_units)}"
+            text = f"{title}中，“{action}”的{r.lead_label}为{'、'.join(r.lead_units)}"
             if r.co_units:
                 text += f"，{r.co_label}为{'、'.join(r.co_units)}"
             return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)

@@ -25,6 +25,15 @@ def opening_year(sentence: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A question's words asking what a term means ("是怎么界定的", "如何认定", "的定义是什么",
+# "是指什么"): the kind of answer asked, no part of what the answer must be about. A bare 界定
+# is not ("按死亡多少人界定" asks a number).
+ASKS_DEFINITION_RE = re.compile(
+    r"(?:是)?(?:怎么|如何|怎样)(?:来)?(?:界定|定义|认定)(?:的)?|的(?:定义|界定)(?:是什么|是)?"
+    r"|是指什么|是指|指的是|什么是"
+)
+
+
 _CN_ORDINAL = "一二三四五六七八九"
 # A five-year plan period: 十三五, 十四五, 十五五 … (the Nth plan is written 十N五 for N = 11–19).
 PLAN_PERIOD = rf"十[{_CN_ORDINAL}]五"

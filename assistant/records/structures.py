@@ -752,7 +752,7 @@ def _level_clauses(
 # --------------------------------------------------------------------------------- responsibilities
 
 # An organisation as documents name it: ends with the kind of body it is.
-_LEAD_LABEL = re.compile(r"(?:牵头单位|责任单位|牵头部门|责任部门)\s*[：:]\s*")
+_LEAD_LABEL = re.compile(r"(?P<label>牵头单位|责任单位|牵头部门|责任部门)\s*[：:]\s*")
 # A working group's 成员单位 stand where a task's 配合单位 do: after its 牵头单位.
 _CO_LABEL = re.compile(r"(?P<label>配合单位|协同单位|配合部门|成员单位)\s*[：:]\s*")
 _NEXT_LABEL = re.compile(r"(?:牵头|责任|配合|协同|成员)(?:单位|部门)\s*[：:]|完成时限|时间节点")
@@ -867,6 +867,8 @@ def responsibility_records(doc: Document, locator: Locator) -> list[Record]:
                 lead_units=split_units(text[m.end() : lead_end]),
                 co_units=co_units,
                 co_label=co_label,
+                # Said as the document says it: "责任单位" is not always the one that leads.
+                lead_label=m.group("label"),
                 deadline=deadline.group("d").strip()
                 if deadline and deadline.start() - end < 5
                 else "",
