@@ -1083,6 +1083,9 @@ def test_an_inline_duty_label_answers_for_its_whole_item() -> None:
     assert found is not None
     # With the label the document uses (责任单位, not 牵头单位).
     assert "的责任单位为市司法局[1]" in found.text, found.text
+    # Cited with the sentence the inline label closes, not the bare label.
+    (quote,) = [c.quote for c in found.citations]
+    assert quote.startswith("深化律企结对服务") and quote.endswith("责任单位:市司法局"), quote
     # "负责落实" asks who leads: it is no word of a task (the 落实 of item 27's body).
     found = answerer.answer("“法律托管”由哪些单位负责落实？")
     assert found is not None and "市司法局" in found.text, "负责落实"
@@ -1843,6 +1846,16 @@ def test_a_red_header_notice_signed_at_the_end_gets_its_title_date_and_issuer(
     (doc,) = load_documents(tmp_path / "corpus")
     (facts,) = [r for r in extract_records(doc) if isinstance(r, DocumentFacts)]
     assert facts.issue_date == "2026年3月18日" and facts.issuer == "湖滨省水利厅"
+    # A title longer than a line, wrapped and run on into its addressees, is still the title.
+    long_title = "湖滨省住房和城乡建设厅关于开展2026年城镇老旧小区改造“提质扩面”专项行动的通知"
+    (files / "notice.txt").write_text(
+        "湖滨省住房和城乡建设厅文件\n湖住建发〔2026〕11号\n"
+        + long_title[:30] + "\n" + long_title[30:] + "\n各市住房和城乡建设局：\n" + body + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    (source,) = list_source_files(tmp_path / "corpus")
+    ((meta, _),) = source.documents
+    assert meta.title == long_title
 
 
 def test_a_task_table_with_cells_wrapped_over_lines_is_read_row_by_row() -> None:

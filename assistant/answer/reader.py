@@ -128,7 +128,12 @@ def _states_amount(text: str, question: str) -> bool:
     tiers = bool(_COUNTS_TIERS.search(question))
     # A value the question itself gives ("52.8亿元投资里，社会资本要出多少") is what it asks
     # about, not the answer.
-    given = {(m.value, m.unit) for m in mentions(question, strict=True) if not _a_year(m)}
+    # Only figures written in digits: a numeral inside a name ("二次供水") gives no value.
+    given = {
+        (m.value, m.unit)
+        for m in mentions(question, strict=True)
+        if not _a_year(m) and re.search(r"\d", m.text)
+    }
     return any(
         (tiers or m.unit not in _TIER_UNITS) and (m.value, m.unit) not in given
         for m in mentions(text, strict=True)

@@ -977,6 +977,16 @@ class RecordAnswerer:
             passage=doc.text[s:e],
         )
 
+    def _lead_cite(self, r: Responsibility) -> Citation:
+        """A lead's citation: the label, and for an inline "（责任单位：…）" the sentence it
+        closes too (the label alone says nothing of what the units answer for)."""
+        text = self.documents[r.doc_id].text
+        if r.action and r.start > 0 and text[r.start - 1] in "（(":
+            at = text.rfind(r.action, max(0, r.start - _MAX_TASK_BODY), r.start)
+            if at >= 0:
+                return self._cite(1, r, at)
+        return self._cite(1, r)
+
     def _compose(
         self, kind: str, r: Record, question: str, score: float, said: str = ""
     ) -> RecordAnswer | None:
@@ -996,6 +1006,7 @@ class RecordAnswerer:
                 return RecordAnswer(
                     "answered", f"{r.quote.rstrip('。')}[1]。", (self._cite(1, r),), score
                 )
+            cited = self._lead_cite(r)
             action = _MARKER.sub("", r.action).strip()
             heading = _MARKER.sub("", r.section.split(SECTION_SEPARATOR)[-1]).strip()
             if heading and (len(action) > _SHORT_ACTION or re.search(r"\d", action)):
@@ -1006,15 +1017,15 @@ class RecordAnswerer:
                 # Who supports was asked: that first, then who leads.
                 text = f"{title}中，“{action}”的{r.co_label}为{'、'.join(r.co_units)}"
                 text += f"，{r.lead_label}为{'、'.join(r.lead_units)}"
-                return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
+                return RecordAnswer("answered", text + "[1]。", (cited,), score)
             if r.lead_label == "负责":
                 # "(X、Y按职责分工负责)": said as the document says it, no 牵头 implied.
                 text = f"{title}中，“{action}”由{'、'.join(r.lead_units)}负责"
-                return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
+                return RecordAnswer("answered", text + "[1]。", (cited,), score)
             text = f"{title}中，“{action}”的{r.lead_label}为{'、'.join(r.lead_units)}"
             if r.co_units:
                 text += f"，{r.co_label}为{'、'.join(r.co_units)}"
-            return RecordAnswer("answered", text + "[1]。", (self._cite(1, r),), score)
+            return RecordAnswer("answered", text + "[1]。", (cited,), score)
         if kind == "definition" and isinstance(r, Definition):
             parts: list[str] = []
             roles = _asked_roles(question)

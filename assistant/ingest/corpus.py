@@ -107,9 +107,13 @@ def _title_line(line: str) -> str:
     return _MD_EMPHASIS.sub(r"\1", line).strip()
 
 
+# Characters a title naming its kind may have ("辽宁省住房和城乡建设厅关于开展2026年城镇老旧
+# 小区改造“提质扩面”专项行动的通知" is 43); a line that names no kind must be short (≤ 40).
+_MAX_TITLE = 80
+_MAX_OTHER = 40
 # A notice's title line with its addressees run on by the line joining ("…工作的通知各设区市
 # 水利局，…"): the title ends with its kind word, the addressees start with 各.
-_ADDRESSED = re.compile(rf"^(?P<title>.{{4,40}}?(?:{'|'.join(DOC_TYPES)}))(?=各)")
+_ADDRESSED = re.compile(rf"^(?P<title>.{{4,{_MAX_TITLE}}}?(?:{'|'.join(DOC_TYPES)}))(?=各)")
 
 
 def _addressed(line: str) -> str:
@@ -123,9 +127,10 @@ def _infer_title(path: Path, name: str) -> str:
     body's name (红头 documents open with one), else the file name."""
     text = clean_text(load_file(path, name))
     lines = [_addressed(_title_line(raw)) for raw in text.split("\n")[:15]]
-    short = [x for x in lines if 4 <= len(x) <= 40 and not re.search(r"[，。；]", x)]
+    plain = [x for x in lines if len(x) >= 4 and not re.search(r"[，。；]", x)]
+    short = [x for x in plain if len(x) <= _MAX_OTHER]
     return (
-        next((x for x in short if names_document(x)), "")
+        next((x for x in plain if len(x) <= _MAX_TITLE and names_document(x)), "")
         or next((x for x in short if not is_issuer_line(x)), "")
         or (short[0] if short else Path(name).stem)
     )
