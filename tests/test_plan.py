@@ -1001,31 +1001,6 @@ def test_a_draft_that_breaks_the_year_asked_is_redrawn_from_sentences_that_meet_
     assert [c.quote for c in second.citations] == [goal]
 
 
-def test_a_run_in_heading_printed_as_the_passages_first_sentence_is_quotable() -> None:
-    """Invented passages: a work plan's item "8.开工建设临河航道码头。完成主体工程施工。" is its
-    own section; its heading sentence holds every word asked, so it must not be discounted as
-    a header (a neighbouring item that says 开工 only would be quoted instead)."""
-    import dataclasses
-
-    from assistant.answer.extractive import AnswerPolicy, draft_answer
-    from assistant.ingest.types import Chunk
-    from assistant.retrieve.types import Passage
-
-    meta = DocumentMeta("work", "2023年全省水运工作要点", "work.txt", region="湖滨省")
-    item = "8.开工建设临河航道码头。完成主体工程施工。"
-    other = "7.推进干线公路建设。新开工东环等4个项目87公里。"
-    passages = [
-        Passage(Chunk("c0", "work", meta.title, ("二、项目建设", "8.开工建设临河航道码头"), item, 0, 22), 1.0),
-        Passage(Chunk("c1", "work", meta.title, ("二、项目建设", "7.推进干线公路建设"), other, 30, 55), 0.8),
-    ]  # fmt: skip
-    # The province is in neither heading: the heading's other words must still count.
-    weights = {"湖滨省": 1.0, "开工": 1.0, "航道": 2.0, "码头": 2.0}
-    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
-    question = "湖滨省2023年要开工建设哪个航道码头？"
-    drafted = draft_answer(question, passages, {"work": meta}, weights, policy)
-    assert "航道码头" in drafted.citations[0].quote
-
-
 def test_the_kind_of_answer_asked_is_no_word_the_quoted_sentence_must_say() -> None:
     """Invented passages: the first-ranked sentence lists bodies and says "单位" twice; the
     answer ("办公室设在市水务局") names the body without the word. "哪个单位" asks for one."""

@@ -1170,6 +1170,8 @@ def test_whether_the_old_version_still_applies_is_answered_by_what_the_new_one_r
     assert answerer.asks_document("临州内涝方案管多长时间？")
     validity = answerer.answer("临州内涝方案管多长时间？", {doc.meta.doc_id})
     assert validity is not None and "有效期5年" in validity.text
+    # "哪天发的" asks when it was issued, as plainly.
+    assert answerer.asks_document("临州内涝方案是哪天发的？")
 
 
 def test_who_issues_or_approves_a_level_is_answered_with_that_role_only() -> None:

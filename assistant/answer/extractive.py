@@ -150,10 +150,7 @@ def _residual(weights: Mapping[str, float], p: Passage) -> dict[str, float]:
     """The question terms a sentence still has to supply once the passage's document title and
     section have supplied theirs: "…行动计划由哪个部门印发" must not pick the sentence that
     merely repeats the plan's title."""
-    # A run-in heading printed as the passage's own first sentence ("8.开工建设图们航道码头。完成
-    # 主体工程施工。") is quoted as a sentence: its words are that sentence's to supply.
-    headings = [h for h in p.chunk.section if h.strip() not in p.chunk.text]
-    header = " ".join([p.chunk.doc_title, *headings])
+    header = " ".join([p.chunk.doc_title, *p.chunk.section])
     rest = {t: w for t, w in weights.items() if coverage({t: w}, header) == 0}
     return rest or dict(weights)
 

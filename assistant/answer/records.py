@@ -933,7 +933,8 @@ class RecordAnswerer:
             return "document"
         if _ASKS_EFFECTIVE.search(question) or _ASKS_ISSUER.search(question):
             return "document"
-        if _ASKS_DATE.search(question) and re.search(r"印发|发布|出台|成文", question):
+        # "哪天发的" is how an official says 印发.
+        if _ASKS_DATE.search(question) and re.search(r"印发|发布|出台|成文|发的", question):
             return "document"
         if _ASKS_LEAD.search(question) and not _ASKS_WHERE_SET.search(question):
             return "lead"
