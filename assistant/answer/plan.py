@@ -357,22 +357,8 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
         grams = frozenset(g for g in _bigrams(plain) if not any(g in p for p in places))
         if not grams:
             continue
-        kind = _TITLE_KIND.search(m.group(0))
         best = max(
-            (
-                _title_share(grams, d)
-                # Another kind of document ("…条例" for "…若干举措", "…管护办法" for "…行动
-                # 计划") is another document unless the rest of the title is nearly all the same.
-                * (
-                    1.0
-                    if kind is None or _of_kind(d, kind.group(0))
-                    # A regulation (条例, 办法, 细则) is never a plan or a notice.
-                    else 0.0
-                    if _RULE_KINDS.fullmatch(kind.group(0))
-                    else _OTHER_KIND
-                )
-                for d in vocabulary.documents
-            ),
+            (_title_share(grams, d) * _kind_factor(m.group(0), d) for d in vocabulary.documents),
             default=0.0,
         )
         if best < _SAME_TITLE:
@@ -380,9 +366,15 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
     return out
 
 
-def _of_kind(d: DocumentName, kind: str) -> bool:
-    """Whether the document is of ``kind`` (its title or short name says so)."""
-    return kind in d.title or bool(d.short_title and kind in d.short_title)
+def _kind_factor(ref: str, d: DocumentName) -> float:
+    """How much of a 《》 title's shared pairs count towards naming ``d``: all of them when it
+    names d's kind of document (or none); another kind ("…条例" for "…若干举措", "…管护办法" for
+    "…行动计划") is another document unless the rest of the title is nearly all the same, and a
+    regulation (条例, 办法, 细则) is never a plan or a notice."""
+    kind = _TITLE_KIND.search(ref)
+    if kind is None or kind.group(0) in d.title or kind.group(0) in d.short_title:
+        return 1.0
+    return 0.0 if _RULE_KINDS.fullmatch(kind.group(0)) else _OTHER_KIND
 
 
 def _by_place_and_kind(
@@ -443,8 +435,7 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     docs = [
         (ref, doc_id)
         for ref, doc_id in docs
-        if not (ref in unheld and (kind := _TITLE_KIND.search(ref)))
-        or _of_kind(by_id[doc_id], kind.group(0))
+        if ref not in unheld or _kind_factor(ref, by_id[doc_id]) == 1.0
     ]
     absent = tuple(r for r in unheld if r not in dict(docs))
     rest = question

@@ -230,6 +230,11 @@ _DOCUMENT_FRAME = re.compile(
 )
 
 
+def _closes_inline(text: str, r: Responsibility) -> bool:
+    """Whether the record's label stands in brackets after its item ("…。(责任单位:市司法局)")."""
+    return r.start > 0 and text[r.start - 1] in "（("
+
+
 def _bigram_cover(question: str, title: str) -> float:
     """Share of a title's character pairs the question says."""
     pairs = {title[i : i + 2] for i in range(len(title) - 1)}
@@ -391,8 +396,7 @@ class RecordAnswerer:
         if at < 0:
             return ""
         after = window[at + len(r.action) :]
-        inline = r.start > 0 and doc.text[r.start - 1] in "（("
-        if not inline or len(after.strip(" \n（(")) >= _MIN_BODY:
+        if not _closes_inline(doc.text, r) or len(after.strip(" \n（(")) >= _MIN_BODY:
             return after
         # The label follows its action inline: the item's earlier sentences are its body.
         return window[:at]
@@ -982,7 +986,7 @@ class RecordAnswerer:
         """A lead's citation: the label, and for an inline "（责任单位：…）" the sentence it
         closes too (the label alone says nothing of what the units answer for)."""
         text = self.documents[r.doc_id].text
-        if r.action and r.start > 0 and text[r.start - 1] in "（(":
+        if r.action and _closes_inline(text, r):
             at = text.rfind(r.action, max(0, r.start - _MAX_TASK_BODY), r.start)
             if at >= 0:
                 return self._cite(1, r, at)
