@@ -18,9 +18,10 @@ rule (``min_focus``, ``dense_floor``) is fitted on the same run within the same 
 budget.
 
 ``confirm_from`` is the cut-off on the confidence of a side drafted from retrieved sentences (no
-table fact or record states it) below which the answer is labelled partial with a note: the one
-that leaves the calibration items still labelled answered most often right while moving at most
-``--max-partial`` (default 10 %) of all items to partial. ``--only-confirm`` fits just that value
+table fact or record states it) below which the answer is labelled partial with a note, and
+``confirm_missing`` the share of the focus's heavy words its quotes may leave out: the pair that
+leaves the calibration items still labelled answered most often right while moving at most
+``--max-partial`` (default 10 %) of all items to partial. ``--only-confirm`` fits just those two
 and keeps the stored model."""
 
 from __future__ import annotations
@@ -81,23 +82,35 @@ def answered_cutoff(scores: np.ndarray, y: np.ndarray, floor: float, purity: flo
     return floor
 
 
-def confirm_cutoff(
-    weakest: np.ndarray, answered: np.ndarray, correct: np.ndarray, max_partial: float
-) -> float:
-    """The cut-off below which a side drafted from passages is labelled partial: the one that
-    makes the items left labelled answered most often right, while the items it moves to partial
-    (plus those already partial, ``answered`` False and not refused are not passed here) stay
-    within ``max_partial`` of all items. Ties go to the lower cut-off (fewer answers hedged).
-    ``weakest``: each item's lowest confidence among its passage-drafted sides (1 when none)."""
-    best, best_precision = 0.0, -1.0
-    for cut in sorted({0.0, *weakest[answered].tolist()}):
-        kept = answered & (weakest >= cut)
-        moved = answered & (weakest < cut)
-        if np.mean(moved) > max_partial or not kept.any():
-            continue
-        precision = float(np.mean(correct[kept]))
-        if precision > best_precision + 1e-9:
-            best, best_precision = float(cut), precision
+def confirm_cutoffs(
+    weakest: np.ndarray,
+    missing: np.ndarray,
+    answered: np.ndarray,
+    correct: np.ndarray,
+    max_partial: float,
+) -> tuple[float, float]:
+    """``confirm_from`` and ``confirm_missing`` together: a side drafted from passages is
+    labelled partial when its confidence is below the first or the share of the focus's heavy
+    words its quotes leave out is above the second. The pair that leaves the items still
+    labelled answered most often right, moving at most ``max_partial`` of all items; ties go to
+    the pair that moves fewer. ``missing``: each item's largest such share among its
+    passage-drafted sides (0 when none)."""
+    best, best_key = (0.0, 1.0), (-1.0, 0.0)
+    froms = sorted({0.0, *weakest[answered].tolist()})
+    # Loosest first: of equal pairs, the one that names fewer quotes as leaving words out.
+    missings = sorted({1.0, *missing[answered].tolist()}, reverse=True)
+    for cut in froms:
+        low = weakest < cut
+        for miss in missings:
+            moved = answered & (low | (missing > miss))
+            if np.mean(moved) > max_partial:
+                continue
+            kept = answered & ~moved
+            if not kept.any():
+                continue
+            key = (round(float(np.mean(correct[kept])), 9), -float(np.mean(moved)))
+            if key > best_key:
+                best_key, best = key, (float(cut), float(miss))
     return best
 
 
@@ -153,12 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     datasets = " ".join(args.dataset)
     assistant = build_assistant(Settings.from_env())
     rows, labels, focus, dense, declined = [], [], [], [], []
-    weakest, answered, correct = [], [], []
+    weakest, missing, answered, correct = [], [], [], []
     for item in items:
         answer = assistant.ask(item.question, item.history)
         # Labelled answered before any confidence hedge (a stored confirm_from may apply one).
         answered.append(answer.status == "answered" or bool(answer.evidence.get("unconfirmed")))
         weakest.append(answer.evidence.get("weakest_confidence", 1.0))
+        missing.append(answer.evidence.get("weakest_missing", 0.0))
         correct.append(
             item.type != "unanswerable"
             and answer.status != "not_found"
@@ -171,12 +185,17 @@ def main(argv: list[str] | None = None) -> int:
         focus.append(answer.evidence.get("focus_cov", 1.0))
         dense.append(answer.evidence.get("dense", 0.0))
         declined.append(answer.status == "not_found" and not answer.evidence.get("gap_focus"))
-    confirm_from = confirm_cutoff(
-        np.array(weakest), np.array(answered), np.array(correct), args.max_partial
+    confirm_from, confirm_missing = confirm_cutoffs(
+        np.array(weakest),
+        np.array(missing),
+        np.array(answered),
+        np.array(correct),
+        args.max_partial,
     )
     if args.only_confirm:
         stored = json.loads(Path(args.out).read_text(encoding="utf-8"))
         stored["confirm_from"] = round(confirm_from, 4)
+        stored["confirm_missing"] = round(confirm_missing, 4)
         stored["fitted_on"]["max_partial"] = args.max_partial
         stored["fitted_on"]["confirm_command"] = (
             f"python eval/calibrate.py --only-confirm --dataset {datasets}"
@@ -202,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         "min_focus": round(min_focus, 2),
         "dense_floor": round(dense_floor, 2),
         "confirm_from": round(confirm_from, 4),
+        "confirm_missing": round(confirm_missing, 4),
         "fitted_on": {
             "dataset": datasets,
             "items": len(items),

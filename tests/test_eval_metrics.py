@@ -313,18 +313,24 @@ def _calibrate_module() -> Any:
     return module
 
 
-def test_confirm_cutoff_hedges_the_unsure_answers_within_the_budget() -> None:
+def test_confirm_cutoffs_hedge_the_unsure_answers_within_the_budget() -> None:
     import numpy as np
 
-    confirm_cutoff = _calibrate_module().confirm_cutoff
+    confirm_cutoffs = _calibrate_module().confirm_cutoffs
     # Ten items; eight labelled answered. The two wrong answers have the lowest confidences
-    # (0.2, 0.3); one right answer sits at 0.25 between them.
+    # (0.2, 0.3); one right answer sits at 0.25 between them. No quote leaves words out.
     weakest = np.array([0.2, 0.25, 0.3, 0.6, 0.7, 0.8, 0.9, 1.0, 0.1, 0.5])
+    none = np.zeros(10)
     answered = np.array([True] * 8 + [False, False])
     correct = np.array([False, True, False, True, True, True, True, True, False, True])
     # Budget 30 % (3 of 10): cut 0.6 moves 0.2, 0.25, 0.3 → all five left are right.
-    assert confirm_cutoff(weakest, answered, correct, 0.3) == pytest.approx(0.6)
+    assert confirm_cutoffs(weakest, none, answered, correct, 0.3) == pytest.approx((0.6, 1.0))
     # Budget 10 % (1 of 10): only 0.2 may move → cut 0.25, precision 6/7.
-    assert confirm_cutoff(weakest, answered, correct, 0.1) == pytest.approx(0.25)
+    assert confirm_cutoffs(weakest, none, answered, correct, 0.1) == pytest.approx((0.25, 1.0))
     # No budget: nothing is hedged.
-    assert confirm_cutoff(weakest, answered, correct, 0.0) == 0.0
+    assert confirm_cutoffs(weakest, none, answered, correct, 0.0) == (0.0, 1.0)
+    # The wrong answer at 0.3 leaves half the focus's weight out, the right ones at most 0.2:
+    # with a budget of two items, the confidence cut takes 0.2 and the words cut takes 0.3.
+    missing = np.array([0.0, 0.1, 0.5, 0.2, 0.0, 0.0, 0.1, 0.0, 0.0, 0.0])
+    cut, miss = confirm_cutoffs(weakest, missing, answered, correct, 0.2)
+    assert cut == pytest.approx(0.25) and miss == pytest.approx(0.2)

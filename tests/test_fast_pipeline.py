@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.extractive import AnswerPolicy
+from assistant.answer.plan import whole_question
+from assistant.answer.reader import Gap, SubAnswer
 from assistant.answer.texts import NOT_FOUND_TEXT
 from assistant.answer.types import Citation
 from assistant.errors import EmptyQuestionError, NotFoundError, QuestionTooLongError
@@ -346,3 +348,85 @@ def test_a_persons_name_asked_after_the_post_is_declined_with_the_post_quoted(
     assert "市长" in answer.answer
     assert "没有给出具体人员姓名" in answer.answer
     _grounded(tiny, answer.answer, answer.citations)
+
+
+def _with_document(tmp_path: Path, name: str, text: str) -> Assistant:
+    """The tiny corpus plus one more document, indexed with the hashing embedder."""
+    shutil.copytree(TINY, tmp_path / "corpus")
+    (tmp_path / "corpus" / "files" / name).write_text(text, encoding="utf-8")
+    settings = Settings.from_env(
+        {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS_DIR": str(tmp_path / "corpus")}
+    )
+    embedder = HashingEmbedder()
+    index_backend(settings).build(embedder, progress=False)
+    return build_assistant(settings, embedder=embedder, policy=tiny_policy())
+
+
+_QUAKE_PLAN = """临河市地震应急预案
+
+1 总则
+为做好地震应急工作，制定本预案。
+
+5 附则
+
+5.1 预案管理
+本预案原则上每3年评估一次。组织评估后，认为需要修订的，应按程序组织修订；认为情况变化较小、可以延续使用的，向应急预案审批单位提出申请，经批准同意可暂缓修订。延续使用时间不超过2年。
+
+5.2 实施时间
+本预案自印发之日起施行。
+"""
+
+
+def test_a_side_asked_without_its_subject_is_answered_by_its_own_sentence(
+    tmp_path: Path,
+) -> None:
+    # "如果延续使用，最长能用多久" names no document: alone it may find too little (declined
+    # as weak). The whole question's draft cites "每3年评估一次" and the sentence naming
+    # 延续使用 (no duration): together they are no answer to how long; the sentence of the whole
+    # question's passages that states it ("延续使用时间不超过2年") is.
+    pipeline = _with_document(tmp_path, "quake_plan.txt", _QUAKE_PLAN).pipeline
+    plan = pipeline.plan("临河市地震应急预案多久评估一次？如果延续使用，最长能用多久？")
+    first, second = plan.subquestions
+    assert second.answer_type == "duration"
+    side, _, _ = pipeline._answer_sub(first, None)
+    whole, passages, _ = pipeline._answer_sub(whole_question(plan), None)
+    assert "延续使用时间不超过2年" not in whole.text  # the draft stops at three sentences
+    declined = SubAnswer(second, "not_found", NOT_FOUND_TEXT, (), 0.0, {}, Gap("weak"))
+    filled = pipeline._fill_from_whole([side, declined], whole, None, passages)
+    assert [f.status for f in filled] == ["answered", "answered"]
+    assert "延续使用时间不超过2年" in filled[1].text
+    assert filled[1].citations[0].quote.startswith("延续使用时间不超过2年")
+    # Without the whole question's passages, the side stays declined: no sentence of the
+    # whole answer states how long.
+    alone = pipeline._fill_from_whole([side, declined], whole, None)
+    assert alone[1].status == "not_found"
+
+
+def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Path) -> None:
+    # AnswerPolicy.confirm_missing: a side drafted from passages whose quotes leave out more
+    # than this share of the focus's weight is partial, with the words named.
+    shutil.copytree(TINY, tmp_path / "corpus")
+    settings = Settings.from_env(
+        {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS_DIR": str(tmp_path / "corpus")}
+    )
+    embedder = HashingEmbedder()
+    index_backend(settings).build(embedder, progress=False)
+    base = dataclasses.replace(tiny_policy(), confirm_from=0.0)
+    loose = build_assistant(
+        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_missing=1.0)
+    )
+    strict = build_assistant(
+        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_missing=0.0)
+    )
+    # bus_plan.txt, 三、保障措施: "市交通运输局负责方案的组织实施…" says nothing of 公交车.
+    asked = "临河市公交车的防汛保障由哪个部门负责？"
+    first, second = loose.ask(asked), strict.ask(asked)
+    assert first.status == "answered" and first.evidence["focus_missing"] > 0.2
+    assert second.status == "partial" and second.evidence["unconfirmed"] == 1.0
+    assert second.answer.startswith(first.answer)
+    assert "“公交车”" in second.answer[len(first.answer) :]
+    # "这件事由" is cut into words no document uses (这件, 事由): they are no words left out.
+    # bus_plan.txt, (一)优化公交线网: "由市交通运输局牵头".
+    lead = strict.ask("临河市优化公交线网这件事由哪个部门牵头？")
+    assert lead.status == "answered" and "市交通运输局" in lead.answer
+    assert lead.evidence["focus_missing"] == 0.0

@@ -100,6 +100,9 @@ class AnswerPolicy:
     # such drafts are right far less often than the rest, and "已找到" must be trustworthy.
     # 0 (the default when uncalibrated) labels nothing so.
     confirm_from: float = 0.0
+    # ... and so is one whose quotes leave out more than this share of the focus's weight in
+    # heavy terms ("保证水位" asked, "警戒水位" quoted). 1 (uncalibrated) labels nothing so.
+    confirm_missing: float = 1.0
 
     @classmethod
     def load(cls, path: Path = POLICY_FILE) -> AnswerPolicy:
@@ -115,6 +118,7 @@ class AnswerPolicy:
             min_focus=float(data.get("min_focus", 0.5)),
             dense_floor=float(data.get("dense_floor", 0.6)),
             confirm_from=float(data.get("confirm_from", 0.0)),
+            confirm_missing=float(data.get("confirm_missing", 1.0)),
         )
 
     def confidence(self, features: Mapping[str, float]) -> float:

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from assistant.answer.extractive import AnswerPolicy, Drafted, draft_answer
 from assistant.answer.guard import guard_answer
@@ -48,6 +49,7 @@ from assistant.answer.reader import (
 from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation, Status
+from assistant.ingest.structure import is_standalone_heading
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import mentions
 from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
@@ -97,14 +99,16 @@ class ExtractivePipeline:
             t0 = time.perf_counter()
             self.retriever.prepare([s.text for s in subs])
             timings["retrieve"] += (time.perf_counter() - t0) * 1000
+        whole_passages: list[Passage] = []
         for sub in subs:
             part, passages, spent = self._answer_sub(sub, doc_ids, said)
             parts.append(part)
+            whole_passages = passages
             timings["retrieve"] += spent
             seen = {p.chunk.chunk_id for p in retrieved}
             retrieved.extend(p for p in passages if p.chunk.chunk_id not in seen)
         if len(parts) > 1:
-            parts = self._fill_from_whole(parts[:-1], parts[-1], doc_ids)
+            parts = self._fill_from_whole(parts[:-1], parts[-1], doc_ids, whole_passages, said)
         status, text, citations = compose(plan, parts)
         if status != "not_found" and self.records is not None:
             # A cited document repealed by another, or contradicted by a newer one: said so.
@@ -196,29 +200,94 @@ class ExtractivePipeline:
         return retry if after >= max(RETRY_MIN_FOCUS, RETRY_SHARE * before) else None
 
     def _fill_from_whole(
-        self, parts: list[SubAnswer], whole: SubAnswer, doc_ids: Collection[str] | None
+        self,
+        parts: list[SubAnswer],
+        whole: SubAnswer,
+        doc_ids: Collection[str] | None,
+        passages: Sequence[Passage] = (),
+        said: str = "",
     ) -> list[SubAnswer]:
-        """A side its own search did not answer takes the whole question's answer when that
-        answer meets the side's constraints; when every side does, the whole answer stands
-        alone."""
+        """A side its own search did not answer takes the whole question's answer when one
+        sentence of it meets the side's constraints (or, for a side asking a value, a date or a
+        body, a sentence of the whole question's passages does); when every side does, the
+        whole answer stands alone."""
         if whole.status == "not_found":
             return parts
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
+        dense = whole.features.get("dense", 0.0)
+
+        def fits_alone(sub: SubQuestion, x: Citation, paraphrase: float = dense) -> bool:
+            gap = check(
+                sub,
+                (x,),
+                self.documents,
+                weigh,
+                self.policy.min_focus,
+                paraphrase,
+                self.policy.dense_floor,
+            )
+            return gap is None
+
+        def states_alone(sub: SubQuestion, x: Citation) -> bool:
+            # In the side's own words (the whole question's similarity is no paraphrase of
+            # one side); a bare heading ("5.4 Ⅱ级响应") states no value: its number is its place.
+            bare = not is_standalone_heading(x.quote.rstrip("。"))
+            return bare and fits_alone(sub, x, paraphrase=0.0)
+
         filled: list[SubAnswer] = []
         for p in parts:
             scope = self._scope(p.sub, doc_ids)[0]
             # Only from the side's own documents: the other side's place never answers it.
             own = scope is None or all(c.doc_id in scope for c in whole.citations)
             if own and p.status == "not_found" and p.gap is not None and p.gap.kind != "region":
-                fits = check(
-                    p.sub,
-                    whole.citations,
-                    self.documents,
-                    weigh,
-                    self.policy.min_focus,
-                    whole.features.get("dense", 0.0),
-                    self.policy.dense_floor,
+                # One sentence must meet the side: "每3年评估一次" and a sentence naming
+                # 延续使用 do not together say how long it may be used.
+                # (A record's or a fact's citations are one unit: a row and its header.)
+                fits = (
+                    check(
+                        p.sub,
+                        whole.citations,
+                        self.documents,
+                        weigh,
+                        self.policy.min_focus,
+                        dense,
+                        self.policy.dense_floor,
+                    )
+                    if not _from_passages(whole)
+                    else None
+                    if any(fits_alone(p.sub, x) for x in whole.citations)
+                    else Gap("weak")
                 )
+                if (
+                    fits is not None
+                    and p.sub.answer_type in _TYPED
+                    and p.gap.kind in _UNSURE
+                    and passages
+                ):
+                    # A side asked without its subject ("如果延续使用，最长能用多久") finds
+                    # little alone; the whole question's passages are about that subject. A
+                    # sentence there that states what the side asks answers it.
+                    retry = self._draft(
+                        p.sub,
+                        passages,
+                        said,
+                        partial(states_alone, p.sub),
+                    )
+                    if retry.status == "answered" and all(
+                        scope is None or c.doc_id in scope for c in retry.citations
+                    ):
+                        filled.append(
+                            replace(
+                                p,
+                                status="answered",
+                                text=retry.text,
+                                citations=retry.citations,
+                                confidence=retry.confidence,
+                                features={**p.features, **retry.features},
+                                gap=None,
+                            )
+                        )
+                        continue
                 # A person's name asked is not answered by the whole question's post ("指挥长：
                 # 分管副市长"): that is what the side's decline quotes.
                 near = person_unnamed(p.sub, whole.citations) if fits is None else None
@@ -499,7 +568,13 @@ class ExtractivePipeline:
         features["focus_cov"], absent = focus_coverage(sub, citations, self.documents, weigh)
         # The share of the focus's weight held by its heavy terms the cited text leaves out
         # ("罚款" of "对责任单位罚款多少"): near-misses answered by a neighbouring sentence.
-        asked = self.weights.weigh(sub.focus, stress_years=False)
+        # Only words some passage contains count: no quote could hold one no document uses,
+        # and such words are mostly the asking cut into odd pieces ("这件事由" → 这件 事由).
+        asked = {
+            t: w
+            for t, w in self.weights.weigh(sub.focus, stress_years=False).items()
+            if len(self.weights.containing(t))
+        }
         features["focus_missing"] = sum(asked.get(t, 0.0) for t in absent) / (
             sum(asked.values()) or 1.0
         )
@@ -569,8 +644,12 @@ class ExtractivePipeline:
                 spent,
             )
         outcome: Status = "answered"
-        if source == "passage" and drafted.confidence < self.policy.confirm_from:
-            # Drafted sentences the calibrated model is unsure of: shown, but not as 已找到.
+        if source == "passage" and (
+            drafted.confidence < self.policy.confirm_from
+            or features["focus_missing"] > self.policy.confirm_missing
+        ):
+            # Drafted sentences the calibrated model is unsure of, or that leave out heavy
+            # words of what was asked: shown, but not as 已找到.
             missing = focus_coverage(sub, citations, self.documents, weigh)[1]
             # Only things are named as left out ("高峰期"), not the asking ("想", "那条").
             things = nouns(sub.text)
@@ -600,6 +679,9 @@ def _weakest(parts: Sequence[SubAnswer]) -> dict[str, float]:
             (p.features.get("sentence_cov", 1.0) for p in drafted), default=1.0
         ),
         "weakest_confidence": min((p.confidence for p in drafted), default=1.0),
+        "weakest_missing": max(
+            (p.features.get("focus_missing", 0.0) for p in drafted), default=0.0
+        ),
     }
 
 
@@ -657,6 +739,11 @@ _STANCE_SAID = {"current": "现状", "target": "目标"}
 RETRY_MIN_FOCUS = 0.5
 RETRY_SHARE = 0.6
 _VALUE_TYPES = ("number", "year", "duration")
+# Answer types a sentence visibly states or not (a figure, a year, a date, a body).
+_TYPED = (*_VALUE_TYPES, "date", "organisation")
+# Declines of a side that another search may overturn: too little found, or not the thing
+# asked. A document, place or year the corpus does not hold stays declined.
+_UNSURE = ("weak", "value", "focus")
 
 
 def _grades(text: str, level: str, scales: Collection[str]) -> bool:
