@@ -430,3 +430,40 @@ def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Pat
     lead = strict.ask("临河市优化公交线网这件事由哪个部门牵头？")
     assert lead.status == "answered" and "市交通运输局" in lead.answer
     assert lead.evidence["focus_missing"] == 0.0
+
+
+def test_a_list_of_another_number_of_items_is_not_the_list_asked(tiny: Assistant) -> None:
+    # bus_plan.txt, 二、重点任务: three headings. "哪三项" is answered with them; "哪五项" asks
+    # for another list (a composed list of three is not it, and does not say 五 either).
+    three = tiny.ask("临河市公交优先发展实施方案的重点任务是哪三项？")
+    assert "包括：优化公交线网；建设公交场站；提升服务质量" in three.answer
+    five = tiny.ask("临河市公交优先发展实施方案的重点任务是哪五项？")
+    assert "包括：优化公交线网；建设公交场站；提升服务质量" not in five.answer
+    # flood_plan.txt, 2.2: the text states the count ("四个工作组") of the list it gives.
+    four = tiny.ask("临河市防汛指挥部下设哪四个工作组？")
+    assert "综合协调组" in four.answer and "后勤保障组" in four.answer
+
+
+_FARMLAND_PLAN = """临河市高标准农田建设三年行动计划（2026—2028年）
+
+一、主要目标
+到2028年，全市新建高标准农田10.8万亩。
+
+二、任务分解
+表2 各县（市、区）新建高标准农田任务分解表（单位：万亩）
+县（市、区） 2026年 2027年 2028年 合计
+东川县 1.2 1.5 1.8 4.5
+西河县 2.0 2.1 2.2 6.3
+南山区 0.5 0.6 0.6 1.7
+北岭市 1.1 1.2 1.3 3.6
+"""
+
+
+def test_a_total_asked_of_a_table_row_is_its_total_column(tmp_path: Path) -> None:
+    # "三年一共" asks for the row's 合计 cell, not its first year's.
+    assistant = _with_document(tmp_path, "farmland_plan.txt", _FARMLAND_PLAN)
+    total = assistant.ask("东川县三年一共要新建多少万亩高标准农田？")
+    assert total.status != "not_found", total.answer
+    assert "4.5" in total.answer and "1.2" not in total.answer, total.answer
+    year = assistant.ask("东川县2027年要新建多少万亩高标准农田？")
+    assert "1.5" in year.answer and "4.5" not in year.answer, year.answer

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.answer.citations import cite
@@ -39,6 +39,8 @@ _ASKS_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|实际")
 _ASKS_SIZE = re.compile(r"多大|多长|多高|多宽|多远|多快|面积|长度|里程")
 _COUNT_UNIT = re.compile(r"[个条座项处家所批种类件张部轮班站场]")
 _ASKS_TOTAL = re.compile(r"一共|总共|加起来")
+# A table's total column, as its cell's indicator ends ("宣威市合计").
+_TOTAL_COLUMN = re.compile(r"(?:合计|总计)$")
 # "每年分别是多少", "分年度": the same quantity in each year the document states it for.
 _ASKS_BY_YEAR = re.compile(r"每年|每一年|分年度|逐年|各年度?|年度分解|按年度?")
 _ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
@@ -293,6 +295,12 @@ class NumericAnswerer:
             # "公交专用道原来有多少公里" names no one row of the project table (each is a
             # 公交专用道): a total or a sentence answers it, not the first row.
             return None
+        if _ASKS_TOTAL.search(question) and not years and best.fact.year is not None:
+            # "三年一共要新建多少": the row's own total column ("合计"), not its first year.
+            total = self._row_total(best.fact)
+            if total is not None:
+                best = replace(best, fact=total)
+                matches = [best, *matches]
         if _ASKS_TOTAL.search(question) and not years:
             whole = [
                 m
@@ -430,6 +438,22 @@ class NumericAnswerer:
         return NumericAnswer("answered", text, tuple(citations), top.score)
 
     # -- composing -------------------------------------------------------------------------
+
+    def _row_total(self, fact: Fact) -> Fact | None:
+        """The cell of ``fact``'s table row under a total column (合计, 总计), if it has one."""
+        if fact.source != "table":
+            return None
+        return next(
+            (
+                f
+                for f in self.store.facts_of(fact.doc_id)
+                if f.table == fact.table
+                and f.row == fact.row
+                and f.year is None
+                and _TOTAL_COLUMN.search(f.indicator)
+            ),
+            None,
+        )
 
     def _table_answer(
         self,

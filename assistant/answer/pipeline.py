@@ -51,8 +51,8 @@ from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation, Status
 from assistant.ingest.structure import is_standalone_heading
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.numbers import mentions
-from assistant.lang.patterns import LEVEL_RE, YEAR_RE, stance_of
+from assistant.lang.numbers import chinese_numeral, mentions
+from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.lang.tokens import nouns, place_names, split_place_names
@@ -230,9 +230,14 @@ class ExtractivePipeline:
 
         def states_alone(sub: SubQuestion, x: Citation) -> bool:
             # In the side's own words (the whole question's similarity is no paraphrase of
-            # one side); a bare heading ("5.4 Ⅱ级响应") states no value: its number is its place.
-            bare = not is_standalone_heading(x.quote.rstrip("。"))
-            return bare and fits_alone(sub, x, paraphrase=0.0)
+            # one side); a heading's or an item's number ("5.4 Ⅱ级响应") is its place, no value.
+            if is_standalone_heading(x.quote.rstrip("。")):
+                return False
+            # ... and about it as closely as a second draft must be (_redraw).
+            if focus_coverage(sub, (x,), self.documents, weigh)[0] < RETRY_MIN_FOCUS:
+                return False
+            unnumbered = replace(x, quote=_OUTLINE_NUMBER.sub("", ITEM_NUMBER_RE.sub("", x.quote)))
+            return fits_alone(sub, unnumbered, paraphrase=0.0)
 
         filled: list[SubAnswer] = []
         for p in parts:
@@ -508,6 +513,8 @@ class ExtractivePipeline:
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
         if found is not None and not states_unit(sub, found.text):
             found = None  # a row's cell in another unit than the one asked
+        if found is not None and lists_other_count(sub.text, found.text):
+            found = None  # four headings are not the eight 方面 asked
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
         if (
             found is not None
@@ -717,6 +724,34 @@ def counts_without_items(
     return "；" not in bare and not any(_ENUMERATION.search(c.quote) for c in citations)
 
 
+_CN_NUMERALS = "一二两三四五六七八九十"
+# "哪八个方面", "哪四张网", "哪七类": a list asked with the number of its items.
+_COUNT_ASKED = re.compile(
+    rf"哪(?P<n>[{_CN_NUMERALS}]{{1,3}}|\d{{1,2}})"
+    r"(?:个|张|项|条|类|种|大|级|家|件|座|位|所|处|部分|方面)"
+)
+# A composed list ("…包括：A；B；C", "…的有：A[1]；B[2]"): its items follow the colon.
+_LISTED = re.compile(r"(?:包括|的有)：(?P<items>[^。]+)")
+
+
+def lists_other_count(question: str, text: str) -> bool:
+    """Whether a composed list answers "哪八个方面" with another number of items (four
+    headings) and its text does not state the number asked either ("…（共七类分区）"): it is
+    another list."""
+    asked = _COUNT_ASKED.search(question)
+    listed = _LISTED.search(MARKER.sub("", text))
+    if asked is None or listed is None:
+        return False
+    said = asked.group("n")
+    n = int(said) if said.isdigit() else chinese_numeral(said)
+    items = [x for x in listed.group("items").split("；") if x.strip()]
+    if n is None or len(items) == n:
+        return False
+    # The number as a count of its own ("共七类"), not a digit of another ("十四五").
+    numeral = rf"(?<![{_CN_NUMERALS}]){re.escape(said)}(?![{_CN_NUMERALS}])"
+    return not re.search(rf"{numeral}|(?<!\d){int(n)}(?!\d)", MARKER.sub("", text))
+
+
 # "哪几类", "哪几种", "哪三项": the kind of item a list is asked by.
 _KIND_ASKED = re.compile(r"哪[几两三四五六七八九十]+([类种项])")
 _KINDS = ("类", "种", "类型")
@@ -741,6 +776,8 @@ RETRY_SHARE = 0.6
 _VALUE_TYPES = ("number", "year", "duration")
 # Answer types a sentence visibly states or not (a figure, a year, a date, a body).
 _TYPED = (*_VALUE_TYPES, "date", "organisation")
+# A section's number opening a quote ("5.4 Ⅱ级响应"): a decimal followed by a space.
+_OUTLINE_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.．]\d{1,2}){1,3}\s+")
 # Declines of a side that another search may overturn: too little found, or not the thing
 # asked. A document, place or year the corpus does not hold stays declined.
 _UNSURE = ("weak", "value", "focus")
