@@ -467,3 +467,48 @@ def test_a_total_asked_of_a_table_row_is_its_total_column(tmp_path: Path) -> Non
     assert "4.5" in total.answer and "1.2" not in total.answer, total.answer
     year = assistant.ask("东川县2027年要新建多少万亩高标准农田？")
     assert "1.5" in year.answer and "4.5" not in year.answer, year.answer
+
+
+_SMART_PLAN = """临河市智慧交通建设方案
+
+一、总体要求
+紧扣“一网三化”主攻方向，加快推进智慧交通建设，提升交通运行效率。
+
+二、重点任务
+构建“两中心”体系，即交通运行监测中心和交通应急指挥中心。
+"""
+
+
+def test_a_term_the_documents_name_but_do_not_explain_is_declined(tmp_path: Path) -> None:
+    # "“一网三化”具体指什么": the text names the term and never says what it consists of; the
+    # decline quotes the sentence that names it. "“两中心”" is explained ("即…").
+    assistant = _with_document(tmp_path, "smart_plan.txt", _SMART_PLAN)
+    named = assistant.ask("临河市智慧交通建设方案里的“一网三化”具体指什么？")
+    assert named.status == "not_found", named.answer
+    assert "只提到“一网三化”" in named.answer and "没有列出它的具体内容" in named.answer
+    assert "紧扣“一网三化”主攻方向" in named.citations[0].quote
+    explained = assistant.ask("临河市智慧交通建设方案里的“两中心”是哪两个中心？")
+    assert explained.status != "not_found", explained.answer
+    assert "交通运行监测中心" in explained.answer
+
+
+_LANE_RULES = """临河市公交专用道管理规定
+
+一、使用时段
+公交专用道每日7:00至9:00、17:00至19:00仅限公交车通行，其余时段社会车辆可以借用。
+
+二、建设计划
+2024年底前新建公交专用道10公里。
+"""
+
+
+def test_a_time_of_day_asked_needs_a_clock_time(tmp_path: Path) -> None:
+    # "几点到几点" asks a time of day, not a count (几 + 点): the lengths and years of the
+    # building plan do not answer it; the clock times do.
+    assistant = _with_document(tmp_path, "lane_rules.txt", _LANE_RULES)
+    hours = assistant.ask("临河市公交专用道每天几点到几点只让公交车走？")
+    assert hours.status != "not_found" and "7:00至9:00" in hours.answer, hours.answer
+    assert hours.plan["subquestions"][0]["answer_type"] == "date"
+    # bus_plan.txt, (二)建设公交场站: "建成公交首末站8处…2024年底前完成用地审批" says no hours.
+    depots = assistant.ask("临河市公交首末站每天几点到几点开放？")
+    assert depots.status == "not_found", depots.answer

@@ -621,6 +621,12 @@ class ExtractivePipeline:
                     gap = Gap("value", f"{_STANCE_SAID[stance]}数值")
             if gap is not None:
                 features[f"gap_{gap.kind}"] = 1.0
+                if gap.kind == "content":
+                    # The sentence that names the term is what the documents do say of it.
+                    nearest = next(
+                        (c for c in citations if gap.detail in re.sub(r"\s+", "", c.quote)),
+                        nearest,
+                    )
                 text = decline_text(gap, nearest)
                 cites = (nearest,) if nearest and text != NOT_FOUND_TEXT else ()
                 if cites:

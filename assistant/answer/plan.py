@@ -54,7 +54,13 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ("definition", re.compile(rf"{ASKS_DEFINITION_RE.pattern}|界定标准|分级标准")),
     ("duration", re.compile(r"多久|多长时间|时限是|几个?(?:工作日|小时|天|月)(?!内)")),
     ("year", re.compile(r"哪一?年|哪个年份|什么年份|何年")),
-    ("date", re.compile(r"何时|什么时候|哪一?天|什么日期|日期是")),
+    (
+        "date",
+        # "几点到几点" asks a clock time, not a count (几 + 点).
+        re.compile(
+            r"何时|什么时候|哪一?天|什么日期|日期是|几点(?=钟|到|至|前|后|开始|结束|[？?]|$)"
+        ),
+    ),
     (
         "number",
         re.compile(

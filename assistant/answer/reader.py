@@ -18,6 +18,7 @@ from assistant.answer.texts import (
     COMPARE_FIRST_HIGHER,
     COMPARE_FIRST_LOWER,
     COMPARE_SAME,
+    GAP_CONTENT,
     GAP_DOCUMENT,
     GAP_DOCUMENT_NEAREST,
     GAP_FOCUS,
@@ -176,6 +177,11 @@ _WHEN_SAID = re.compile(
 )
 
 
+# A time of day asked ("几点到几点", "几点前") and said ("7:00", "8时", "早高峰").
+_ASKS_CLOCK = re.compile(r"几点")
+_CLOCK_SAID = re.compile(
+    r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*[时点](?![\d多])|[早晚]高峰|全天|24小时"
+)
 # A body's name in a clause: what a clause offered as the body asked must hold.
 _ORG = re.compile(
     r"局|委|办|政府|部门|单位|中心|公司|支队|大队|指挥部|市长|领导|小组|协会|银行|机构"
@@ -267,15 +273,91 @@ def check(
     ):
         # "归哪个处室管" is not answered by the task sentences themselves: no body is named.
         return Gap("value", "负责单位")
+    if (
+        sub.answer_type == "date"
+        and _ASKS_CLOCK.search(sub.text)
+        and not any(_CLOCK_SAID.search(x.quote) for x in citations)
+    ):
+        # "每天几点到几点" is not answered by "创建期间…新建10.1公里": no time of day.
+        return Gap("value", "时段")
     if sub.answer_type == "date" and not any(
-        _WHEN_SAID.search(f"{x.section} {x.quote}") for x in citations
+        _WHEN_SAID.search(f"{x.section} {x.quote}") or _CLOCK_SAID.search(x.quote)
+        for x in citations
     ):
         # "什么时候建成" is not answered by "新开工…西环": the text says no time at all.
         return Gap("value", "时间")
+    if term := term_unexplained(sub.text, quotes):
+        # "“一网四化”具体指哪一网、哪四化" is not answered by a sentence that only names it.
+        return Gap("content", term)
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
     return None
+
+
+# A quoted term of counted parts whose content the question asks right after it ("“四网”是哪
+# 四张网", "“一网四化”具体指什么"); not its kind ("指的是哪一类路网"), nor another thing about it
+# ("“红8路”，起点和终点是哪里").
+_QUOTED_TERM = re.compile(r"[“\"]([^”\"“]{1,20})[”\"]")
+_COUNTED_PARTS = re.compile(r"[一二两三四五六七八九十百\d]")
+_ASKS_CONTENT_OF = re.compile(r"具体|指|是什么|是哪|分别是|包括|包含|有哪些|内容")
+_QUESTION_END = re.compile(r"[？?。]")
+_ASKS_KIND = re.compile(r"哪一?类|什么类型|哪种")
+# What says what a term consists of: brackets or a colon right after it ("“12333”（1个空港
+# 枢纽、…）"), "即/指/包括/：" later in its sentence, or its items before it in its clause
+# ("工作报告、会商研判…“四项机制”").
+_SPELLED_OUT = re.compile(r"^[”\"]?[（(：:]")
+_EXPLAINS = re.compile(r"即|是指|指的是|包括|包含|分别是|分别为|具体为|[：:]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_START = re.compile(r"[，,。；;：:！？!?]")
+
+
+def _asks_content(term: str, rest: str) -> bool:
+    """Whether the question after a quoted term asks what the term consists of: in the term's
+    own clause ("“一主六双”高质量发展战略具体指哪些内容"), or in a later clause that comes back
+    to its parts ("…制度，三张清单具体是哪三张": 清单; "，这4个平台分别是什么")."""
+    clauses = re.split(r"[，,；;]", rest)
+    for i, clause in enumerate(clauses):
+        if not _ASKS_CONTENT_OF.search(clause):
+            continue
+        if i == 0 or _COUNTED_PARTS.search(clause):
+            return True
+        if any(term[j : j + 2] in clause for j in range(len(term) - 1)):
+            return True
+    return False
+
+
+def term_unexplained(question: str, quotes: Sequence[str]) -> str:
+    """The quoted term the question asks the content of, when every cited sentence names it
+    and none says what it consists of (a sentence that does not name it may be its content).
+    Empty when the text explains it, or when it is part of a longer name the text quotes
+    ("“123出行交通圈”": the items are named themselves)."""
+    m = _QUOTED_TERM.search(question)
+    if m is None or not quotes:
+        return ""
+    term = m.group(1)
+    rest = _QUESTION_END.split(question[m.end() :], maxsplit=1)[0]
+    if (
+        not _COUNTED_PARTS.search(term)
+        or PLAN_PERIOD_RE.fullmatch(term)
+        or not _asks_content(term, rest)
+        or _ASKS_KIND.search(rest)
+    ):
+        return ""
+    for quote in quotes:
+        flat = re.sub(r"\s+", "", quote)
+        hits = list(re.finditer(re.escape(term), flat))
+        if not hits:
+            return ""
+        for hit in hits:
+            after = flat[hit.end() :]
+            if after[:1] not in ("”", '"', ""):
+                return ""
+            sentence = _SENTENCE_END.split(after, maxsplit=1)[0]
+            clause = _CLAUSE_START.split(flat[: hit.start()])[-1]
+            if _SPELLED_OUT.search(after) or _EXPLAINS.search(sentence) or "、" in clause:
+                return ""
+    return term
 
 
 def value_gap(sub: SubQuestion) -> Gap:
@@ -901,6 +983,8 @@ def decline_text(gap: Gap, nearest: Citation | None) -> str:
     if gap.kind == "sibling":
         asked, other = gap.detail.split("|", 1)
         return GAP_SIBLING_NEAREST.format(asked=asked, other=other, title=title, quote=quote)
+    if gap.kind == "content":
+        return GAP_CONTENT.format(title=title, term=gap.detail, quote=quote)
     if gap.kind == "focus" and gap.detail:
         return GAP_FOCUS.format(title=title, quote=quote, missing=gap.detail)
     return NOT_FOUND_TEXT

@@ -63,6 +63,8 @@ GAP_REGION_NEAREST: Final = (
 GAP_YEAR: Final = "未在已收录文件中找到{years}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{years}。"
 GAP_LEVEL: Final = "未在已收录文件中找到{level}的相关内容。最接近的是《{title}》中的“{quote}”[1]，其中未提及{level}。"
 GAP_VALUE: Final = "《{title}》提到了相关内容：“{quote}”[1]，但没有给出具体{what}。"
+# A term the documents name ("一网四化") without saying what it consists of.
+GAP_CONTENT: Final = "《{title}》只提到“{term}”：“{quote}”[1]，没有列出它的具体内容。"
 GAP_FOCUS: Final = (
     "未在已收录文件中找到关于“{missing}”的内容。最接近的是《{title}》中的“{quote}”[1]，"
     "其中未提及“{missing}”。"
