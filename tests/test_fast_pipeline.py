@@ -512,3 +512,24 @@ def test_a_time_of_day_asked_needs_a_clock_time(tmp_path: Path) -> None:
     # bus_plan.txt, (二)建设公交场站: "建成公交首末站8处…2024年底前完成用地审批" says no hours.
     depots = assistant.ask("临河市公交首末站每天几点到几点开放？")
     assert depots.status == "not_found", depots.answer
+
+
+_STAGE_PLAN = """临河市交通发展规划
+
+一、发展形势
+从行业层面看，临河交通进入转型攻坚期，这个阶段的特点集中体现在“三个转向”，即建设方式由单一方式推进转向多方式一体衔接推进；发展动能由主要依靠投资驱动转向依靠数字赋能驱动；增长模式由规模扩张转向提质增效的内涵式发展。
+
+二、发展目标
+到2030年，基本建成现代化综合交通运输体系。
+"""
+
+
+def test_a_list_asked_takes_the_whole_enumeration_of_its_sentence(tmp_path: Path) -> None:
+    # "哪三个" is a list question; the best clause is the first item of an enumeration its
+    # sentence goes on with (…即A；B；C。): the rest of the sentence's items are quoted too.
+    assistant = _with_document(tmp_path, "stage_plan.txt", _STAGE_PLAN)
+    answer = assistant.ask("临河市交通发展规划里说的“三个转向”是哪三个？")
+    assert answer.status != "not_found", answer.answer
+    for item in ("多方式一体衔接推进", "数字赋能驱动", "提质增效的内涵式发展"):
+        assert item in answer.answer, answer.answer
+    _grounded(assistant, answer.answer, answer.citations)

@@ -31,7 +31,9 @@ from assistant.retrieve.types import Passage
 POLICY_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_policy.json"
 FEATURES = ("sentence_cov", "uncovered", "dense")
 
-_ASKS_LIST = re.compile(r"哪些|有什么|包括|包含|都有|分别|几类|几个方面|哪几|还有")
+_ASKS_LIST = re.compile(
+    r"哪些|有什么|包括|包含|都有|分别|几类|几个方面|哪几|哪[两三四五六七八九十]|还有"
+)
 # What kind of phrase answers the question, and what such a phrase looks like in the text.
 # How often ("演练频次", "多久一次"), and a sentence stating a rate per period ("每3年至少1次").
 _ASKS_FREQUENCY = re.compile(r"频次|频率|多久一次|多长时间一次|几年一次|每年几次|几次")
@@ -332,9 +334,19 @@ def _select(
     limit = policy.max_list_sentences if _ASKS_LIST.search(question) else policy.max_sentences
     chosen = [best]
     # A lead-in ("主要措施如下：") or a bare heading is useless alone: take what follows it.
+    following = sorted(
+        (c for c in candidates if c.passage is best.passage and c.start > best.start),
+        key=lambda c: c.start,
+    )
     if best.text.endswith(("：", ":")) or len(best.text) < 20:
-        following = [c for c in candidates if c.passage is best.passage and c.start > best.start]
         chosen.extend(following[: limit - 1])
+    elif limit == policy.max_list_sentences and best.text.endswith(("；", ";")):
+        # A list asked, and the best clause is one item of an enumeration its sentence goes on
+        # with ("“三个转向”，即A；B；C。"): the clauses up to the sentence's end are the rest.
+        for c in following[: limit - 1]:
+            chosen.append(c)
+            if not c.text.endswith(("；", ";")):
+                break
     for c in ranked[1:]:
         if len(chosen) >= limit:
             break
