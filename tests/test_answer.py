@@ -133,3 +133,11 @@ def test_off_topic_follow_up_after_an_on_topic_turn_is_not_found(assistant: Assi
     ]
     answer = assistant.ask("如何办理护照？", history)
     assert answer.resolved_question == "如何办理护照？" and answer.status == "not_found"
+
+
+def test_a_share_asked_is_not_answered_by_the_cheng_of_a_word(assistant: Assistant) -> None:
+    """ "比例是多少" asks a share (%, 百分之, 八成): the 成 of "完全成本保险" is none, so the
+    sentence naming that insurance (and no share of it) does not answer it."""
+    answer = assistant.ask("晋城金融行动方案里，完全成本保险的财政补贴比例是多少？")
+    assert answer.status == "not_found", answer.answer
+    assert "完全成本保险" in answer.answer  # the nearest text is quoted

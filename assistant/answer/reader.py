@@ -76,8 +76,6 @@ _UNIT_FORMS: Mapping[str, tuple[str, ...]] = {
     "千米": ("公里", "千米", "km"),
     "平方千米": ("平方千米", "平方公里", "km2", "km²"),
     "平方公里": ("平方千米", "平方公里", "km2", "km²"),
-    "%": ("%", "％", "‰", "百分", "成"),
-    "％": ("%", "％", "‰", "百分", "成"),
     "速度": ("公里/小时", "千米/小时", "km/h", "KM/H", "公里每小时", "时速"),
     "工作日": ("工作日",),
     "小时": ("小时",),
@@ -887,7 +885,13 @@ def _in_unit(unit: str, text: str) -> bool:
         return bool(_YEARS_COUNT.search(text))
     if unit == "分":
         return bool(_SCORE.search(text))
+    if unit in ("%", "％"):
+        # "八成" is a share; the 成 of "成本", "完成" is none.
+        return bool(_SHARE_SAID.search(text))
     return any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
+
+
+_SHARE_SAID = re.compile(r"%|％|‰|百分|[一二两三四五六七八九十\d]\s*成(?![本员立效果为熟交功])")
 
 
 def direct_answer(
