@@ -350,15 +350,25 @@ def test_a_persons_name_asked_after_the_post_is_declined_with_the_post_quoted(
     _grounded(tiny, answer.answer, answer.citations)
 
 
-def _with_document(tmp_path: Path, name: str, text: str) -> Assistant:
-    """The tiny corpus plus one more document, indexed with the hashing embedder."""
+def _built_tiny(
+    tmp_path: Path, extra: dict[str, str] | None = None
+) -> tuple[Settings, HashingEmbedder]:
+    """The tiny corpus (plus ``extra`` documents: file name -> text) indexed under
+    ``tmp_path`` with the hashing embedder."""
     shutil.copytree(TINY, tmp_path / "corpus")
-    (tmp_path / "corpus" / "files" / name).write_text(text, encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (tmp_path / "corpus" / "files" / name).write_text(text, encoding="utf-8")
     settings = Settings.from_env(
         {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS_DIR": str(tmp_path / "corpus")}
     )
     embedder = HashingEmbedder()
     index_backend(settings).build(embedder, progress=False)
+    return settings, embedder
+
+
+def _with_document(tmp_path: Path, name: str, text: str) -> Assistant:
+    """The tiny corpus plus one more document, indexed with the hashing embedder."""
+    settings, embedder = _built_tiny(tmp_path, {name: text})
     return build_assistant(settings, embedder=embedder, policy=tiny_policy())
 
 
@@ -405,12 +415,7 @@ def test_a_side_asked_without_its_subject_is_answered_by_its_own_sentence(
 def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Path) -> None:
     # AnswerPolicy.confirm_missing: a side drafted from passages whose quotes leave out more
     # than this share of the focus's weight is partial, with the words named.
-    shutil.copytree(TINY, tmp_path / "corpus")
-    settings = Settings.from_env(
-        {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_CORPUS_DIR": str(tmp_path / "corpus")}
-    )
-    embedder = HashingEmbedder()
-    index_backend(settings).build(embedder, progress=False)
+    settings, embedder = _built_tiny(tmp_path)
     base = dataclasses.replace(tiny_policy(), confirm_from=0.0)
     loose = build_assistant(
         settings, embedder=embedder, policy=dataclasses.replace(base, confirm_missing=1.0)
@@ -533,3 +538,24 @@ def test_a_list_asked_takes_the_whole_enumeration_of_its_sentence(tmp_path: Path
     for item in ("多方式一体衔接推进", "数字赋能驱动", "提质增效的内涵式发展"):
         assert item in answer.answer, answer.answer
     _grounded(assistant, answer.answer, answer.citations)
+
+
+_GRAIN_PLAN = """临河市粮食安全保障规划
+
+一、总体要求
+坚持藏粮于地、藏粮于技，严格落实粮食安全党政同责要求，稳定粮食生产。
+
+二、主要指标
+到2030年，全市粮食播种面积稳定在120万亩以上，粮食总产量稳定在6亿斤以上。
+"""
+
+
+def test_figures_asked_are_not_answered_by_a_sentence_without_any(tmp_path: Path) -> None:
+    # "哪些量化要求" asks figures whatever the answer type: the 总体要求 sentence (which says
+    # 要求 and 粮食生产) states none, so it is no answer; the decline says so and quotes it.
+    assistant = _with_document(tmp_path, "grain_plan.txt", _GRAIN_PLAN)
+    answer = assistant.ask("临河市粮食安全保障规划对粮食生产提了哪些量化要求？")
+    if answer.status == "not_found":
+        assert "没有给出具体数值" in answer.answer, answer.answer
+    else:
+        assert "120万亩" in answer.answer, answer.answer

@@ -175,6 +175,8 @@ _WHEN_SAID = re.compile(
 )
 
 
+# Figures asked whatever the answer type ("哪些量化要求", "有什么定量指标").
+_ASKS_FIGURES = re.compile(r"量化|定量|具体数字|具体数值")
 # A time of day asked ("几点到几点", "几点前") and said ("7:00", "8时", "早高峰").
 _ASKS_CLOCK = re.compile(r"几点")
 _CLOCK_SAID = re.compile(
@@ -261,6 +263,9 @@ def check(
         _states_amount(q, sub.text) and _in_unit(c.unit, q) for q in quotes
     ):
         return value_gap(sub)
+    if _ASKS_FIGURES.search(sub.text) and not any(_has_value(q) for q in quotes):
+        # "提了哪些量化要求" is not answered by a sentence that states no figure at all.
+        return Gap("value", "数值")
     if sub.answer_type == "year" and not any(
         YEAR_RE.search(f"{x.section} {x.quote}") for x in citations
     ):
