@@ -295,13 +295,12 @@ class NumericAnswerer:
             # "公交专用道原来有多少公里" names no one row of the project table (each is a
             # 公交专用道): a total or a sentence answers it, not the first row.
             return None
-        if _ASKS_TOTAL.search(question) and not years and best.fact.year is not None:
+        if _ASKS_TOTAL.search(question) and not years:
             # "三年一共要新建多少": the row's own total column ("合计"), not its first year.
-            total = self._row_total(best.fact)
+            total = self._row_total(best.fact) if best.fact.year is not None else None
             if total is not None:
                 best = replace(best, fact=total)
                 matches = [best, *matches]
-        if _ASKS_TOTAL.search(question) and not years:
             whole = [
                 m
                 for m in matches

@@ -33,6 +33,7 @@ from assistant.answer.plan import (
     whole_question,
 )
 from assistant.answer.reader import (
+    CN_NUMERALS,
     Gap,
     SubAnswer,
     check,
@@ -248,8 +249,9 @@ class ExtractivePipeline:
                 # One sentence must meet the side: "每3年评估一次" and a sentence naming
                 # 延续使用 do not together say how long it may be used.
                 # (A record's or a fact's citations are one unit: a row and its header.)
-                fits = (
-                    check(
+                fits: Gap | None
+                if not _from_passages(whole):
+                    fits = check(
                         p.sub,
                         whole.citations,
                         self.documents,
@@ -258,11 +260,10 @@ class ExtractivePipeline:
                         dense,
                         self.policy.dense_floor,
                     )
-                    if not _from_passages(whole)
-                    else None
-                    if any(fits_alone(p.sub, x) for x in whole.citations)
-                    else Gap("weak")
-                )
+                elif any(fits_alone(p.sub, x) for x in whole.citations):
+                    fits = None
+                else:
+                    fits = Gap("weak")
                 if (
                     fits is not None
                     and p.sub.answer_type in _TYPED
@@ -730,10 +731,9 @@ def counts_without_items(
     return "；" not in bare and not any(_ENUMERATION.search(c.quote) for c in citations)
 
 
-_CN_NUMERALS = "一二两三四五六七八九十"
 # "哪八个方面", "哪四张网", "哪七类": a list asked with the number of its items.
 _COUNT_ASKED = re.compile(
-    rf"哪(?P<n>[{_CN_NUMERALS}]{{1,3}}|\d{{1,2}})"
+    rf"哪(?P<n>[{CN_NUMERALS}]{{1,3}}|\d{{1,2}})"
     r"(?:个|张|项|条|类|种|大|级|家|件|座|位|所|处|部分|方面)"
 )
 # A composed list ("…包括：A；B；C", "…的有：A[1]；B[2]"): its items follow the colon.
@@ -744,8 +744,9 @@ def lists_other_count(question: str, text: str) -> bool:
     """Whether a composed list answers "哪八个方面" with another number of items (four
     headings) and its text does not state the number asked either ("…（共七类分区）"): it is
     another list."""
+    bare = MARKER.sub("", text)
     asked = _COUNT_ASKED.search(question)
-    listed = _LISTED.search(MARKER.sub("", text))
+    listed = _LISTED.search(bare)
     if asked is None or listed is None:
         return False
     said = asked.group("n")
@@ -754,8 +755,8 @@ def lists_other_count(question: str, text: str) -> bool:
     if n is None or len(items) == n:
         return False
     # The number as a count of its own ("共七类"), not a digit of another ("十四五").
-    numeral = rf"(?<![{_CN_NUMERALS}]){re.escape(said)}(?![{_CN_NUMERALS}])"
-    return not re.search(rf"{numeral}|(?<!\d){int(n)}(?!\d)", MARKER.sub("", text))
+    numeral = rf"(?<![{CN_NUMERALS}]){re.escape(said)}(?![{CN_NUMERALS}])"
+    return not re.search(rf"{numeral}|(?<!\d){int(n)}(?!\d)", bare)
 
 
 # "哪几类", "哪几种", "哪三项": the kind of item a list is asked by.

@@ -175,6 +175,8 @@ _WHEN_SAID = re.compile(
 )
 
 
+# The numerals a count is written with in words ("哪八个", "八成", "“一网四化”").
+CN_NUMERALS = "一二两三四五六七八九十"
 # Figures asked whatever the answer type ("哪些量化要求", "有什么定量指标").
 _ASKS_FIGURES = re.compile(r"量化|定量|具体数字|具体数值")
 # A time of day asked ("几点到几点", "几点前") and said ("7:00", "8时", "早高峰").
@@ -302,7 +304,7 @@ def check(
 # 四张网", "“一网四化”具体指什么"); not its kind ("指的是哪一类路网"), nor another thing about it
 # ("“红8路”，起点和终点是哪里").
 _QUOTED_TERM = re.compile(r"[“\"]([^”\"“]{1,20})[”\"]")
-_COUNTED_PARTS = re.compile(r"[一二两三四五六七八九十百\d]")
+_COUNTED_PARTS = re.compile(rf"[{CN_NUMERALS}百\d]")
 _ASKS_CONTENT_OF = re.compile(r"具体|指|是什么|是哪|分别是|包括|包含|有哪些|内容")
 _QUESTION_END = re.compile(r"[？?。]")
 _ASKS_KIND = re.compile(r"哪一?类|什么类型|哪种")
@@ -896,7 +898,7 @@ def _in_unit(unit: str, text: str) -> bool:
     return any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
 
 
-_SHARE_SAID = re.compile(r"%|％|‰|百分|[一二两三四五六七八九十\d]\s*成(?![本员立效果为熟交功])")
+_SHARE_SAID = re.compile(rf"%|％|‰|百分|[{CN_NUMERALS}\d]\s*成(?![本员立效果为熟交功])")
 
 
 def direct_answer(
