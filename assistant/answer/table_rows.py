@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.citations import cite
 from assistant.answer.types import Citation
+from assistant.ingest.metadata import ORG_TAIL
 from assistant.ingest.types import Document
 from assistant.lang.patterns import ASKS_POST_RE
 from assistant.lang.substrings import SubstringIndex
@@ -71,6 +72,13 @@ _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[—�
 MIN_COVERAGE = 0.6
 MIN_LEAD = 0.05
 _MIN_VALUE = 2  # characters: a shorter cell value ("是") is no name to filter by
+# A unit a lead/co cell names: a place or body before a body's tail ("市交通运输局", "各区政府",
+# "综合处").
+# A wrapped or shifted cell ("输局" of 交通运\n输局, "创建期间" of a sentence) names none.
+_UNIT_NAME = re.compile(
+    rf"^(?:[\u4e00-\u9fff（）()]{{2,30}}?|[省市县区])(?:{ORG_TAIL}|处|科|室|股)"
+    r"(?:[（(][^）)]{1,12}[）)])?$"
+)
 
 
 @dataclass(frozen=True)
@@ -300,7 +308,8 @@ class TableRowAnswerer:
     def _values(header: str, value: str) -> tuple[str, ...]:
         """What a question may name a cell by: a unit among a unit cell's units, else the cell."""
         if role(header) in ("lead", "co"):
-            return split_units(value) or (value,)
+            units = split_units(value) or (value,)
+            return tuple(u for u in units if _UNIT_NAME.match(u))
         return (value,)
 
     # ------------------------------------------------------------------ value → rows
