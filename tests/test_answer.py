@@ -141,3 +141,15 @@ def test_a_share_asked_is_not_answered_by_the_cheng_of_a_word(assistant: Assista
     answer = assistant.ask("晋城金融行动方案里，完全成本保险的财政补贴比例是多少？")
     assert answer.status == "not_found", answer.answer
     assert "完全成本保险" in answer.answer  # the nearest text is quoted
+
+
+def test_a_quoted_figure_term_is_answered_by_the_brackets_after_its_noun(
+    assistant: Assistant,
+) -> None:
+    """ "“9073”养老服务格局指什么": a quoted figure is no heading's name (it once matched a
+    heading whose name is only a number, and answered with an empty “”), and the brackets after
+    the term's noun ("养老服务格局(90%居家养老、…)") say what it consists of: no decline."""
+    answer = assistant.ask("国土空间规划提到的“9073”养老服务格局具体指什么？")
+    assert answer.status != "not_found", answer.answer
+    assert "“”" not in answer.answer
+    assert "90%居家养老" in answer.answer

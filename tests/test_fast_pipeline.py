@@ -454,6 +454,10 @@ _FARMLAND_PLAN = """临河市高标准农田建设三年行动计划（2026—20
 一、主要目标
 到2028年，全市新建高标准农田10.8万亩。
 
+表1 年度目标
+序号 指标 单位 2026年 2027年 2028年
+1 新建高标准农田 万亩 4.8 5.4 6.0
+
 二、任务分解
 表2 各县（市、区）新建高标准农田任务分解表（单位：万亩）
 县（市、区） 2026年 2027年 2028年 合计
@@ -472,6 +476,11 @@ def test_a_total_asked_of_a_table_row_is_its_total_column(tmp_path: Path) -> Non
     assert "4.5" in total.answer and "1.2" not in total.answer, total.answer
     year = assistant.ask("东川县2027年要新建多少万亩高标准农田？")
     assert "1.5" in year.answer and "4.5" not in year.answer, year.answer
+    # The unit asked (万亩, a unit the corpus writes figures in) is the one the table's caption
+    # declares ("（单位：万亩）"): its cells answer in it, though each states a bare figure.
+    assert "万亩" in assistant.pipeline.vocabulary.units
+    both = assistant.ask("东川县三年一共要新建多少万亩高标准农田？2027年是多少？")
+    assert "4.5" in both.answer and "1.5" in both.answer, both.answer
 
 
 _SMART_PLAN = """临河市智慧交通建设方案
@@ -559,3 +568,140 @@ def test_figures_asked_are_not_answered_by_a_sentence_without_any(tmp_path: Path
         assert "没有给出具体数值" in answer.answer, answer.answer
     else:
         assert "120万亩" in answer.answer, answer.answer
+
+
+_GAS_PLAN = """临河市燃气事故应急预案
+
+1 总则
+
+1.1 编制目的
+为做好燃气事故应急处置工作，保障人民群众生命财产安全，制定本预案。
+
+1.2 工作原则
+以人为本、安全第一；统一领导、分级负责；快速反应、协同应对；依法规范、科技支撑。
+
+1.3 适用范围
+本预案适用于临河市行政区域内燃气事故的应急处置工作。
+
+2 组织体系
+
+2.1 指挥部办公室
+指挥部办公室设在市城市管理局，办公室主任由市城市管理局局长兼任。
+
+2.2 应急工作组
+指挥部下设综合协调组、抢险救援组和后勤保障组。
+
+3 信息报告
+发生人员死亡、燃气主干管道断裂等情况的，指挥部办公室应在30分钟内电话报告市政府。
+
+4 应急结束
+事故现场得到控制、危险消除后，按照“谁启动、谁结束”的原则，由启动响应的指挥机构宣布应急结束。
+"""
+
+
+def test_a_list_asked_of_a_heading_without_items_is_its_text(tmp_path: Path) -> None:
+    # "工作原则有哪些": the heading "1.2 工作原则" has no items or subheadings of its own; its
+    # text ("A；B；C。") holds them. Not the sentence elsewhere that names a 原则.
+    assistant = _with_document(tmp_path, "gas_plan.txt", _GAS_PLAN)
+    answer = assistant.ask("临河市燃气事故应急预案的工作原则有哪些？")
+    assert answer.status == "answered", answer.answer
+    assert "统一领导、分级负责" in answer.answer and "依法规范、科技支撑" in answer.answer
+    assert "谁启动" not in answer.answer
+    # A heading the question is about ("指挥部办公室"), not the thing it lists: its text
+    # (where the office sits) says nothing of which situations are reported.
+    about = assistant.ask("临河市燃气事故应急预案里，哪些情况指挥部办公室要在30分钟内电话报告？")
+    assert "设在市城市管理局" not in about.answer, about.answer
+
+
+_LAND_PLAN = """临河市国土空间总体规划（2021—2035年）
+
+第三章 主体功能区
+
+第10条 主体功能分区
+落实深化主体功能分区，将全市国土空间划分为重点生态功能区、农产品主产区和城市化地区三种类型。
+
+第四章 规划分区
+
+第19条 国土空间规划分区
+落实主体功能分区，将全市国土空间分为农田保护区、生态保护区、城镇发展区、乡村发展区等四类分区，明确分区管控规则。
+"""
+
+
+def test_a_count_of_another_kind_of_thing_is_not_the_list_asked(tmp_path: Path) -> None:
+    # "哪几类规划分区": the sentence counting 主体功能分区's "三种类型" says neither 规划分区
+    # nor sits under a heading that does; the one under "国土空间规划分区" answers.
+    assistant = _with_document(tmp_path, "land_plan.txt", _LAND_PLAN)
+    answer = assistant.ask("临河市国土空间总体规划把全市国土空间分成哪几类规划分区？")
+    assert "农田保护区" in answer.answer and "城镇发展区" in answer.answer, answer.answer
+    assert "农产品主产区" not in answer.answer, answer.answer
+
+
+_FIRE_PLAN = """临河市森林防火工作方案
+
+一、工作目标
+全年森林火灾受害面积控制在50公顷以内。
+
+二、保障措施
+各县（区）落实森林防火责任，加强巡护值守，森林防火视频监控覆盖率达到95%以上。
+建立火情线索长效机制，定期向各县（区）推送线索清单，力争全年核查率达90%。
+"""
+
+
+def test_a_rate_asked_is_not_answered_by_an_amount(tmp_path: Path) -> None:
+    # "受害率是多少" asks a rate (%, ‰, 人/亿元): "受害面积控制在50公顷以内" states an area.
+    # (A sentence stating another rate, "覆盖率达到95%", is another indicator: not this check's.)
+    assistant = _with_document(tmp_path, "fire_plan.txt", _FIRE_PLAN)
+    rate = assistant.ask("临河市森林防火工作方案的森林火灾受害率控制目标是多少？")
+    assert rate.status == "not_found", rate.answer
+    assert rate.plan["subquestions"][0]["constraints"]["unit"] == "率"
+    stated = assistant.ask("临河市森林防火工作方案里视频监控覆盖率要达到多少？")
+    assert stated.status != "not_found" and "95%" in stated.answer, stated.answer
+    # A rate's clause need not repeat the word before it that an earlier clause names
+    # ("线索" of "推送线索清单"): the rate is said with its own name.
+    said = assistant.ask("临河市森林防火工作方案里，线索核查率要达到多少？")
+    assert said.status != "not_found" and "90%" in said.answer, said.answer
+
+
+def test_a_whole_documents_content_asked_is_its_outline(tmp_path: Path) -> None:
+    # "大致讲了啥", "核心内容能概括一下吗" name nothing of the document beyond its title: its
+    # top-level headings answer, as its parts.
+    assistant = _with_document(tmp_path, "gas_plan.txt", _GAS_PLAN)
+    for question in (
+        "临河市燃气事故应急预案大致讲了啥？",
+        "临河市燃气事故应急预案的核心内容能概括一下吗？",
+    ):
+        answer = assistant.ask(question)
+        assert answer.status == "answered", answer.answer
+        assert "分为以下几部分：总则；组织体系；信息报告；应急结束[1]" in answer.answer, (
+            answer.answer
+        )
+    # A part of it named ("工作原则的主要内容") is not the outline.
+    part = assistant.ask("临河市燃气事故应急预案里工作原则的主要内容是什么？")
+    assert "分为以下几部分" not in part.answer and "统一领导" in part.answer, part.answer
+
+
+_LINES_PLAN = """临河市特色公交线路发展方案
+
+一、发展目标
+开通红色文化公交专线“红1路”，串联主要红色教育基地。
+
+表1 特色公交发展指标
+
+序号 指标名称 单位 2021 年 2025 年
+
+1 红色公交专线 条 0 3
+
+2 旅游公交专线 条 2 6
+"""
+
+
+def test_members_asked_of_a_row_that_only_counts_them_are_declined(tmp_path: Path) -> None:
+    # "3条红色公交专线，另外两条是哪两条": the table row counts them and names none; the
+    # answer states the row (never raw) and says that the members are not listed.
+    assistant = _with_document(tmp_path, "lines_plan.txt", _LINES_PLAN)
+    answer = assistant.ask("临河市要开的3条红色公交专线，除了红1路，另外两条是哪两条？")
+    assert answer.status == "not_found", answer.answer
+    assert "没有列出这些红色公交专线具体是哪些" in answer.answer, answer.answer
+    assert "红色公交专线 条 0 3" not in answer.answer
+    count = assistant.ask("临河市红色公交专线2025年要开几条？")
+    assert count.status == "answered" and "3条" in count.answer, count.answer

@@ -587,8 +587,11 @@ def test_the_quantity_asked_implies_its_unit() -> None:
     # A count after the question word asks a count; 频率 is no share.
     assert unit("今年投资多少个项目？") == ""
     assert unit("演练频率是多少？") == ""
-    # Not every 率 is a share, nor is a subsidy asked always an amount of money.
-    assert unit("行车事故死亡率是多少？") == ""
+    # Not every 率 is a share ("死亡率" in 人/百万车公里): a rate is a share or a ratio, never a
+    # plain amount; nor is a subsidy asked always an amount of money.
+    assert unit("行车事故死亡率是多少？") == "率"
+    assert _in_unit("率", "0.5人/百万车公里") and _in_unit("率", "92.5%")
+    assert not _in_unit("率", "受害森林面积超过10公顷")
     assert unit("运营补贴到位了多少？") == ""
     assert not _in_unit("元", "完成5家水运企业老旧船舶更新") and _in_unit("元", "投资12亿元")
     assert _in_unit("速度", "限速60公里/小时") and not _in_unit("速度", "3人以上5人以下")
@@ -1550,3 +1553,63 @@ def test_a_quoted_items_list_number_is_not_said_as_a_figure() -> None:
         == "全年建设森林草原防火隔离带1200公里。"
     )
     assert _ITEM_NUMBER.sub("", "2.5万人参加演练。") == "2.5万人参加演练。"
+
+
+def test_a_term_spelled_out_after_the_noun_it_qualifies_is_explained() -> None:
+    from assistant.answer.reader import term_unexplained
+
+    question = "“三网融合”服务格局具体指什么？"
+    # The items in brackets after the term's noun say what it consists of.
+    said = "构建“三网融合”服务格局(公交网、慢行网、轨道网)，提升出行品质。"
+    assert term_unexplained(question, [said]) == ""
+    # Named only, with no items anywhere in its sentence: unexplained.
+    named = "构建“三网融合”服务格局，提升出行品质。"
+    assert term_unexplained(question, [named]) == "三网融合"
+
+
+def test_a_count_is_no_list_of_the_things_counted() -> None:
+    from assistant.answer.reader import counted_unlisted
+
+    counted = _cite(1, "稳定运营现有的27条旅游公交直通车，提升游客出行体验。")
+    assert counted_unlisted("27条旅游公交直通车都是哪些线路？", [counted]) == "27条旅游公交直通车"
+    # Counted after its name ("消防站17座"): named as the question names it.
+    after = _cite(1, "规划设置消防站17座，现状6座，规划11座。")
+    assert counted_unlisted("17座消防站具体建在哪些位置？", [after]) == "消防站17座"
+    # "除了A，另外3个": the one item the sentence names is the question's own.
+    one = _cite(1, "新增公路水运监理企业资质证书等4个电子证照。")
+    asked = "新增的4个电子证照，除了公路水运监理企业资质证书，另外3个是什么？"
+    assert counted_unlisted(asked, [one]) == "4个电子证照"
+    # The sentence lists them, or names some of them itself: a list, however short.
+    listed = _cite(1, "新增甲线、乙线、丙线、丁线4条旅游公交专线。")
+    assert counted_unlisted("新增的4条旅游公交专线是哪几条？", [listed]) == ""
+    some = _cite(1, "新增甲证、乙证等4个电子证照。")
+    assert counted_unlisted("新增了哪些电子证照？", [some]) == ""
+    # Its items follow it in the passage: the draft left them out, the text does not.
+    passage = "规划建设3处公园：一是甲公园；二是乙公园；三是丙公园。"
+    followed = Citation(1, "", "bus", "", "", "规划建设3处公园：", passage, 0, 9)
+    assert counted_unlisted("规划的3处公园是哪几处？", [followed]) == ""
+    # Not asked which: a count asked is answered by the count.
+    assert counted_unlisted("有多少条旅游公交直通车？", [counted]) == ""
+
+
+def test_a_thing_named_after_the_topic_is_what_a_bare_later_clause_asks_of() -> None:
+    # "到2025年要提到多少" names nothing: it asks of the thing the first clause named after its
+    # comma ("公交站点覆盖率"), not only of "临河创建公交都市".
+    _, second = _sides("临河创建公交都市，公交站点覆盖率2021年是多少？到2025年要提到多少？")
+    assert "公交站点覆盖率" in second and "2025年" in second and "2021" not in second
+    # A part with a verb of its own is no thing: the topic stays the first part.
+    _, later = _sides("太行一号旅游公路，十四五期间建成了多少公里？后来又建了多少？")
+    assert later.startswith("太行一号旅游公路，") and "建成了" not in later
+
+
+def test_a_unit_the_documents_write_figures_in_is_the_unit_asked() -> None:
+    from assistant.answer.plan import vocabulary_from
+
+    # Units read from the extracted facts: word units of their own, not a measure word with a
+    # unit ("个工作日") nor an approximate one ("个半小时").
+    vocab = vocabulary_from([], [], None, (), ["标台", "%", "个", "个工作日", "个半小时", "万亩"])
+    assert set(vocab.units) == {"标台", "万亩"}
+    (sub,) = plan_question("到2025年临河全市公交车总共要有多少标台？", vocab).subquestions
+    assert sub.constraints.unit == "标台"
+    (other,) = plan_question("临河全市公交车有多少辆？", vocab).subquestions
+    assert other.constraints.unit == ""

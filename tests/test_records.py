@@ -1147,8 +1147,10 @@ def test_a_leaf_heading_named_in_the_question_answers_what_it_is() -> None:
     from assistant.answer.guard import guard_answer
 
     assert not guard_answer(found.text, found.status, found.citations, "").report.removed
-    # A list question, or a heading with subheadings, is not this mechanism's.
-    assert answerer._leaf_named("临州国土空间规划的城市性质有哪些？", None) is None
+    # A list question is answered by its text too (no list record holds its items); a
+    # heading with subheadings is not this mechanism's.
+    listed = answerer._leaf_named("临州国土空间规划的城市性质有哪些？", None)
+    assert listed is not None and "链接两大城市群的门户城市" in listed.text
     assert answerer._leaf_named("临州规划第二章目标定位是什么？", None) is None
 
 
@@ -1932,3 +1934,21 @@ def test_a_header_whose_last_cells_are_printed_one_a_line_is_one_header() -> Non
     assert dict(rows[0].cells)["工程名称"] == "东湖水库（中型）"
     assert dict(rows[1].cells)["技术责任单位"] == "县水务局"
     assert rows[0].table == "重点防洪工程一览表"
+
+
+def test_a_lead_or_co_cell_names_only_whole_unit_names() -> None:
+    """A question names a row by a unit of its lead/co cell ("市交通运输局牵头的有哪些");
+    a wrapped or shifted cell's piece ("输局" of 交通运\\n输局, "创建期间" of a sentence) is no
+    unit, so a question saying 交通运输局 or 创建期间 does not filter the table by it."""
+    from assistant.answer.table_rows import TableRowAnswerer
+
+    values = TableRowAnswerer._values
+    assert values("配合单位", "市交通运输局、市住建局、各区政府等相关单位") == (
+        "市交通运输局",
+        "市住建局",
+        "各区政府",
+    )
+    assert values("牵头单位", "市工信局（市国资委）、市委") == ("市工信局（市国资委）", "市委")
+    assert values("配合单位", "输局") == ()
+    assert values("牵头单位", "创建期间") == ()
+    assert values("属性", "约束性") == ("约束性",)

@@ -43,12 +43,13 @@ from assistant.answer.reader import (
     direct_answer,
     first_cited,
     focus_coverage,
+    members_asked,
     person_unnamed,
     states_unit,
     unconfirmed_note,
 )
 from assistant.answer.records import RecordAnswerer
-from assistant.answer.texts import LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
+from assistant.answer.texts import GAP_COUNT_ONLY, LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation, Status
 from assistant.ingest.structure import is_standalone_heading
 from assistant.ingest.types import DocumentMeta
@@ -56,7 +57,7 @@ from assistant.lang.numbers import chinese_numeral, mentions
 from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
-from assistant.lang.tokens import nouns, place_names, split_place_names
+from assistant.lang.tokens import noun_runs, nouns, place_names, split_place_names
 from assistant.retrieve.hybrid import Retriever
 from assistant.retrieve.types import Passage
 
@@ -450,7 +451,7 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
-            and not states_unit(sub, numeric.text)
+            and not states_unit(sub, numeric.text, numeric.citations)
         ):
             numeric = None  # a figure in another unit than the one asked is another quantity
         if (
@@ -508,11 +509,12 @@ class ExtractivePipeline:
             # answered from the record that states it, when one qualifies and passes the guard
             # (otherwise the extractive draft stands).
             hint = "list" if sub.answer_type in ("list", "overview") else None
-            found = self.records.answer(sub.text, scope, hint, said)
+            found = self.records.outline(sub.text, scope) if sub.answer_type == "overview" else None
+            found = found or self.records.answer(sub.text, scope, hint, said)
             if found is not None and said and _repeats(found.text, said):
                 # "还有呢" after this very list: the document lists nothing more under it.
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
-        if found is not None and not states_unit(sub, found.text):
+        if found is not None and not states_unit(sub, found.text, found.citations):
             found = None  # a row's cell in another unit than the one asked
         if found is not None and lists_other_count(sub.text, found.text):
             found = None  # four headings are not the eight 方面 asked
@@ -539,7 +541,30 @@ class ExtractivePipeline:
             # A question asking no value takes this only when the quote is the row alone.
             whole = sub.answer_type not in _VALUE_TYPES
             row = self.numeric.row_quoted(sub.text, citations[0], NOT_FOUND_TEXT, whole)
-            if row is not None and row.status == "answered" and states_unit(sub, row.text):
+            counted = members_asked(sub.text)
+            if (
+                row is not None
+                and row.status == "answered"
+                and counted
+                and counts_without_items(sub.answer_type, row.text, row.citations, sub.text)
+            ):
+                # "3条红色公交专线，另外两条是哪两条" is not answered by the row counting them:
+                # the row is stated (never raw), and what it leaves out is said.
+                gap = Gap("content", counted)
+                thing = re.sub(rf"^[\d{CN_NUMERALS}百]+\S", "", counted)
+                text = GAP_COUNT_ONLY.format(stated=row.text, thing=thing)
+                return (
+                    SubAnswer(
+                        sub, "not_found", text, row.citations, drafted.confidence, features, gap
+                    ),
+                    passages,
+                    spent,
+                )
+            if (
+                row is not None
+                and row.status == "answered"
+                and states_unit(sub, row.text, row.citations)
+            ):
                 status, text, citations = row.status, row.text, row.citations
                 source = "fact"
             elif row is not None and row.rate_only:
@@ -728,6 +753,15 @@ def counts_without_items(
     units = [m.unit for m in mentions(bare) if m.unit]
     if kind and units and not any(_same_kind(kind.group(1), u) for u in units):
         return True
+    thing = _thing_counted(question, kind)
+    if (
+        thing
+        and units
+        and not any(thing in re.sub(r"\s+", "", f"{c.section} {c.quote}") for c in citations)
+    ):
+        # "哪几类规划分区" is not answered by "划分为A、B和C三种类型" of 主体功能分区: the kind
+        # of thing asked is said neither by the sentence nor by its heading.
+        return True
     return "；" not in bare and not any(_ENUMERATION.search(c.quote) for c in citations)
 
 
@@ -737,7 +771,7 @@ _COUNT_ASKED = re.compile(
     r"(?:个|张|项|条|类|种|大|级|家|件|座|位|所|处|部分|方面)"
 )
 # A composed list ("…包括：A；B；C", "…的有：A[1]；B[2]"): its items follow the colon.
-_LISTED = re.compile(r"(?:包括|的有)：(?P<items>[^。]+)")
+_LISTED = re.compile(r"(?:包括|的有|几部分)：(?P<items>[^。]+)")
 
 
 def lists_other_count(question: str, text: str) -> bool:
@@ -762,6 +796,17 @@ def lists_other_count(question: str, text: str) -> bool:
 # "哪几类", "哪几种", "哪三项": the kind of item a list is asked by.
 _KIND_ASKED = re.compile(r"哪[几两三四五六七八九十]+([类种项])")
 _KINDS = ("类", "种", "类型")
+
+
+def _thing_counted(question: str, kind: re.Match[str] | None) -> str:
+    """The noun phrase right after "哪几类" ("规划分区" of "分成哪几类规划分区？"), or ""."""
+    if kind is None:
+        return ""
+    runs = noun_runs(question[kind.end() :])
+    if not runs or not question[kind.end() :].startswith(runs[0][0][0]):
+        return ""
+    thing = "".join(w for w, _ in runs[0])
+    return thing if len(thing) >= 2 else ""
 
 
 def _same_kind(asked: str, unit: str) -> bool:

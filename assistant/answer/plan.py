@@ -29,7 +29,7 @@ from assistant.lang.patterns import (
     short_names,
     without_place,
 )
-from assistant.lang.tokens import noun_runs, words
+from assistant.lang.tokens import noun_runs, without_verbs, words
 
 AnswerType = Literal[
     "number",
@@ -80,7 +80,14 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         ),
     ),
     ("place", re.compile(r"哪里|哪儿|在哪(?![些几])|设在|什么地方|哪个地方")),
-    ("overview", re.compile(r"主要内容|讲了什么|说了什么|概述|概况|总体要求|主要任务|重点任务")),
+    (
+        # A document's or a section's content ("大致讲了啥", "核心内容能概括一下吗").
+        "overview",
+        re.compile(
+            r"主要内容|核心内容|大致内容|讲了什么|说了什么|讲了啥|说了啥|讲的是什么|讲些什么|讲什么"
+            r"|概述|概况|概括|总体要求|主要任务|重点任务"
+        ),
+    ),
     (
         "list",
         re.compile(
@@ -124,6 +131,17 @@ _IMPLIED_UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
         "%",
     ),
     (re.compile(r"(?:限速|时速|车速|速度)[^，,。？?]{0,4}?(?:多少|几)"), "速度"),
+    # A rate ("受害率控制目标是多少"): a share, a per-mille or a ratio ("人/亿元"), never a
+    # plain amount ("受害森林面积超过10公顷" is no 受害率). A frequency (频率) is a count per
+    # period, said in many ways ("一年一次").
+    (
+        re.compile(
+            r"(?<!频)率[^，,。？?]{0,8}?多少"
+            + _NOT_A_COUNT
+            + r"(?!公里|千米|米|吨|人|元|万|亿|倍|天|小时|年)"
+        ),
+        "率",
+    ),
 )
 _STANCE_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|已经|已")
 _STANCE_TARGET = re.compile(r"目标|力争|到\s*(?:19|20)\d{2}|计划|打算|预期|要达到")
@@ -250,6 +268,9 @@ class Vocabulary:
     known: Callable[[str], bool] | None = field(default=None, compare=False)
     # (a body's full name, the short name its document defines for it: "以下简称县防指").
     short_names: tuple[tuple[str, str], ...] = ()
+    # Units of two or more characters the documents state figures in ("标台", "万亩"), longest
+    # first: "多少标台" asks a figure in that unit.
+    units: tuple[str, ...] = ()
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -455,6 +476,8 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
     levels = tuple(dict.fromkeys(LEVEL_RE.findall(rest)))
     unit_m = _UNIT_ASKED.search(rest)
     unit = unit_m.group("unit") if unit_m else ""
+    if not unit:
+        unit = next((u for u in vocabulary.units if f"多少{u}" in rest or f"几{u}" in rest), "")
     if not unit and _ASKS_LENGTH.search(rest):
         unit = "长度"  # "有多长": a length, in whatever unit of length
     if not unit:
@@ -1066,9 +1089,14 @@ def topic_of(clause: str) -> str:
             head += picked
     parts = [p for p in re.split(r"[，,]", head) if p.strip()]
     # "X表中，Y的目标值": the first part is a frame (where), the topic is what comes after it.
+    # "阳泉创建公交都市，公交站点500米覆盖率2021年是多少": a thing named right before the
+    # question word (no verb) is the topic's too: "到2025年要提到多少" asks the same thing.
+    subject = _subject(parts[-1]) if len(parts) > 1 else ""
     head = (
         "".join(parts[:2])
         if len(parts) > 1 and _FRAME_END.search(parts[0])
+        else f"{parts[0]}，{subject}"
+        if subject
         else parts[0]
         if parts
         else head
@@ -1076,6 +1104,20 @@ def topic_of(clause: str) -> str:
     # A year and its 年 go ("2025年"); the 年 of "三年行动计划" stays.
     head = PLAN_PERIOD_RE.sub("", _YEAR_SPAN.sub("", head))
     return _TOPIC_TAIL.sub("", head).strip()
+
+
+_STANCE_HEAD = re.compile(r"^(?:目前|现在|现状|当前|已经|计划|打算|到)+")
+_MIN_SUBJECT = 4  # content characters a thing named needs to be a topic of its own
+
+
+def _subject(part: str) -> str:
+    """The thing a clause's last part names (no verb, no year, no stance): "公交站点500米覆盖率"
+    of "公交站点500米覆盖率2021年"; "" when the part says more than a thing."""
+    bare = PLAN_PERIOD_RE.sub("", _YEAR_SPAN.sub("", part))
+    bare = _STANCE_HEAD.sub("", _TOPIC_TAIL.sub("", bare).strip())
+    if _content_chars(bare) < _MIN_SUBJECT or without_verbs(bare) != bare:
+        return ""
+    return bare
 
 
 def _inherit(subs: Sequence[SubQuestion]) -> list[SubQuestion]:
@@ -1096,20 +1138,31 @@ def vocabulary_from(
     levels: Iterable[str],
     known: Callable[[str], bool] | None = None,
     texts: Iterable[str] = (),
+    units: Iterable[str] = (),
 ) -> Vocabulary:
     """Build the planner's vocabulary from document metadata (``DocumentMeta``), the grade
-    names found in the records and the short names the documents' ``texts`` define (the first
-    definition of a name wins: a plan names its own body before the bodies above it)."""
+    names found in the records, the short names the documents' ``texts`` define (the first
+    definition of a name wins: a plan names its own body before the bodies above it) and the
+    ``units`` of the facts extracted from them."""
     shorts: dict[str, str] = {}
     for text in texts:
         for full, short in short_names(text):
             shorts.setdefault(full, short)
+    # A word unit of its own ("标台"), not a share, a rate or a compound of the asking's
+    # ("万元" and "公里" are in _UNIT_ASKED already).
+    named = {u for u in units if _WORD_UNIT.fullmatch(u)}
     return Vocabulary(
         documents=tuple(DocumentName(m.doc_id, m.title, m.short_title, m.region) for m in metas),
         levels=tuple(sorted({x for x in levels if x})),
         known=known,
         short_names=tuple(sorted(shorts.items(), key=lambda kv: -len(kv[0]))),
+        units=tuple(sorted(named, key=lambda u: (-len(u), u))),
     )
+
+
+# Not a count's measure word with its unit ("个工作日": 几个工作日 may be answered "3日内"),
+# nor an approximate one ("个半小时", "个多小时").
+_WORD_UNIT = re.compile(r"(?!个)(?:(?![多半])[\u4e00-\u9fff]){2,4}")
 
 
 def covered_years(period: str, periods: Sequence[str] = ()) -> set[int]:

@@ -294,6 +294,9 @@ def check(
     if term := term_unexplained(sub.text, quotes):
         # "“一网四化”具体指哪一网、哪四化" is not answered by a sentence that only names it.
         return Gap("content", term)
+    if counted := counted_unlisted(sub.text, citations):
+        # "27条旅游公交直通车都是哪些线路" is not answered by the sentence that counts them.
+        return Gap("content", counted)
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
@@ -308,10 +311,10 @@ _COUNTED_PARTS = re.compile(rf"[{CN_NUMERALS}百\d]")
 _ASKS_CONTENT_OF = re.compile(r"具体|指|是什么|是哪|分别是|包括|包含|有哪些|内容")
 _QUESTION_END = re.compile(r"[？?。]")
 _ASKS_KIND = re.compile(r"哪一?类|什么类型|哪种")
-# What says what a term consists of: brackets or a colon right after it ("“12333”（1个空港
-# 枢纽、…）"), "即/指/包括/：" later in its sentence, or its items before it in its clause
-# ("工作报告、会商研判…“四项机制”").
-_SPELLED_OUT = re.compile(r"^[”\"]?[（(：:]")
+# What says what a term consists of: brackets or a colon right after it, or after the noun it
+# qualifies ("“12333”（1个空港枢纽、…）", "“9073”养老服务格局(90%居家养老、…)"), "即/指/包括/："
+# later in its sentence, or its items before it in its clause ("工作报告、会商研判…“四项机制”").
+_SPELLED_OUT = re.compile(r"^[”\"]?[\u4e00-\u9fff]{0,8}[（(：:]")
 _EXPLAINS = re.compile(r"即|是指|指的是|包括|包含|分别是|分别为|具体为|[：:]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_START = re.compile(r"[，,。；;：:！？!?]")
@@ -363,6 +366,69 @@ def term_unexplained(question: str, quotes: Sequence[str]) -> str:
             if _SPELLED_OUT.search(after) or _EXPLAINS.search(sentence) or "、" in clause:
                 return ""
     return term
+
+
+# Which members of a counted set are asked: "都是哪些线路", "分别是哪几个", "哪10家",
+# "另外3个是什么", "具体建在哪些位置".
+_ASKS_MEMBERS = re.compile(
+    rf"哪(?:些|几|[{CN_NUMERALS}\d]+)|分别是|(?:另外|其余|其他)[^，,。？?]{{0,6}}(?:是什么|是哪)"
+)
+_CLASSIFIERS = "个条家座处项所批支"
+# A count of things: "27条旅游公交直通车", "新增4个不停车查验口岸"; or "消防站17座".
+_COUNT_OF = re.compile(
+    rf"(?P<n>\d+|[{CN_NUMERALS}百]+)\s*[{_CLASSIFIERS}](?P<x>[\u4e00-\u9fff]{{2,12}})"
+    rf"|(?P<y>[\u4e00-\u9fff]{{2,8}}?)\s*\d+\s*[{_CLASSIFIERS}](?![\u4e00-\u9fff])"
+)
+# Items listed: "A、B、C", "A；B", or numbered items.
+_ITEMS_LISTED = re.compile(
+    r"、[^、，,。；;]{1,30}、|[；;]|[（(][一二三四五六七八九十\d][)）]|^\s*\d+[.、．]"
+)
+# A count's own named items before it in its clause ("公路水运监理企业资质证书等4个电子证照").
+_NAMED_BEFORE = re.compile(r"([^，,。；;：:]*?)等\s*$")
+_LISTED_AFTER = 150  # characters after a quote in which the items it counts may follow
+_ITEM_TAIL = 6  # characters of an item's end that name it
+
+
+def members_asked(question: str) -> str:
+    """The counted things a question asks the members of ("3条红色公交专线" of "…3条红色公交
+    专线，另外两条是哪两条"), or ""."""
+    if not _ASKS_MEMBERS.search(question):
+        return ""
+    m = _COUNT_OF.search(re.sub(r"\s+", "", question))
+    return m.group(0) if m and m.group("x") else ""
+
+
+def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
+    """The count a cited sentence states of the things the question asks the members of
+    ("4个不停车查验口岸"), when no cited sentence, nor the text right after it, lists them
+    (beyond the ones the question itself names: "除了A，另外3个是什么"). Empty otherwise."""
+    if not _ASKS_MEMBERS.search(question) or not citations:
+        return ""
+    flat_q = re.sub(r"\s+", "", question)
+    counted = ""
+    for x in citations:
+        quote = re.sub(r"\s+", "", x.quote)
+        at = x.passage.find(x.quote[:20]) if x.quote else -1
+        after = x.passage[at + len(x.quote) : at + len(x.quote) + _LISTED_AFTER] if at >= 0 else ""
+        if _ITEMS_LISTED.search(quote) or _ITEMS_LISTED.search(after.lstrip()[:1] + after):
+            return ""
+        for m in _COUNT_OF.finditer(quote):
+            thing = m.group("x") or m.group("y") or ""
+            # The thing counted is the one asked: its last two characters at least are named.
+            if len(thing) < 2 or thing[-2:] not in flat_q:
+                continue
+            before = _NAMED_BEFORE.search(quote[: m.start()])
+            named = [n for n in re.split(r"[、和及与]", before.group(1)) if n] if before else []
+            # A named item is the question's own when its end (the noun) is ("新增A等4个" for
+            # "除了A，另外3个").
+            if any(n[-_ITEM_TAIL:] not in flat_q for n in named):
+                return ""  # the sentence names some of them itself ("A、B等10家")
+            if m.group("y"):
+                # "规划设置消防站17座": the thing is what the question names of it ("消防站").
+                tail = next(thing[k:] for k in range(len(thing) - 1) if thing[k:] in flat_q)
+                counted = counted or tail + m.group(0)[len(thing) :]
+            counted = counted or m.group(0)
+    return counted
 
 
 def value_gap(sub: SubQuestion) -> Gap:
@@ -784,7 +850,7 @@ _PERSONS_COUNTED = re.compile(
 _ASKS_PHONE = re.compile(r"(?:电话|号码|热线|手机)(?:号码|号)?(?:是|为)?(?:多少|几号)")
 _PHONE = re.compile(r"\d{3,4}[-—－]\d{6,8}|(?<!\d)\d{5,}(?!\d)")
 _CLAUSE_BREAK = re.compile(r"[，,；;。]")
-_NO_ATTRIBUTION = frozenset({"级", "%", "年"})
+_NO_ATTRIBUTION = frozenset({"级", "%", "率", "年"})
 _OWN_SUBJECT = 4  # characters a clause names beyond the question: a subject of its own
 _HEAVY_SHARE = 0.5
 
@@ -870,13 +936,25 @@ def _fits_type(sub: SubQuestion, clause: str) -> bool:
 
 
 _CJK_UNIT = re.compile(r"^[\u4e00-\u9fff]+$")
-_UNIT_WHAT = {"元": "金额", "长度": "长度", "%": "比例或比率", "速度": "速度", "分": "分值"}
+_UNIT_WHAT = {
+    "元": "金额",
+    "长度": "长度",
+    "%": "比例或比率",
+    "率": "比率",
+    "速度": "速度",
+    "分": "分值",
+}
 
 
-def states_unit(sub: SubQuestion, text: str) -> bool:
+def states_unit(sub: SubQuestion, text: str, citations: Sequence[Citation] = ()) -> bool:
     """Whether ``text`` states a value in the unit the question asks ("多少公里"), if it asks
-    one: a rate in % does not answer a question about kilometres."""
-    return _in_unit(sub.constraints.unit, text)
+    one: a rate in % does not answer a question about kilometres. A table's figures are in the
+    unit its cited caption or header declares ("（单位：万亩）", "面积（万亩）")."""
+    unit = sub.constraints.unit
+    if _in_unit(unit, text):
+        return True
+    declared = (f"单位：{unit}", f"单位:{unit}", f"（{unit}）", f"({unit})")
+    return any(d in re.sub(r"\s+", "", c.quote) for c in citations for d in declared)
 
 
 # "多少年" asks a number of years ("8年", "三年"), which a calendar year ("2025年") is not.
@@ -895,9 +973,15 @@ def _in_unit(unit: str, text: str) -> bool:
     if unit in ("%", "％"):
         # "八成" is a share; the 成 of "成本", "完成" is none.
         return bool(_SHARE_SAID.search(text))
+    if unit == "率":
+        # A share, or a ratio of two units ("0.021人/亿元", "每万人", "1:1.2").
+        return bool(_SHARE_SAID.search(text) or _RATIO_SAID.search(text))
     return any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
 
 
+_RATIO_SAID = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]\s*/\s*[\u4e00-\u9fff\dA-Za-z]|每|\d\s*[:：比]\s*\d|倍"
+)
 _SHARE_SAID = re.compile(rf"%|％|‰|百分|[{CN_NUMERALS}\d]\s*成(?![本员立效果为熟交功])")
 
 

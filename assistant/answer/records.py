@@ -26,7 +26,7 @@ from assistant.lang.patterns import ASKS_DEFINITION_RE, ASKS_POST_RE, LEVEL_RE, 
 from assistant.lang.sentences import MARKER, split_sentences
 from assistant.lang.substrings import SubstringIndex
 from assistant.lang.terms import TermWeights, coverage, coverages, flat, flat_texts
-from assistant.lang.tokens import without_verbs, words
+from assistant.lang.tokens import nouns, without_verbs, words
 from assistant.records.types import (
     Conflict,
     Definition,
@@ -124,6 +124,14 @@ _NAMED = re.compile(r"“([^“”]{2,40})”")
 _ASKS_WHAT_IT_IS = re.compile(r"是什么|是怎样的|是如何|指什么|怎么定位|如何定位")
 _LIST_KINDS = ("heading", "enumeration")
 _MIN_LEAF_NAME = 4  # characters: a shorter heading ("目标") is named by too many questions
+# What asks a whole document's content, beside the document's name ("核心内容能概括一下吗").
+_WHOLE_CUES = re.compile(
+    r"主要内容|核心内容|大致内容|内容|讲了什么|说了什么|讲了啥|说了啥|讲的是什么|讲些什么|讲什么"
+    r"|概述|概况|概括|介绍|大致|大概|主要|简要|一下|是什么|什么|啥|能|吗"
+)
+_MIN_OUTLINE = 3  # top-level headings an outline has at least
+# Share of a list question's other words a named heading's text must say to be what it lists.
+_REST_SAID = 0.5
 _ARTICLE = re.compile(r"^第[\d一二三四五六七八九十百]+[条章节款]\s*")
 
 
@@ -239,6 +247,11 @@ def _bigram_cover(question: str, title: str) -> float:
     """Share of a title's character pairs the question says."""
     pairs = {title[i : i + 2] for i in range(len(title) - 1)}
     return sum(p in question for p in pairs) / len(pairs) if pairs else 0.0
+
+
+def _depth(section: str) -> int:
+    """How many headings a section path holds ("" is the document itself)."""
+    return section.count(SECTION_SEPARATOR) + 1 if section else 0
 
 
 def _focus(question: str) -> str:
@@ -424,6 +437,34 @@ class RecordAnswerer:
         return frozenset(
             r.scale for r in self.records if isinstance(r, Definition) and r.level and r.scale
         )
+
+    def outline(self, question: str, doc_ids: Collection[str] | None) -> RecordAnswer | None:
+        """ "《…》大致讲了啥": a whole document's content asked (one document in scope, nothing
+        named of it beyond its own title): its top-level headings, as a list."""
+        if not doc_ids or len(set(doc_ids)) != 1:
+            return None
+        (doc_id,) = set(doc_ids)
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            return None
+        rest = _WHOLE_CUES.sub(" ", _focus(question))
+        named = f"{doc.meta.title} {doc.meta.short_title} {doc.meta.region}"
+        things = nouns(rest)
+        if any(
+            t not in named and any(t in n for n in things)
+            for t in self._weights.weigh(rest, stress_years=False)
+        ):
+            return None  # a part of it is asked ("重点任务的主要内容"): not the outline
+        lists: dict[tuple[str, str], list[ListItem]] = {}
+        for r in self.records:
+            if isinstance(r, ListItem) and r.doc_id == doc_id and r.kind == "heading":
+                lists.setdefault((r.parent, r.section), []).append(r)
+        tops = [items for items in lists.values() if len(items) >= _MIN_OUTLINE]
+        if not tops:
+            return None
+        top = min(tops, key=lambda items: (_depth(items[0].section), -len(items)))
+        first = min(top, key=lambda r: r.position)
+        return self._compose("list", first, question, 1.0)
 
     def by_year(self, question: str, doc_ids: Collection[str] | None = None) -> bool:
         """Whether a task list states the thing asked year by year ("每年分别是多少")."""
@@ -761,6 +802,8 @@ class RecordAnswerer:
         its child headings when it has them, else the first sentences of its own text."""
         for name in _NAMED.findall(question):
             bare = _MARKER.sub("", name).strip()
+            if not bare:
+                continue  # a figure quoted ("“9073”") is no heading's name
             headings = [
                 r
                 for r, plain, _ in self._headings
@@ -787,11 +830,12 @@ class RecordAnswerer:
 
     def _leaf_named(self, question: str, doc_ids: Collection[str] | None) -> RecordAnswer | None:
         """ "临州规划的城市定位是什么？": a heading without subheadings ("第8条 城市定位") named in
-        the question's words, asked what it is: the first sentences of its own text. Only one
-        document's heading, and only "是什么" (a list question goes to the lists)."""
+        the question's words, asked what it is or what it holds ("工作原则有哪些": its items are
+        written in its text, "A；B；C。"): the first sentences of its own text. Only one
+        document's heading without items or subheadings (those go to the lists), and no count
+        asked (the lists check it)."""
         if (
-            not _ASKS_WHAT_IT_IS.search(question)
-            or _ASKS_LIST.search(question)
+            not (_ASKS_WHAT_IT_IS.search(question) or _ASKS_LIST.search(question))
             or _asked_count(question) is not None
         ):
             return None
@@ -811,19 +855,53 @@ class RecordAnswerer:
         heading = named[0]
         if any(self._lists.get((heading.doc_id, heading.text, k)) for k in _LIST_KINDS):
             return None  # a heading with subheadings or items under it: for the lists
+        if not _ASKS_WHAT_IT_IS.search(question) and (
+            self._enumerates(heading) or not self._rest_said(heading, question)
+        ):
+            # A list in its text ("下设A、B和C") is for the lists (they say the rest after part
+            # was said). "哪些情况县防指办公室要在30分钟内报告": the heading is what the question
+            # is about, not what it lists; its text must say the rest of what is asked.
+            return None
         return self._body(heading, question)
 
-    def _body(self, heading: ListItem, question: str = "") -> RecordAnswer | None:
-        """The first sentences of a heading's own text; or, when the question asks about
-        something further down it ("“旅游客运提升工程”里要新增哪些旅游公交专线"), the sentences
-        from the one that says it (with the run-in label before it, "新增路线。")."""
-        doc = self.documents[heading.doc_id]
-        text = doc.text
+    def _enumerates(self, heading: ListItem) -> bool:
+        """Whether a list's items sit in a heading's own text."""
+        span = self._own_span(heading)
+        return span is not None and any(
+            isinstance(r, ListItem)
+            and r.kind == "enumeration"
+            and r.doc_id == heading.doc_id
+            and span[0] <= r.start < span[1]
+            for r in self.records
+        )
+
+    def _rest_said(self, heading: ListItem, question: str) -> bool:
+        """Whether a heading's own text (up to the next heading) says the question's nouns
+        beyond the heading's name and its document's."""
+        # Its nouns: the verbs and place words are the asking's ("可以列为", "计划里").
+        rest = _focus(question).replace(_bare_heading(heading.text), " ")
+        things = nouns(rest)
+        meta = self.documents[heading.doc_id].meta
+        named = f"{meta.title} {meta.short_title} {meta.region}"
+        weights = {
+            t: w
+            for t, w in self._weights.weigh(rest, stress_years=False).items()
+            if t not in named and any(t in n for n in things)
+        }
+        if not weights:
+            return True
+        text = self.documents[heading.doc_id].text
+        span = self._own_span(heading)
+        return span is not None and coverage(weights, text[span[0] : span[1]]) >= _REST_SAID
+
+    def _own_span(self, heading: ListItem) -> tuple[int, int] | None:
+        """Where a heading's own text is: after it, up to the next heading of its document (at
+        most ``_BODY_SPAN`` characters)."""
+        text = self.documents[heading.doc_id].text
         at = text.find(heading.text.strip(), heading.start)
         if at < 0:
             return None
         start = at + len(heading.text.strip())
-        # Up to the next heading of the same list, else a bounded span.
         after = [
             r.start
             for r in self.records
@@ -832,7 +910,18 @@ class RecordAnswerer:
             and r.kind == "heading"
             and r.start > start
         ]
-        end = min([*after, start + _BODY_SPAN, len(text)])
+        return start, min([*after, start + _BODY_SPAN, len(text)])
+
+    def _body(self, heading: ListItem, question: str = "") -> RecordAnswer | None:
+        """The first sentences of a heading's own text; or, when the question asks about
+        something further down it ("“旅游客运提升工程”里要新增哪些旅游公交专线"), the sentences
+        from the one that says it (with the run-in label before it, "新增路线。")."""
+        doc = self.documents[heading.doc_id]
+        text = doc.text
+        own = self._own_span(heading)
+        if own is None:
+            return None
+        start, end = own
         q_start = start + len(text[start:end]) - len(text[start:end].lstrip(" \t\n。．.、：:"))
         span = text[q_start:end]
         further = self._further_down(span, heading, question) if question else 0
@@ -1096,7 +1185,11 @@ class RecordAnswerer:
             if counted is not None and not _COUNT_IN.search(parent):
                 total = f"（共{counted.group('count')}）"
                 end = counted.end()
-            text = f"{title}中“{parent}”包括：{names}{total}[1]。"
+            if parent == doc.meta.title:
+                # The document's own top-level headings: its parts, not a heading's.
+                text = f"{title}分为以下几部分：{names}{total}[1]。"
+            else:
+                text = f"{title}中“{parent}”包括：{names}{total}[1]。"
             if said:
                 told = flat(MARKER.sub("", said))
                 rest = [name for name in named if flat(name) not in told]

@@ -65,6 +65,8 @@ GAP_LEVEL: Final = "未在已收录文件中找到{level}的相关内容。最�
 GAP_VALUE: Final = "《{title}》提到了相关内容：“{quote}”[1]，但没有给出具体{what}。"
 # A term the documents name ("一网四化") without saying what it consists of.
 GAP_CONTENT: Final = "《{title}》只提到“{term}”：“{quote}”[1]，没有列出它的具体内容。"
+# A table row that counts the things whose members were asked ("另外两条是哪两条").
+GAP_COUNT_ONLY: Final = "{stated}文件只给出了数量，没有列出这些{thing}具体是哪些。"
 GAP_FOCUS: Final = (
     "未在已收录文件中找到关于“{missing}”的内容。最接近的是《{title}》中的“{quote}”[1]，"
     "其中未提及“{missing}”。"

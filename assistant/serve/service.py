@@ -136,6 +136,7 @@ def build_assistant(
             (getattr(r, "level", "") for r in index.records),
             retriever.term_weights.known,
             (d.text for d in index.documents.values()),
+            (f.unit for f in index.facts),
         ),
     )
     assistant = Assistant(settings, index, retriever, pipeline)
