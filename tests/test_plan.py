@@ -1613,3 +1613,39 @@ def test_a_unit_the_documents_write_figures_in_is_the_unit_asked() -> None:
     assert sub.constraints.unit == "标台"
     (other,) = plan_question("临河全市公交车有多少辆？", vocab).subquestions
     assert other.constraints.unit == ""
+
+
+def test_one_document_named_loosely_by_its_own_title_words_is_the_scope() -> None:
+    # "防汛抗旱应急指挥部…": no kind of document said, but six characters in a row that only
+    # one title holds name it.
+    (sub,) = plan_question("云岭防汛抗旱应急指挥部办公室设在哪里？", VOCAB).subquestions
+    assert sub.constraints.doc_ids == ("flood",)
+    # A shorter run ("防汛抗旱") is a topic many documents may have; words two titles share
+    # ("应急") name neither.
+    (short,) = plan_question("云岭防汛抗旱的指挥部办公室设在哪里？", VOCAB).subquestions
+    assert short.constraints.doc_ids == ()
+    (shared,) = plan_question("应急指挥部办公室设在哪里？", VOCAB).subquestions
+    assert shared.constraints.doc_ids == ()
+    # Another place named ("湖滨省…"): the words are not that one document's there.
+    (elsewhere,) = plan_question("湖滨省防汛抗旱应急指挥部办公室设在哪里？", VOCAB).subquestions
+    assert elsewhere.constraints.doc_ids == ()
+
+
+def test_an_amount_asked_is_not_answered_by_a_sentence_stating_none() -> None:
+    # "一般事故是指死亡几人以下": asked by its figure, whatever the answer type.
+    sub = plan_question("临河公交优先方案里，一般事故是指死亡几人以下的事故？", VOCAB).subquestions[
+        0
+    ]
+    none = _cite(1, "符合下列情形之一即可启动Ⅲ级响应：发生一般事故。")
+    gap = check(sub, [none], {}, lambda f: {"一般事故": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "value"
+    stated = _cite(1, "一般事故是指造成3人以下死亡的事故。")
+    assert check(sub, [stated], {}, lambda f: {"一般事故": 1.0}, 0.0) is None
+    # "启动几级响应" asks which level (a record's "Ⅱ级响应" answers), "第几" a position: no
+    # amount.
+    from assistant.answer.reader import lacks_amount
+
+    assert not lacks_amount("发生较大事故启动几级响应？", "Ⅱ级响应的条件包括“发生较大事故”")
+    assert not lacks_amount("排在第几位？", "排在前列")
+    assert lacks_amount("死亡几人以下？", "发生一般事故")
+    assert lacks_amount("预警分几级？", "预警信息发布")

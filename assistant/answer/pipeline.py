@@ -43,6 +43,7 @@ from assistant.answer.reader import (
     direct_answer,
     first_cited,
     focus_coverage,
+    lacks_amount,
     members_asked,
     person_unnamed,
     states_unit,
@@ -516,6 +517,8 @@ class ExtractivePipeline:
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
         if found is not None and not states_unit(sub, found.text, found.citations):
             found = None  # a row's cell in another unit than the one asked
+        if found is not None and lacks_amount(sub.text, found.text):
+            found = None  # "死亡几人以下" is not answered by a record stating no figure
         if found is not None and lists_other_count(sub.text, found.text):
             found = None  # four headings are not the eight 方面 asked
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731

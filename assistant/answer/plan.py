@@ -464,6 +464,22 @@ def _constraints(question: str, vocabulary: Vocabulary) -> tuple[Constraints, st
         for ref, doc_id in docs
         if ref not in unheld or _kind_factor(ref, by_id[doc_id]) == 1.0
     ]
+    if not docs and not unheld and not _DOC_REF.search(question):
+        # "建设工程事故分级里，一般事故…": no title, but one document's distinctive title
+        # words that no other title holds name it. (A reference with its kind of document
+        # that names none, "运城市公交优先发展实施方案", is another place's document.)
+        loose = {
+            d.doc_id: question[s:e]
+            for s, e, d in _loose_documents(question, vocabulary)
+            if e - s >= _LOOSE_SCOPE
+        }
+        places = [p for p in region_names(vocabulary) if p in question]
+        if len(loose) == 1:
+            ((doc_id, ref),) = loose.items()
+            doc = next(d for d in vocabulary.documents if d.doc_id == doc_id)
+            # Another place named beside it ("…德州…充电…，和陕西…供水…"): not one document's.
+            if all(p in doc.title or (doc.region and p in doc.region) for p in places):
+                docs = [(ref, doc_id)]
     absent = tuple(r for r in unheld if r not in dict(docs))
     rest = question
     for ref in [*(r for r, _ in docs), *absent]:
@@ -897,6 +913,9 @@ def _longest_shared(a: str, b: str) -> tuple[int, int]:
 # A loose mention of a document by its distinctive words ("道路交通事故" for the 道路交通安全应急预案)
 # holds at least this many characters of them in a row.
 _LOOSE_MENTION = 4
+# One document named loosely on its own (no second one beside it) needs a longer run of its
+# title words: "交通安全" or "道路交通" alone is a topic many documents have.
+_LOOSE_SCOPE = 6
 _TWO_DOCS = re.compile(
     rf"(?:这|那)?(?:两|二|俩)(?:个|份|部)?(?:应急)?(?:{_DOC_TYPES})(?:里|中)?|两者|二者"
 )

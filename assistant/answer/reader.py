@@ -140,6 +140,18 @@ def _states_amount(text: str, question: str) -> bool:
     )
 
 
+# An amount asked, whatever the answer type the plan gives ("一般事故是指死亡几人以下").
+_ASKS_AMOUNT = re.compile(r"(?<![哪第])(?:几|多少)(?!乎|何|点)")
+# Which level ("启动几级响应"), not how many ("分几级", "有几级").
+_WHICH_LEVEL = re.compile(r"(?<![分为有共])几级")
+
+
+def lacks_amount(question: str, text: str) -> bool:
+    """Whether ``question`` asks an amount ("几人", "多少公里") that ``text`` does not state."""
+    asked = _WHICH_LEVEL.sub(" ", question)
+    return bool(_ASKS_AMOUNT.search(asked)) and not _states_amount(text, asked)
+
+
 def _a_year(m: Mention) -> bool:
     """A year ("2025年", "2023-2025年"), not a count that looks like one ("2000家")."""
     return m.unit in ("", "年") and m.value == int(m.value) and 1900 <= m.value <= 2099
@@ -267,6 +279,10 @@ def check(
         return value_gap(sub)
     if _ASKS_FIGURES.search(sub.text) and not any(_has_value(q) for q in quotes):
         # "提了哪些量化要求" is not answered by a sentence that states no figure at all.
+        return Gap("value", "数值")
+    if all(lacks_amount(sub.text, q) for q in quotes):
+        # "一般事故是指死亡几人以下" (a definition asked by its figure) is not answered by
+        # "①发生一般事故" either.
         return Gap("value", "数值")
     if sub.answer_type == "year" and not any(
         YEAR_RE.search(f"{x.section} {x.quote}") for x in citations
