@@ -705,3 +705,37 @@ def test_members_asked_of_a_row_that_only_counts_them_are_declined(tmp_path: Pat
     assert "红色公交专线 条 0 3" not in answer.answer
     count = assistant.ask("临河市红色公交专线2025年要开几条？")
     assert count.status == "answered" and "3条" in count.answer, count.answer
+
+
+_LANES_PLAN = """临河市公交专用道建设方案
+
+表2 公交专用道建设表
+序号 项目名称 建设类型 长度（公里） 建设年限
+1 东环路公交专用道 新建 7.5 2024
+2 北大街公交专用道 现状 2.4 现有
+3 西湖路公交专用道 现状 6.2 现有
+4 南山路公交专用道 现状 1.8 现有
+总计 17.9
+
+表3 易涝积水点清单
+序号 积水点名称 所在区 历史最大积水深度（米）
+1 火车站下穿通道 东城区 0.8
+2 人民路下穿隧道 西城区 1.2
+3 新华桥下 东城区 0.5
+"""
+
+
+def test_a_superlative_asked_of_table_rows_compares_them_all(tmp_path: Path) -> None:
+    # "现有的…哪条最长": the rows marked 现有/现状, compared by the length column; the winner
+    # first, every compared row cited.
+    assistant = _with_document(tmp_path, "lanes_plan.txt", _LANES_PLAN)
+    longest = assistant.ask("临河市现在已经有的那几条公交专用道里，哪条最长？")
+    assert longest.status == "answered", longest.answer
+    assert "最长的是西湖路公交专用道（6.2公里）[1]" in longest.answer, longest.answer
+    assert "东环路" not in longest.answer and len(longest.citations) == 3
+    # The column named in the question holds a superlative of its own ("历史最大"): the last
+    # one is asked; the smallest when asked so.
+    deepest = assistant.ask("临河市易涝积水点清单里，历史最大积水深度最大的是哪个点？")
+    assert "最大的是人民路下穿隧道（1.2米）[1]" in deepest.answer, deepest.answer
+    shallow = assistant.ask("临河市易涝积水点清单里，历史最大积水深度最小的是哪个点？")
+    assert "最小的是新华桥下（0.5米）[1]" in shallow.answer, shallow.answer

@@ -1649,3 +1649,13 @@ def test_an_amount_asked_is_not_answered_by_a_sentence_stating_none() -> None:
     assert not lacks_amount("排在第几位？", "排在前列")
     assert lacks_amount("死亡几人以下？", "发生一般事故")
     assert lacks_amount("预警分几级？", "预警信息发布")
+
+
+def test_a_time_pointed_at_is_no_number_asked() -> None:
+    # "这几年", "近几年": which years, not how many; "有效期几年" asks a number of years.
+    (sub,) = plan_question("临河交通执法这几年联合执法搞了多少次？", VOCAB).subquestions
+    assert sub.constraints.unit == ""
+    (years,) = plan_question("临河公交优先方案有效期几年？", VOCAB).subquestions
+    assert years.constraints.unit == "年"
+    (ahead,) = plan_question("临河公交优先方案里，用火要提前几天申请？", VOCAB).subquestions
+    assert ahead.constraints.unit == "天"

@@ -438,6 +438,19 @@ class ExtractivePipeline:
             if self.records is not None and self.records.asks_document(sub.text)
             else None
         )
+        compared = (
+            self.records.superlative(sub.text, scope, sub.constraints.stance)
+            if own is None and self.records is not None
+            else None
+        )
+        if compared is not None:
+            # "哪条最长": a table's rows compared, not any one figure of the fact store; the
+            # rows are its only figures, each cited (no figure of another thing to contrast).
+            checked = guard_answer(compared.text, "answered", compared.citations, NOT_FOUND_TEXT)
+            if not checked.report.removed:
+                features["record_match"] = compared.score
+                done = SubAnswer(sub, "answered", compared.text, compared.citations, 1.0, features)
+                return done, passages, spent
         numeric = (
             self.numeric.answer(sub.text, NOT_FOUND_TEXT, scope)
             if self.numeric and own is None

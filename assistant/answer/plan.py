@@ -64,7 +64,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         "number",
         re.compile(
-            r"多少|多大|多长|多高|多宽|多远|(?<!哪)几(?!乎|何)"
+            # "这几年", "近几年": a time pointed at, not a number asked.
+            r"多少|多大|多长|多高|多宽|多远|(?<![哪这那近])几(?!乎|何)"
             r"|比例是|比率是|占比|百分之几|什么水平"
             # An indicator's target asked ("覆盖率定了什么目标"): its value.
             rf"|(?:{_INDICATOR_END})[^，,。？?]{{0,6}}(?:什么|啥)目标"
@@ -101,7 +102,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 # A unit named after the question word ("多少公里", "几个工作日", "多少亿元"): a value in another
 # unit does not answer. Counting words (个/条) are too general to constrain.
 _UNIT_ASKED = re.compile(
-    r"(?:多少|几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％"
+    r"(?:多少|(?<![这那近])几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％"
     # A score ("优秀要达到多少分"), not a minute or a share ("多少分之一").
     r"|分(?![钟之])"
     r")"
@@ -566,6 +567,12 @@ def with_short_names(text: str, vocabulary: Vocabulary) -> str:
     return text
 
 
+def _unpointed(text: str) -> str:
+    """``text`` with "这几/那几" ("那几条专用道里": those few) masked, same length: a pointer
+    to things said, not a question word."""
+    return re.sub(r"([这那])几", r"\1＊", text)
+
+
 def _clauses(question: str) -> list[str]:
     """The question's own questions: split at question marks, and at a comma before a clause
     that has a question word when the clause before it has one too."""
@@ -575,7 +582,7 @@ def _clauses(question: str) -> list[str]:
         pieces = re.split(r"[，,；;](?=[^，,；;]*(?:" + _WH.pattern + "))", part)
         merged: list[str] = []
         for piece in pieces:
-            if merged and _WH.search(merged[-1]) and _WH.search(piece):
+            if merged and _WH.search(_unpointed(merged[-1])) and _WH.search(piece):
                 merged.append(piece)
             elif merged:
                 merged[-1] = merged[-1] + "，" + piece
@@ -1097,14 +1104,20 @@ _YEAR_SPAN = re.compile(rf"(?:从)?{YEAR}\s*年?(?:\s*[到至—\-~]\s*{YEAR}\s*
 
 def topic_of(clause: str) -> str:
     """The clause before its question word; of a "X，…" clause, X (topic and comment)."""
-    m = _WH.search(clause)
+    m = _WH.search(_unpointed(clause))
     head = clause[: m.start()] if m else clause
     if m and m.group(0).startswith(("哪", "什么")):
         # "要推进哪些城市道路网工程": the noun the question word picks is the topic too.
         picked = re.sub(r"[？?。！!\s]+$", "", clause[m.end() :])
         # Not the kind of answer ("放在哪个部门"): that is what is asked, no topic.
         kind = _ASKED_KIND.match(clause, m.start())
-        if _PICKED_NOUN.fullmatch(picked) and not _WH.search(picked) and not kind:
+        # Nor a superlative ("哪条最长"): that says which, not what.
+        if (
+            _PICKED_NOUN.fullmatch(picked)
+            and not _WH.search(picked)
+            and not kind
+            and "最" not in picked
+        ):
             head += picked
     parts = [p for p in re.split(r"[，,]", head) if p.strip()]
     # "X表中，Y的目标值": the first part is a frame (where), the topic is what comes after it.

@@ -141,7 +141,7 @@ def _states_amount(text: str, question: str) -> bool:
 
 
 # An amount asked, whatever the answer type the plan gives ("一般事故是指死亡几人以下").
-_ASKS_AMOUNT = re.compile(r"(?<![哪第])(?:几|多少)(?!乎|何|点)")
+_ASKS_AMOUNT = re.compile(r"(?<![哪第这那近])几(?!乎|何|点)|多少")
 # Which level ("启动几级响应"), not how many ("分几级", "有几级").
 _WHICH_LEVEL = re.compile(r"(?<![分为有共])几级")
 

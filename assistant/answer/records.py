@@ -470,6 +470,14 @@ class RecordAnswerer:
         """Whether a task list states the thing asked year by year ("每年分别是多少")."""
         return self._rows.by_year_stated(question, doc_ids)
 
+    def superlative(
+        self, question: str, doc_ids: Collection[str] | None = None, stance: str = ""
+    ) -> RecordAnswer | None:
+        """ "哪条最长": the table row with the largest (smallest) figure asked, and the rows it
+        was compared with (``stance``: only rows marked 现状, or 规划, when asked so)."""
+        row = self._rows.superlative(question, doc_ids, stance)
+        return RecordAnswer("answered", row.text, row.citations, row.score) if row else None
+
     def row_answer(
         self, question: str, doc_ids: Collection[str] | None = None
     ) -> RecordAnswer | None:

@@ -21,7 +21,7 @@ from assistant.answer.citations import cite
 from assistant.answer.types import Citation
 from assistant.ingest.metadata import ORG_TAIL
 from assistant.ingest.types import Document
-from assistant.lang.patterns import ASKS_POST_RE
+from assistant.lang.patterns import ASKS_POST_RE, stance_of
 from assistant.lang.substrings import SubstringIndex
 from assistant.lang.terms import (
     TermWeights,
@@ -72,6 +72,22 @@ _FIGURE = re.compile(r"^[≤≥<>＜＞约]?[-+]?\d+(?:\.\d+)?(?:%|％)?$|^[—�
 MIN_COVERAGE = 0.6
 MIN_LEAD = 0.05
 _MIN_VALUE = 2  # characters: a shorter cell value ("是") is no name to filter by
+# A superlative asked of rows ("哪条最长", "最大的是哪个点"): the adjective, whether more is
+# "more", and the words a column of its dimension is named by.
+_SUPERLATIVE = re.compile(r"最(?P<adj>长|短|大|小|高|低|多|少|深|浅|宽|窄|早|晚)")
+_HIGHER = frozenset("长大高多深宽晚")
+_DIMENSIONS: Mapping[str, tuple[str, ...]] = {
+    "长": ("长度", "里程"),
+    "短": ("长度", "里程"),
+    "深": ("深度",),
+    "浅": ("深度",),
+    "宽": ("宽度",),
+    "窄": ("宽度",),
+}
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_TOTAL = re.compile(r"合计|总计|小计|全市|全省|全县")
+_MIN_COMPARED = 2  # rows a superlative compares at least
+_STANCE_NAME = {"current": "现状", "target": "规划"}
 # A unit a lead/co cell names: a place or body before a body's tail ("市交通运输局", "各区政府",
 # "综合处").
 # A wrapped or shifted cell ("输局" of 交通运\n输局, "创建期间" of a sentence) names none.
@@ -254,6 +270,112 @@ class TableRowAnswerer:
             or self._filtered(question, doc_ids)
             or self._cells(question, rows)
         )
+
+    # ------------------------------------------------------------------ superlatives
+
+    def superlative(
+        self, question: str, doc_ids: Collection[str] | None = None, stance: str = ""
+    ) -> RowAnswer | None:
+        """ "现有的几条公交专用道里哪条最长": the row of one table whose figure under the column
+        the question names (its header's words, or the dimension of the adjective: 长 → 长度)
+        is the largest (or smallest), among the rows holding a cell value the question names
+        ("现有"). The winner is cited first, then every row it was compared with."""
+        # The last one is asked: "历史最大积水深度最大的是哪个点" names a column with one.
+        m = next(reversed(list(_SUPERLATIVE.finditer(question))), None)
+        if m is None or "哪" not in question:
+            return None
+        adjective = m.group("adj")
+        focus = _CUE_WORDS.sub(" ", question[: m.start()] + " " + question[m.end() :])
+        # What the rows are ("公交专用道", "易涝积水点"): the question's nouns, not its "现在已经
+        # 有的那几条".
+        things = nouns(focus)
+        weights = {
+            t: w
+            for t, w in self.weights.weigh(focus, stress_years=False).items()
+            if any(t in n for n in things)
+        }
+        tables: dict[tuple[str, str, tuple[str, ...]], list[TableRow]] = {}
+        for r in self._rows_of(doc_ids):
+            tables.setdefault(self._table_key(r), []).append(r)
+        scored = []
+        for key, rows in tables.items():
+            column = self._compared_column(question, adjective, rows)
+            if column is None or not weights:
+                continue
+            # The table's titles and headers, and what its rows are named.
+            names = [r.cell(name_column(key[2])) for r in rows]
+            context = " ".join([self._context(rows[0], ""), *key[2], *names])
+            scored.append((coverage(weights, context), key, column, rows))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: -x[0])
+        best, key, column, rows = scored[0]
+        if best < MIN_COVERAGE or (len(scored) > 1 and best - scored[1][0] < MIN_LEAD):
+            return None
+        name = name_column(list(key[2]))
+        if not name:
+            return None
+        named = [(h, v) for r, h, v in self.named_cells(question) if self._table_key(r) == key]
+        if named:
+            h, v = named[0]
+            rows = [r for r in rows if v in self._values(h, r.cell(h))]
+        elif stance:
+            # "现在已经有的那几条": the rows a cell of which says where things stand ("现状",
+            # "现有"), when the table marks some rows so and not all.
+            marked = [r for r in rows if any(stance_of(c, "") == stance for _, c in r.cells)]
+            if marked and len(marked) < len(rows):
+                rows = marked
+                named = [("", _STANCE_NAME[stance])]
+        figures = [
+            (float(r.cell(column)), r)
+            for r in rows
+            if _BARE_NUMBER.match(r.cell(column))
+            and r.cell(name)
+            and not _TOTAL.search(r.cell(name))
+        ]
+        if len(figures) < _MIN_COMPARED:
+            return None
+        higher = adjective in _HIGHER
+        top = max(f for f, _ in figures) if higher else min(f for f, _ in figures)
+        winners = [r for f, r in figures if f == top]
+        others = [r for f, r in figures if f != top]
+        units = self._units(rows[0].doc_id)
+        header, _ = cell_said(column, "0", units)
+
+        def said(r: TableRow) -> str:
+            return cell_said(column, r.cell(column), units)[1]
+
+        listed = [*winners, *others]
+        marks = {id(r): n for n, r in enumerate(listed, 1)}
+        among = (f"{named[0][0]}为" if named and named[0][0] else "") + (
+            f"{named[0][1]}的" if named else ""
+        )
+        best_said = "、".join(f"{r.cell(name)}（{said(r)}）[{marks[id(r)]}]" for r in winners)
+        rest = "；".join(f"{r.cell(name)} {said(r)}[{marks[id(r)]}]" for r in others)
+        text = (
+            f"《{self._title(rows[0])}》表中{among}各项里，{header}最{adjective}的是{best_said}。"
+            f"比较的其余各项：{rest}。"
+        )
+        citations = tuple(self._cite(marks[id(r)], r) for r in listed)
+        return RowAnswer(text, citations, 1.0)
+
+    def _compared_column(
+        self, question: str, adjective: str, rows: Sequence[TableRow]
+    ) -> str | None:
+        """The column of figures a superlative compares: the one whose name the question
+        says, else the one of the adjective's dimension ("长度" for 最长)."""
+        headers = [h for h, _ in rows[0].cells]
+        numeric = [
+            h
+            for h in headers
+            if not _KEY_HEADER.search(h)
+            and sum(bool(_BARE_NUMBER.match(r.cell(h))) for r in rows) >= _MIN_COMPARED
+        ]
+        said = [h for h in numeric if len(_bare(h)) >= 2 and _bare(h) in question]
+        if said:
+            return max(said, key=lambda h: len(_bare(h)))
+        dimension = [h for h in numeric if any(w in h for w in _DIMENSIONS.get(adjective, ()))]
+        return dimension[0] if len(dimension) == 1 else None
 
     # ------------------------------------------------------------------ helpers
 
