@@ -739,3 +739,24 @@ def test_a_superlative_asked_of_table_rows_compares_them_all(tmp_path: Path) -> 
     assert "最大的是人民路下穿隧道（1.2米）[1]" in deepest.answer, deepest.answer
     shallow = assistant.ask("临河市易涝积水点清单里，历史最大积水深度最小的是哪个点？")
     assert "最小的是新华桥下（0.5米）[1]" in shallow.answer, shallow.answer
+
+
+_ROADS_PLAN = """临河市交旅融合三年行动计划（2026—2028年）
+
+表1 快进路网建设任务（2026-2028年）
+年度 建设内容
+2026 1.办理临河机场前期手续；2.续建临河至云岭高速公路。
+2027 1.开工建设临河机场；2.建成临河至云岭高速公路。
+2028 1.续建临河机场；2.开工建设环城快速路。
+"""
+
+
+def test_a_years_item_named_in_the_question_is_that_years_plan(tmp_path: Path) -> None:
+    # "临河机场按计划哪一年开工？2028年是什么安排？": no caption names the airport, one item of
+    # the 2028 row does ("续建临河机场"); the year asked of the row is its own year.
+    assistant = _with_document(tmp_path, "roads_plan.txt", _ROADS_PLAN)
+    answer = assistant.ask("临河机场按计划哪一年开工？2028年是什么安排？")
+    assert "2027年" in answer.answer and "开工建设临河机场" in answer.answer, answer.answer
+    assert "2028年的安排为：续建临河机场" in answer.answer, answer.answer
+    assert answer.plan["subquestions"][1]["text"].startswith("临河机场")
+    assert "开工" not in answer.plan["subquestions"][1]["text"]

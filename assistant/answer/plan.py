@@ -1111,12 +1111,13 @@ def topic_of(clause: str) -> str:
         picked = re.sub(r"[？?。！!\s]+$", "", clause[m.end() :])
         # Not the kind of answer ("放在哪个部门"): that is what is asked, no topic.
         kind = _ASKED_KIND.match(clause, m.start())
-        # Nor a superlative ("哪条最长"): that says which, not what.
+        # Nor a superlative ("哪条最长") or a verb ("哪一年开工"): that says which, not what.
         if (
             _PICKED_NOUN.fullmatch(picked)
             and not _WH.search(picked)
             and not kind
             and "最" not in picked
+            and without_verbs(picked) == picked
         ):
             head += picked
     parts = [p for p in re.split(r"[，,]", head) if p.strip()]

@@ -87,6 +87,8 @@ _DIMENSIONS: Mapping[str, tuple[str, ...]] = {
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _TOTAL = re.compile(r"合计|总计|小计|全市|全省|全县")
 _MIN_COMPARED = 2  # rows a superlative compares at least
+# A cell's numbered or listed items ("1.办理…；2.开工建设…").
+_CELL_ITEMS = re.compile(r"(?:^|[；;。])\s*\d{1,2}[.、．]|[；;]")
 _STANCE_NAME = {"current": "现状", "target": "规划"}
 # A unit a lead/co cell names: a place or body before a body's tail ("市交通运输局", "各区政府",
 # "综合处").
@@ -617,6 +619,27 @@ class TableRowAnswerer:
         text = f"《{self._title(row)}》中，“{name}”的{said}{marks}。"
         return RowAnswer(text, tuple(citations), best)
 
+    def _year_item(
+        self, year: int, weights: Mapping[str, float], keyed: Sequence[TableRow]
+    ) -> RowAnswer | None:
+        """ "太行山机场2025年是什么安排": no caption names it, but one item of one year row's
+        cell does ("1.续建太行山机场；2.…"): that item, cited at its row."""
+        found = []
+        for r in keyed:
+            for _, value in r.cells[1:]:
+                for item in _CELL_ITEMS.split(value):
+                    item = item.strip(" ；;。")
+                    if item:
+                        found.append((coverage(weights, item), item, r))
+        found.sort(key=lambda x: -x[0])
+        if not found or found[0][0] < MIN_COVERAGE:
+            return None
+        if len(found) > 1 and found[0][0] - found[1][0] < MIN_LEAD:
+            return None  # two items name it alike: not this mechanism's
+        _, item, r = found[0]
+        text = f"《{self._title(r)}》中，{year}年的安排为：{item}[1]。"
+        return RowAnswer(text, (self._cite(1, r),), 1.0)
+
     def _year_rows(self, question: str, rows: Sequence[TableRow]) -> RowAnswer | None:
         """ "干线提速建设任务中2027年要做哪些事" of a table keyed by year (its first column 年度
         or 年份, a row — or several, one a 项目 — per year): the year's rows of the table the
@@ -649,7 +672,7 @@ class TableRowAnswerer:
             if own >= MIN_COVERAGE:
                 scored.append((coverage(weights, self._context(first, "")), own, group))
         if not scored:
-            return None
+            return self._year_item(year, weights, keyed)
         scored.sort(key=lambda x: (-x[0], -x[1]))
         best, _, group = scored[0]
         if len(scored) > 1 and best - scored[1][0] < MIN_LEAD:
