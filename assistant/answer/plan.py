@@ -1122,7 +1122,7 @@ def topic_of(clause: str) -> str:
             head += picked
     parts = [p for p in re.split(r"[，,]", head) if p.strip()]
     # "X表中，Y的目标值": the first part is a frame (where), the topic is what comes after it.
-    # "阳泉创建公交都市，公交站点500米覆盖率2021年是多少": a thing named right before the
+    # "临河创建示范城市，公交站点覆盖率2021年是多少": a thing named right before the
     # question word (no verb) is the topic's too: "到2025年要提到多少" asks the same thing.
     subject = _subject(parts[-1]) if len(parts) > 1 else ""
     head = (

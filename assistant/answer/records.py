@@ -447,18 +447,13 @@ class RecordAnswerer:
         doc = self.documents.get(doc_id)
         if doc is None:
             return None
-        rest = _WHOLE_CUES.sub(" ", _focus(question))
-        named = f"{doc.meta.title} {doc.meta.short_title} {doc.meta.region}"
-        things = nouns(rest)
-        if any(
-            t not in named and any(t in n for n in things)
-            for t in self._weights.weigh(rest, stress_years=False)
-        ):
+        if self._nouns_beyond(_WHOLE_CUES.sub(" ", _focus(question)), doc_id):
             return None  # a part of it is asked ("重点任务的主要内容"): not the outline
         lists: dict[tuple[str, str], list[ListItem]] = {}
-        for r in self.records:
-            if isinstance(r, ListItem) and r.doc_id == doc_id and r.kind == "heading":
-                lists.setdefault((r.parent, r.section), []).append(r)
+        for (d, parent, kind), items in self._lists.items():
+            if d == doc_id and kind == "heading":
+                for r in items:
+                    lists.setdefault((parent, r.section), []).append(r)
         tops = [items for items in lists.values() if len(items) >= _MIN_OUTLINE]
         if not tops:
             return None
@@ -886,21 +881,26 @@ class RecordAnswerer:
     def _rest_said(self, heading: ListItem, question: str) -> bool:
         """Whether a heading's own text (up to the next heading) says the question's nouns
         beyond the heading's name and its document's."""
-        # Its nouns: the verbs and place words are the asking's ("可以列为", "计划里").
         rest = _focus(question).replace(_bare_heading(heading.text), " ")
-        things = nouns(rest)
-        meta = self.documents[heading.doc_id].meta
-        named = f"{meta.title} {meta.short_title} {meta.region}"
-        weights = {
-            t: w
-            for t, w in self._weights.weigh(rest, stress_years=False).items()
-            if t not in named and any(t in n for n in things)
-        }
+        weights = self._nouns_beyond(rest, heading.doc_id)
         if not weights:
             return True
         text = self.documents[heading.doc_id].text
         span = self._own_span(heading)
         return span is not None and coverage(weights, text[span[0] : span[1]]) >= _REST_SAID
+
+    def _nouns_beyond(self, text: str, doc_id: str) -> dict[str, float]:
+        """The weighted terms of ``text``'s nouns that the document's title, short title and
+        region do not say: what it asks of the document (its verbs and place words, "可以列为",
+        "计划里", are the asking's)."""
+        meta = self.documents[doc_id].meta
+        named = f"{meta.title} {meta.short_title} {meta.region}"
+        things = nouns(text)
+        return {
+            t: w
+            for t, w in self._weights.weigh(text, stress_years=False).items()
+            if t not in named and any(t in n for n in things)
+        }
 
     def _own_span(self, heading: ListItem) -> tuple[int, int] | None:
         """Where a heading's own text is: after it, up to the next heading of its document (at
