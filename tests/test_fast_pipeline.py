@@ -760,3 +760,21 @@ def test_a_years_item_named_in_the_question_is_that_years_plan(tmp_path: Path) -
     assert "2028年的安排为：续建临河机场" in answer.answer, answer.answer
     assert answer.plan["subquestions"][1]["text"].startswith("临河机场")
     assert "开工" not in answer.plan["subquestions"][1]["text"]
+
+
+_SHARE_PLAN = """临河市绿色出行创建实施方案
+
+一、创建目标
+结合临河市发展阶段，本次实施方案制定了创建目标，核心指标为绿色出行分担率，2025年临河市绿色出行分担率达到60%。
+"""
+
+
+def test_a_side_asking_where_things_stand_is_not_answered_by_the_target(tmp_path: Path) -> None:
+    # "现状和目标各是多少": the only sentence states the 2025 target. The 现状 side is not
+    # answered by the whole question's answer (that target): the answer is partial and says
+    # the current value is not given.
+    assistant = _with_document(tmp_path, "share_plan.txt", _SHARE_PLAN)
+    answer = assistant.ask("临河绿色出行方案的核心指标绿色出行分担率，现状和目标各是多少？")
+    assert len(answer.plan["subquestions"]) == 2
+    assert answer.status == "partial", answer.answer
+    assert "60%" in answer.answer and "现状数值" in answer.answer

@@ -656,6 +656,24 @@ def test_a_title_in_brackets_that_names_no_document_held_is_absent() -> None:
     assert "但这不是《云岭市地质灾害应急预案》的内容" in said
 
 
+def test_a_title_the_documents_cite_but_the_corpus_lacks_is_absent_without_brackets() -> None:
+    # The flood plan cites a quake plan the corpus does not hold (and the bus plan it does);
+    # asked of by that title without 《》, the quake plan is still not held.
+    cites = "发生地质灾害的，按照《云岭市地质灾害\n应急预案》执行；公交按《临河市公交优先发展实施方案》。"
+    vocab = vocabulary_from(METAS, ["较大", "重大"], texts=[cites])
+    assert vocab.cited_unheld == ("云岭市地质灾害应急预案",)
+    (sub,) = plan_question("云岭市地质灾害应急预案的响应分几级？", vocab).subquestions
+    assert sub.constraints.absent_docs == ("《云岭市地质灾害应急预案》",)
+    # Without the documents citing it, a bare title is read as before (no absent document).
+    (before,) = plan_question("云岭市地质灾害应急预案的响应分几级？", VOCAB).subquestions
+    assert before.constraints.absent_docs == ()
+    (held,) = plan_question("临河市公交优先发展实施方案的目标是什么？", vocab).subquestions
+    assert held.constraints.absent_docs == () and held.constraints.doc_ids == ("bus",)
+    # What the citing plan does with it ("按照…执行") is asked of the plan, which is held.
+    (task,) = plan_question("发生地质灾害时按照云岭市地质灾害应急预案执行吗？", vocab).subquestions
+    assert task.constraints.absent_docs == ()
+
+
 def test_a_value_dated_to_another_year_by_its_own_sentence_is_not_the_year_asked() -> None:
     from assistant.answer.reader import _years_dated, contrast
 
@@ -1588,6 +1606,16 @@ def test_a_count_is_no_list_of_the_things_counted() -> None:
     passage = "规划建设3处公园：一是甲公园；二是乙公园；三是丙公园。"
     followed = Citation(1, "", "bus", "", "", "规划建设3处公园：", passage, 0, 9)
     assert counted_unlisted("规划的3处公园是哪几处？", [followed]) == ""
+    # ... on the lines after it only when its line ends with a colon; another paragraph's
+    # list ("儿童游戏、休闲游憩、运动康体") lists other things.
+    quote = "1. 规划24处综合公园，分为市级、区级两级控制。"
+    passage = quote + "规划8处专类公园。\n社区公园应设置儿童游戏、休闲游憩、运动康体等设施。"
+    other = Citation(1, "", "bus", "", "", quote, passage, 0, len(quote))
+    asked = "24处综合公园里，哪些是市级公园？"
+    assert counted_unlisted(asked, [other]) == "24处综合公园"
+    lines = "规划建设3处公园：\n甲公园、乙公园、丙公园。"
+    colon = Citation(1, "", "bus", "", "", "规划建设3处公园：", lines, 0, 9)
+    assert counted_unlisted("规划的3处公园是哪几处？", [colon]) == ""
     # Not asked which: a count asked is answered by the count.
     assert counted_unlisted("有多少条旅游公交直通车？", [counted]) == ""
 
@@ -1649,6 +1677,83 @@ def test_an_amount_asked_is_not_answered_by_a_sentence_stating_none() -> None:
     assert not lacks_amount("排在第几位？", "排在前列")
     assert lacks_amount("死亡几人以下？", "发生一般事故")
     assert lacks_amount("预警分几级？", "预警信息发布")
+    # "十大专项行动" counts kinds of action: no amount of the loans asked ("几大" counts them).
+    assert lacks_amount("新增贷款定了多少目标？", "制定金融支持民营企业十大专项行动实施方案")
+    assert not lacks_amount("有哪几大专项行动？共几大？", "制定十大专项行动实施方案")
+
+
+def test_how_long_a_period_lasts_is_no_length() -> None:
+    (valid,) = plan_question("临河公交优先方案的有效期多长？", VOCAB).subquestions
+    assert valid.constraints.unit != "长度"
+    (line,) = plan_question("临河公交优先方案里快速公交线路有多长？", VOCAB).subquestions
+    assert line.constraints.unit == "长度"
+
+
+def test_an_amount_stated_of_another_subject_does_not_answer() -> None:
+    # "乡镇和村庄的防洪标准是多少年一遇": the figure cited is the city centre's; the sentence
+    # about 乡镇 and 村庄 states none. That sentence is what the decline quotes.
+    from assistant.answer.reader import amount_of_another
+
+    sub = plan_question("临河乡镇和村庄的防洪标准是多少年一遇？", VOCAB).subquestions[0]
+
+    def weigh(text: str) -> dict[str, float]:
+        return {t: 1.0 for t in ("乡镇", "村庄", "防洪标准") if t in text}
+
+    centre = _cite(1, "中心城区防洪标准为50-100年一遇。")
+    towns = _cite(2, "乡镇及村庄根据防洪保护区要求确定防洪标准。")
+    gap = check(sub, [centre, towns], {}, weigh, 0.0)
+    assert gap is not None and gap.kind == "value"
+    assert amount_of_another(sub, [centre, towns], {}, weigh) == towns
+    # The figure's own sentence (or its heading) says the owner: answered.
+    own = _cite(1, "乡镇及村庄防洪标准为20年一遇。")
+    assert check(sub, [own, towns], {}, weigh, 0.0) is None
+    headed = _cite(1, "防洪标准为20年一遇。", section="乡镇及村庄")
+    assert check(sub, [headed, towns], {}, weigh, 0.0) is None
+    # A sentence that only mentions the owner, not the thing asked, is no rival subject.
+    road = _cite(2, "加强乡镇与县城的连接。")
+    assert amount_of_another(sub, [centre, road], {}, weigh) is None
+    # No owner's thing asked, or no amount: nothing to attribute.
+    what = plan_question("临河乡镇和村庄的防洪标准怎么确定？", VOCAB).subquestions[0]
+    assert amount_of_another(what, [centre, towns], {}, weigh) is None
+
+
+def test_a_term_the_question_quotes_must_be_said_by_what_answers_it() -> None:
+    from assistant.answer.reader import quoted_unsaid
+
+    sub = plan_question("临河公交优先方案里环评“打捆”审批能压缩多少个工作日？", VOCAB).subquestions[
+        0
+    ]
+    other = _cite(1, "探索建筑设计方案告知承诺制，压减审查时间7个工作日。")
+    gap = check(sub, [other], {}, lambda f: {"审批": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "focus" and gap.detail == "打捆"
+    said = _cite(1, "实行环评“打捆”审批，压减审批时间5个工作日。")
+    assert check(sub, [said], {}, lambda f: {"审批": 1.0}, 0.0) is None
+    # Said by a heading, or by the answer a record composes; quotation marks of another kind.
+    assert (
+        quoted_unsaid("“打捆”审批压缩几天？", [_cite(1, "压减5天。", section="实行“打捆”审批")], {})
+        == ""
+    )
+    assert quoted_unsaid("“做好‘五篇大文章’”包括什么", [other], {}, "“做好“五篇大文章””包括") == ""
+    # A plan period is a constraint of its own, not a term to be said.
+    assert quoted_unsaid("临河“十四五”时期公路总里程达到多少？", [other], {}) == ""
+    # A counted term is said by as many items sharing its last character.
+    items = _cite(1, "全面落实项目法人责任制、招标投标制、工程监理制、合同管理制和竣工验收制。")
+    assert quoted_unsaid("要落实哪“五制”？", [items], {}) == ""
+    few = _cite(1, "9个高速服务区建设县域级旅游集散中心，有候车区。")
+    assert quoted_unsaid("集散中心的“五有”目标是哪五有？", [few], {}) == "五有"
+
+
+def test_a_grade_asked_is_not_answered_by_a_text_naming_none() -> None:
+    sub = plan_question("临河公交优先方案里新建机场定的是什么等级？", VOCAB).subquestions[0]
+    unnamed = _cite(1, "规划新建临河民用机场，构建“1+5”机场体系。")
+    gap = check(sub, [unnamed], {}, lambda f: {"机场": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "value" and gap.detail == "等级"
+    for graded in (
+        "新建临河民用机场为4C级支线机场。",
+        "临河为全省唯一国家级试点。",
+        "属较大事故。",
+    ):
+        assert check(sub, [_cite(1, graded)], {}, lambda f: {"机场": 1.0}, 0.0) is None, graded
 
 
 def test_a_time_pointed_at_is_no_number_asked() -> None:

@@ -36,6 +36,7 @@ from assistant.answer.reader import (
     CN_NUMERALS,
     Gap,
     SubAnswer,
+    amount_of_another,
     check,
     compose,
     contrast,
@@ -46,6 +47,7 @@ from assistant.answer.reader import (
     lacks_amount,
     members_asked,
     person_unnamed,
+    quoted_unsaid,
     states_unit,
     unconfirmed_note,
 )
@@ -239,6 +241,8 @@ class ExtractivePipeline:
             # ... and about it as closely as a second draft must be (_redraw).
             if focus_coverage(sub, (x,), self.documents, weigh)[0] < RETRY_MIN_FOCUS:
                 return False
+            if _other_stance(sub, (x,)):
+                return False
             unnumbered = replace(x, quote=_OUTLINE_NUMBER.sub("", ITEM_NUMBER_RE.sub("", x.quote)))
             return fits_alone(sub, unnumbered, paraphrase=0.0)
 
@@ -266,6 +270,9 @@ class ExtractivePipeline:
                     fits = None
                 else:
                     fits = Gap("weak")
+                if fits is None and _other_stance(p.sub, whole.citations):
+                    # "现状和目标各是多少": the whole answer's target figure is no 现状 value.
+                    fits = Gap("value", f"{_STANCE_SAID[p.sub.constraints.stance]}数值")
                 if (
                     fits is not None
                     and p.sub.answer_type in _TYPED
@@ -471,6 +478,18 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
+            and quoted_unsaid(sub.text, numeric.citations, self.documents, numeric.text)
+        ):
+            numeric = None  # a figure of something else than the term the question quotes
+        if (
+            numeric is not None
+            and numeric.status == "answered"
+            and lacks_amount(sub.text, numeric.text)
+        ):
+            numeric = None  # "十大专项行动" is no amount of the 新增贷款 asked
+        if (
+            numeric is not None
+            and numeric.status == "answered"
             and "年：" not in numeric.text
             and self.records is not None
             and self.records.by_year(sub.text, scope)
@@ -532,6 +551,14 @@ class ExtractivePipeline:
             found = None  # a row's cell in another unit than the one asked
         if found is not None and lacks_amount(sub.text, found.text):
             found = None  # "死亡几人以下" is not answered by a record stating no figure
+        if (
+            found is not None
+            # A body in charge is cited by its own line; the item it is in charge of, which
+            # says the term ("…“减量增质”"), is matched by its heading and not quoted.
+            and sub.answer_type != "organisation"
+            and quoted_unsaid(sub.text, found.citations, self.documents, found.text)
+        ):
+            found = None  # a record of something else than the term the question quotes
         if found is not None and lists_other_count(sub.text, found.text):
             found = None  # four headings are not the eight 方面 asked
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
@@ -661,6 +688,27 @@ class ExtractivePipeline:
                     # checked as a year: a plan's 2025 target is answered by what its successor
                     # says 2025 reached.)
                     gap = Gap("value", f"{_STANCE_SAID[stance]}数值")
+            term = quoted_unsaid(sub.text, citations, self.documents) if gap else ""
+            if gap is not None and gap.kind == "focus" and term:
+                # The term the question quotes is what it asks about: the sentences that say
+                # it answer, or are what the decline quotes ("…实行“打捆”审批" states no days).
+                saying = self._draft(
+                    sub, passages, said, lambda x: term in re.sub(r"\s+", "", x.quote)
+                )
+                if saying.citations:
+                    regap = check(
+                        sub,
+                        saying.citations,
+                        self.documents,
+                        weigh,
+                        self.policy.min_focus,
+                        features.get("dense", 0.0),
+                        self.policy.dense_floor,
+                    )
+                    if regap is None and saying.status == "answered":
+                        text, citations, gap = saying.text, saying.citations, None
+                    elif regap is not None:
+                        nearest, gap = saying.citations[0], regap
             if gap is not None:
                 features[f"gap_{gap.kind}"] = 1.0
                 if gap.kind == "content":
@@ -669,6 +717,9 @@ class ExtractivePipeline:
                         (c for c in citations if gap.detail in re.sub(r"\s+", "", c.quote)),
                         nearest,
                     )
+                elif gap.kind == "value":
+                    # What is said of the subject asked, not another's figure.
+                    nearest = amount_of_another(sub, citations, self.documents, weigh) or nearest
                 text = decline_text(gap, nearest)
                 cites = (nearest,) if nearest and text != NOT_FOUND_TEXT else ()
                 if cites:
@@ -716,6 +767,15 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+def _other_stance(sub: SubQuestion, citations: Sequence[Citation]) -> bool:
+    """Whether the side asks where things stand (or are to be) and every cited text states the
+    other ("2025年…达到39%" for "现状是多少")."""
+    stance = sub.constraints.stance
+    return stance in ("current", "target") and all(
+        stance_of(c.quote, c.section) not in ("", stance) for c in citations
+    )
 
 
 def _from_passages(part: SubAnswer) -> bool:

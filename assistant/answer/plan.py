@@ -272,6 +272,10 @@ class Vocabulary:
     # Units of two or more characters the documents state figures in ("标台", "万亩"), longest
     # first: "多少标台" asks a figure in that unit.
     units: tuple[str, ...] = ()
+    # Titles the documents cite in 《》 that name no document of the corpus ("晋城市…突发事件
+    # 应急预案" named in a plan's 发展基础): asked of by that title, even without 《》, the
+    # document is not held, unless the question asks what is done with it ("哪一年发布").
+    cited_unheld: tuple[str, ...] = ()
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -391,6 +395,17 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
         )
         if best < _SAME_TITLE:
             out.append(m.group(0))
+    flat = re.sub(r"\s+", "", text)
+    for title in vocabulary.cited_unheld:
+        # A title the documents cite but the corpus does not hold, written without 《》; not
+        # when the question asks what is done with it ("哪一年发布", "依据…制定"): the
+        # citing document says that.
+        if (
+            title in flat
+            and not any(title in t for t in out)
+            and not _CITING_VERBS.search(flat.replace(title, " "))
+        ):
+            out.append(f"《{title}》")
     return out
 
 
@@ -762,7 +777,7 @@ _TWO_ASKS = re.compile(
 )
 
 
-_ASKS_LENGTH = re.compile(r"多长(?!时间|期限|周期)|多远")
+_ASKS_LENGTH = re.compile(r"(?<![期限时])多长(?!时间|期限|周期)|多远")
 
 
 def _two_asks(question: str) -> list[str] | None:
@@ -1178,19 +1193,30 @@ def vocabulary_from(
     definition of a name wins: a plan names its own body before the bodies above it) and the
     ``units`` of the facts extracted from them."""
     shorts: dict[str, str] = {}
+    cited: set[str] = set()
     for text in texts:
         for full, short in short_names(text):
             shorts.setdefault(full, short)
+        cited.update(m.group(0) for m in _TITLE_REF.finditer(re.sub(r"\s+", "", text)))
     # A word unit of its own ("标台"), not a share, a rate or a compound of the asking's
     # ("万元" and "公里" are in _UNIT_ASKED already).
     named = {u for u in units if _WORD_UNIT.fullmatch(u)}
-    return Vocabulary(
+    vocabulary = Vocabulary(
         documents=tuple(DocumentName(m.doc_id, m.title, m.short_title, m.region) for m in metas),
         levels=tuple(sorted({x for x in levels if x})),
         known=known,
         short_names=tuple(sorted(shorts.items(), key=lambda kv: -len(kv[0]))),
         units=tuple(sorted(named, key=lambda u: (-len(u), u))),
     )
+    unheld = {t[1:-1] for t in cited if absent_documents(t, vocabulary)}
+    return replace(vocabulary, cited_unheld=tuple(sorted(unheld, key=lambda t: (-len(t), t))))
+
+
+# What is done with a document another cites: drafted, issued or revised (a task of the citing
+# plan), or followed.
+_CITING_VERBS = re.compile(
+    r"发布|制定|出台|编制|修订|修编|印发|起草|依据|按照|根据|参照|执行|落实|贯彻|衔接"
+)
 
 
 # Not a count's measure word with its unit ("个工作日": 几个工作日 may be answered "3日内"),

@@ -40,10 +40,11 @@ from assistant.answer.texts import (
 )
 from assistant.answer.types import Citation, Status
 from assistant.ingest.types import DocumentMeta
-from assistant.lang.numbers import Mention, mentions
+from assistant.lang.numbers import Mention, chinese_numeral, mentions
 from assistant.lang.patterns import (
     ADMIN_END_RE,
     ITEM_NUMBER_RE,
+    LEVEL_RE,
     PLAN_PERIOD,
     PLAN_PERIOD_RE,
     YEAR,
@@ -117,8 +118,9 @@ def _has_value(text: str) -> bool:
 
 # Counts of tiers or kinds ("市、县两级财政", "三类地区"): an amount only when tiers or kinds are
 # counted ("分几级", "分几种颜色": the text may count them in another measure word, "四级").
-_TIER_UNITS = ("级", "期", "类", "方面")
-_COUNTS_TIERS = re.compile(r"(?:几|多少)个?(?:级|期|类|种|方面|档|等|层|批)")
+# "十大专项行动", "三大工程": a count of named kinds too, no amount of anything.
+_TIER_UNITS = ("级", "期", "类", "方面", "大")
+_COUNTS_TIERS = re.compile(r"(?:几|多少)个?(?:级|期|类|种|方面|档|等|层|批|大)")
 
 
 def _states_amount(text: str, question: str) -> bool:
@@ -150,6 +152,55 @@ def lacks_amount(question: str, text: str) -> bool:
     """Whether ``question`` asks an amount ("几人", "多少公里") that ``text`` does not state."""
     asked = _WHICH_LEVEL.sub(" ", question)
     return bool(_ASKS_AMOUNT.search(asked)) and not _states_amount(text, asked)
+
+
+def amount_of_another(
+    sub: SubQuestion,
+    citations: Sequence[Citation],
+    metas: Mapping[str, DocumentMeta],
+    weigh: Callable[[str], Mapping[str, float]],
+    share: float = 0.2,
+) -> Citation | None:
+    """The cited sentence about the owner asked when the amount a question asks of "X的Y" is
+    stated only of another owner: a cited sentence that states no amount says the thing (Y)
+    and a heavy word of the owner (X, at least ``share`` of the focus's weight), and the ones
+    that state amounts say the thing but not that word, nor do their headings or document
+    ("乡镇和村庄的防洪标准": "中心城区防洪标准为50-100年一遇"). None otherwise."""
+    m = _OWNER_THING.search(_WHICH_LEVEL.sub(" ", sub.text))
+    if m is None:
+        return None
+    stating = [x for x in citations if not lacks_amount(sub.text, x.quote)]
+    silent = [x for x in citations if lacks_amount(sub.text, x.quote)]
+    if not stating or not silent:
+        return None
+    weights = weigh(sub.focus)
+    total = sum(weights.values())
+
+    def says(term: str, text: str) -> bool:
+        return any(s in text for s in synonyms_of(term))
+
+    flat = [re.sub(r"\s+", "", x.quote) for x in stating]
+    thing = [t for t in weigh(m.group("thing")) if len(t) >= 2]
+    if not thing or not all(says(t, q) for t in thing for q in flat):
+        return None  # the figures are not of the thing asked (or it is not named)
+    said = re.sub(r"\s+", "", " ".join(_context(x, metas) for x in stating))
+    owner = [
+        t
+        for t in weigh(m.group("owner"))
+        if weights.get(t, 0.0) >= share * total and not says(t, said)
+    ]
+    for x in silent:
+        quote = re.sub(r"\s+", "", x.quote)
+        if all(says(t, quote) for t in thing) and any(says(t, quote) for t in owner):
+            return x
+    return None
+
+
+# "X的Y是多少": the owner, and the thing whose amount is asked.
+_OWNER_THING = re.compile(
+    r"(?P<owner>[^，,。？?！!的]{2,16})的(?P<thing>[^，,。？?！!的]{2,12}?)"
+    r"(?:具体|大概|一共|总共)?(?:是|为|有|达到|要达到|定的是)?(?:多少|几(?![乎何点]))"
+)
 
 
 def _a_year(m: Mention) -> bool:
@@ -195,6 +246,11 @@ _ASKS_FIGURES = re.compile(r"量化|定量|具体数字|具体数值")
 _ASKS_CLOCK = re.compile(r"几点")
 _CLOCK_SAID = re.compile(
     r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*[时点](?![\d多])|[早晚]高峰|全天|24小时"
+)
+# A grade asked ("什么等级的机场", "哪个级别") and said ("4C级", "一级", "国家级", "Ⅱ级", "较大").
+_ASKS_GRADE = re.compile(r"(?:什么|哪个|哪一)(?:等级|级别)")
+_GRADE_SAID = re.compile(
+    r"(?:国家|[\dA-Za-zⅠ-Ⅻ一二三四五六七八九十甲乙丙丁特高低省市县区乡镇部])+级|[一二三四特]等"
 )
 # A body's name in a clause: what a clause offered as the body asked must hold.
 _ORG = re.compile(
@@ -284,6 +340,15 @@ def check(
         # "一般事故是指死亡几人以下" (a definition asked by its figure) is not answered by
         # "①发生一般事故" either.
         return Gap("value", "数值")
+    if amount_of_another(sub, citations, metas, weigh) is not None:
+        # "乡镇和村庄的防洪标准是多少年一遇": "中心城区…50-100年一遇" states a figure, but of
+        # another place; the sentence about 乡镇及村庄 states none.
+        return Gap("value", "数值")
+    if _ASKS_GRADE.search(sub.text) and not any(
+        _GRADE_SAID.search(x.quote) or LEVEL_RE.search(x.quote) for x in citations
+    ):
+        # "机场定的是什么等级" is not answered by sentences that name the airport and no grade.
+        return Gap("value", "等级")
     if sub.answer_type == "year" and not any(
         YEAR_RE.search(f"{x.section} {x.quote}") for x in citations
     ):
@@ -313,10 +378,44 @@ def check(
     if counted := counted_unlisted(sub.text, citations):
         # "27条旅游公交直通车都是哪些线路" is not answered by the sentence that counts them.
         return Gap("content", counted)
+    if unsaid := quoted_unsaid(sub.text, citations, metas):
+        # "环评“打捆”审批能压缩多少个工作日": a term the question quotes is what it asks about;
+        # a sentence that never says it ("压减审查时间7个工作日") is about something else.
+        return Gap("focus", unsaid)
     cov, missing = focus_coverage(sub, citations, metas, weigh)
     if cov < min_focus and dense < dense_floor:
         return Gap("focus", "、".join(missing[:3]))
     return None
+
+
+def quoted_unsaid(
+    question: str,
+    citations: Sequence[Citation],
+    metas: Mapping[str, DocumentMeta],
+    text: str = "",
+) -> str:
+    """A term the question quotes (“打捆”, “五有”) that neither the answer ``text`` (a record's
+    or a fact's, composed from the document) nor any cited text, heading or document title
+    says, or "". A plan period (“十四五”) is a constraint of its own; a counted term ("五制")
+    is also said by as many items sharing its last character ("…责任制、…监理制、…")."""
+    said = [text, *(_context(x, metas) for x in citations)]
+    joined = _UNQUOTED.sub("", " ".join(said))
+    for m in _QUOTED_TERM.finditer(question):
+        term = _UNQUOTED.sub("", m.group(1))
+        if len(term) < 2 or term in joined or PLAN_PERIOD_RE.fullmatch(term):
+            continue
+        counted = re.fullmatch(rf"([{CN_NUMERALS}]|\d+)[\u4e00-\u9fff]*", term)
+        if counted:
+            n = counted.group(1)
+            items = int(n) if n.isdigit() else int(chinese_numeral(n) or 0)
+            if items and joined.count(term[-1]) >= items:
+                continue
+        return term
+    return ""
+
+
+# Whitespace and quotation marks: “做好金融‘五篇大文章’” is said as 做好金融“五篇大文章”.
+_UNQUOTED = re.compile(r"[\s“”‘’\"'「」『』]")
 
 
 # A quoted term of counted parts whose content the question asks right after it ("“四网”是哪
@@ -405,6 +504,18 @@ _LISTED_AFTER = 150  # characters after a quote in which the items it counts may
 _ITEM_TAIL = 6  # characters of an item's end that name it
 
 
+def _text_after(passage: str, end: int) -> str:
+    """The text after a quote in which the items it counts may follow: the rest of its
+    paragraph, and the lines after only when that paragraph ends with a colon (the items are
+    the lines that follow). Another paragraph's list ("应设置儿童游戏、休闲游憩、…设施" after
+    "规划24处综合公园") lists other things."""
+    rest = passage[end : end + _LISTED_AFTER]
+    line, newline, _ = rest.partition("\n")
+    if newline and not (passage[max(0, end - 1) : end] + line).rstrip().endswith(("：", ":")):
+        return line
+    return rest
+
+
 def members_asked(question: str) -> str:
     """The counted things a question asks the members of ("3条红色公交专线" of "…3条红色公交
     专线，另外两条是哪两条"), or ""."""
@@ -423,9 +534,10 @@ def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
     flat_q = re.sub(r"\s+", "", question)
     counted = ""
     for x in citations:
-        quote = re.sub(r"\s+", "", x.quote)
+        # The quote's own item number ("1. 公园绿地规划24处…") lists nothing.
+        quote = re.sub(r"\s+", "", ITEM_NUMBER_RE.sub("", x.quote))
         at = x.passage.find(x.quote[:20]) if x.quote else -1
-        after = x.passage[at + len(x.quote) : at + len(x.quote) + _LISTED_AFTER] if at >= 0 else ""
+        after = _text_after(x.passage, at + len(x.quote)) if at >= 0 else ""
         if _ITEMS_LISTED.search(quote) or _ITEMS_LISTED.search(after.lstrip()[:1] + after):
             return ""
         for m in _COUNT_OF.finditer(quote):
