@@ -97,6 +97,15 @@ def test_a_year_no_document_covers_is_not_found(tiny: Assistant) -> None:
     assert "2030" not in answer.citations[0].quote
 
 
+def test_a_run_of_years_asked_is_answered_year_by_year(tiny: Assistant) -> None:
+    # "从基期到2025年分别是多少": every year the table states up to 2025, the base year too.
+    answer = tiny.ask("临河公交正点率从基期到2025年分别是多少？")
+    assert answer.status == "answered", answer.answer
+    assert "2021年：" in answer.answer and "76.5" in answer.answer
+    assert "2025年：" in answer.answer and "85" in answer.answer
+    _grounded(tiny, answer.answer, answer.citations)
+
+
 def test_follow_up_inherits_the_topic(tiny: Assistant) -> None:
     # bus_plan.txt, 表 1 row 1: 公共交通机动化出行分担率 35.2 (2021) / 40 (2025)
     history = [

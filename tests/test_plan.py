@@ -944,6 +944,10 @@ def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:
     assert "，" in name.text
     gap = contrast(name, [post], METAS_BY_ID, _words)
     assert gap is not None and gap.kind == "value"
+    # The post said in brackets after it ("组长（市长）叫什么名字"): still a name asked.
+    (aside,) = plan_question("云岭创建领导小组组长（市长）叫什么名字？", VOCAB).subquestions
+    leader = _cite(1, "成立由市长任组长、分管副市长任副组长的领导小组。", "fire")
+    assert contrast(aside, [leader], METAS_BY_ID, _words) == Gap("value", "人员姓名")
     # "负责同志" is whoever holds a post, not a person named.
     anyone = _cite(1, "由市森防指指定的负责同志任总指挥。", "fire")
     assert contrast(sub, [anyone], METAS_BY_ID, _words) == Gap("value", "人员姓名")
@@ -1734,6 +1738,9 @@ def test_a_term_the_question_quotes_must_be_said_by_what_answers_it() -> None:
         == ""
     )
     assert quoted_unsaid("“做好‘五篇大文章’”包括什么", [other], {}, "“做好“五篇大文章””包括") == ""
+    assert (
+        quoted_unsaid("“柔性监管、包容审慎”有哪几条", [other], {}, "柔性监管“包容审慎”包括") == ""
+    )
     # A plan period is a constraint of its own, not a term to be said.
     assert quoted_unsaid("临河“十四五”时期公路总里程达到多少？", [other], {}) == ""
     # A counted term is said by as many items sharing its last character.
@@ -1741,6 +1748,73 @@ def test_a_term_the_question_quotes_must_be_said_by_what_answers_it() -> None:
     assert quoted_unsaid("要落实哪“五制”？", [items], {}) == ""
     few = _cite(1, "9个高速服务区建设县域级旅游集散中心，有候车区。")
     assert quoted_unsaid("集散中心的“五有”目标是哪五有？", [few], {}) == "五有"
+
+
+def test_a_count_of_items_asked_needs_that_count_or_that_many_items() -> None:
+    from assistant.answer.reader import count_unsaid
+
+    question = "临河农田行动计划要求从哪八个方面统筹建设？"
+    two = "统筹农田建设与生态保护，坝区、山区半山区分类施策。"
+    assert count_unsaid(question, [two]) == "是哪八个方面"
+    sub = plan_question(question, VOCAB).subquestions[0]
+    gap = check(sub, [_cite(1, two)], {}, lambda f: {"统筹": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "value"
+    counted = "按照“田、土、水、路、林、电、技、管”八个方面统筹建设。"
+    assert count_unsaid(question, [counted]) == ""
+    assert count_unsaid("有哪3项任务？", ["完成甲任务、乙任务、丙任务。"]) == ""
+    assert count_unsaid("有哪3项任务？", ["共3项任务。"]) == ""
+    assert count_unsaid("有哪些任务？", [two]) == ""
+
+
+def test_a_run_of_years_is_read_from_the_question() -> None:
+    from assistant.answer.numeric import year_span
+
+    assert year_span("耕地质量平均等级从基期到2028年分别是多少？") == (None, 2028)
+    assert year_span("2026年至2028年每年各新增多少辆？") == (2026, 2028)
+    assert year_span("到2028年要达到多少？") is None
+    assert year_span("2021年和2025年分别是多少？") is None
+
+
+def test_a_figure_stated_for_a_draft_is_held_to_its_focus_check() -> None:
+    from assistant.answer.extractive import AnswerPolicy
+    from assistant.answer.pipeline import off_focus
+
+    policy = AnswerPolicy(min_focus=0.2, dense_floor=0.75)
+    # "分配了多少专业森林消防队员" against a 防火隔离带 cell: few words, no paraphrase.
+    assert off_focus({"focus_cov": 0.15, "dense": 0.69}, policy)
+    assert not off_focus({"focus_cov": 0.15, "dense": 0.8}, policy)
+    assert not off_focus({"focus_cov": 0.5, "dense": 0.1}, policy)
+
+
+def test_one_items_figure_is_not_its_groups_total() -> None:
+    from assistant.answer.reader import item_of_group
+
+    group = "续建甲城至乙镇、丙城至丁镇、戊城至己镇等3个项目631公里，新开工庚线。"
+    assert item_of_group("丙城至丁镇这条高速单独有多长？", group)
+    sub = plan_question("临河公交优先方案里丙城至丁镇这条高速有多少公里？", VOCAB).subquestions[0]
+    gap = check(sub, [_cite(1, group)], {}, lambda f: {"丙城": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "value"
+    # The total asked, or the item's own figure also given: answered.
+    assert not item_of_group("这3个项目一共多少公里？", group)
+    own = group + "其中丙城至丁镇120公里。"
+    assert not item_of_group("丙城至丁镇这条高速单独有多长？", own)
+    # An item not in the group is not asked of it.
+    assert not item_of_group("庚线有多长？", group)
+
+
+def test_a_figure_asked_place_by_place_needs_figures_for_places() -> None:
+    from assistant.answer.reader import per_place_unsaid
+
+    total = "推动新一轮1000亩标准地、100万平方米标准厂房建设。"
+    assert per_place_unsaid("新一轮1000亩标准地，各县分别多少亩？", [total])
+    split = "其中泽川县300亩、河西区200亩、东山市500亩。"
+    assert not per_place_unsaid("新一轮1000亩标准地，各县分别多少亩？", [split])
+    # Not asked place by place, or no amount asked: nothing to check.
+    assert not per_place_unsaid("新一轮标准地一共多少亩？", [total])
+    assert not per_place_unsaid("各县怎么推进标准地建设？", [total])
+    # A table's name: one place's row of it is asked.
+    assert not per_place_unsaid("分县任务表里，甲县三年一共改造多少个小区？", [total])
+    assert not per_place_unsaid("各市（州）整治任务表中，乙州目标是多少？", [total])
 
 
 def test_a_grade_asked_is_not_answered_by_a_text_naming_none() -> None:

@@ -1249,6 +1249,21 @@ def test_a_task_row_keeps_figures_inside_its_sentences_and_splits_a_unit_list_ru
     assert cells["2027年"] == "在场站配套建设充电桩/充电枪40个。"
     assert cells["2028年"] == "在场站配套建设充电桩/充电枪20个。"
     assert cells["2029年"] == "/"
+    # A lead unit's other name in brackets, wrapped over narrow lines, goes on the lead cell;
+    # the co-operating unit after it is a cell of its own, not the next cell's first words.
+    # (The line joining ran the rest of the lead cell, the co unit and the next cell together.)
+    narrow = [
+        "研究无人驾驶线路的可能性，推进示范线路建设。",
+        "市工信局",
+        "（市国资委）、市大数据局、高新区管委会市交通运输局研究无人驾驶线路的可能性，推进示范线路建设。",
+        "/",
+        "/",
+    ]
+    columns = ["具体内容", "牵头单位", "配合单位", "2027年", "2028年", "2029年"]
+    cells = dict(zip(columns, assemble_cells(narrow, len(columns)), strict=True))
+    assert cells["牵头单位"] == "市工信局（市国资委）、市大数据局、高新区管委会"
+    assert cells["配合单位"] == "市交通运输局"
+    assert cells["2027年"] == "研究无人驾驶线路的可能性，推进示范线路建设。"
     # An indicator row is unchanged: figures between a unit and other figures stay cells, and a
     # short grade cell before a figure is no clause.
     assert assemble_cells(["公交分担率", "%", "38.5", "45"], 4) == ["公交分担率", "%", "38.5", "45"]

@@ -43,6 +43,23 @@ _ASKS_TOTAL = re.compile(r"一共|总共|加起来")
 _TOTAL_COLUMN = re.compile(r"(?:合计|总计)$")
 # "每年分别是多少", "分年度": the same quantity in each year the document states it for.
 _ASKS_BY_YEAR = re.compile(r"每年|每一年|分年度|逐年|各年度?|年度分解|按年度?")
+# A run of years asked one by one: "从基期到2028年分别是多少", "2026年至2028年每年各…".
+_YEAR_SPAN = re.compile(
+    r"(?P<span>(?:从|自)?(?:(?P<lo>(?:19|20)\d{2})\s*年?|基期|基准年|现状)\s*(?:到|至|—|–|-|~)"
+    r"\s*(?P<hi>(?:19|20)\d{2})\s*年?)[^。？?]{0,12}?(?:分别|各|每年|逐年|依次)"
+)
+
+
+def year_span(question: str) -> tuple[int | None, int] | None:
+    """The years a question asks one by one (from, to; from None: the base year), or None."""
+    m = _YEAR_SPAN.search(question)
+    if m is None:
+        return None
+    lo = int(m.group("lo")) if m.group("lo") else None
+    hi = int(m.group("hi"))
+    return None if lo is not None and lo >= hi else (lo, hi)
+
+
 _ASKS_TARGET = re.compile(r"目标|计划|力争|要|打算|将")
 _VALUE_ASKED = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|公里|个|条|座|标台)"
@@ -215,8 +232,12 @@ class NumericAnswerer:
         topic = question
         for r in regions:
             topic = topic.replace(r, " ")
+        span = year_span(question)
+        if span is not None:
+            # "从基期到2028年" says which years, not what they are of.
+            topic = _YEAR_SPAN.sub(lambda m: " " + m.group(0)[len(m.group("span")) :], topic)
         topic = _ASKING.sub(" ", YEAR_RE.sub(" ", topic))
-        by_year = not years and bool(_ASKS_BY_YEAR.search(question))
+        by_year = (not years and bool(_ASKS_BY_YEAR.search(question))) or span is not None
         if by_year:
             # "每年分别是多少" says how the answer is laid out, not what it is of.
             topic = re.sub(r"分别|各自", " ", _ASKS_BY_YEAR.sub(" ", topic))
@@ -262,7 +283,7 @@ class NumericAnswerer:
         if not matches:
             return None
         if by_year:
-            stated = self._by_year(matches)
+            stated = self._by_year(matches, span)
             if stated is not None:
                 return stated
         if years:
@@ -332,9 +353,12 @@ class NumericAnswerer:
                 return self._prose_answer(fitting, years, question)
         return None
 
-    def _by_year(self, matches: Sequence[Match]) -> NumericAnswer | None:
+    def _by_year(
+        self, matches: Sequence[Match], span: tuple[int | None, int] | None = None
+    ) -> NumericAnswer | None:
         """The best-matching quantity that a table states year by year, each year's figure with
-        its year (the table's year column or header cited with it)."""
+        its year (the table's year column or header cited with it); only the years of ``span``
+        (from, to; from None: the table's first, its 基期) when one is asked."""
         for m in matches:
             if m.score < TABLE_MIN_SCORE:
                 break
@@ -349,6 +373,10 @@ class NumericAnswerer:
                     and g.source == f.source
                     and g.year is not None
                     and g.value is not None
+                    and (
+                        span is None
+                        or ((span[0] is None or g.year >= span[0]) and g.year <= span[1])
+                    )
                 ):
                     group.setdefault(g.year, g)
             if len(group) < 2:

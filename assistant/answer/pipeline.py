@@ -34,6 +34,7 @@ from assistant.answer.plan import (
 )
 from assistant.answer.reader import (
     CN_NUMERALS,
+    COUNT_ASKED,
     Gap,
     SubAnswer,
     amount_of_another,
@@ -44,8 +45,10 @@ from assistant.answer.reader import (
     direct_answer,
     first_cited,
     focus_coverage,
+    item_of_group,
     lacks_amount,
     members_asked,
+    per_place_unsaid,
     person_unnamed,
     quoted_unsaid,
     states_unit,
@@ -270,7 +273,12 @@ class ExtractivePipeline:
                     fits = None
                 else:
                     fits = Gap("weak")
-                if fits is None and _other_stance(p.sub, whole.citations):
+                if (
+                    fits is None
+                    and _other_stance(p.sub, whole.citations)
+                    # A table's row is stated with each year's stance ("2021年现状值为12.3%").
+                    and _STANCE_SAID[p.sub.constraints.stance] not in whole.text
+                ):
                     # "现状和目标各是多少": the whole answer's target figure is no 现状 value.
                     fits = Gap("value", f"{_STANCE_SAID[p.sub.constraints.stance]}数值")
                 if (
@@ -490,6 +498,18 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
+            and per_place_unsaid(sub.text, [numeric.text])
+        ):
+            numeric = None  # the whole's figure is no place-by-place breakdown
+        if (
+            numeric is not None
+            and numeric.status == "answered"
+            and all(item_of_group(sub.text, c.quote) for c in numeric.citations)
+        ):
+            numeric = None  # "A、B等5个项目631公里" is no figure of B alone
+        if (
+            numeric is not None
+            and numeric.status == "answered"
             and "年：" not in numeric.text
             and self.records is not None
             and self.records.by_year(sub.text, scope)
@@ -578,6 +598,7 @@ class ExtractivePipeline:
                 status, text, citations = found.status, found.text, found.citations
                 features["record_match"] = found.score
                 source = "record"
+        quoted_row = False
         if source == "passage" and status != "not_found" and citations and self.numeric:
             # The draft's best sentence is a table row: stated under its header (years,
             # 现状/目标, columns), never as the raw line "2 城市公交进场率 % 90.2 98".
@@ -610,6 +631,7 @@ class ExtractivePipeline:
             ):
                 status, text, citations = row.status, row.text, row.citations
                 source = "fact"
+                quoted_row = True
             elif row is not None and row.rate_only:
                 numeric, status = row, "not_found"
         nearest = drafted.citations[0] if drafted.citations else None
@@ -729,6 +751,27 @@ class ExtractivePipeline:
                     passages,
                     spent,
                 )
+        if quoted_row and off_focus(features, self.policy):
+            # The draft's own table row, stated under its header, is held to the draft's
+            # focus check: "邯郸市分配了多少专业森林消防队员" is not answered by 邯郸市's
+            # 防火隔离带 cell. (The fact store's own matches are scored piece by piece, and
+            # its paraphrases, "万人公交车保有量" for 万人城市公共汽电车保有量, stand.)
+            gap = Gap("focus", "、".join(absent[:3]))
+            features["gap_focus"] = 1.0
+            quoted = replace(citations[0], n=1)
+            return (
+                SubAnswer(
+                    sub,
+                    "not_found",
+                    decline_text(gap, quoted),
+                    (quoted,),
+                    drafted.confidence,
+                    features,
+                    gap,
+                ),
+                passages,
+                spent,
+            )
         if source == "passage":
             text, citations = direct_answer(sub, text, citations, weigh)
         near = contrast(sub, citations, self.documents, weigh, text, self.weights.known)
@@ -767,6 +810,16 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+def off_focus(features: Mapping[str, float], policy: AnswerPolicy) -> bool:
+    """Whether neither the words (``min_focus`` of the focus's weight) nor the dense similarity
+    (``dense_floor``) say an answer is about what was asked: the draft's own test, applied to
+    a figure or a table row stated for it."""
+    return (
+        features.get("focus_cov", 1.0) < policy.min_focus
+        and features.get("dense", 0.0) < policy.dense_floor
+    )
 
 
 def _other_stance(sub: SubQuestion, citations: Sequence[Citation]) -> bool:
@@ -842,10 +895,6 @@ def counts_without_items(
 
 
 # "哪八个方面", "哪四张网", "哪七类": a list asked with the number of its items.
-_COUNT_ASKED = re.compile(
-    rf"哪(?P<n>[{CN_NUMERALS}]{{1,3}}|\d{{1,2}})"
-    r"(?:个|张|项|条|类|种|大|级|家|件|座|位|所|处|部分|方面)"
-)
 # A composed list ("…包括：A；B；C", "…的有：A[1]；B[2]"): its items follow the colon.
 _LISTED = re.compile(r"(?:包括|的有|几部分)：(?P<items>[^。]+)")
 
@@ -855,7 +904,7 @@ def lists_other_count(question: str, text: str) -> bool:
     headings) and its text does not state the number asked either ("…（共七类分区）"): it is
     another list."""
     bare = MARKER.sub("", text)
-    asked = _COUNT_ASKED.search(question)
+    asked = COUNT_ASKED.search(question)
     listed = _LISTED.search(bare)
     if asked is None or listed is None:
         return False

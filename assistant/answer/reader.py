@@ -240,6 +240,95 @@ _WHEN_SAID = re.compile(
 
 # The numerals a count is written with in words ("哪八个", "八成", "“一网四化”").
 CN_NUMERALS = "一二两三四五六七八九十"
+# A count of items asked ("哪八个方面", "哪三项"): the answer lists that many or says the count.
+COUNT_ASKED = re.compile(
+    rf"哪(?P<n>[{CN_NUMERALS}]{{1,3}}|\d{{1,2}})"
+    r"(?:个|张|项|条|类|种|大|级|家|件|座|位|所|处|部分|方面)"
+)
+# Items a sentence enumerates: "A、B、C", "A；B", "A，B和C".
+_ITEM_SEPARATORS = re.compile(r"[、；;]")
+
+
+# Items listed before a count of them and their figure: "A、B、C等5个项目631公里".
+_GROUP_FIGURE = re.compile(
+    rf"(?P<items>[^，,。；;：:]+?)等\s*(?:\d+|[{CN_NUMERALS}]+)\s*[个项条座处家所批]"
+    r"[\u4e00-\u9fff]{0,6}?\s*(?=\d)"
+)
+_TOGETHER = re.compile(r"一共|总共|合计|共计|加起来|总计|累计|等\d+个|总")
+_ITEM_SPLIT = re.compile(r"[、和及与]")
+_ASKS_MEASURE = re.compile(r"多长|多大|多远|多高|多久|多重|多宽|多深")
+
+
+def item_of_group(question: str, quote: str) -> bool:
+    """Whether ``quote`` states the amount a question asks of one item only as the total of
+    the items it lists with it ("长春至太平川…单独有多长" of "…、长春至太平川、烟筒山至长春等5个
+    项目631公里"), and the question does not ask the total."""
+    if _TOGETHER.search(question) or not (
+        _ASKS_AMOUNT.search(question) or _ASKS_MEASURE.search(question)
+    ):
+        return False
+    flat_q = re.sub(r"\s+", "", question)
+    flat = re.sub(r"\s+", "", quote)
+    grouped = False
+    for m in _GROUP_FIGURE.finditer(flat):
+        items = [i for i in _ITEM_SPLIT.split(m.group("items")) if len(i) >= 3]
+        if not any(i[-6:] in flat_q for i in items):
+            continue
+        grouped = True
+        # The item's own figure elsewhere in the quote ("长春至太平川120公里") answers it.
+        rest = flat[: m.start()] + flat[m.end() :]
+        if any(
+            re.search(re.escape(i[-6:]) + r"[^，,。；;、]{0,8}\d", rest)
+            for i in items
+            if i[-6:] in flat_q
+        ):
+            return False
+    return grouped
+
+
+# A figure asked place by place ("各县分别多少亩", "每个区", "分县"), and a place named with a
+# figure after it ("泽州县300公里", "甲城市 62 36").
+_PER_PLACE = re.compile(
+    r"(?:各(?:个)?(?:县|市|区|乡镇|镇|地|县区|区县|县市区|旗县)|每个(?:县|市|区|乡镇)|分(?:县|区县|市县))"
+    # ... not a table's name ("分县任务表", "各市（州）农村环境整治任务表"): one place's row of it
+    # is asked.
+    r"(?![^，,。？?]{0,14}(?:表|清单))"
+)
+_PLACE_WITH_FIGURE = re.compile(
+    r"(?<![各全本该每])([\u4e00-\u9fff]{1,5}(?:县|市|区|旗|镇|乡))(?=[^，,。；;、\d]{0,6}\d)"
+)
+
+
+def per_place_unsaid(question: str, quotes: Sequence[str]) -> bool:
+    """Whether a question asks an amount place by place and no cited text gives figures for
+    two or more named places."""
+    if not _PER_PLACE.search(question) or not _ASKS_AMOUNT.search(question):
+        return False
+    places = {m.group(1) for q in quotes for m in _PLACE_WITH_FIGURE.finditer(q)}
+    return len(places) < 2
+
+
+def count_unsaid(question: str, quotes: Sequence[str]) -> str:
+    """What a question asks by a count of items ("是哪八个方面") when no cited text says that
+    count ("八个方面", "8个") nor enumerates that many items in one sentence; "" otherwise."""
+    asked = COUNT_ASKED.search(question)
+    if asked is None:
+        return ""
+    said = asked.group("n")
+    n = int(said) if said.isdigit() else chinese_numeral(said)
+    if n is None:
+        return ""
+    numeral = rf"(?<![{CN_NUMERALS}]){re.escape(said)}(?![{CN_NUMERALS}])|(?<!\d){int(n)}(?!\d)"
+    for quote in quotes:
+        flat = re.sub(r"\s+", "", quote)
+        if re.search(numeral, flat):
+            return ""
+        if any(len(_ITEM_SEPARATORS.split(flat[a:b])) >= n for a, b in split_sentences(flat)):
+            return ""
+    noun = re.match(r"[\u4e00-\u9fff]{0,2}", question[asked.end() :])
+    return "是" + asked.group(0) + (noun.group(0) if noun and asked.group(0)[-1] == "个" else "")
+
+
 # Figures asked whatever the answer type ("哪些量化要求", "有什么定量指标").
 _ASKS_FIGURES = re.compile(r"量化|定量|具体数字|具体数值")
 # A time of day asked ("几点到几点", "几点前") and said ("7:00", "8时", "早高峰").
@@ -372,6 +461,16 @@ def check(
     ):
         # "什么时候建成" is not answered by "新开工…西环": the text says no time at all.
         return Gap("value", "时间")
+    if all(lacks_amount(sub.text, q) or item_of_group(sub.text, q) for q in quotes):
+        # "长春至太平川这条高速单独有多长" is not answered by "…、长春至太平川、…等5个项目
+        # 631公里": the figure is the five projects' together.
+        return Gap("value", "单项数值")
+    if per_place_unsaid(sub.text, quotes):
+        # "1000亩标准地，各县分别多少亩" is not answered by the city's total.
+        return Gap("value", "分地区数值")
+    if asked := count_unsaid(sub.text, quotes):
+        # "从哪八个方面统筹建设" is not answered by sentences naming two areas and no count.
+        return Gap("value", asked)
     if term := term_unexplained(sub.text, quotes):
         # "“一网四化”具体指哪一网、哪四化" is not answered by a sentence that only names it.
         return Gap("content", term)
@@ -414,8 +513,9 @@ def quoted_unsaid(
     return ""
 
 
-# Whitespace and quotation marks: “做好金融‘五篇大文章’” is said as 做好金融“五篇大文章”.
-_UNQUOTED = re.compile(r"[\s“”‘’\"'「」『』]")
+# Whitespace, quotation marks and the pauses between a term's parts: “做好金融‘五篇大文章’” is
+# said as 做好金融“五篇大文章”, “柔性监管企业、包容审慎” as 柔性监管企业“包容审慎”.
+_UNQUOTED = re.compile(r"[\s“”‘’\"'「」『』、，,·]")
 
 
 # A quoted term of counted parts whose content the question asks right after it ("“四网”是哪
@@ -748,7 +848,8 @@ def _other_qualifier(term: str, asked: str, quote: str) -> str:
 # A person's name asked of a post ("指挥长叫什么名字"), and a text that names a person.
 _PERSON_NAME_ASKED = re.compile(
     # The planner joins a dependent clause to its topic with a comma ("指挥长，叫什么名字").
-    r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)[，,\s]?(?:的)?"
+    # ... or says whom it means in brackets ("组长（市长）叫什么名字").
+    r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)(?:[（(][^）)]{1,8}[）)])?[，,\s]?(?:的)?"
     r"(?:叫什么|叫啥|(?:的)?姓名|(?:的)?名字)"
 )
 # "张三同志" names a person; "负责同志" (whoever holds the post) does not.

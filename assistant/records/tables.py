@@ -177,6 +177,8 @@ def _join_score(a: str, b: str) -> int:
         return 3  # the end of a unit name cut at the line: "市工业和信息" + "化局"
     if a[-1] in _ORG_TAIL_CHARS and _POST_TITLE.match(b):
         return 3  # a post of the unit before it: "市防汛指挥部" + "指挥长"
+    if a[-1] in _ORG_TAIL_CHARS and b[0] in "（(" and _ORG.search(a):
+        return 3  # a unit's other name in brackets: "市工信局" + "（市国资委）、…"
     if _UNIT_PIECE.match(a) and len(b) <= 3 and _CJK.match(b) and not _is_figure(b):
         return 3  # "人/百万" + "车公里", "标台/万" + "人"
     if _GLUED_FIGURE_END.search(a) and _MEASURE_AFTER.match(b) and len(b) >= 2:
