@@ -616,6 +616,9 @@ def test_a_list_asked_of_a_heading_without_items_is_its_text(tmp_path: Path) -> 
     assert answer.status == "answered", answer.answer
     assert "统一领导、分级负责" in answer.answer and "依法规范、科技支撑" in answer.answer
     assert "谁启动" not in answer.answer
+    # Asked by the count of its items ("有哪几条"): the same text.
+    counted = assistant.ask("临河市燃气事故应急预案的工作原则有哪几条？")
+    assert "统一领导、分级负责" in counted.answer and "谁启动" not in counted.answer, counted.answer
     # A heading the question is about ("指挥部办公室"), not the thing it lists: its text
     # (where the office sits) says nothing of which situations are reported.
     about = assistant.ask("临河市燃气事故应急预案里，哪些情况指挥部办公室要在30分钟内电话报告？")
@@ -787,3 +790,34 @@ def test_a_side_asking_where_things_stand_is_not_answered_by_the_target(tmp_path
     assert len(answer.plan["subquestions"]) == 2
     assert answer.status == "partial", answer.answer
     assert "60%" in answer.answer and "现状数值" in answer.answer
+
+
+_PRINCIPLES_PLAN = """临河市交通运输“十五五”发展规划
+
+一、总体要求
+（一）基本原则
+当好先锋，服务人民。坚持以人民为中心的发展思想，发挥交通运输先行引领作用。
+战略引领，开放发展。紧扣交通强国战略，推动交通运输开放合作。
+统筹协调，融合发展。统筹铁路、公路、民航等运输方式协调发展。
+安全绿色，可持续发展。坚持生命至上，健全交通运输安全体系。
+（二）发展目标
+到2030年，公路总里程达到10300公里。
+"""
+
+
+def test_a_list_asked_of_paragraphs_led_by_short_sentences_is_their_leads(
+    tmp_path: Path,
+) -> None:
+    # "基本原则有哪几条": each paragraph of the heading's text is led by its item ("当好先锋，
+    # 服务人民。"): all four leads, not the first three sentences of the text.
+    assistant = _with_document(tmp_path, "principles_plan.txt", _PRINCIPLES_PLAN)
+    answer = assistant.ask("临河交通十五五规划的基本原则有哪几条？")
+    assert answer.status == "answered", answer.answer
+    for lead in (
+        "当好先锋，服务人民",
+        "战略引领，开放发展",
+        "统筹协调，融合发展",
+        "安全绿色，可持续发展",
+    ):
+        assert lead in answer.answer, answer.answer
+    _grounded(assistant, answer.answer, answer.citations)

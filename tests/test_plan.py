@@ -948,6 +948,9 @@ def test_a_persons_name_asked_of_a_post_is_not_the_post() -> None:
     (aside,) = plan_question("云岭创建领导小组组长（市长）叫什么名字？", VOCAB).subquestions
     leader = _cite(1, "成立由市长任组长、分管副市长任副组长的领导小组。", "fire")
     assert contrast(aside, [leader], METAS_BY_ID, _words) == Gap("value", "人员姓名")
+    # "哪位副市长": which person holds it.
+    (which,) = plan_question("云岭森林火灾应急预案的总指挥现在是哪位副市长？", VOCAB).subquestions
+    assert contrast(which, [post], METAS_BY_ID, _words) == Gap("value", "人员姓名")
     # "负责同志" is whoever holds a post, not a person named.
     anyone = _cite(1, "由市森防指指定的负责同志任总指挥。", "fire")
     assert contrast(sub, [anyone], METAS_BY_ID, _words) == Gap("value", "人员姓名")
@@ -1815,6 +1818,51 @@ def test_a_figure_asked_place_by_place_needs_figures_for_places() -> None:
     # A table's name: one place's row of it is asked.
     assert not per_place_unsaid("分县任务表里，甲县三年一共改造多少个小区？", [total])
     assert not per_place_unsaid("各市（州）整治任务表中，乙州目标是多少？", [total])
+
+
+def test_people_counted_are_the_unit_asked_whatever_the_answer_type() -> None:
+    sub = plan_question("临河公交优先方案里，较大事故具体是指死亡几人到几人？", VOCAB).subquestions[
+        0
+    ]
+    assert sub.constraints.unit == "人"
+    other = _cite(1, "较大以上事故每日至少续报1次。")
+    gap = check(sub, [other], {}, lambda f: {"较大事故": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "value" and gap.detail == "人数"
+    dead = _cite(1, "较大事故是指造成3人以上10人以下死亡的事故。")
+    assert check(sub, [dead], {}, lambda f: {"较大事故": 1.0}, 0.0) is None
+    (people,) = plan_question("临河常住人口有多少人口？", VOCAB).subquestions
+    assert people.constraints.unit != "人"
+
+
+def test_an_achievement_is_dated_by_its_own_words_when_no_current_value_is_asked() -> None:
+    # "2030年…要到多少" of a 十五五 plan: its 发展基础's "达33.4%" is the 十四五 result, not a
+    # 2030 target, though the plan's title period reaches 2030.
+    metas = {
+        "p": DocumentMeta("p", "临河市交通运输“十五五”发展规划", "p.txt", period="2026—2030年")
+    }
+    sub = plan_question("临河2030年公共交通机动化分担率要到多少？", VOCAB).subquestions[0]
+    done = Citation(1, "", "p", metas["p"].title, "一、发展基础", "分担率达33.4%。", "", 0, 9)
+    gap = check(sub, [done], metas, lambda f: {"分担率": 1.0}, 0.0)
+    assert gap is not None and gap.kind == "year"
+    aim = Citation(1, "", "p", metas["p"].title, "三、发展目标", "分担率达到40%。", "", 0, 9)
+    assert check(sub, [aim], metas, lambda f: {"分担率": 1.0}, 0.0) is None
+
+
+def test_a_body_asked_is_not_answered_by_a_text_naming_none() -> None:
+    from assistant.answer.reader import names_no_body
+
+    sub = plan_question("临河公交优先方案里TOCC是哪个局牵头建？", VOCAB).subquestions[0]
+    assert sub.answer_type == "organisation"
+    rows = "《临河市公交优先发展实施方案》“各成员单位任务清单”中具体内容为TOCC的有：加快推进[1]。"
+    assert names_no_body(sub, rows)
+    assert not names_no_body(sub, "“加快推进TOCC建设”的牵头单位为市交通运输局[1]。")
+
+
+def test_colloquial_question_words_are_read_as_the_written_ones() -> None:
+    spoken = plan_question("临河公交优先方案是啥时候印发的？", VOCAB).subquestions[0]
+    written = plan_question("临河公交优先方案是什么时候印发的？", VOCAB).subquestions[0]
+    assert spoken.answer_type == written.answer_type == "date"
+    assert spoken.focus == written.focus
 
 
 def test_a_grade_asked_is_not_answered_by_a_text_naming_none() -> None:

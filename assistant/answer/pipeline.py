@@ -41,6 +41,7 @@ from assistant.answer.reader import (
     check,
     compose,
     contrast,
+    counted_unlisted,
     decline_text,
     direct_answer,
     first_cited,
@@ -48,6 +49,7 @@ from assistant.answer.reader import (
     item_of_group,
     lacks_amount,
     members_asked,
+    names_no_body,
     per_place_unsaid,
     person_unnamed,
     quoted_unsaid,
@@ -498,6 +500,12 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
+            and counted_unlisted(sub.text, numeric.citations)
+        ):
+            numeric = None  # "两条一级通风廊道交汇点" counts the members asked, lists none
+        if (
+            numeric is not None
+            and numeric.status == "answered"
             and per_place_unsaid(sub.text, [numeric.text])
         ):
             numeric = None  # the whole's figure is no place-by-place breakdown
@@ -517,18 +525,26 @@ class ExtractivePipeline:
             # "每年分别是多少": one figure for the whole period is no breakdown; the task list
             # that states it year by year answers (below).
             numeric = None
+        # 现状 or 目标 as asked, or as the years asked imply against the plan's own period
+        # ("2030年…要到多少" of a 2026–2030 plan is a target).
+        asked_stance = (
+            sub.constraints.stance
+            or (self._stance(sub, {numeric.citations[0].doc_id}) if sub.constraints.years else "")
+            if numeric is not None and numeric.citations
+            else ""
+        )
         if (
             numeric is not None
             and numeric.status == "answered"
             and numeric.citations
-            and sub.constraints.stance in ("current", "target")
+            and asked_stance in ("current", "target")
             and stance_of(numeric.citations[0].quote, numeric.citations[0].section)
-            not in ("", sub.constraints.stance)
+            not in ("", asked_stance)
             # A table's row is stated with each year's stance ("2021年现状值为12.3%").
-            and _STANCE_SAID[sub.constraints.stance] not in numeric.text
+            and _STANCE_SAID[asked_stance] not in numeric.text
         ):
-            # "现在有多少座" answered with the 2030 target sentence: the draft (and its second
-            # try) looks for where things stand.
+            # "现在有多少座" answered with the 2030 target sentence, "2030年…分担率要到多少" with
+            # the 十四五 achievement: the draft (and its second try) looks for the stance asked.
             numeric = None
         if numeric is not None:
             status, text, citations = numeric.status, numeric.text, numeric.citations
@@ -569,6 +585,8 @@ class ExtractivePipeline:
                 found = replace(found, text=LIST_COMPLETE.format(listed=found.text))
         if found is not None and not states_unit(sub, found.text, found.citations):
             found = None  # a row's cell in another unit than the one asked
+        if found is not None and names_no_body(sub, MARKER.sub("", found.text)):
+            found = None  # "哪个局牵头" is not answered by rows that name no body
         if found is not None and lacks_amount(sub.text, found.text):
             found = None  # "死亡几人以下" is not answered by a record stating no figure
         if (

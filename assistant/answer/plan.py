@@ -103,6 +103,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 # unit does not answer. Counting words (个/条) are too general to constrain.
 _UNIT_ASKED = re.compile(
     r"(?:多少|(?<![这那近])几)(?P<unit>亿元|万元|元|钱|公里|千米|平方千米|平方公里|万人|人次|万吨|吨|小时|分钟|工作日|天|年|%|％"
+    # People counted ("死亡几人", "多少人"), not people of a kind ("多少人口", "几人民币").
+    r"|人(?![口民员均])"
     # A score ("优秀要达到多少分"), not a minute or a share ("多少分之一").
     r"|分(?![钟之])"
     r")"
@@ -1032,8 +1034,14 @@ def _spelled_pair(text: str) -> str:
     )
 
 
+# Colloquial question words, read as the written ones ("啥时候", "咋样").
+_COLLOQUIAL = (("啥", "什么"), ("咋样", "怎么样"), ("咋", "怎么"))
+
+
 def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
     """The plan of a standalone question (a follow-up is resolved first)."""
+    for spoken, written in _COLLOQUIAL:
+        question = question.replace(spoken, written)
     clauses = _clauses(question)
     compare = bool(_COMPARE_ONLY_ANYWHERE.search(question) or _COMPARE_WITH.search(question))
     kept = [c for c in clauses if not _COMPARE_ONLY.match(re.sub(r"[\s，,]", "", c))]

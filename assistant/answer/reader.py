@@ -354,6 +354,13 @@ _ORG_SAID = re.compile(
 )
 
 
+def names_no_body(sub: SubQuestion, text: str) -> bool:
+    """Whether a body is asked ("哪个局牵头") and ``text`` names none (a document's title in 《》
+    or a table's name in “” names no body in charge: "…成员单位任务清单")."""
+    said = re.sub(r"《[^》]*》|“[^”]*”", " ", text)
+    return sub.answer_type == "organisation" and not _ORG_SAID.search(said)
+
+
 def check(
     sub: SubQuestion,
     citations: Sequence[Citation],
@@ -381,7 +388,7 @@ def check(
             # paragraph opened with, not the year its document is about.
             lead = set() if dated else _paragraph_years(x)
             dated = dated or bool(lead)
-            if dated or (c.stance == "target" and stance_of(x.quote, x.section) == "current"):
+            if dated or (c.stance != "current" and stance_of(x.quote, x.section) == "current"):
                 # A plan's title period ("十五五") dates its targets, not the achievements its
                 # 发展基础 recounts: those are dated only by their own words; so is a dated one.
                 ctx = f"{x.section} {x.quote}"
@@ -429,6 +436,14 @@ def check(
         # "一般事故是指死亡几人以下" (a definition asked by its figure) is not answered by
         # "①发生一般事故" either.
         return Gap("value", "数值")
+    if (
+        c.unit
+        and _ASKS_AMOUNT.search(_WHICH_LEVEL.sub(" ", sub.text))
+        and not any(_states_amount(q, sub.text) and _in_unit(c.unit, q) for q in quotes)
+    ):
+        # ... nor, whatever the answer type, by figures in another unit ("死亡几人到几人" by
+        # "每日至少续报1次").
+        return value_gap(sub)
     if amount_of_another(sub, citations, metas, weigh) is not None:
         # "乡镇和村庄的防洪标准是多少年一遇": "中心城区…50-100年一遇" states a figure, but of
         # another place; the sentence about 乡镇及村庄 states none.
@@ -851,6 +866,8 @@ _PERSON_NAME_ASKED = re.compile(
     # ... or says whom it means in brackets ("组长（市长）叫什么名字").
     r"(?:长|主任|书记|负责人|联系人|组长|成员|指挥|专员)(?:[（(][^）)]{1,8}[）)])?[，,\s]?(?:的)?"
     r"(?:叫什么|叫啥|(?:的)?姓名|(?:的)?名字)"
+    # "现在是哪位副市长": which person, not which post.
+    r"|哪一?位(?:领导|同志|负责人|[\u4e00-\u9fff]{0,3}(?:长|主任|书记))"
 )
 # "张三同志" names a person; "负责同志" (whoever holds the post) does not.
 _NAMES_PERSON = re.compile(
@@ -1079,7 +1096,8 @@ _PERSONS_COUNTED = re.compile(
 _ASKS_PHONE = re.compile(r"(?:电话|号码|热线|手机)(?:号码|号)?(?:是|为)?(?:多少|几号)")
 _PHONE = re.compile(r"\d{3,4}[-—－]\d{6,8}|(?<!\d)\d{5,}(?!\d)")
 _CLAUSE_BREAK = re.compile(r"[，,；;。]")
-_NO_ATTRIBUTION = frozenset({"级", "%", "率", "年"})
+# (People counted have their own check: what befell them, _PERSONS_COUNTED.)
+_NO_ATTRIBUTION = frozenset({"级", "%", "率", "年", "人"})
 _OWN_SUBJECT = 4  # characters a clause names beyond the question: a subject of its own
 _HEAVY_SHARE = 0.5
 
@@ -1205,9 +1223,13 @@ def _in_unit(unit: str, text: str) -> bool:
     if unit == "率":
         # A share, or a ratio of two units ("0.021人/亿元", "每万人", "1:1.2").
         return bool(_SHARE_SAID.search(text) or _RATIO_SAID.search(text))
+    if unit == "人":
+        # People counted ("3人以上", "十人"), not the 人 of 人民政府.
+        return bool(_PEOPLE_SAID.search(text))
     return any(f in text for f in _UNIT_FORMS.get(unit, (unit,)))
 
 
+_PEOPLE_SAID = re.compile(rf"[\d{CN_NUMERALS}百千万]\s*(?:名|个)?人(?![民])")
 _RATIO_SAID = re.compile(
     r"[\u4e00-\u9fffA-Za-z]\s*/\s*[\u4e00-\u9fff\dA-Za-z]|每|\d\s*[:：比]\s*\d|倍"
 )

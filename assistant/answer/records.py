@@ -106,7 +106,8 @@ _ASKS_ISSUER = re.compile(
 _CUE_WORDS = re.compile(
     r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
     rf"|{ASKS_DEFINITION_RE.pattern}"
-    r"|有哪些|哪些|哪几个|哪几|有什么|包括|分为|分成|标准|文号|印发|发布|日期|什么时候|哪天"
+    # ... with its measure word ("有哪几条": 条 is no word of the heading's text).
+    r"|有哪些|哪些|哪几[个条项类种点件]?|有什么|包括|分为|分成|标准|文号|印发|发布|日期|什么时候|哪天"
     # How a text is divided, asked ("分成哪几大板块"): no word of any heading.
     r"|(?:大)?板块"
     r"|废止|施行|有效期|是什么|多少|请问|吗|呢|？|\?"
@@ -139,7 +140,7 @@ def _bare_heading(text: str) -> str:
     return _ARTICLE.sub("", _MARKER.sub("", text).strip()).strip()
 
 
-_ASKS_CONTENT = re.compile(r"什么|哪些|内容|讲|包括|包含|具体|介绍|说说|怎么")
+_ASKS_CONTENT = re.compile(r"什么|哪些|哪几|内容|讲|包括|包含|具体|介绍|说说|怎么")
 # A heading's own body, quoted when it has no child headings: at most this many sentences.
 _BODY_SENTENCES = 3
 _DUTY_AFTER = re.compile(
@@ -252,6 +253,25 @@ def _bigram_cover(question: str, title: str) -> float:
 def _depth(section: str) -> int:
     """How many headings a section path holds ("" is the document itself)."""
     return section.count(SECTION_SEPARATOR) + 1 if section else 0
+
+
+_LEAD_SENTENCE = re.compile(r"^\s*([^。！？!?\n]{2,16})[。！？!?]")
+_MIN_LEADS = 3  # paragraphs led by a short sentence: fewer are no list
+
+
+def _paragraph_leads(span: str) -> list[str]:
+    """The short sentences leading each paragraph of a text ("当好先锋，服务人民。坚持…"), when
+    every paragraph of at least ``_MIN_LEADS`` has one and goes on after it; else []."""
+    paragraphs = [p for p in span.split("\n") if p.strip()]
+    if len(paragraphs) < _MIN_LEADS:
+        return []
+    leads = []
+    for p in paragraphs:
+        m = _LEAD_SENTENCE.match(p)
+        if m is None or not p[m.end() :].strip():
+            return []
+        leads.append(re.sub(r"\s+", "", m.group(1)))
+    return leads
 
 
 def _focus(question: str) -> str:
@@ -934,6 +954,16 @@ class RecordAnswerer:
         span = text[q_start:end]
         further = self._further_down(span, heading, question) if question else 0
         q_start, span = q_start + further, span[further:]
+        if not further and _ASKS_LIST.search(question):
+            leads = _paragraph_leads(span)
+            if leads:
+                # "基本原则有哪几条": paragraphs each led by a short sentence ("当好先锋，服务
+                # 人民。坚持…"): the leads are the items, cited with the whole text.
+                q_end = q_start + len(span.rstrip())
+                name = _bare_heading(heading.text).replace("“", "‘").replace("”", "’")
+                answer = f"《{doc.meta.title}》中“{name}”包括：{'；'.join(leads)}[1]。"
+                cite = self._cite(1, heading, q_start, q_end)
+                return RecordAnswer("answered", answer, (cite,), 1.0)
         # Sentences end at a full stop; the extraction's line breaks fall inside sentences.
         stops = [m.end() for m in re.finditer(r"[。！？!?]", span)]
         cut = stops[min(len(stops), _BODY_SENTENCES) - 1] if stops else len(span)
