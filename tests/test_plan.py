@@ -1865,6 +1865,27 @@ def test_colloquial_question_words_are_read_as_the_written_ones() -> None:
     assert spoken.focus == written.focus
 
 
+def test_a_count_asked_in_its_measure_word_needs_a_figure_in_it() -> None:
+    from assistant.answer.reader import measure_unsaid
+
+    groups = "现场指挥部下设综合协调组、技术专家组等8个应急工作组。"
+    assert measure_unsaid("专家信息库里一共有多少名专家？", [groups]) == "人数"
+    assert measure_unsaid("专家信息库里一共有多少名专家？", ["库内现有专家120人。"]) == ""
+    assert measure_unsaid("规划了几处综合公园？", ["规划24处综合公园。"]) == ""
+    assert measure_unsaid("规划了几处综合公园？", ["实现300米见绿。"]) == "数量"
+    # "几个" counts anything; "哪几条" asks which ones; "现有的几条…里" points.
+    assert measure_unsaid("有几个工作组？", ["设立专家库。"]) == ""
+    assert measure_unsaid("由哪几条高速公路合围形成？", ["由甲高速、乙高速合围。"]) == ""
+    assert measure_unsaid("现有的几条专用道里，哪条最长？", ["甲路专用道最长。"]) == ""
+
+
+def test_one_things_value_compared_with_another_is_asked_of_both() -> None:
+    sides = _sides("临河高平区的防洪标准跟中心城区一样吗？")
+    assert sides == ["临河高平区的防洪标准是什么", "中心城区的防洪标准是什么"]
+    # Both named with the thing: another splitter's, unchanged.
+    assert len(_sides("临河公交分担率和云岭公交分担率一样吗？")) == 2
+
+
 def test_a_grade_asked_is_not_answered_by_a_text_naming_none() -> None:
     sub = plan_question("临河公交优先方案里新建机场定的是什么等级？", VOCAB).subquestions[0]
     unnamed = _cite(1, "规划新建临河民用机场，构建“1+5”机场体系。")

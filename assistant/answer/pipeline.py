@@ -48,6 +48,7 @@ from assistant.answer.reader import (
     focus_coverage,
     item_of_group,
     lacks_amount,
+    measure_unsaid,
     members_asked,
     names_no_body,
     per_place_unsaid,
@@ -503,6 +504,12 @@ class ExtractivePipeline:
             and counted_unlisted(sub.text, numeric.citations)
         ):
             numeric = None  # "两条一级通风廊道交汇点" counts the members asked, lists none
+        if (
+            numeric is not None
+            and numeric.status == "answered"
+            and measure_unsaid(sub.text, [numeric.text])
+        ):
+            numeric = None  # "8个应急工作组" is no count of the 专家 asked in 名
         if (
             numeric is not None
             and numeric.status == "answered"

@@ -906,6 +906,28 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
     return None
 
 
+# "高平市区的防洪标准跟中心城区一样吗": A's Y compared with B, whose Y is left unsaid.
+_SAME_AS_OTHER = re.compile(
+    r"^(?P<a>[^，,。？?的]{2,16})的(?P<y>[^，,。？?的跟和与同]{2,12})(?:跟|和|与|同)"
+    r"(?P<b>[^，,。？?的]{2,10})(?:的)?(?:一样|相同|有什么不同|有何不同|不一样|有区别|有什么区别)"
+)
+
+
+def _same_as_other(question: str) -> list[str] | None:
+    """ "A的Y跟B一样吗": A's Y and B's Y, each asked on its own; the reader compares."""
+    m = _SAME_AS_OTHER.search(question.strip())
+    if m is None or m.group("y") in m.group("b"):
+        return None
+    if any(
+        p.search(m.group(g))
+        for p in (_STANCE_CURRENT, _STANCE_TARGET, YEAR_RE, PLAN_PERIOD_RE)
+        for g in ("y", "b")
+    ):
+        return None  # "分担率的现状和2030年目标有什么不同": two stances of one thing
+    ask = "是多少" if _QUANTITY_NOUN.search(m.group("y")) else "是什么"
+    return [f"{m.group('a')}的{m.group('y')}{ask}", f"{m.group('b')}的{m.group('y')}{ask}"]
+
+
 _COMPARE_ONLY_ANYWHERE = re.compile(
     rf"相差|差距|哪个(?:更|多|高|大|长)|哪(?:个|项)[^，,。？?的]{{1,3}}(?:{_MORE})"
     r"|一样吗|相同吗|有何不同|有(?:什么|啥)不(?:同|一样)|不一样|区别|差别"
@@ -1069,6 +1091,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
             or _distribute(own, vocabulary)
             or _document_pair(own, vocabulary)
             or _two_phrases(own, vocabulary)
+            or _same_as_other(own)
             or _between_years(own)
             or _two_names(own)
             or _two_asks(own)

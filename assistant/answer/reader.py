@@ -286,6 +286,36 @@ def item_of_group(question: str, quote: str) -> bool:
     return grouped
 
 
+# A count asked with its measure word ("多少名专家", "有几处"), and the measure words that count
+# the same things ("3人", "24处"); "个" counts anything and is not checked.
+_COUNT_MEASURE = re.compile(r"(?:(?<![哪第这那近的])几|多少)(?P<m>[处名座家所支辆台位项条])")
+_SAME_MEASURE = {
+    "名": "名人位",
+    "位": "位名人",
+    "处": "处个",
+    "座": "座个",
+    "家": "家个",
+    "所": "所个",
+    "支": "支个",
+    "辆": "辆台",
+    "台": "台辆",
+    "项": "项个条",
+    "条": "条个",
+}
+
+
+def measure_unsaid(question: str, quotes: Sequence[str]) -> str:
+    """The count asked ("人数", "处数") when a question asks a count in a measure word and no
+    quote states a figure in it (or in one counting the same things); "" otherwise."""
+    m = _COUNT_MEASURE.search(_WHICH_LEVEL.sub(" ", question))
+    if m is None:
+        return ""
+    said = rf"(?:\d+|[{CN_NUMERALS}百千万]+)\s*[{_SAME_MEASURE[m.group('m')]}]"
+    if any(re.search(said, re.sub(r"\s+", "", q)) for q in quotes):
+        return ""
+    return "人数" if m.group("m") in "名位" else "数量"
+
+
 # A figure asked place by place ("各县分别多少亩", "每个区", "分县"), and a place named with a
 # figure after it ("泽州县300公里", "甲城市 62 36").
 _PER_PLACE = re.compile(
@@ -480,6 +510,10 @@ def check(
         # "长春至太平川这条高速单独有多长" is not answered by "…、长春至太平川、…等5个项目
         # 631公里": the figure is the five projects' together.
         return Gap("value", "单项数值")
+    if counted_in := measure_unsaid(sub.text, quotes):
+        # "专家库里一共有多少名专家" is not answered by "…技术专家组8个应急工作组": no figure
+        # counts in 名 (or 人, 位).
+        return Gap("value", counted_in)
     if per_place_unsaid(sub.text, quotes):
         # "1000亩标准地，各县分别多少亩" is not answered by the city's total.
         return Gap("value", "分地区数值")
