@@ -1683,6 +1683,9 @@ def test_an_amount_asked_is_not_answered_by_a_sentence_stating_none() -> None:
     assert not lacks_amount("发生较大事故启动几级响应？", "Ⅱ级响应的条件包括“发生较大事故”")
     assert not lacks_amount("排在第几位？", "排在前列")
     assert lacks_amount("死亡几人以下？", "发生一般事故")
+    # A bare zero is a slogan's, not an amount ("为游客提供旅游出行0 距离服务").
+    assert lacks_amount("接待游客人次目标是多少？", "为游客提供旅游出行0 距离、点对点服务")
+    assert not lacks_amount("事故死亡人数是多少？", "死亡0人")
     assert lacks_amount("预警分几级？", "预警信息发布")
     # "十大专项行动" counts kinds of action: no amount of the loans asked ("几大" counts them).
     assert lacks_amount("新增贷款定了多少目标？", "制定金融支持民营企业十大专项行动实施方案")

@@ -138,7 +138,8 @@ def _states_amount(text: str, question: str) -> bool:
     return any(
         (tiers or m.unit not in _TIER_UNITS) and (m.value, m.unit) not in given
         for m in mentions(text, strict=True)
-        if not _a_year(m)
+        # A bare zero is a slogan's ("出行0距离"), not an amount.
+        if not _a_year(m) and (m.value or m.unit)
     )
 
 
