@@ -821,3 +821,26 @@ def test_a_list_asked_of_paragraphs_led_by_short_sentences_is_their_leads(
     ):
         assert lead in answer.answer, answer.answer
     _grounded(assistant, answer.answer, answer.citations)
+
+
+_FLOOD_PLAN = """临河市国土空间总体规划（2021—2035年）
+
+第十章 国土空间支撑体系
+第80条 综合防灾工程
+完善综合防灾减灾体系，统筹布局应急避难场所、消防站和物资储备库，提升城市韧性和抗风险能力。中心城区防洪标准为50-100年一遇。加强地质灾害隐患点监测预警，推进海绵城市建设，完善排水管网和泵站设施，健全人防工程体系。
+
+第十二章 中心城区空间布局
+第120条 中心城区防洪排涝
+主城区、北片区防洪标准采用100年一遇；南片区、空港片区防洪标准采用50年一遇。
+"""
+
+
+def test_an_owners_thing_is_answered_by_the_sentence_naming_the_owner(tmp_path: Path) -> None:
+    # "中心城区的防洪标准": the chapter on 中心城区 names it only in its heading, over its parts'
+    # standards; the sentence that names 中心城区 and states its standard answers.
+    assistant = _with_document(tmp_path, "flood_plan.txt", _FLOOD_PLAN)
+    answer = assistant.ask("中心城区的防洪标准是什么？")
+    assert "50-100年一遇" in answer.answer, answer.answer
+    # ... first and alone: its parts' standards are not what was asked.
+    assert "中心城区" in answer.citations[0].quote and "主城区" not in answer.answer, answer.answer
+    _grounded(assistant, answer.answer, answer.citations)

@@ -210,6 +210,33 @@ class ExtractivePipeline:
         after = focus_coverage(sub, retry.citations, self.documents, weigh)[0]
         return retry if after >= max(RETRY_MIN_FOCUS, RETRY_SHARE * before) else None
 
+    def _owner_said(
+        self,
+        sub: SubQuestion,
+        passages: Sequence[Passage],
+        said: str,
+        citations: Sequence[Citation],
+    ) -> Drafted | None:
+        """ "中心城区的防洪标准是什么": when cited sentences do not name the owner itself (their
+        heading does: "第十二章 中心城区空间布局" over "主城区…防洪标准采用100年一遇"), the
+        sentences of the same passages that name the owner and the thing and state a value
+        ("中心城区防洪标准为50-100年一遇") answer instead, alone."""
+        m = _OWNER_ASKED.match(sub.text)
+        if m is None:
+            return None
+        owner, thing = m.group("owner"), m.group("thing")
+        for region in sub.constraints.regions:
+            owner = re.sub(rf"^{re.escape(region)}[市省县区]?", "", owner)
+        if len(owner) < 2 or all(owner in re.sub(r"\s+", "", c.quote) for c in citations):
+            return None
+
+        def names_both(x: Citation) -> bool:
+            quote = re.sub(r"\s+", "", x.quote)
+            return owner in quote and thing in quote and not lacks_amount("多少", quote)
+
+        redrawn = self._draft(sub, passages, said, names_both)
+        return redrawn if redrawn.status == "answered" and redrawn.citations else None
+
     def _fill_from_whole(
         self,
         parts: list[SubAnswer],
@@ -688,6 +715,10 @@ class ExtractivePipeline:
                 passages,
                 spent,
             )
+        if source == "passage" and citations:
+            owned = self._owner_said(sub, passages, said, citations)
+            if owned is not None:
+                text, citations = owned.text, owned.citations
         features["focus_cov"], absent = focus_coverage(sub, citations, self.documents, weigh)
         # The share of the focus's weight held by its heavy terms the cited text leaves out
         # ("罚款" of "对责任单位罚款多少"): near-misses answered by a neighbouring sentence.
@@ -835,6 +866,12 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+# A side asking one owner's thing ("中心城区的防洪标准是什么").
+_OWNER_ASKED = re.compile(
+    r"^(?P<owner>[^，,。？?的]{2,10})的(?P<thing>[^，,。？?的]{2,8}?)(?:是什么|是多少|为多少)$"
+)
 
 
 def off_focus(features: Mapping[str, float], policy: AnswerPolicy) -> bool:
