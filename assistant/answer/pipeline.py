@@ -19,7 +19,7 @@ from functools import partial
 
 from assistant.answer.extractive import AnswerPolicy, Drafted, draft_answer
 from assistant.answer.guard import guard_answer
-from assistant.answer.numeric import NumericAnswerer
+from assistant.answer.numeric import NumericAnswer, NumericAnswerer
 from assistant.answer.plan import (
     QueryPlan,
     SubQuestion,
@@ -209,6 +209,29 @@ class ExtractivePipeline:
         before = focus_coverage(sub, citations, self.documents, weigh)[0]
         after = focus_coverage(sub, retry.citations, self.documents, weigh)[0]
         return retry if after >= max(RETRY_MIN_FOCUS, RETRY_SHARE * before) else None
+
+    def _figure_fits(self, sub: SubQuestion, numeric: NumericAnswer) -> bool:
+        """Whether a figure the fact store found answers what was asked (else retrieval's draft
+        is checked instead)."""
+        text, cites = numeric.text, numeric.citations
+        return not (
+            # "哪几项任务" is not answered by a count alone.
+            counts_without_items(sub.answer_type, text, cites, sub.text)
+            # A figure in another unit than the one asked is another quantity.
+            or not states_unit(sub, text, cites)
+            # A figure of something else than the term the question quotes.
+            or bool(quoted_unsaid(sub.text, cites, self.documents, text))
+            # "十大专项行动" is no amount of the 新增贷款 asked.
+            or lacks_amount(sub.text, text)
+            # "两条一级通风廊道交汇点" counts the members asked and lists none.
+            or bool(counted_unlisted(sub.text, cites))
+            # "8个应急工作组" is no count of the 专家 asked in 名.
+            or bool(measure_unsaid(sub.text, [text]))
+            # The whole's figure is no place-by-place breakdown.
+            or per_place_unsaid(sub.text, [text])
+            # "A、B等5个项目631公里" is no figure of B alone.
+            or all(item_of_group(sub.text, c.quote) for c in cites)
+        )
 
     def _owner_said(
         self,
@@ -504,51 +527,9 @@ class ExtractivePipeline:
         if (
             numeric is not None
             and numeric.status == "answered"
-            and counts_without_items(sub.answer_type, numeric.text, numeric.citations, sub.text)
+            and not self._figure_fits(sub, numeric)
         ):
             numeric = None
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and not states_unit(sub, numeric.text, numeric.citations)
-        ):
-            numeric = None  # a figure in another unit than the one asked is another quantity
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and quoted_unsaid(sub.text, numeric.citations, self.documents, numeric.text)
-        ):
-            numeric = None  # a figure of something else than the term the question quotes
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and lacks_amount(sub.text, numeric.text)
-        ):
-            numeric = None  # "十大专项行动" is no amount of the 新增贷款 asked
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and counted_unlisted(sub.text, numeric.citations)
-        ):
-            numeric = None  # "两条一级通风廊道交汇点" counts the members asked, lists none
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and measure_unsaid(sub.text, [numeric.text])
-        ):
-            numeric = None  # "8个应急工作组" is no count of the 专家 asked in 名
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and per_place_unsaid(sub.text, [numeric.text])
-        ):
-            numeric = None  # the whole's figure is no place-by-place breakdown
-        if (
-            numeric is not None
-            and numeric.status == "answered"
-            and all(item_of_group(sub.text, c.quote) for c in numeric.citations)
-        ):
-            numeric = None  # "A、B等5个项目631公里" is no figure of B alone
         if (
             numeric is not None
             and numeric.status == "answered"
