@@ -790,7 +790,7 @@ class ExtractivePipeline:
                 )
         if quoted_row and off_focus(features, self.policy):
             # The draft's own table row, stated under its header, is held to the draft's
-            # focus check: "邯郸市分配了多少专业森林消防队员" is not answered by 邯郸市's
+            # focus check: "长沙市分配了多少专业森林消防队员" is not answered by 长沙市's
             # 防火隔离带 cell. (The fact store's own matches are scored piece by piece, and
             # its paraphrases, "万人公交车保有量" for 万人城市公共汽电车保有量, stand.)
             gap = Gap("focus", "、".join(absent[:3]))

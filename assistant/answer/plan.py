@@ -274,7 +274,7 @@ class Vocabulary:
     # Units of two or more characters the documents state figures in ("标台", "万亩"), longest
     # first: "多少标台" asks a figure in that unit.
     units: tuple[str, ...] = ()
-    # Titles the documents cite in 《》 that name no document of the corpus ("晋城市…突发事件
+    # Titles the documents cite in 《》 that name no document of the corpus ("临河市…突发事件
     # 应急预案" named in a plan's 发展基础): asked of by that title, even without 《》, the
     # document is not held, unless the question asks what is done with it ("哪一年发布").
     cited_unheld: tuple[str, ...] = ()
@@ -906,7 +906,7 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
     return None
 
 
-# "高平市区的防洪标准跟中心城区一样吗": A's Y compared with B, whose Y is left unsaid.
+# "东山县城的防洪标准跟中心城区一样吗": A's Y compared with B, whose Y is left unsaid.
 _SAME_AS_OTHER = re.compile(
     r"^(?P<a>[^，,。？?的]{2,16})的(?P<y>[^，,。？?的跟和与同]{2,12})(?:跟|和|与|同)"
     r"(?P<b>[^，,。？?的]{2,10})(?:的)?(?:一样|相同|有什么不同|有何不同|不一样|有区别|有什么区别)"

@@ -262,7 +262,7 @@ _ASKS_MEASURE = re.compile(r"多长|多大|多远|多高|多久|多重|多宽|�
 
 def item_of_group(question: str, quote: str) -> bool:
     """Whether ``quote`` states the amount a question asks of one item only as the total of
-    the items it lists with it ("长春至太平川…单独有多长" of "…、长春至太平川、烟筒山至长春等5个
+    the items it lists with it ("丙城至丁镇…单独有多长" of "…、丙城至丁镇、戊城至己镇等5个
     项目631公里"), and the question does not ask the total."""
     if _TOGETHER.search(question) or not (
         _ASKS_AMOUNT.search(question) or _ASKS_MEASURE.search(question)
@@ -276,7 +276,7 @@ def item_of_group(question: str, quote: str) -> bool:
         if not any(i[-6:] in flat_q for i in items):
             continue
         grouped = True
-        # The item's own figure elsewhere in the quote ("长春至太平川120公里") answers it.
+        # The item's own figure elsewhere in the quote ("丙城至丁镇120公里") answers it.
         rest = flat[: m.start()] + flat[m.end() :]
         if any(
             re.search(re.escape(i[-6:]) + r"[^，,。；;、]{0,8}\d", rest)
@@ -288,7 +288,9 @@ def item_of_group(question: str, quote: str) -> bool:
 
 
 # A count asked with its measure word ("多少名专家", "有几处"), and the measure words that count
-# the same things ("3人", "24处"); "个" counts anything and is not checked.
+# the same things ("3人", "24处"); "个" counts anything and is not checked. (``_MEASURE_ASKED``
+# below picks which quote holds a count's value; this one asks whether any quote does, so it
+# also takes persons, 名/位, and leaves out "哪几条", which asks members.)
 _COUNT_MEASURE = re.compile(r"(?:(?<![哪第这那近的])几|多少)(?P<m>[处名座家所支辆台位项条])")
 _SAME_MEASURE = {
     "名": "名人位",
@@ -508,7 +510,7 @@ def check(
         # "什么时候建成" is not answered by "新开工…西环": the text says no time at all.
         return Gap("value", "时间")
     if all(lacks_amount(sub.text, q) or item_of_group(sub.text, q) for q in quotes):
-        # "长春至太平川这条高速单独有多长" is not answered by "…、长春至太平川、…等5个项目
+        # "丙城至丁镇这条高速单独有多长" is not answered by "…、丙城至丁镇、…等5个项目
         # 631公里": the figure is the five projects' together.
         return Gap("value", "单项数值")
     if counted_in := measure_unsaid(sub.text, quotes):

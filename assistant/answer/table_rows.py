@@ -622,8 +622,8 @@ class TableRowAnswerer:
     def _year_item(
         self, year: int, weights: Mapping[str, float], keyed: Sequence[TableRow]
     ) -> RowAnswer | None:
-        """ "太行山机场2025年是什么安排": no caption names it, but one item of one year row's
-        cell does ("1.续建太行山机场；2.…"): that item, cited at its row."""
+        """ "云岭机场2025年是什么安排": no caption names it, but one item of one year row's
+        cell does ("1.续建云岭机场；2.…"): that item, cited at its row."""
         found = []
         for r in keyed:
             for _, value in r.cells[1:]:
