@@ -207,3 +207,26 @@ def test_a_table_cell_next_to_a_few_page_breaks_is_not_a_running_header() -> Non
     # …the cell that repeats down its column next to two of ten breaks stays.
     assert out.count("约束性") == 2
     assert not any(line.startswith("- ") for line in out)  # page numbers
+
+
+def test_an_empty_cell_mark_keeps_the_cells_around_it_apart() -> None:
+    # A task list's cells as the extraction leaves them: a unit list wrapped over lines (its
+    # pauses would join a sentence's pieces), then the empty year cells ("/") and the next row's
+    # task printed vertically. Joined, the whole run would read as one cell.
+    lines = [
+        "云岭区交通局、云岭区住建",
+        "局、云岭区城管局",
+        "/",
+        "发布《云岭区停车管理办法》",
+        "/ /",
+        "推 进",
+        "公 交",
+    ]
+    assert join_broken_lines(lines) == [
+        "云岭区交通局、云岭区住建局、云岭区城管局",
+        "/",
+        "发布《云岭区停车管理办法》",
+        "/ /",
+        "推 进",
+        "公 交",
+    ]

@@ -1967,3 +1967,43 @@ def test_a_lead_or_co_cell_names_only_whole_unit_names() -> None:
     assert values("配合单位", "输局") == ()
     assert values("牵头单位", "创建期间") == ()
     assert values("属性", "约束性") == ("约束性",)
+
+
+def test_a_title_cited_in_a_mis_assembled_task_row_is_not_read_as_its_lead_unit() -> None:
+    from assistant.records.tables import iter_rows, table_rows
+
+    # Invented: a task list's merged task whose sub-rows run into its cells, so the lead unit
+    # is read from the row's text; the titles it cites end like a unit's name ("…考核办法").
+    doc = _doc_from_text(
+        "附件：云岭区公交发展任务清单\n"
+        "工作任务 具体内容 牵头单位 配合单位 2026 年 2027 年\n"
+        "完 善\n政 策\n"
+        "体系编制《云岭区公交服务质量考核办法》修编《云岭区公交专项规划》"
+        "市交通运输局市财政局、市住建局、市城管局等\n"
+        "发布《云岭区停车管理办法》市交警大队市交通运输局、市住建局\n/\n"
+        "发布《云岭区停车管理办法》\n/\n"
+        "1.编制《云岭区公交服务质量考核办法》；2.修编《云岭区公交专项规划》。\n/ /\n"
+        "优 化\n线 网\n"
+        "开展公交线网优化调整工作。\n市交通运输局\n市公交公司\n开展线网优化。\n/\n"
+    )
+    first = next(r for r in iter_rows(table_rows(doc)) if r.cell("工作任务") == "完善政策")
+    assert first.lead_units == ("市交通运输局",)
+
+
+def test_a_year_cell_run_on_over_empty_cells_answers_no_year() -> None:
+    from assistant.answer.table_rows import _runs_cells
+
+    # The extraction ran a row's cells and the next rows into one year cell: the empty cells
+    # ("//") inside it show it; a cell's own slash ("充电桩/充电枪") does not.
+    assert _runs_cells("联合出台《临州公交成本规制办法》//联合出台《临州公交补贴办法》")
+    assert _runs_cells("市住建局/ /发布《临州停车管理办法》")
+    assert not _runs_cells("在公交场站配套建设充电桩/充电枪40个（把）。")
+    _doc, answerer = _answerer_for(
+        "临州市公交优先实施方案\n附件\n任务清单及进度安排\n"
+        "序号 工作任务 具体内容 牵头单位 2026年 2027年\n"
+        "1 完善政策体系 出台公交管理办法。 市交通运输局 "
+        "/ 联合出台《临州公交成本规制办法》//联合出台《临州公交补贴办法》\n"
+        "2 推进场站建设 新建公交场站5个。 市住建局 新建公交场站3个。 新建公交场站2个。\n",
+        "临州市公交优先实施方案",
+    )
+    assert answerer._rows._year_of_task("公交补贴办法哪一年出台？", answerer._rows.rows) is None

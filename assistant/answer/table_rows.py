@@ -143,6 +143,13 @@ def _filled(value: str) -> bool:
     return bool(value) and not re.fullmatch(r"[/／—–-]+", value)
 
 
+def _runs_cells(value: str) -> bool:
+    """Whether a cell's text runs on over empty cells of the ones after it ("…管理办法》//联合
+    出台…"): the extraction ran several cells, or rows, into one, so it is no one cell's value.
+    (A single "/" may be the text's own, "充电桩/充电枪".)"""
+    return re.search(r"[^/／\s]\s*[/／]\s*[/／]|[/／]\s*[/／]\s*[^/／\s]", value) is not None
+
+
 def _described_by(headers: Sequence[str], asked: Sequence[str]) -> list[str]:
     """Beyond the name cell, the cells that say what a row is about: a content column (具体内容)
     and the asked cells that are sentences, not units, deadlines or figures."""
@@ -727,7 +734,7 @@ class TableRowAnswerer:
                 continue
             beyond = self._beyond_title(weights, r, beyond_of)
             for h, v in r.cells:
-                if _YEAR_HEADER.match(h) and _filled(v):
+                if _YEAR_HEADER.match(h) and _filled(v) and not _runs_cells(v):
                     scored.append((coverage(beyond, v), h, v, r))
         if not scored:
             return None

@@ -61,6 +61,8 @@ _YEAR_QUALIFIERS = ("现状", "目标", "基期", "基准年", "预期")
 # The share of a document's page breaks a line must sit at to be a running header or footer.
 _FURNITURE_SHARE = 0.3
 _MIN_DECORATED_PAGES = 2
+# A cell left empty in a table ("/", "/ /"): a line of such marks is cells of their own.
+_EMPTY_CELLS = re.compile(r"^[/／](?:\s*[/／])*$")
 # A table's total row stands on its own line.
 _TOTAL_ROW = re.compile(r"^(?:总计|合计|小计)")
 
@@ -174,6 +176,10 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
         return False
     if CELL_MARK in prev or CELL_MARK in nxt:
         return False  # a table row whose cells the loader kept apart stays one line
+    if _EMPTY_CELLS.match(prev) or _EMPTY_CELLS.match(nxt):
+        # Empty cells ("/") are never part of a sentence: joined, they would run the cells
+        # before and after them, and the rows beyond, into one line.
+        return False
     # A table's title and its header row are lines of their own: rows glued to them could not
     # be told apart from the header (an unclosed "长度（公" in a header is a cut cell, not a
     # sentence to continue).

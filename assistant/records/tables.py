@@ -517,7 +517,9 @@ class _Table:
     def _typed_from_text(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
         roles = [_role(h) for h in self.header]
         body = re.sub(r"\s+", "", text)
-        orgs = _ORG.findall(body)
+        # A title the row cites ("编制《临河市公交服务质量考核办法》") names no unit, though its
+        # words may end like one ("…考核办").
+        orgs = _ORG.findall(re.sub(r"《[^《》]*》", " ", body))
         lead: tuple[str, ...] = ()
         co: tuple[str, ...] = ()
         if "lead" in roles and orgs:
