@@ -1910,3 +1910,43 @@ def test_a_time_pointed_at_is_no_number_asked() -> None:
     assert years.constraints.unit == "年"
     (ahead,) = plan_question("临河公交优先方案里，用火要提前几天申请？", VOCAB).subquestions
     assert ahead.constraints.unit == "天"
+
+
+def test_which_places_asked_needs_places_named() -> None:
+    from assistant.answer.reader import places_unnamed
+
+    how = "选择基础条件好、改革意愿强的县(市、区)开展扩大试点。"
+    assert places_unnamed("综合窗口改革扩大试点选的是哪几个县？", [how])
+    named = "在云岭县、甲城区开展扩大试点。"
+    assert not places_unnamed("综合窗口改革扩大试点选的是哪几个县？", [named])
+    # No places asked ("哪几个县城建成…" asks of something else), nothing to check.
+    assert not places_unnamed("扩大试点怎么选？", [how])
+    assert not places_unnamed("哪几个县城公交站要改造？", [how])
+
+
+def test_a_part_of_a_given_whole_needs_the_part_said() -> None:
+    from assistant.answer.reader import part_unsaid
+
+    whole = "完成交通建设投资278亿元、增长8%。"
+    assert part_unsaid("2026年278亿交通建设投资里，高速公路占多少？", [whole]) == "高速公路"
+    split = "其中高速公路完成投资120亿元。"
+    assert part_unsaid("2026年278亿交通建设投资里，高速公路占多少？", [whole, split]) == ""
+    assert part_unsaid("交通建设投资是多少？", [whole]) == ""
+
+
+def test_a_ratio_asked_by_what_is_a_number() -> None:
+    assert answer_type_of("事故应急救援资金储备要按什么比例提取？") == "number"
+    assert answer_type_of("按何种比重分摊？") == "number"
+
+
+def test_which_documents_followed_needs_their_titles() -> None:
+    from assistant.answer.reader import documents_unnamed
+
+    own = _cite(1, "一、指导思想")
+    outline = f"《{own.doc_title}》分为以下几部分：指导思想；重点任务[1]。"
+    asked = "交旅融合行动计划是依据哪几个规划制定的？"
+    assert documents_unnamed(asked, [outline], [own])
+    basis = "依据《临州市旅游业发展“十四五”规划》，特制定本行动计划。"
+    assert not documents_unnamed(asked, [basis], [own])
+    # Not asked which documents: nothing to check.
+    assert not documents_unnamed("交旅融合行动计划分为哪几部分？", [outline], [own])

@@ -44,6 +44,7 @@ from assistant.answer.reader import (
     counted_unlisted,
     decline_text,
     direct_answer,
+    documents_unnamed,
     first_cited,
     focus_coverage,
     item_of_group,
@@ -506,6 +507,8 @@ class ExtractivePipeline:
             if self.records is not None and self.records.asks_document(sub.text)
             else None
         )
+        if own is not None and documents_unnamed(sub.text, [own.text], own.citations):
+            own = None  # "依据哪几个规划制定的" is not answered by the plan's own outline
         compared = (
             self.records.superlative(sub.text, scope, sub.constraints.stance)
             if own is None and self.records is not None
@@ -604,6 +607,8 @@ class ExtractivePipeline:
             found = None  # "哪个局牵头" is not answered by rows that name no body
         if found is not None and lacks_amount(sub.text, found.text):
             found = None  # "死亡几人以下" is not answered by a record stating no figure
+        if found is not None and documents_unnamed(sub.text, [found.text], found.citations):
+            found = None  # "依据哪几个规划制定的" is not answered by the plan's own outline
         if (
             found is not None
             # A body in charge is cited by its own line; the item it is in charge of, which

@@ -66,7 +66,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             # "这几年", "近几年": a time pointed at, not a number asked.
             r"多少|多大|多长|多高|多宽|多远|(?<![哪这那近])几(?!乎|何)"
-            r"|比例是|比率是|占比|百分之几|什么水平"
+            r"|比例是|比率是|占比|百分之几|什么水平|(?:什么|何种)(?:比例|比率|比重)"
             # An indicator's target asked ("覆盖率定了什么目标"): its value.
             rf"|(?:{_INDICATOR_END})[^，,。？?]{{0,6}}(?:什么|啥)目标"
             rf"|(?:{_INDICATOR_END})(?:的)?目标值?(?:是什么|是啥|为何)"

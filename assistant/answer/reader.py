@@ -332,6 +332,54 @@ _PLACE_WITH_FIGURE = re.compile(
 )
 
 
+# Named places asked for ("试点选的是哪几个县", "哪些乡镇"): the answer names some.
+_WHICH_PLACES = re.compile(
+    r"哪(?:几|些)个?(?:县|市|区|乡镇|镇|乡|村|县区|区县|县市区)(?![\u4e00-\u9fff])"
+)
+# "X占多少" of a whole the question gives ("278亿投资里，高速公路占多少"): the part X.
+_PART_ASKED = re.compile(
+    r"(?:^|[，,、的里中])(?P<part>[\u4e00-\u9fff]{2,10}?)(?:要|能|将)?占(?:了)?"
+    r"(?:多少|几成|百分之几|比例|比重|多大)"
+)
+
+
+# Which documents something follows ("依据哪几个规划制定的", "根据的是哪些文件"): titles.
+_WHICH_DOCUMENTS = re.compile(
+    r"(?:依据|根据|按照|参照)[的是了]{0,2}哪(?:几|些)个?(?:规划|文件|政策|法规|办法|方案|条例|纲要|通知)"
+)
+
+
+def documents_unnamed(question: str, texts: Sequence[str], citations: Sequence[Citation]) -> bool:
+    """Whether a question asks which documents a text follows ("依据哪几个规划制定的") and no
+    answer text names one by its title (the cited documents' own titles aside): the plan's own
+    outline names none."""
+    if _WHICH_DOCUMENTS.search(question) is None:
+        return False
+    own = {c.doc_title for c in citations}
+    return not any(t not in own for text in texts for t in re.findall(r"《([^《》]+)》", text))
+
+
+def places_unnamed(question: str, quotes: Sequence[str]) -> bool:
+    """Whether a question asks which places ("扩大试点选的是哪几个县") and no cited text names
+    one: "选择基础条件好的县(市、区)开展试点" says how they are chosen, not which."""
+    if not _WHICH_PLACES.search(question):
+        return False
+    return not any(_named_places(q, None) for q in quotes)
+
+
+def part_unsaid(question: str, quotes: Sequence[str]) -> str:
+    """The part a question asks the share or amount of ("高速公路占多少") when no cited text
+    says it: the whole's figure ("完成交通建设投资278亿元") is not the part's."""
+    asked = _PART_ASKED.search(question)
+    if asked is None:
+        return ""
+    things = nouns(asked.group("part"))
+    if not things:
+        return ""
+    part = things[-1]
+    return "" if any(part in re.sub(r"\s+", "", q) for q in quotes) else asked.group("part")
+
+
 def per_place_unsaid(question: str, quotes: Sequence[str]) -> bool:
     """Whether a question asks an amount place by place and no cited text gives figures for
     two or more named places."""
@@ -520,6 +568,14 @@ def check(
     if per_place_unsaid(sub.text, quotes):
         # "1000亩标准地，各县分别多少亩" is not answered by the city's total.
         return Gap("value", "分地区数值")
+    if documents_unnamed(sub.text, quotes, citations):
+        return Gap("value", "所依据文件的名称")
+    if places_unnamed(sub.text, quotes):
+        # "扩大试点选的是哪几个县" is not answered by how they are chosen.
+        return Gap("value", "地名")
+    if part := part_unsaid(sub.text, quotes):
+        # "278亿投资里，高速公路占多少" is not answered by the 278亿 itself.
+        return Gap("value", f"{part}的数值")
     if asked := count_unsaid(sub.text, quotes):
         # "从哪八个方面统筹建设" is not answered by sentences naming two areas and no count.
         return Gap("value", asked)
