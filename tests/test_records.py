@@ -2007,3 +2007,16 @@ def test_a_year_cell_run_on_over_empty_cells_answers_no_year() -> None:
         "临州市公交优先实施方案",
     )
     assert answerer._rows._year_of_task("公交补贴办法哪一年出台？", answerer._rows.rows) is None
+
+
+def test_a_run_in_heading_asked_for_its_kind_of_items_answers_with_its_text() -> None:
+    # Invented: a numbered task whose heading runs into its text, its measures one clause each.
+    _doc, answerer = _answerer_for(
+        "临州市文旅融合三年行动计划\n四、重点任务\n"
+        "（七）低空旅游建设工程。发展通用航空旅游，开展空中游览。\n"
+        "（八）监管协同提升工程。建立联席会议制度，相关部门定期召开会议；实行联合执法制度；"
+        "健全投诉机制，畅通12345热线。\n五、保障措施\n加强组织领导。\n",
+        "临州市文旅融合三年行动计划",
+    )
+    found = answerer._leaf_named("文旅计划第（八）项监管协同提升工程具体有哪些措施？", None)
+    assert found is not None and "建立联席会议制度" in found.text and "空中游览" not in found.text

@@ -902,6 +902,10 @@ class RecordAnswerer:
         """Whether a heading's own text (up to the next heading) says the question's nouns
         beyond the heading's name and its document's."""
         rest = _focus(question).replace(_bare_heading(heading.text), " ")
+        asked = _ASKED_NOUN.search(question)
+        if asked is not None:
+            # The kind of item asked ("具体有哪些措施") is what the text lists, not a word of it.
+            rest = rest.replace(asked.group("noun"), " ")
         weights = self._nouns_beyond(rest, heading.doc_id)
         if not weights:
             return True
