@@ -82,8 +82,10 @@ _SUBROW_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,6})(?:\s+\S|$)")
 # A cell printed vertically, one or two characters a line ("成 立", "划 转", "革"), and the bare
 # group marker above a group of such rows ("（一）").
 _VERTICAL = re.compile(r"^[\u4e00-\u9fff]{1,2}\s[\u4e00-\u9fff+]{1,3}$")
+# (A Latin word takes a line of its own in such a cell: "加 快/推 进/TOCC/建 设".)
 _VERTICAL_MORE = re.compile(
-    r"^(?:[\u4e00-\u9fff+]{1,3}\s[\u4e00-\u9fff+]{1,3}|[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]\+[\u4e00-\u9fff])$"
+    r"^(?:[\u4e00-\u9fff+]{1,3}\s[\u4e00-\u9fff+]{1,3}|[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]\+[\u4e00-\u9fff]"
+    r"|[A-Za-z]{2,8})$"
 )
 _GROUP_MARK = re.compile(r"^[（(][一二三四五六七八九十]+[）)]$")
 _GROUP_MARK_ANYWHERE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
@@ -239,6 +241,7 @@ def _split_glued(text: str) -> list[str]:
 # A cell of unit names with the next cell's sentence glued on ("市公交公司、华阳运输部在…").
 _LISTED_UNIT = re.compile(
     r"[\u4e00-\u9fff（）()]{1,16}(?:分局|局|委|办|厅|中心|公司|支队|部|院|政府|集团|管委会|委员会)"
+    r"(?:（[^（）]{1,10}）)?"  # its other name in brackets: "市工信局（市国资委）"
 )
 
 
@@ -295,6 +298,9 @@ def _inline_figure(before: str, figure: str, after: str) -> bool:
     )
 
 
+_SPLIT_ROUNDS = 2
+
+
 def assemble_cells(pieces: Sequence[str], columns: int, deadline_last: bool = False) -> list[str]:
     """Whitespace-separated pieces of one flattened row → at most ``columns`` cells.
     ``deadline_last``: the last column is a deadline (完成时限), which the line joining may have
@@ -319,11 +325,12 @@ def assemble_cells(pieces: Sequence[str], columns: int, deadline_last: bool = Fa
         else:
             merged.append(p)
     cells = _unglue_unit_lists(merged)
-    if len(cells) < columns:
-        split: list[str] = []
-        for c in cells:
-            split.extend(_split_glued(c))
-        cells = split
+    # A unit list or unit name a split frees may still run into the next cell's sentence
+    # ("…、市财政局市公交公司联合出台《…》"): split again while cells are missing.
+    for _ in range(_SPLIT_ROUNDS):
+        if len(cells) >= columns:
+            break
+        cells = _unglue_unit_lists([p for c in cells for p in _split_glued(c)])
     if deadline_last and cells:
         glued = _GLUED_DEADLINE.search(cells[-1])
         if glued and glued.start() > 0 and not _DEADLINE_CELL.fullmatch(cells[-1]):
@@ -363,6 +370,15 @@ def _typed(cells: Sequence[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str
         elif role == "deadline" and v:
             deadline = v
     return lead, co, deadline
+
+
+def _closes_row(values: Sequence[str]) -> bool:
+    """Whether assembled cells can be a whole row: a unit names who leads it, and the row's last
+    cell is whole (an empty mark, or text ending as a cell does), not cut mid-sentence."""
+    last = values[-1]
+    return any(_ORG.match(v) for v in values[1:3]) and (
+        bool(re.fullmatch(r"[/／—–-]+", last)) or last.endswith(("。", "》", "）", ")"))
+    )
 
 
 def _pieces(doc: Document, start: int, end: int, skip: Sequence[tuple[int, int]]) -> list[str]:
@@ -425,6 +441,10 @@ class _Table:
         if group or _GROUP_MARK.match(self.doc.text[start:key_end].strip().split("\n")[0]):
             self.group = group
         task = key[len(group) :]
+        subrows = self._continued_rows(end, skip)
+        if subrows:
+            # Rows of the same task on the next page: this row ends at the repeated header.
+            end, skip = skip[0][0], []
         pieces = _pieces(self.doc, key_end, end, skip)
         deadline_last = bool(_DEADLINE_HEADER.search(self.header[-1]))
         values = assemble_cells(pieces, len(self.header) - 1, deadline_last) if pieces else []
@@ -436,6 +456,37 @@ class _Table:
         if self.group:
             cells = (("类别", self.group), *cells)
         self._append(number, start, end, cells, separated=False)
+        for values, s, e in subrows:
+            sub = ((self.header[0], task), *zip(self.header[1:], values, strict=True))
+            if self.group:
+                sub = (("类别", self.group), *sub)
+            self._append(number, s, e, sub, separated=False)
+
+    def _continued_rows(
+        self, end: int, skip: Sequence[tuple[int, int]]
+    ) -> list[tuple[list[str], int, int]]:
+        """A task printed vertically whose rows go on after a page break: the lines after the
+        repeated header are rows of their own under the same task (a merged cell), each with
+        all the other columns ("发布《…办法》/市交警支队/市交通运输局、…/ / /发布《…办法》/ /").
+        They are read line by line, a row closing as soon as its pieces make every column;
+        none unless the lines split into such rows exactly (else they stay the row's text)."""
+        if not skip:
+            return []
+        text = self.doc.text
+        columns = len(self.header) - 1
+        deadline_last = bool(_DEADLINE_HEADER.search(self.header[-1]))
+        rows: list[tuple[list[str], int, int]] = []
+        first: int | None = None
+        for ls, le in _lines(text[skip[0][1] : end]):
+            ls, le = skip[0][1] + ls, skip[0][1] + le
+            if not text[ls:le].strip() or any(a <= ls < b for a, b in skip):
+                continue
+            first = ls if first is None else first
+            values = assemble_cells(_pieces(self.doc, first, le, skip), columns, deadline_last)
+            if len(values) == columns and _closes_row(values):
+                rows.append((values, first, le))
+                first = None
+        return rows if rows and first is None else []
 
     def _headings(self) -> list[str]:
         if self._heading_titles is None:
