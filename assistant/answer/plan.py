@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -76,6 +76,7 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         "organisation",
         re.compile(
             r"谁|哪个(?:部门|单位|机构|机关|处室|科室|处|科|局|厅)|哪些(?:部门|单位|机构|处室|科室)"
+            r"|哪(?:家|个|些)(?:公司|企业|银行|机构)"
             # "由哪些高速公路组成" asks for parts, not a body.
             r"|牵头单位|责任单位|责任处室|由哪(?![^，,。？?]{0,10}(?:组成|构成))"
         ),
@@ -395,20 +396,38 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
             (_title_share(grams, d) * _kind_factor(m.group(0), d) for d in vocabulary.documents),
             default=0.0,
         )
-        if best < _SAME_TITLE:
+        inner = m.group(0)[1:-1]
+        cited = any(inner in t or t in inner for t in vocabulary.cited_unheld)
+        if best < _SAME_TITLE and not (
+            # A title a held document cites, asked what that document does with it ("哪一年
+            # 发布", "谁牵头出台"): the citing document says that.
+            cited and _CITING_VERBS.search(re.sub(r"\s+", "", text).replace(m.group(0), " "))
+        ):
             out.append(m.group(0))
     flat = re.sub(r"\s+", "", text)
     for title in vocabulary.cited_unheld:
-        # A title the documents cite but the corpus does not hold, written without 《》; not
-        # when the question asks what is done with it ("哪一年发布", "依据…制定"): the
-        # citing document says that.
+        # A title the documents cite but the corpus does not hold, written without 《》 (its
+        # place perhaps without 市: "临河城市公交…预案"); not when the question asks what is
+        # done with it ("哪一年发布", "依据…制定"): the citing document says that.
+        written = next((w for w in _short_place_forms(title, places) if w in flat), "")
         if (
-            title in flat
+            written
             and not any(title in t for t in out)
-            and not _CITING_VERBS.search(flat.replace(title, " "))
+            and not _CITING_VERBS.search(flat.replace(written, " "))
         ):
             out.append(f"《{title}》")
     return out
+
+
+def _short_place_forms(title: str, places: Collection[str]) -> list[str]:
+    """A title as written, and with the place it opens with cut of its ending ("临河市…" →
+    "临河…")."""
+    forms = [title]
+    for p in places:
+        for end in "市省县区":
+            if title.startswith(p + end) and not p.endswith(end):
+                forms.append(p + title[len(p) + 1 :])
+    return forms
 
 
 def _kind_factor(ref: str, d: DocumentName) -> float:
@@ -913,9 +932,17 @@ _SAME_AS_OTHER = re.compile(
 )
 
 
+# "防洪标准，甲区跟乙区一样吗": the Y said first, then the two owners compared.
+_SAME_AFTER_TOPIC = re.compile(
+    r"^(?P<y>[^，,。？?]{2,16})[，,](?P<a>[^，,。？?的]{2,10})(?:跟|和|与|同)"
+    r"(?P<b>[^，,。？?的]{2,10})(?:的)?(?:一样|相同|有什么不同|有何不同|不一样|有区别|有什么区别)"
+)
+
+
 def _same_as_other(question: str) -> list[str] | None:
-    """ "A的Y跟B一样吗": A's Y and B's Y, each asked on its own; the reader compares."""
-    m = _SAME_AS_OTHER.search(question.strip())
+    """ "A的Y跟B一样吗" (or "Y，A跟B一样吗"): A's Y and B's Y, each asked on its own; the
+    reader compares."""
+    m = _SAME_AS_OTHER.search(question.strip()) or _SAME_AFTER_TOPIC.search(question.strip())
     if m is None or m.group("y") in m.group("b"):
         return None
     if any(
@@ -1247,6 +1274,7 @@ def vocabulary_from(
 # plan), or followed.
 _CITING_VERBS = re.compile(
     r"发布|制定|出台|编制|修订|修编|印发|起草|依据|按照|根据|参照|执行|落实|贯彻|衔接"
+    r"|牵头|配合"  # who leads the citing plan's task of issuing it
 )
 
 
