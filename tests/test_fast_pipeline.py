@@ -715,6 +715,9 @@ def test_members_asked_of_a_row_that_only_counts_them_are_declined(tmp_path: Pat
     assert answer.status == "not_found", answer.answer
     assert "没有列出这些红色公交专线具体是哪些" in answer.answer, answer.answer
     assert "红色公交专线 条 0 3" not in answer.answer
+    # Asked by what they are called, the same.
+    called = assistant.ask("临河那3条红色公交专线，除了红1路另外两条叫啥？")
+    assert called.status == "not_found", called.answer
     count = assistant.ask("临河市红色公交专线2025年要开几条？")
     assert count.status == "answered" and "3条" in count.answer, count.answer
 

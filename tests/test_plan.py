@@ -672,6 +672,17 @@ def test_a_title_the_documents_cite_but_the_corpus_lacks_is_absent_without_brack
     # What the citing plan does with it ("按照…执行") is asked of the plan, which is held.
     (task,) = plan_question("发生地质灾害时按照云岭市地质灾害应急预案执行吗？", vocab).subquestions
     assert task.constraints.absent_docs == ()
+    # So is who leads issuing it, asked by its title in 《》 (even cut short).
+    issuing = "按计划发布《临河市停车管理办法》，由市交警支队牵头。"
+    plans = vocabulary_from(METAS, ["较大", "重大"], texts=[issuing])
+    (lead,) = plan_question("《停车管理办法》由谁牵头？", plans).subquestions
+    assert lead.constraints.absent_docs == ()
+    (content,) = plan_question("《停车管理办法》对停车收费有什么规定？", plans).subquestions
+    assert content.constraints.absent_docs == ("《停车管理办法》",)
+    # Its place written without 市 is still that title.
+    quake = vocabulary_from(METAS, ["较大", "重大"], texts=["按照《临河市地质灾害应急预案》执行。"])
+    (short,) = plan_question("临河地质灾害应急预案的响应分几级？", quake).subquestions
+    assert short.constraints.absent_docs == ("《临河市地质灾害应急预案》",)
 
 
 def test_a_value_dated_to_another_year_by_its_own_sentence_is_not_the_year_asked() -> None:
@@ -1887,6 +1898,11 @@ def test_one_things_value_compared_with_another_is_asked_of_both() -> None:
     assert sides == ["临河高平区的防洪标准是什么", "中心城区的防洪标准是什么"]
     # Both named with the thing: another splitter's, unchanged.
     assert len(_sides("临河公交分担率和云岭公交分担率一样吗？")) == 2
+    # The thing said first, then the two owners.
+    assert _sides("防洪标准，甲城区跟乙镇一样吗？") == [
+        "甲城区的防洪标准是什么",
+        "乙镇的防洪标准是什么",
+    ]
 
 
 def test_a_grade_asked_is_not_answered_by_a_text_naming_none() -> None:
@@ -1932,6 +1948,7 @@ def test_a_part_of_a_given_whole_needs_the_part_said() -> None:
     split = "其中高速公路完成投资120亿元。"
     assert part_unsaid("2026年278亿交通建设投资里，高速公路占多少？", [whole, split]) == ""
     assert part_unsaid("交通建设投资是多少？", [whole]) == ""
+    assert part_unsaid("今年那278亿交通投资里，高速公路分了多少？", [whole]) == "高速公路"
 
 
 def test_a_ratio_asked_by_what_is_a_number() -> None:
@@ -1950,3 +1967,41 @@ def test_which_documents_followed_needs_their_titles() -> None:
     assert not documents_unnamed(asked, [basis], [own])
     # Not asked which documents: nothing to check.
     assert not documents_unnamed("交旅融合行动计划分为哪几部分？", [outline], [own])
+
+
+def test_a_kind_of_the_thing_asked_is_not_the_thing() -> None:
+    from assistant.answer.reader import narrower_thing
+
+    asked = "云岭省2026年全省公路总里程要达到多少公里？"
+    kind = "新开工甲线西环，高速公路通车总里程达到4643公里、实现乙县通高速。"
+    assert narrower_thing(asked, [kind]) == ("公路", "高速公路")
+    # The thing itself stated, or a kind the question names: nothing to check.
+    whole = "全省公路总里程达10030公里，其中高速公路通车里程4643公里。"
+    assert narrower_thing(asked, [whole]) is None
+    assert narrower_thing("云岭省高速公路总里程要达到多少公里？", [kind]) is None
+    # "总里程" is the 里程 asked, not a kind of it.
+    assert narrower_thing("云岭省公路里程有多少？", ["全省公路总里程达10030公里。"]) is None
+
+
+def test_which_company_is_an_organisation_and_the_rest_named_are_members_asked() -> None:
+    from assistant.answer.reader import members_asked
+
+    assert answer_type_of("云岭山低空游项目是哪家公司运营？") == "organisation"
+    assert members_asked("那3条红色公交专线，除了红1路另外两条叫什么？") == "3条红色公交专线"
+
+
+def test_a_plan_period_asked_is_not_answered_by_a_sentence_dated_outside_it() -> None:
+    from assistant.answer.reader import period_unsaid
+
+    (sub,) = plan_question("“十五五”期间临河农村公路计划新改建多少公里？", VOCAB).subquestions
+    assert sub.constraints.periods
+    earlier = _cite(1, "2023年新改建农村公路416公里，2024年新改建300公里以上。")
+    assert period_unsaid(sub, [earlier])
+    # Undated (a plan's own sentence), dated inside the period, or naming it: may answer.
+    assert not period_unsaid(sub, [_cite(1, "新改建农村公路1000公里。")])
+    assert not period_unsaid(sub, [_cite(1, "到2030年新改建农村公路1000公里。")])
+    assert not period_unsaid(sub, [earlier, _cite(2, "“十五五”期间新改建农村公路1000公里。")])
+    # An undated sentence of a document wholly before the period (a 2023 work plan) is not.
+    undated = _cite(1, "新改建农村公路416公里。", "work")
+    assert period_unsaid(sub, [undated], METAS_BY_ID)
+    assert not period_unsaid(sub, [undated])  # its document's period unknown

@@ -1729,6 +1729,9 @@ def test_a_year_keyed_tables_rows_answer_what_a_year_holds() -> None:
     found = answerer._rows.answer("干线提速建设任务中，2027年要做哪些事？")
     assert found is not None
     assert "2027年" in found.text and "开工建设临州机场；建成湖滨高速公路" in found.text
+    # Asked colloquially ("干哪几件事"), the same; "干线" stays a word of the table's name.
+    spoken = answerer._rows.answer("干线提速那张表，2027年要干哪几件事？")
+    assert spoken is not None and spoken.text == found.text
     assert "2026" not in found.text.replace("2026—2028", "")
     assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
     # Several rows of a year, each a name and its content; the year cited where it is printed.
@@ -2020,3 +2023,69 @@ def test_a_run_in_heading_asked_for_its_kind_of_items_answers_with_its_text() ->
     )
     found = answerer._leaf_named("文旅计划第（八）项监管协同提升工程具体有哪些措施？", None)
     assert found is not None and "建立联席会议制度" in found.text and "空中游览" not in found.text
+
+
+def test_a_tasks_rows_after_a_page_break_are_rows_of_their_own() -> None:
+    from assistant.records.tables import iter_rows, table_rows
+
+    # Invented: a task list whose merged task cell runs on over a page break; the header is
+    # printed again and each row after it has its own lead unit and year cells.
+    doc = _doc_from_text(
+        "附件：云岭区公交发展任务清单\n"
+        "工作任务 具体内容 牵头单位 配合单位 2026 年 2027 年 2028 年\n"
+        "完 善\n政 策\n体 系\n"
+        "编制《云岭区公交专项规划》\n区交通局\n区财政局、区住建局\n编制《云岭区公交专项规划》\n/ /\n"
+        "工作任务 具体内容 牵头单位 配合单位 2026 年 2027 年 2028 年\n"
+        "发布《云岭区公交专用道管理办法》\n区交警支队\n区交通局、区住建\n局、区城管局\n/\n"
+        "发布《云岭区公交专用道管理办\n法》\n/\n"
+        "联合出台《云岭区公交财政补贴办法》\n区工信局、区交通局\n区公交公司\n"
+        "联合出台《云岭区公交财政补贴\n办法》\n/ /\n"
+        "优 化\n线 网\n"
+        "开展公交线网优化调整工作。\n区交通局\n区公交公司\n开展线网优化。\n/ /\n"
+    )
+    rows = [r for r in iter_rows(table_rows(doc)) if r.cell("工作任务") == "完善政策体系"]
+    assert [r.cell("具体内容") for r in rows] == [
+        "编制《云岭区公交专项规划》",
+        "发布《云岭区公交专用道管理办法》",
+        "联合出台《云岭区公交财政补贴办法》",
+    ]
+    lane, subsidy = rows[1], rows[2]
+    assert lane.lead_units == ("区交警支队",) and lane.cell("2027年").startswith("发布")
+    assert lane.cell("2026年") == "/" and lane.cell("2028年") == "/"
+    assert (
+        subsidy.lead_units == ("区工信局", "区交通局") and subsidy.cell("配合单位") == "区公交公司"
+    )
+    assert subsidy.cell("2026年").startswith("联合出台")
+
+
+def test_a_period_asked_names_no_row_by_its_years() -> None:
+    # A task's content dated "2022-2025年" is not named by a question asking what is done in
+    # that period: the years say which column or period, not which row.
+    docs = _docs()
+    answerer = RecordAnswerer([r for d in docs for r in _records(d)], docs)
+    found = answerer._rows.answer(
+        "2022-2025年阳泉要实施哪些城市道路工程？", ["yq-transit-metropolis"]
+    )
+    assert found is None or "微公交" not in found.text
+
+
+def test_a_vertical_task_with_a_latin_word_and_units_with_other_names_is_one_row() -> None:
+    from assistant.records.tables import iter_rows, table_rows
+
+    # Invented: the task printed vertically takes its Latin word on a line of its own; the
+    # co-units (one with its other name in brackets) run into the next cell's sentence.
+    doc = _doc_from_text(
+        "附件：云岭区智慧交通任务清单\n"
+        "工作任务 具体内容 牵头单位 配合单位 2026 年 2027 年 2028 年\n"
+        "加 快\n推 进\nTOCC\n建 设\n"
+        "建成运营云岭区交通运行指挥中心（TOCC），用数据实现交通精准治理。\n"
+        "区大数据局\n"
+        "区发改委、区工信局（区国资委）、区交通局建成运营云岭区交通运行指挥中心(TOCC)。\n/ /\n"
+        "优 化\n线 网\n"
+        "开展公交线网优化调整工作。\n区交通局\n区公交公司\n开展线网优化。\n/ /\n"
+    )
+    rows = {r.cell("工作任务"): r for r in iter_rows(table_rows(doc))}
+    tocc = rows["加快推进TOCC建设"]
+    assert tocc.lead_units == ("区大数据局",)
+    assert tocc.cell("配合单位") == "区发改委、区工信局（区国资委）、区交通局"
+    assert tocc.cell("2026年").startswith("建成运营")

@@ -52,7 +52,9 @@ from assistant.answer.reader import (
     measure_unsaid,
     members_asked,
     names_no_body,
+    narrower_thing,
     per_place_unsaid,
+    period_unsaid,
     person_unnamed,
     quoted_unsaid,
     states_unit,
@@ -216,8 +218,10 @@ class ExtractivePipeline:
         is checked instead)."""
         text, cites = numeric.text, numeric.citations
         return not (
-            # "哪几项任务" is not answered by a count alone.
+            # "哪几项任务" is not answered by a count alone; nor are the members of a counted
+            # set asked otherwise ("3条专线，另外两条叫什么").
             counts_without_items(sub.answer_type, text, cites, sub.text)
+            or bool(members_asked(sub.text) and counts_without_items("list", text, cites))
             # A figure in another unit than the one asked is another quantity.
             or not states_unit(sub, text, cites)
             # A figure of something else than the term the question quotes.
@@ -232,6 +236,10 @@ class ExtractivePipeline:
             or per_place_unsaid(sub.text, [text])
             # "A、B等5个项目631公里" is no figure of B alone.
             or all(item_of_group(sub.text, c.quote) for c in cites)
+            # "2023年新改建416公里" is no figure of the "十五五" period asked.
+            or period_unsaid(sub, cites, self.documents)
+            # "高速公路通车总里程" is no figure of all 公路.
+            or (sub.answer_type == "number" and narrower_thing(sub.text, [text]) is not None)
         )
 
     def _owner_said(
@@ -648,7 +656,8 @@ class ExtractivePipeline:
                 row is not None
                 and row.status == "answered"
                 and counted
-                and counts_without_items(sub.answer_type, row.text, row.citations, sub.text)
+                # Members asked are items, however the question words it ("叫什么").
+                and counts_without_items("list", row.text, row.citations, sub.text)
             ):
                 # "3条红色公交专线，另外两条是哪两条" is not answered by the row counting them:
                 # the row is stated (never raw), and what it leaves out is said.

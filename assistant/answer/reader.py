@@ -338,7 +338,7 @@ _WHICH_PLACES = re.compile(
 )
 # "X占多少" of a whole the question gives ("278亿投资里，高速公路占多少"): the part X.
 _PART_ASKED = re.compile(
-    r"(?:^|[，,、的里中])(?P<part>[\u4e00-\u9fff]{2,10}?)(?:要|能|将)?占(?:了)?"
+    r"(?:^|[，,、的里中])(?P<part>[\u4e00-\u9fff]{2,10}?)(?:要|能|将)?(?:占|分)(?:了|到|得)?"
     r"(?:多少|几成|百分之几|比例|比重|多大)"
 )
 
@@ -378,6 +378,54 @@ def part_unsaid(question: str, quotes: Sequence[str]) -> str:
         return ""
     part = things[-1]
     return "" if any(part in re.sub(r"\s+", "", q) for q in quotes) else asked.group("part")
+
+
+# What may stand right before a thing named bare: nothing, a break, 的, or a scope ("全省",
+# "吉林省", "2023年").
+_BEFORE_BARE = re.compile(r"(?:^|[，,、。？?：:的之年]|[全本我各][省市县区国]|[省市县区州旗])$")
+
+
+# ... and right after it, the quantity asked of it ("公路总里程"): "公共交通机动化分担率" asks
+# the share of a mode, of which "城市公共交通" is no kind.
+_MEASURED_AFTER = re.compile(r"^(?:总|的)?(?:里程|长度|面积|规模|数量|总量|投资|资金|产值|人数)")
+
+
+def _bare_in(noun: str, question: str) -> bool:
+    at = question.find(noun)
+    return (
+        at >= 0
+        and _BEFORE_BARE.search(question[:at]) is not None
+        and _MEASURED_AFTER.match(question[at + len(noun) :]) is not None
+    )
+
+
+def narrower_thing(question: str, quotes: Sequence[str]) -> tuple[str, str] | None:
+    """(asked, stated) when a question asks an amount of a thing ("全省公路总里程") and the
+    clauses of the cited text that state figures say it only as a kind of that thing the
+    question does not name ("高速公路通车总里程达到4643公里"): the kind's figure is not the
+    whole thing's. The kind adds a word of its own before the thing (not "总里程" for "里程")."""
+    if not _ASKS_AMOUNT.search(question):
+        return None
+    # Only a thing the question names bare, with its quantity ("全省公路总里程"): "现成厂房"
+    # may be the text's "标准厂房" in other words.
+    asked = [n for n in nouns(question) if len(n) >= 2 and _bare_in(n, question)]
+    itself: set[str] = set()
+    kinds: dict[str, str] = {}
+    for quote in quotes:
+        for clause in _CLAUSE_BREAK.split(re.sub(r"\s+", "", quote)):
+            if not _has_value(clause):
+                continue
+            said = nouns(clause)
+            for n in asked:
+                if n in said:
+                    itself.add(n)
+                for k in said:
+                    if k.endswith(n) and k != n:
+                        if len(k) - len(n) < 2 or k in question:
+                            itself.add(n)  # "总里程" for "里程"; a kind the question names
+                        else:
+                            kinds.setdefault(n, k)
+    return next(((n, k) for n, k in kinds.items() if n not in itself), None)
 
 
 def per_place_unsaid(question: str, quotes: Sequence[str]) -> bool:
@@ -442,6 +490,35 @@ def names_no_body(sub: SubQuestion, text: str) -> bool:
     return sub.answer_type == "organisation" and not _ORG_SAID.search(said)
 
 
+def _in_period(x: Citation, periods: Sequence[str], meta: DocumentMeta | None) -> bool:
+    """Whether a cited sentence may be of a plan period asked ("十五五"): it names the period,
+    or dates itself in a year of it, or is undated in a document not wholly before it (a plan's
+    sentence is of its own period, or recounts the one before; a 2023-2025 plan's undated
+    sentence says nothing of 十五五)."""
+    if any(p in f"{x.section} {x.quote}" for p in periods):
+        return True
+    asked = covered_years("", periods)
+    years = {int(y) for y in YEAR_RE.findall(x.quote)}
+    if years:
+        return bool(years & asked)
+    own = covered_years(meta.period) if meta is not None else set()
+    return not own or not asked or max(own) >= min(asked)
+
+
+def period_unsaid(
+    sub: SubQuestion,
+    citations: Sequence[Citation],
+    metas: Mapping[str, DocumentMeta] | None = None,
+) -> bool:
+    """Whether a plan period is asked (and no year) and no cited sentence may be of it."""
+    c = sub.constraints
+    return (
+        bool(c.periods)
+        and not c.years
+        and not any(_in_period(x, c.periods, (metas or {}).get(x.doc_id)) for x in citations)
+    )
+
+
 def check(
     sub: SubQuestion,
     citations: Sequence[Citation],
@@ -496,6 +573,9 @@ def check(
                 break
         if not ok:
             return Gap("year", "、".join(f"{y}年" for y in c.years))
+    if period_unsaid(sub, citations, metas):
+        # "十五五期间农村公路新改建多少公里" is not answered by "2023年新改建…416公里".
+        return Gap("year", "、".join(f"“{p}”期间" for p in c.periods))
     if c.levels and not any(
         mentions_level(level, x.quote + " " + x.section) for x in citations for level in c.levels
     ):
@@ -573,6 +653,9 @@ def check(
     if places_unnamed(sub.text, quotes):
         # "扩大试点选的是哪几个县" is not answered by how they are chosen.
         return Gap("value", "地名")
+    if sub.answer_type == "number" and (kind := narrower_thing(sub.text, quotes)):
+        # "全省公路总里程" is not answered by "高速公路通车总里程达到4643公里".
+        return Gap("value", f"“{kind[0]}”本身的数值（文中只有“{kind[1]}”的）")
     if part := part_unsaid(sub.text, quotes):
         # "278亿投资里，高速公路占多少" is not answered by the 278亿 itself.
         return Gap("value", f"{part}的数值")
@@ -694,7 +777,7 @@ def term_unexplained(question: str, quotes: Sequence[str]) -> str:
 # Which members of a counted set are asked: "都是哪些线路", "分别是哪几个", "哪10家",
 # "另外3个是什么", "具体建在哪些位置".
 _ASKS_MEMBERS = re.compile(
-    rf"哪(?:些|几|[{CN_NUMERALS}\d]+)|分别是|(?:另外|其余|其他)[^，,。？?]{{0,6}}(?:是什么|是哪)"
+    rf"哪(?:些|几|[{CN_NUMERALS}\d]+)|分别是|(?:另外|其余|其他)[^，,。？?]{{0,6}}[是叫](?:什么|哪)"
 )
 _CLASSIFIERS = "个条家座处项所批支"
 # A count of things: "27条旅游公交直通车", "新增4个不停车查验口岸"; or "消防站17座".

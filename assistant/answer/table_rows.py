@@ -21,7 +21,7 @@ from assistant.answer.citations import cite
 from assistant.answer.types import Citation
 from assistant.ingest.metadata import ORG_TAIL
 from assistant.ingest.types import Document
-from assistant.lang.patterns import ASKS_POST_RE, stance_of
+from assistant.lang.patterns import ASKS_POST_RE, YEAR_RE, stance_of
 from assistant.lang.substrings import SubstringIndex
 from assistant.lang.terms import (
     TermWeights,
@@ -58,7 +58,11 @@ _YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}\s*年")
 # Which year a thing is done in ("哪一年推出", "什么时候建成"): the year column it is in.
 _ASKS_YEAR = re.compile(r"哪一?年|哪个年份|什么年份|什么时候|何时|啥时候")
 # "要做哪些事", "安排了什么": asking what is done, naming nothing of it.
-_DOING = re.compile(r"(?:要|将|需要)?(?:做|安排)(?:了|些)?(?:哪些|什么|啥)?(?:事情|事儿|事)?")
+_DOING = re.compile(
+    r"(?:要|将|需要)?(?:做|安排)(?:了|些)?(?:哪些|哪几件|哪几项|什么|啥)?(?:事情|事儿|事)?"
+    # Colloquial "干/搞" only with its question word: "干线" is a word of its own.
+    r"|(?:要|将|需要)?(?:干|搞)(?:了|些)?(?:哪些|哪几件|哪几项|什么|啥)(?:事情|事儿|事)?"
+)
 # The first column of a table keyed by year ("年度 建设内容": one row per year).
 _YEAR_KEY = re.compile(r"^(?:年度|年份|年\s*度|年\s*份|时间|年)$")
 _BY_YEAR_COVERAGE = 0.4
@@ -535,7 +539,9 @@ class TableRowAnswerer:
     def _cells(
         self, question: str, rows: Sequence[TableRow], figures: bool = False
     ) -> RowAnswer | None:
-        focus = _CUE_WORDS.sub(" ", question)
+        # Years say which column (or period) is asked, not which row: "2022-2025年要推进哪些
+        # 道路工程" is not named by another task's "2022-2025年，增开社区微公交".
+        focus = YEAR_RE.sub(" ", _CUE_WORDS.sub(" ", question))
         docs = {r.doc_id for r in rows}
         headers_seen: set[str] = set()
         for doc_id in docs:
