@@ -2089,3 +2089,17 @@ def test_a_vertical_task_with_a_latin_word_and_units_with_other_names_is_one_row
     assert tocc.lead_units == ("区大数据局",)
     assert tocc.cell("配合单位") == "区发改委、区工信局（区国资委）、区交通局"
     assert tocc.cell("2026年").startswith("建成运营")
+
+
+def test_a_heading_named_in_other_word_order_answers_with_its_text() -> None:
+    _doc, answerer = _answerer_for(
+        "临州市公交都市创建实施方案\n（五）基础设施建设行动\n"
+        "1. 推进公交场站建设\n结合城市用地条件，推进甲山公交枢纽站、东城停保场等场站建设。\n"
+        "2. 推进城市道路网建设\n推进甲路南延工程、乙街拓宽工程的实施。\n",
+        "临州市公交都市创建实施方案",
+    )
+    found = answerer._leaf_named("临州要推进建设的公交场站有哪几个？", None)
+    assert found is not None and "甲山公交枢纽站" in found.text and "甲路" not in found.text
+    # Words of a short heading said here and there name nothing.
+    assert answerer._leaf_named("临州城市道路怎么建设？", None) is None
+

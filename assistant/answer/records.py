@@ -125,6 +125,7 @@ _NAMED = re.compile(r"“([^“”]{2,40})”")
 _ASKS_WHAT_IT_IS = re.compile(r"是什么|是怎样的|是如何|指什么|怎么定位|如何定位")
 _LIST_KINDS = ("heading", "enumeration")
 _MIN_LEAF_NAME = 4  # characters: a shorter heading ("目标") is named by too many questions
+_MIN_LOOSE_WORDS = 4  # words of a heading named out of order: fewer are said by chance
 # What asks a whole document's content, beside the document's name ("核心内容能概括一下吗").
 _WHOLE_CUES = re.compile(
     r"主要内容|核心内容|大致内容|内容|讲了什么|说了什么|讲了啥|说了啥|讲的是什么|讲些什么|讲什么"
@@ -869,6 +870,16 @@ class RecordAnswerer:
             and len(bare) >= _MIN_LEAF_NAME
             and bare in question
         ]
+        if not named:
+            # Named in other order ("推进建设的公交场站" for "推进公交场站建设"): every word of a
+            # heading of several words said.
+            named = [
+                r
+                for r, _, bare in self._headings
+                if (not doc_ids or r.doc_id in doc_ids)
+                and len(ws := words(bare)) >= _MIN_LOOSE_WORDS
+                and all(w in question for w in ws)
+            ]
         if not named:
             return None
         longest = max(len(_bare_heading(r.text)) for r in named)
