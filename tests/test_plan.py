@@ -1938,6 +1938,9 @@ def test_which_places_asked_needs_places_named() -> None:
     # No places asked ("哪几个县城建成…" asks of something else), nothing to check.
     assert not places_unnamed("扩大试点怎么选？", [how])
     assert not places_unnamed("哪几个县城公交站要改造？", [how])
+    # Named without their endings, counted with their kind.
+    listed = "高火险期内，甲山、乙河、丙城、丁口4市重点林区实行封山防火。"
+    assert not places_unnamed("高火险期实行封山防火的是哪几个市？", [listed])
 
 
 def test_a_part_of_a_given_whole_needs_the_part_said() -> None:
@@ -2005,3 +2008,15 @@ def test_a_plan_period_asked_is_not_answered_by_a_sentence_dated_outside_it() ->
     undated = _cite(1, "新改建农村公路416公里。", "work")
     assert period_unsaid(sub, [undated], METAS_BY_ID)
     assert not period_unsaid(sub, [undated])  # its document's period unknown
+
+
+def test_two_quantities_of_one_place_compared_are_asked_one_by_one() -> None:
+    assert _sides("临河公交专用道设置比率和港湾式停靠站设置率，到2028年哪个提得多？") == [
+        "临河公交专用道设置比率，到2028年是多少",
+        "港湾式停靠站设置率，到2028年是多少",
+    ]
+    # One quantity of two places: the place splitter's, unchanged.
+    assert _sides("临河和云岭的公交分担率哪个高？") == [
+        "临河的公交分担率是多少",
+        "云岭的公交分担率是多少",
+    ]

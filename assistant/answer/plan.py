@@ -925,6 +925,36 @@ def _two_phrases(question: str, vocabulary: Vocabulary) -> list[str] | None:
     return None
 
 
+# A quantity's name ends the phrase: "公交专用道设置比率", "港湾式停靠站设置率".
+_ENDS_QUANTITY = re.compile(r"(?:率|比例|比重|数量|里程|面积|规模|长度|密度|总额|保有量)$")
+
+
+def _two_quantities(question: str) -> list[str] | None:
+    """ "甲设置率和乙覆盖率，到2028年哪个提得多": two quantities of one place or document
+    compared, each named in full; each is asked on its own (the rest of the clause with it)."""
+    cue = _COMPARE_ONLY_ANYWHERE.search(question) or re.search(
+        rf"哪个(?:更)?(?:{_MORE})|谁(?:更)?(?:高|低|多|少|大)", question
+    )
+    if cue is None:
+        return None
+    body = question[: cue.start()].strip("，, ")
+    head, _, tail = body.partition("，")
+    for m in _PHRASE_JOIN.finditer(head):
+        first, second = head[: m.start()].strip(), head[m.end() :].strip()
+        if (
+            len(first) >= _MIN_QUANTITY_NAME
+            and len(second) >= _MIN_QUANTITY_NAME
+            and _ENDS_QUANTITY.search(first)
+            and _ENDS_QUANTITY.search(second)
+        ):
+            rest = f"，{tail}" if tail else ""
+            return [f"{first}{rest}是多少", f"{second}{rest}是多少"]
+    return None
+
+
+_MIN_QUANTITY_NAME = 4
+
+
 # "东山县城的防洪标准跟中心城区一样吗": A's Y compared with B, whose Y is left unsaid.
 _SAME_AS_OTHER = re.compile(
     r"^(?P<a>[^，,。？?的]{2,16})的(?P<y>[^，,。？?的跟和与同]{2,12})(?:跟|和|与|同)"
@@ -1118,6 +1148,7 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
             or _distribute(own, vocabulary)
             or _document_pair(own, vocabulary)
             or _two_phrases(own, vocabulary)
+            or _two_quantities(own)
             or _same_as_other(own)
             or _between_years(own)
             or _two_names(own)
