@@ -53,8 +53,13 @@ _CUE_WORDS = re.compile(
     r"|时限|期限|分别|是什么|是哪|什么|多少|属于|和|及|、|请问|吗|呢|？|\?|，|。"
 )
 _KEY_HEADER = re.compile(r"序号|编号")
+# The table named as a table ("任务表里", "那张表"): the asking's words, not its caption's.
+_TABLE_WORDS = re.compile(
+    r"(?:那张|这张|的)?(?:任务|建设|一览)?表格?(?:里|中|上)?(?![\u4e00-\u9fff])|表(?:里|中)"
+)
 _ASKS_BY_YEAR = re.compile(r"每年|逐年|分年度|各年度?|年度分解|分年")
 _YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}\s*年")
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|－|~)\s*((?:19|20)\d{2})")
 # Which year a thing is done in ("哪一年推出", "什么时候建成"): the year column it is in.
 _ASKS_YEAR = re.compile(r"哪一?年|哪个年份|什么年份|什么时候|何时|啥时候")
 # "要做哪些事", "安排了什么": asking what is done, naming nothing of it.
@@ -516,6 +521,11 @@ class TableRowAnswerer:
 
     def _asked_columns(self, question: str, headers: Sequence[str]) -> list[str]:
         asked = [h for h in headers if len(_bare(h)) >= 2 and _bare(h) in question]
+        if not re.search(r"分别|各", question):
+            # A span of years ("2022到2025年要推进哪些…") asks the period, not the column of
+            # the year it ends in.
+            spanned = {y for m in _YEAR_SPAN.finditer(question) for y in m.groups()}
+            asked = [h for h in asked if not (_YEAR_HEADER.match(h) and _bare(h)[:4] in spanned)]
         for h in headers:
             if h in asked:
                 continue
@@ -666,7 +676,7 @@ class TableRowAnswerer:
         ]
         if not keyed:
             return None
-        focus = _DOING.sub(" ", question)
+        focus = _TABLE_WORDS.sub(" ", _DOING.sub(" ", question))
         focus = re.sub(r"(?:19|20)\d{2}\s*年?", " ", _CUE_WORDS.sub(" ", focus))
         weights = self.weights.weigh(focus, stress_years=False)
         if not weights:
