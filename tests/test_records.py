@@ -1732,6 +1732,9 @@ def test_a_year_keyed_tables_rows_answer_what_a_year_holds() -> None:
     # Asked colloquially ("干哪几件事"), the same; "干线" stays a word of the table's name.
     spoken = answerer._rows.answer("干线提速那张表，2027年要干哪几件事？")
     assert spoken is not None and spoken.text == found.text
+    # The table called a 任务表 is named by its caption's other words.
+    called = answerer._rows.answer("文旅交通计划的干线提速任务表里，2027年要干哪几件事？")
+    assert called is not None and called.text == found.text
     assert "2026" not in found.text.replace("2026—2028", "")
     assert not guard_answer(found.text, "answered", found.citations, "未找到").report.removed
     # Several rows of a year, each a name and its content; the year cited where it is printed.
@@ -2103,3 +2106,77 @@ def test_a_heading_named_in_other_word_order_answers_with_its_text() -> None:
     # Words of a short heading said here and there name nothing.
     assert answerer._leaf_named("临州城市道路怎么建设？", None) is None
 
+
+def test_a_tasks_rows_on_one_page_are_rows_of_their_own() -> None:
+    from assistant.records.tables import iter_rows, table_rows
+
+    # Invented: one task printed vertically over two rows of its own (each with its units and
+    # years), then the next task.
+    doc = _doc_from_text(
+        "附件：云岭区公交发展任务清单\n"
+        "工作任务 具体内容 牵头单位 配合单位 2026 年 2027 年 2028 年\n"
+        "推 进\n场 站\n建 设\n"
+        "建设甲山公交枢纽站。\n区交通局\n区住建局、区财政局\n建设甲山公交枢纽站。\n/ /\n"
+        "新改建港湾式停靠站13个。\n区住建局\n区交通局\n/\n新改建港湾式停靠站8个。\n"
+        "新改建港湾式停靠站5个。\n"
+        "优 化\n线 网\n"
+        "开展公交线网优化调整工作。\n区交通局\n区公交公司\n开展线网优化。\n/ /\n"
+    )
+    rows = [r for r in iter_rows(table_rows(doc)) if r.cell("工作任务") == "推进场站建设"]
+    assert [r.cell("具体内容") for r in rows] == [
+        "建设甲山公交枢纽站。",
+        "新改建港湾式停靠站13个。",
+    ]
+    assert rows[0].lead_units == ("区交通局",) and rows[0].cell("2026年") == "建设甲山公交枢纽站。"
+    bays = rows[1]
+    assert bays.lead_units == ("区住建局",) and bays.cell("2026年") == "/"
+    assert bays.cell("2027年") == "新改建港湾式停靠站8个。"
+    assert bays.cell("2028年") == "新改建港湾式停靠站5个。"
+
+
+def test_a_span_of_years_asks_no_year_column() -> None:
+    # "2025到2027年要推进哪些道路工程" asks the period: the 2027 column of whichever task the
+    # words touch is no answer; a year asked alone, its column is.
+    _doc, answerer = _answerer_for(
+        "临州市公交优先实施方案\n附件\n任务清单及进度安排\n"
+        "序号 工作任务 具体内容 牵头单位 2026年 2027年\n"
+        "1 推进公交场站建设 结合城市用地条件，推进城市公交场站工程建设。 市交通运输局 "
+        "建设甲站。 新改建港湾式停靠站5个。\n",
+        "临州市公交优先实施方案",
+    )
+    assert answerer._rows.answer("临州2025到2027年要推进哪些城市道路工程？") is None
+    one = answerer._rows.answer("临州公交场站2027年建设什么？")
+    assert one is not None and "港湾式停靠站5个" in one.text
+
+
+def test_unit_lists_run_into_the_next_cell_are_cut_where_they_end() -> None:
+    from assistant.records.tables import assemble_cells
+
+    # The co-units run into the year cell's sentence, which lists things with 、 of its own.
+    cells = assemble_cells(
+        ["推进场站建设。", "区交通局", "区规自局、区公交公司推进甲站、乙站等场站建设。", "/", "/"],
+        6,
+    )
+    assert cells == [
+        "推进场站建设。",
+        "区交通局",
+        "区规自局、区公交公司",
+        "推进甲站、乙站等场站建设。",
+        "/",
+        "/",
+    ]
+    # The lead units run into the co-units without a pause (the line joining ran them on).
+    cells = assemble_cells(
+        ["拓宽融资渠道。", "区工信局（区国资委）、区交通局区财政局、区公交公司", "/"], 4
+    )
+    assert cells == [
+        "拓宽融资渠道。",
+        "区工信局（区国资委）、区交通局",
+        "区财政局、区公交公司",
+        "/",
+    ]
+    # A unit's branch ("省公路局云岭分局") is one unit, not two run together.
+    cells = assemble_cells(
+        ["建设充电桩。", "区交通局", "区交警支队、省公路局云岭分局、区公交公司"], 4
+    )
+    assert cells[2] == "区交警支队、省公路局云岭分局、区公交公司"

@@ -251,21 +251,24 @@ _SENTENCE_START = re.compile(r"[\u4e00-\u9fff]|\d+[.．、]")
 
 def _unit_list_end(text: str) -> int | None:
     """Where a list of two or more unit names ("、"-joined, the first one a 市/县/省… unit) ends,
-    when a sentence follows it without a break; else None."""
+    when a sentence follows it without a break; else None. The sentence may list things with
+    "、" of its own ("…市公交公司推进甲站、乙站等场站建设"): the list ends at the first part
+    that is not a unit name alone."""
     parts = text.split("、")
     if len(parts) < 2 or not _ORG.fullmatch(parts[0]):
         return None
-    if not all(_LISTED_UNIT.fullmatch(p) for p in parts[1:-1]):
+    k = next((i for i in range(1, len(parts)) if not _LISTED_UNIT.fullmatch(parts[i])), None)
+    if k is None:
         return None
-    last = parts[-1]
-    # The longest unit name the last part starts with ("…管委会", not "…管委"), with the "等" or
+    last = parts[k]
+    # The longest unit name the part starts with ("…管委会", not "…管委"), with the "等" or
     # "等相关单位" that closes such a list.
     end = next((e for e in range(min(len(last), 24), 1, -1) if _LISTED_UNIT.fullmatch(last[:e])), 0)
     closing = _LIST_CLOSING.match(last, end) if end else None
     end = closing.end() if closing else end
     if not end or end == len(last) or not _SENTENCE_START.match(last[end]):
         return None
-    return len(text) - len(last) + end
+    return len("、".join(parts[:k])) + 1 + end
 
 
 def _unglue_unit_lists(cells: list[str]) -> list[str]:
@@ -274,8 +277,29 @@ def _unglue_unit_lists(cells: list[str]) -> list[str]:
     out: list[str] = []
     for c in cells:
         end = _unit_list_end(c)
-        out.extend([c[:end], c[end:]] if end else [c])
+        for part in [c[:end], c[end:]] if end else [c]:
+            out.extend(_two_unit_lists(part))
     return out
+
+
+def _two_unit_lists(cell: str) -> list[str]:
+    """A cell of unit names with two of them run together without a pause ("市规自局、市城管局
+    市住建局、市财政局"): two cells (the line joining ran the lead units into the co-units)."""
+    parts = cell.split("、")
+    if len(parts) < 2 or not _ORG.match(parts[0]) or not all(_LISTED_UNIT.match(p) for p in parts):
+        return [cell]
+    for i, p in enumerate(parts):
+        first = _ORG.match(p)
+        if first is None:
+            continue
+        rest = p[first.end() :]
+        # The second a unit of its own ("市住建局"), not the branch a unit goes on with
+        # ("省公路局阳泉分局").
+        if rest and _ORG.match(rest) and _LISTED_UNIT.fullmatch(rest):
+            cut = len("、".join(parts[:i])) + (1 if i else 0) + first.end()
+            if all(_LISTED_UNIT.fullmatch(q) for q in parts[:i] + parts[i + 1 :]):
+                return [cell[:cut], cell[cut:]]
+    return [cell]
 
 
 def _glue(a: str, b: str) -> str:
@@ -299,6 +323,7 @@ def _inline_figure(before: str, figure: str, after: str) -> bool:
 
 
 _SPLIT_ROUNDS = 2
+_MAX_ROW_LINES = 40  # lines of one task's cells read for its rows (a longer run is prose)
 
 
 def assemble_cells(pieces: Sequence[str], columns: int, deadline_last: bool = False) -> list[str]:
@@ -372,12 +397,17 @@ def _typed(cells: Sequence[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str
     return lead, co, deadline
 
 
-def _closes_row(values: Sequence[str]) -> bool:
-    """Whether assembled cells can be a whole row: a unit names who leads it, and the row's last
-    cell is whole (an empty mark, or text ending as a cell does), not cut mid-sentence."""
+def _closes_row(values: Sequence[str], header: Sequence[str]) -> bool:
+    """Whether assembled cells (under ``header``) can be a whole row: its unit columns hold
+    units (or are empty), a lead unit among them, and its last cell is whole (an empty mark,
+    or text ending as a cell does), not cut mid-sentence."""
+    units = [v for h, v in zip(header, values, strict=False) if _role(h) in ("lead", "co")]
+    empty = re.compile(r"[/／—–-]+")
     last = values[-1]
-    return any(_ORG.match(v) for v in values[1:3]) and (
-        bool(re.fullmatch(r"[/／—–-]+", last)) or last.endswith(("。", "》", "）", ")"))
+    return (
+        any(_ORG.match(v) for v in units)
+        and all(empty.fullmatch(v) or (_ORG.match(v) and not v.endswith("。")) for v in units)
+        and (bool(empty.fullmatch(last)) or last.endswith(("。", "》", "）", ")")))
     )
 
 
@@ -441,10 +471,15 @@ class _Table:
         if group or _GROUP_MARK.match(self.doc.text[start:key_end].strip().split("\n")[0]):
             self.group = group
         task = key[len(group) :]
-        subrows = self._continued_rows(end, skip)
+        subrows = self._rows_in(skip[0][1], end, skip) if skip else []
         if subrows:
             # Rows of the same task on the next page: this row ends at the repeated header.
             end, skip = skip[0][0], []
+        # Rows of the same task on one page ("推进场站建设" with one content per row): each
+        # with its own units and years.
+        own = self._rows_in(key_end, end, skip)
+        if len(own) > 1:
+            end, subrows = own[0][2], [*own[1:], *subrows]
         pieces = _pieces(self.doc, key_end, end, skip)
         deadline_last = bool(_DEADLINE_HEADER.search(self.header[-1]))
         values = assemble_cells(pieces, len(self.header) - 1, deadline_last) if pieces else []
@@ -462,31 +497,42 @@ class _Table:
                 sub = (("类别", self.group), *sub)
             self._append(number, s, e, sub, separated=False)
 
-    def _continued_rows(
-        self, end: int, skip: Sequence[tuple[int, int]]
+    def _rows_in(
+        self, start: int, end: int, skip: Sequence[tuple[int, int]]
     ) -> list[tuple[list[str], int, int]]:
-        """A task printed vertically whose rows go on after a page break: the lines after the
-        repeated header are rows of their own under the same task (a merged cell), each with
-        all the other columns ("发布《…办法》/市交警支队/市交通运输局、…/ / /发布《…办法》/ /").
-        They are read line by line, a row closing as soon as its pieces make every column;
-        none unless the lines split into such rows exactly (else they stay the row's text)."""
-        if not skip:
-            return []
+        """The rows of a task printed vertically, when its cell is merged over several: after a
+        page break (the lines after the repeated header), or on one page, each row has all the
+        other columns ("发布《…办法》/市交警支队/市交通运输局、…/ / /发布《…办法》/ /").
+        The lines are split into runs that each make every column and end as a row does (the
+        earliest such end whose rest splits too); none unless they split so exactly (else they
+        stay one row's text)."""
         text = self.doc.text
         columns = len(self.header) - 1
         deadline_last = bool(_DEADLINE_HEADER.search(self.header[-1]))
-        rows: list[tuple[list[str], int, int]] = []
-        first: int | None = None
-        for ls, le in _lines(text[skip[0][1] : end]):
-            ls, le = skip[0][1] + ls, skip[0][1] + le
-            if not text[ls:le].strip() or any(a <= ls < b for a, b in skip):
-                continue
-            first = ls if first is None else first
-            values = assemble_cells(_pieces(self.doc, first, le, skip), columns, deadline_last)
-            if len(values) == columns and _closes_row(values):
-                rows.append((values, first, le))
-                first = None
-        return rows if rows and first is None else []
+        lines = [
+            (start + ls, start + le)
+            for ls, le in _lines(text[start:end])
+            if text[start + ls : start + le].strip()
+            and not any(a <= start + ls < b for a, b in skip)
+        ]
+        if len(lines) > _MAX_ROW_LINES:
+            return []
+        memo: dict[int, list[tuple[list[str], int, int]] | None] = {len(lines): []}
+
+        def split_from(i: int) -> list[tuple[list[str], int, int]] | None:
+            if i not in memo:
+                memo[i] = None
+                for j in range(i + 1, len(lines) + 1):
+                    s, e = lines[i][0], lines[j - 1][1]
+                    values = assemble_cells(_pieces(self.doc, s, e, skip), columns, deadline_last)
+                    if len(values) == columns and _closes_row(values, self.header[1:]):
+                        rest = split_from(j)
+                        if rest is not None:
+                            memo[i] = [(values, s, e), *rest]
+                            break
+            return memo[i]
+
+        return split_from(0) or [] if lines else []
 
     def _headings(self) -> list[str]:
         if self._heading_titles is None:
