@@ -359,12 +359,19 @@ def documents_unnamed(question: str, texts: Sequence[str], citations: Sequence[C
     return not any(t not in own for text in texts for t in re.findall(r"《([^《》]+)》", text))
 
 
+# Places listed with their count and kind ("甲山、乙河、丙城3市"), whatever their names' endings.
+_PLACES_COUNTED = re.compile(
+    rf"(?:[\u4e00-\u9fff]{{2,6}}、)+[\u4e00-\u9fff]{{2,6}}等?\s*(?:\d+|[{CN_NUMERALS}]+)\s*个?"
+    r"(?:市|县|区|乡镇|镇|乡|村)"
+)
+
+
 def places_unnamed(question: str, quotes: Sequence[str]) -> bool:
     """Whether a question asks which places ("扩大试点选的是哪几个县") and no cited text names
     one: "选择基础条件好的县(市、区)开展试点" says how they are chosen, not which."""
     if not _WHICH_PLACES.search(question):
         return False
-    return not any(_named_places(q, None) for q in quotes)
+    return not any(_named_places(q, None) or _PLACES_COUNTED.search(q) for q in quotes)
 
 
 def part_unsaid(question: str, quotes: Sequence[str]) -> str:
