@@ -2020,3 +2020,16 @@ def test_two_quantities_of_one_place_compared_are_asked_one_by_one() -> None:
         "临河的公交分担率是多少",
         "云岭的公交分担率是多少",
     ]
+
+
+def test_what_a_document_applies_to_needs_its_scope_said() -> None:
+    from assistant.answer.reader import scope_unsaid
+
+    grades = "《临河市建设工程事故应急预案》中“事故分为”包括：重大事故；较大事故；一般事故[1]。"
+    assert scope_unsaid("建设工程事故应急预案适用于哪些工程的事故？", [grades])
+    scope = "本预案适用于临河市行政区域内房屋建筑与市政工程的生产安全事故应急处置工作。"
+    assert not scope_unsaid("建设工程事故应急预案适用于哪些工程的事故？", [scope])
+    assert not scope_unsaid("建设工程事故分为哪几级？", [grades])
+    # What a measure applies to is said by the measure's own sentence.
+    measure = "对编制环境影响报告表的家具等制造业项目，实行同类项目“打捆”审批。"
+    assert not scope_unsaid("营商举措里环评“打捆”审批适用于哪些制造业项目？", [measure])

@@ -57,6 +57,7 @@ from assistant.answer.reader import (
     period_unsaid,
     person_unnamed,
     quoted_unsaid,
+    scope_unsaid,
     states_unit,
     unconfirmed_note,
 )
@@ -617,6 +618,8 @@ class ExtractivePipeline:
             found = None  # "死亡几人以下" is not answered by a record stating no figure
         if found is not None and documents_unnamed(sub.text, [found.text], found.citations):
             found = None  # "依据哪几个规划制定的" is not answered by the plan's own outline
+        if found is not None and scope_unsaid(sub.text, [found.text]):
+            found = None  # "适用于哪些工程" is not answered by the accident grades
         if (
             found is not None
             # A body in charge is cited by its own line; the item it is in charge of, which

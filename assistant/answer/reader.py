@@ -366,6 +366,19 @@ _PLACES_COUNTED = re.compile(
 )
 
 
+# What a document applies to, asked ("《…预案》适用于哪些工程", "这个办法的适用范围"); not what a
+# measure of it applies to ("“打捆”审批适用于哪些项目": the measure's own sentence says it).
+_ASKS_SCOPE = re.compile(
+    r"(?:预案|办法|规定|方案|条例|规划|细则|文件)》?(?:的|里)?(?:适用范围|适用于|适用哪些|适用什么)"
+)
+
+
+def scope_unsaid(question: str, texts: Sequence[str]) -> bool:
+    """Whether a question asks what a document applies to and no answer text states what it
+    applies to ("本预案适用于…"): its grades of accident ("事故分为…") are not its scope."""
+    return _ASKS_SCOPE.search(question) is not None and not any("适用" in t for t in texts)
+
+
 def places_unnamed(question: str, quotes: Sequence[str]) -> bool:
     """Whether a question asks which places ("扩大试点选的是哪几个县") and no cited text names
     one: "选择基础条件好的县(市、区)开展试点" says how they are chosen, not which."""
@@ -655,6 +668,8 @@ def check(
     if per_place_unsaid(sub.text, quotes):
         # "1000亩标准地，各县分别多少亩" is not answered by the city's total.
         return Gap("value", "分地区数值")
+    if scope_unsaid(sub.text, [f"{x.section} {x.quote}" for x in citations]):
+        return Gap("value", "适用范围")
     if documents_unnamed(sub.text, quotes, citations):
         return Gap("value", "所依据文件的名称")
     if places_unnamed(sub.text, quotes):
