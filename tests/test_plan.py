@@ -2033,3 +2033,13 @@ def test_what_a_document_applies_to_needs_its_scope_said() -> None:
     # What a measure applies to is said by the measure's own sentence.
     measure = "对编制环境影响报告表的家具等制造业项目，实行同类项目“打捆”审批。"
     assert not scope_unsaid("营商举措里环评“打捆”审批适用于哪些制造业项目？", [measure])
+
+
+def test_a_base_figure_asked_is_the_current_stance() -> None:
+    # "2021年基数和2025年目标各是多少": the base year's value (现状) and the target's, each asked.
+    assert _sides("临河公交分担率，2021年基数和2025年目标各是多少？") == [
+        "临河公交分担率2021年基数是多少",
+        "临河公交分担率2025年目标是多少",
+    ]
+    plan = plan_question("临河公交分担率，2021年基数和2025年目标各是多少？", VOCAB)
+    assert [s.constraints.stance for s in plan.subquestions] == ["current", "target"]

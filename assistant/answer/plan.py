@@ -147,7 +147,7 @@ _IMPLIED_UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
         "率",
     ),
 )
-_STANCE_CURRENT = re.compile(r"现状|基准|现在|目前|当前|现有|已经|已")
+_STANCE_CURRENT = re.compile(r"现状|基准|基期|基数|基线|现在|目前|当前|现有|已经|已")
 _STANCE_TARGET = re.compile(r"目标|力争|到\s*(?:19|20)\d{2}|计划|打算|预期|要达到")
 # A reference to a document by name: 《…》, or a phrase ending with a document-type word.
 _DOC_TYPES = "规划|计划|方案|预案|举措|意见|通知|办法|纲要|要点|条例|细则|公报|措施"
@@ -679,7 +679,7 @@ def _between_years(question: str) -> list[str] | None:
 
 
 # A time side of a question: the current value or a year's, with its stance ("2030年目标").
-_WHEN = rf"(?:现状|目前|{YEAR}年?(?:的)?(?:目标|现状)?)"
+_WHEN = rf"(?:现状|目前|{YEAR}年?(?:的)?(?:目标|现状|基数|基期|基准|基线)?)"
 _TWO_TIMES = re.compile(
     rf"^(?P<topic>.+?)(?P<a>{_WHEN})(?:值)?(?:和|与|跟|及)(?P<b>{_WHEN})(?:值)?(?:的)?"
     r"(?:分别|各)(?:是|为|有)?(?:多少|几)"
@@ -690,7 +690,9 @@ def _two_times(question: str) -> list[str] | None:
     """ "X现状和2030年目标分别是多少" → the value of X at each time, with its stance. Two bare
     years are distributed as any two mentions are; this adds a side that is the current value."""
     m = _TWO_TIMES.match(question)
-    if m is None or not re.search(r"现状|目前|目标", m.group("a") + m.group("b")):
+    if m is None or not re.search(
+        r"现状|目前|目标|基数|基期|基准|基线", m.group("a") + m.group("b")
+    ):
         return None
     if m.group("topic").rstrip().endswith("、"):
         return None  # the two times end a longer list asked together (a row's columns)
