@@ -748,6 +748,9 @@ def test_a_superlative_asked_of_table_rows_compares_them_all(tmp_path: Path) -> 
     assert longest.status == "answered", longest.answer
     assert "最长的是西湖路公交专用道（6.2公里）[1]" in longest.answer, longest.answer
     assert "东环路" not in longest.answer and len(longest.citations) == 3
+    # The rows asked by the cell value that marks them (现状), however it is worded.
+    standing = assistant.ask("临河现状的公交专用道里最长的是哪条？")
+    assert "最长的是西湖路公交专用道（6.2公里）[1]" in standing.answer, standing.answer
     # The column named in the question holds a superlative of its own ("历史最大"): the last
     # one is asked; the smallest when asked so.
     deepest = assistant.ask("临河市易涝积水点清单里，历史最大积水深度最大的是哪个点？")

@@ -83,6 +83,7 @@ MIN_LEAD = 0.05
 _MIN_VALUE = 2  # characters: a shorter cell value ("是") is no name to filter by
 # A superlative asked of rows ("哪条最长", "最大的是哪个点"): the adjective, whether more is
 # "more", and the words a column of its dimension is named by.
+_STANDING = re.compile(r"现状|现有|目前|现在|已有|已经")
 _SUPERLATIVE = re.compile(r"最(?P<adj>长|短|大|小|高|低|多|少|深|浅|宽|窄|早|晚)")
 _HIGHER = frozenset("长大高多深宽晚")
 _DIMENSIONS: Mapping[str, tuple[str, ...]] = {
@@ -304,6 +305,8 @@ class TableRowAnswerer:
             return None
         adjective = m.group("adj")
         focus = _CUE_WORDS.sub(" ", question[: m.start()] + " " + question[m.end() :])
+        # "现状的…里": where things stand picks the rows (below), it names no table.
+        focus = _STANDING.sub(" ", focus)
         # What the rows are ("公交专用道", "易涝积水点"): the question's nouns, not its "现在已经
         # 有的那几条".
         things = nouns(focus)
