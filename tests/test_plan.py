@@ -2043,3 +2043,9 @@ def test_a_base_figure_asked_is_the_current_stance() -> None:
     ]
     plan = plan_question("临河公交分担率，2021年基数和2025年目标各是多少？", VOCAB)
     assert [s.constraints.stance for s in plan.subquestions] == ["current", "target"]
+
+
+def test_what_a_value_is_compared_with_is_no_topic_of_the_next_question() -> None:
+    # "跟2010年比，X提高了多少？2035年目标是多少？": the second asks X's target.
+    sides = _sides("与2020年相比，临河公交分担率提高了多少？2030年目标是多少？")
+    assert sides[1].startswith("临河公交分担率") and "2030年目标" in sides[1]

@@ -1585,6 +1585,9 @@ def test_who_holds_a_post_is_read_from_the_roster_line() -> None:
     )
     deputy = answerer.answer("云岭防汛预案的副指挥长由谁担任？")
     assert deputy is not None and "副指挥长由市政府协管副秘书长、市水利局局长" in deputy.text
+    # Asked with the post after the asking ("谁当指挥长"), the same.
+    spoken = answerer.answer("云岭防汛预案里，市指挥部谁当指挥长？")
+    assert spoken is not None and spoken.text == chief.text
 
 
 def test_how_a_document_is_divided_is_its_top_headings() -> None:

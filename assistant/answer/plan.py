@@ -1202,6 +1202,9 @@ def _content_chars(text: str) -> int:
 
 
 _FRAME_END = re.compile(r"(?:中|里|内|上|方面)$")
+_COMPARED_WITH = re.compile(
+    r"^\s*(?:跟|和|与|同|较|对比)[^，,]{1,14}?(?:相)?比(?:较)?(?:起来)?\s*$"
+)
 # The noun after a question word ("哪些城市道路网工程"): a few characters, no clause of its own.
 _PICKED_NOUN = re.compile(r"[\u4e00-\u9fff]{2,12}")
 # A year or a span of years ("2022到2025年"), with its 年.
@@ -1227,6 +1230,8 @@ def topic_of(clause: str) -> str:
         ):
             head += picked
     parts = [p for p in re.split(r"[，,]", head) if p.strip()]
+    if len(parts) > 1 and _COMPARED_WITH.match(parts[0]):
+        parts = parts[1:]  # "跟2010年比，X提高了多少": what it is compared with is no topic
     # "X表中，Y的目标值": the first part is a frame (where), the topic is what comes after it.
     # "临河创建示范城市，公交站点覆盖率2021年是多少": a thing named right before the
     # question word (no verb) is the topic's too: "到2025年要提到多少" asks the same thing.

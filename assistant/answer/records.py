@@ -41,8 +41,8 @@ from assistant.records.types import (
 _ASKS_LEAD = re.compile(
     r"谁牵头|由谁(?:牵头|负责|落实)|哪个(?:部门|单位)|哪些(?:部门|单位)|牵头(?:单位|部门)|责任(?:单位|部门)|谁负责|负责单位"
     r"|配合(?:单位|部门)|谁(?:来)?配合"
-    # Who holds a post ("指挥长由谁担任"): the roster's holders.
-    r"|(?:由谁|谁来?)担任"
+    # Who holds a post ("指挥长由谁担任", "谁当指挥长"): the roster's holders.
+    rf"|{ASKS_POST_RE.pattern}"
 )
 # "办公室设在哪个单位": where a body sits, which a sentence says ("设在…"), not who leads a task.
 _ASKS_WHERE_SET = re.compile(r"设在|设于|位于|放在")
@@ -171,7 +171,7 @@ _COUNT_AFTER = re.compile(
 _COUNT_IN = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*[个项类条种支家座所]")
 _MAX_TASK_BODY = 400  # characters before a 牵头单位 line searched for its task's heading
 _MIN_FRAMED_REST = 2  # focus terms that must be left after a document frame's words go
-_LEAD_VERBS = re.compile(r"负责落实|负责实施|具体负责|负责|牵头")
+_LEAD_VERBS = re.compile(rf"负责落实|负责实施|具体负责|负责|牵头|{ASKS_POST_RE.pattern}")
 _MIN_BODY = 4  # characters: less between an action and its label is only a bracket or space
 
 
