@@ -401,7 +401,7 @@ def part_unsaid(question: str, quotes: Sequence[str]) -> str:
 
 
 # What may stand right before a thing named bare: nothing, a break, 的, or a scope ("全省",
-# "吉林省", "2023年").
+# "云岭省", "2023年").
 _BEFORE_BARE = re.compile(r"(?:^|[，,、。？?：:的之年]|[全本我各][省市县区国]|[省市县区州旗])$")
 
 

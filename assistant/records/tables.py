@@ -294,7 +294,7 @@ def _two_unit_lists(cell: str) -> list[str]:
             continue
         rest = p[first.end() :]
         # The second a unit of its own ("市住建局"), not the branch a unit goes on with
-        # ("省公路局阳泉分局").
+        # ("省公路局临河分局").
         if rest and _ORG.match(rest) and _LISTED_UNIT.fullmatch(rest):
             cut = len("、".join(parts[:i])) + (1 if i else 0) + first.end()
             if all(_LISTED_UNIT.fullmatch(q) for q in parts[:i] + parts[i + 1 :]):
