@@ -2183,3 +2183,12 @@ def test_unit_lists_run_into_the_next_cell_are_cut_where_they_end() -> None:
         ["建设充电桩。", "区交通局", "区交警支队、省公路局云岭分局、区公交公司"], 4
     )
     assert cells[2] == "区交警支队、省公路局云岭分局、区公交公司"
+
+
+def test_a_quoted_term_the_first_sentences_say_keeps_the_answer_there() -> None:
+    # A heading's first sentences say the term the question quotes (“打捆”): the answer starts
+    # there, not at a later sentence (of the next item) that shares more of the question's words.
+    docs = _docs()
+    answerer = RecordAnswerer([r for d in docs for r in _records(d)], docs)
+    found = answerer.answer("环评“打捆”审批针对哪些行业的项目？", None, "list")
+    assert found is not None and "玻璃器皿" in found.text

@@ -171,6 +171,8 @@ _COUNT_AFTER = re.compile(
 _COUNT_IN = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)\s*[个项类条种支家座所]")
 _MAX_TASK_BODY = 400  # characters before a 牵头单位 line searched for its task's heading
 _MIN_FRAMED_REST = 2  # focus terms that must be left after a document frame's words go
+# A term the question quotes ("环评“打捆”审批").
+_QUOTED_IN_QUESTION = re.compile(r"[“\"‘]([^”\"“‘’]{1,20})[”\"’]")
 _LEAD_VERBS = re.compile(rf"负责落实|负责实施|具体负责|负责|牵头|{ASKS_POST_RE.pattern}")
 _MIN_BODY = 4  # characters: less between an action and its label is only a bracket or space
 
@@ -1004,6 +1006,15 @@ class RecordAnswerer:
     def _further_down(self, span: str, heading: ListItem, question: str) -> int:
         """Where in a heading's text the question's words beyond the heading's name are said,
         when that is past its first sentences (0 otherwise)."""
+        sentences = [(s, e) for s, e in split_sentences(span) if flat(span[s:e])]
+        # A term the question quotes (“打捆”) that the first sentences do not say: the text from
+        # the sentence that says it (the heading's own quoting of it does not count).
+        first = sentences[_BODY_SENTENCES - 1][1] if len(sentences) >= _BODY_SENTENCES else 0
+        for term in _QUOTED_IN_QUESTION.findall(question):
+            if not first or term in span[:first]:
+                return 0  # the first sentences say it: they are what is asked
+            if (at := span.find(term, first)) >= 0:
+                return next(s for s, e in sentences if s <= at < e)
         rest = _focus(question).replace(_bare_heading(heading.text), " ")
         meta = self.documents[heading.doc_id].meta
         # Words naming the document ("临河交旅计划中") say which text, not what in it.
