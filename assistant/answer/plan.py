@@ -386,6 +386,7 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
     交通安全属地救援应急预案》" when only "云岭市道路交通安全应急预案" is held."""
     out = []
     places = region_names(vocabulary)
+    flat = re.sub(r"\s+", "", text)
     for m in _TITLE_REF.finditer(text):
         # The place and the kind of document ("云岭市…应急预案") say nothing of which one.
         plain = re.sub(rf"(?:{_DOC_TYPES})》$", "", m.group(0))
@@ -401,10 +402,9 @@ def absent_documents(text: str, vocabulary: Vocabulary) -> list[str]:
         if best < _SAME_TITLE and not (
             # A title a held document cites, asked what that document does with it ("哪一年
             # 发布", "谁牵头出台"): the citing document says that.
-            cited and _CITING_VERBS.search(re.sub(r"\s+", "", text).replace(m.group(0), " "))
+            cited and _CITING_VERBS.search(flat.replace(m.group(0), " "))
         ):
             out.append(m.group(0))
-    flat = re.sub(r"\s+", "", text)
     for title in vocabulary.cited_unheld:
         # A title the documents cite but the corpus does not hold, written without 《》 (its
         # place perhaps without 市: "临河城市公交…预案"); not when the question asks what is

@@ -1022,7 +1022,6 @@ class RecordAnswerer:
         weights = {
             t: w for t, w in self._weights.weigh(rest, stress_years=False).items() if t not in named
         }
-        sentences = [(s, e) for s, e in split_sentences(span) if flat(span[s:e])]
         if not weights or len(sentences) <= _BODY_SENTENCES:
             return 0
         scores = [coverage(weights, span[s:e]) for s, e in sentences]

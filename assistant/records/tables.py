@@ -104,6 +104,7 @@ _MAX_UNIT = 8
 # A unit's name as a lead cell holds it: "市交警支队", "市工信局（市国资委）", "…等".
 _UNIT_NAME = re.compile(rf"{ORG_TAIL}(?:[（(][^）)]*[）)])?等?$")
 _EMPTY_CELL = re.compile(r"^[/／—–-]$")
+_EMPTY_MARKS = re.compile(r"[/／—–-]+")  # a cell left empty, however many marks it holds
 _ORG_TAIL_CHARS = set("部局委办厅府")
 _POST_TITLE = re.compile(r"^[\u4e00-\u9fff]{0,3}(?:长|主任|同志|负责人|书记)$")
 # A unit name after one of these is part of the sentence ("会同市商务局", "由市财政局"), not a
@@ -402,12 +403,13 @@ def _closes_row(values: Sequence[str], header: Sequence[str]) -> bool:
     units (or are empty), a lead unit among them, and its last cell is whole (an empty mark,
     or text ending as a cell does), not cut mid-sentence."""
     units = [v for h, v in zip(header, values, strict=False) if _role(h) in ("lead", "co")]
-    empty = re.compile(r"[/／—–-]+")
     last = values[-1]
     return (
         any(_ORG.match(v) for v in units)
-        and all(empty.fullmatch(v) or (_ORG.match(v) and not v.endswith("。")) for v in units)
-        and (bool(empty.fullmatch(last)) or last.endswith(("。", "》", "）", ")")))
+        and all(
+            _EMPTY_MARKS.fullmatch(v) or (_ORG.match(v) and not v.endswith("。")) for v in units
+        )
+        and (bool(_EMPTY_MARKS.fullmatch(last)) or last.endswith(("。", "》", "）", ")")))
     )
 
 
