@@ -123,6 +123,21 @@ def test_heading_kind(line: str, rank: float | None) -> None:
     assert heading_kind(line) == rank
 
 
+def test_items_a_cell_runs_together_are_no_headings() -> None:
+    # A task cell's list wraps: "1.…" goes on in the next line, which starts item 2 after a
+    # stop. Its place names (临河) must not become a section path of the rows below.
+    text = (
+        "（二）路网工程\n表 2 任务\n1.完成 G999 临河至云岭段改造、省道临云线\n"
+        "灾后重建项目；2.开工建设 G998 甲段\n四好农村路 新建300 公里以上。\n"
+        "1.坚持规划引领\n各地要按规划推进。\n"
+    )
+    paths = [s.path for s in parse_sections(text)]
+    assert ("（二）路网工程",) in paths
+    assert not any(any("临河" in title for title in p) for p in paths)
+    # A numbered line followed by its body is still a heading.
+    assert ("（二）路网工程", "1.坚持规划引领") in paths
+
+
 def test_heading_title_takes_text_before_full_stop() -> None:
     assert (
         heading_title("1.坚持把党的政治建设摆在首位。深入学习贯彻党的二十大精神")

@@ -165,6 +165,21 @@ def is_standalone_heading(line: str) -> bool:
     return heading_kind(text) is not None and heading_title(text) == text.rstrip("。：:")
 
 
+_ITEM_NUMBER = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)")
+
+
+def _runs_into_next_item(line: str, following: str) -> bool:
+    """Whether a numbered line is the first of items a table cell runs together: its text goes
+    on in the next line, which starts the next item after a stop ("1.完成…、省道阳济线" then
+    "灾后重建项目；2.开工建设…"). A heading is followed by its body, not by its sibling."""
+    number = _ITEM_NUMBER.match(line.strip())
+    if number is None or re.search(r"[。；;：:]$", line.strip()):
+        return False
+    return (
+        re.search(rf"[。；;]\s*{int(number.group(1)) + 1}\s*[.．、](?!\d)", following) is not None
+    )
+
+
 def parse_sections(text: str) -> tuple[Section, ...]:
     """Split cleaned text into sections; each span covers the heading line and its body up to the
     next heading of the same or higher level's start."""
@@ -173,8 +188,13 @@ def parse_sections(text: str) -> tuple[Section, ...]:
     offset = 0
     current_start = 0
     current_path: tuple[str, ...] = ()
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         rank = heading_kind(line)
+        if rank is not None and _runs_into_next_item(
+            line, lines[i + 1] if i + 1 < len(lines) else ""
+        ):
+            rank = None
         if rank is not None:
             if offset > current_start:
                 sections.append(Section(current_path, current_start, offset))
