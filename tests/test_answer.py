@@ -153,3 +153,11 @@ def test_a_quoted_figure_term_is_answered_by_the_brackets_after_its_noun(
     assert answer.status != "not_found", answer.answer
     assert "“”" not in answer.answer
     assert "90%居家养老" in answer.answer
+
+
+def test_members_asked_by_count_are_the_things_named(assistant: Assistant) -> None:
+    """ "哪几处城市广场": the fact store's list of sports grounds ending in 街头体育广场 names no
+    城市广场; the 城市广场 article lists the new ones."""
+    answer = assistant.ask("国土空间规划里中心城区准备新增哪几处城市广场？")
+    assert answer.status == "answered", answer.answer
+    assert "霍秀广场" in answer.answer.split("[1]")[0]

@@ -850,3 +850,21 @@ def test_an_owners_thing_is_answered_by_the_sentence_naming_the_owner(tmp_path: 
     # ... first and alone: its parts' standards are not what was asked.
     assert "中心城区" in answer.citations[0].quote and "主城区" not in answer.answer, answer.answer
     _grounded(assistant, answer.answer, answer.citations)
+
+
+_FLOOD_WORKS = """临河市国土空间总体规划（2021-2035年）
+
+第80条 防洪工程
+中心城区防洪标准为50-100年一遇；甲山县城、乙河县城防洪标准为50年一遇；乡镇及村庄根据防洪保护区要求确定防护等级。
+"""
+
+
+def test_a_thing_asked_of_one_holder_is_not_answered_by_anothers(tmp_path: Path) -> None:
+    # 乡镇's standard is not given: the standards of 中心城区 and the county towns are others'.
+    assistant = _with_document(tmp_path, "territorial_plan.txt", _FLOOD_WORKS)
+    answer = assistant.ask("临河国土空间规划里乡镇的防洪标准是多少年一遇？")
+    assert answer.status == "not_found", answer.answer
+    assert "乡镇" in answer.answer
+    _grounded(assistant, answer.answer, answer.citations)
+    held = assistant.ask("临河国土空间规划里中心城区的防洪标准是多少年一遇？")
+    assert held.status == "answered" and "50-100年一遇" in held.answer

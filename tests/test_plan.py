@@ -772,6 +772,17 @@ def test_a_count_of_persons_is_said_by_figures_in_persons() -> None:
     assert _quantity_unsaid(asked, ["直接经济损失1000万元以下"], True) == "人数"
 
 
+def test_a_quantity_asked_how_the_text_puts_it_must_be_named() -> None:
+    from assistant.answer.reader import _quantity_unsaid
+
+    asked = "临云高铁的总投资和设计时速，规划里是怎么写的"
+    named_only = "努力实现临云高铁项目纳入国家新一轮规划。"
+    assert _quantity_unsaid(asked, [named_only], False) != ""
+    assert _quantity_unsaid(asked, ["临云高铁总投资300亿元，设计时速350公里。"], False) == ""
+    # Not asked how it is put: a text about the line answers "临云高铁有什么进展".
+    assert _quantity_unsaid("临云高铁的投资进展如何", [named_only], False) == ""
+
+
 def _words(text: str) -> dict[str, float]:
     from assistant.lang.tokens import tokenize
 
@@ -1620,6 +1631,18 @@ def test_a_count_is_no_list_of_the_things_counted() -> None:
     assert counted_unlisted("新增的4条旅游公交专线是哪几条？", [listed]) == ""
     some = _cite(1, "新增甲证、乙证等4个电子证照。")
     assert counted_unlisted("新增了哪些电子证照？", [some]) == ""
+    # The things asked by their count are named, not other things of the same head.
+    from assistant.answer.reader import counted_thing_unsaid
+
+    sports = _cite(1, "中心城区建设综合体育中心、山体郊野公园、街头体育广场等体育设施。")
+    squares = _cite(1, "新增城市广场3处,包括北站文化广场、府城广场、普照广场。")
+    asked_squares = "中心城区准备新增哪几处城市广场？"
+    assert counted_thing_unsaid(asked_squares, [sports]) == "城市广场"
+    assert counted_thing_unsaid(asked_squares, [squares]) == ""
+    assert counted_thing_unsaid("新增几处城市广场？", [sports]) == ""  # a count: not this check
+    # All of them asked by their number ("具体是哪4个"): two named of four is no answer.
+    assert counted_unlisted("新增的4个电子证照具体是哪4个？", [some]) == "4个电子证照"
+    assert counted_unlisted("新增的4个电子证照具体是哪四个？", [some]) == "4个电子证照"
     # Its items follow it in the passage: the draft left them out, the text does not.
     passage = "规划建设3处公园：一是甲公园；二是乙公园；三是丙公园。"
     followed = Citation(1, "", "bus", "", "", "规划建设3处公园：", passage, 0, 9)
@@ -1781,6 +1804,9 @@ def test_a_count_of_items_asked_needs_that_count_or_that_many_items() -> None:
     assert count_unsaid("有哪3项任务？", ["完成甲任务、乙任务、丙任务。"]) == ""
     assert count_unsaid("有哪3项任务？", ["共3项任务。"]) == ""
     assert count_unsaid("有哪些任务？", [two]) == ""
+    # Titles listed side by side are items.
+    basis = "依据《临河市交通“十四五”规划》《临河市旅游业“十四五”规划》，特制定本计划。"
+    assert count_unsaid("是依据哪两个规划制定的？", [basis]) == ""
 
 
 def test_a_run_of_years_is_read_from_the_question() -> None:
@@ -1968,6 +1994,7 @@ def test_which_documents_followed_needs_their_titles() -> None:
     assert documents_unnamed(asked, [outline], [own])
     basis = "依据《临州市旅游业发展“十四五”规划》，特制定本行动计划。"
     assert not documents_unnamed(asked, [basis], [own])
+    assert documents_unnamed("交旅融合行动计划是依据哪两个规划制定的？", [outline], [own])
     # Not asked which documents: nothing to check.
     assert not documents_unnamed("交旅融合行动计划分为哪几部分？", [outline], [own])
 
@@ -2049,3 +2076,34 @@ def test_what_a_value_is_compared_with_is_no_topic_of_the_next_question() -> Non
     # "跟2010年比，X提高了多少？2035年目标是多少？": the second asks X's target.
     sides = _sides("与2020年相比，临河公交分担率提高了多少？2030年目标是多少？")
     assert sides[1].startswith("临河公交分担率") and "2030年目标" in sides[1]
+
+
+def test_a_clause_naming_only_another_year_asks_the_first_question_of_that_year() -> None:
+    plan = plan_question("临河公交方案里，专用道2023年要新建多少公里？2024年呢？", VOCAB)
+    texts = [s.text for s in plan.subquestions]
+    assert texts[1] == "临河公交方案里，专用道2024年要新建多少公里"
+    assert [s.answer_type for s in plan.subquestions] == ["number", "number"]
+    assert [s.constraints.years for s in plan.subquestions] == [(2023,), (2024,)]
+
+
+def test_a_number_of_persons_asked_is_counted_in_persons() -> None:
+    plan = plan_question("按临河事故应急预案，较大事故的死亡人数标准是多少？", VOCAB)
+    assert plan.subquestions[0].constraints.unit == "人"
+    # A count in another measure asked ("多少万"): no unit of persons implied.
+    assert plan_question("公交从业人数有多少万？", VOCAB).subquestions[0].constraints.unit != "人"
+
+
+def test_a_thing_asked_of_one_holder_needs_that_holder_named() -> None:
+    from assistant.answer.reader import owner_unsaid
+
+    town = _cite(1, "中心城区防洪标准为50-100年一遇;")
+    asked = "国土空间规划里乡镇和村庄的防洪标准是多少年一遇"
+    assert owner_unsaid(asked, [town.quote], [town]) == ["乡镇", "村庄"]
+    assert owner_unsaid("规划里中心城区的防洪标准是多少年一遇", [town.quote], [town]) == []
+    # The thing said by its last word, of another holder ("城市公共交通站点…").
+    row = _cite(1, "4 城市公共交通站点 500米覆盖率 % 86.2 95")
+    assert owner_unsaid("临河甲区的公交站点500米覆盖率是多少", [row.quote], [row]) == ["甲区"]
+    # A holder said in other words shares some of them.
+    speed = _cite(1, "早晚高峰时段城市公共汽电车平均运营时速 公里/小时 17.8 19")
+    asked_speed = "临河早晚高峰公交的平均运营时速是多少"
+    assert owner_unsaid(asked_speed, [speed.quote], [speed]) == []

@@ -41,6 +41,7 @@ from assistant.answer.reader import (
     check,
     compose,
     contrast,
+    counted_thing_unsaid,
     counted_unlisted,
     decline_text,
     direct_answer,
@@ -231,6 +232,8 @@ class ExtractivePipeline:
             or lacks_amount(sub.text, text)
             # "两条一级通风廊道交汇点" counts the members asked and lists none.
             or bool(counted_unlisted(sub.text, cites))
+            # "哪几处城市广场" is not answered by a list of 体育设施 that names none.
+            or bool(counted_thing_unsaid(sub.text, cites))
             # "8个应急工作组" is no count of the 专家 asked in 名.
             or bool(measure_unsaid(sub.text, [text]))
             # The whole's figure is no place-by-place breakdown.

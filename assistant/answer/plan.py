@@ -135,6 +135,8 @@ _IMPLIED_UNITS: tuple[tuple[re.Pattern[str], str], ...] = (
         "%",
     ),
     (re.compile(r"(?:限速|时速|车速|速度)[^，,。？?]{0,4}?(?:多少|几)"), "速度"),
+    # A number of persons ("死亡人数标准是多少", "从业人数有多少"): counted in 人.
+    (re.compile(r"人数[^，,。？?]{0,6}?(?:多少|几)" + _NOT_A_COUNT + r"(?!万|亿|%|倍)"), "人"),
     # A rate ("受害率控制目标是多少"): a share, a per-mille or a ratio ("人/亿元"), never a
     # plain amount ("受害森林面积超过10公顷" is no 受害率). A frequency (频率) is a count per
     # period, said in many ways ("一年一次").
@@ -1135,7 +1137,9 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
         # content of its own ("…目前有多少家？到2030年的目标是多少？").
         own = clause
         if texts and topic:
-            if _PRONOUN.search(clause):
+            if (swapped := _year_swapped(clause, kept[0])) is not None:
+                own = swapped
+            elif _PRONOUN.search(clause):
                 own = _PRONOUN.sub(topic, clause, count=1)
             elif _content_chars(clause) <= _DEPENDENT_CONTENT or _SUBJECTLESS.match(clause):
                 own = f"{topic}，{clause}"
@@ -1165,6 +1169,21 @@ def plan_question(question: str, vocabulary: Vocabulary) -> QueryPlan:
     if len(subs) > 1:
         subs = _inherit(subs)
     return QueryPlan(question, tuple(subs), compare=compare and len(subs) > 1)
+
+
+# A clause that only names another year ("2024年呢", "那2030年的呢"): the first question again,
+# for that year.
+_YEAR_ONLY = re.compile(rf"^(?:那么?|那)?(?P<year>{YEAR})年?(?:的|底|末)?(?:呢|吗)?$")
+
+
+def _year_swapped(clause: str, first: str) -> str | None:
+    """ "临河公交方案2023年建多少公里？2024年呢？": the first question with its one year
+    swapped, so the second side keeps what is asked (多少公里), not only its topic."""
+    m = _YEAR_ONLY.match(re.sub(r"[\s，,。？?！!]", "", clause))
+    years = YEAR_RE.findall(first)
+    if m is None or len(years) != 1 or years[0] == m.group("year"):
+        return None
+    return YEAR_RE.sub(m.group("year"), first, count=1)
 
 
 def _lengthened_head(clause: str, first: str) -> str:

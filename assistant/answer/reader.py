@@ -49,6 +49,7 @@ from assistant.lang.patterns import (
     PLAN_PERIOD_RE,
     YEAR,
     YEAR_RE,
+    known_regions,
     mentions_level,
     opening_year,
     stance_of,
@@ -345,7 +346,8 @@ _PART_ASKED = re.compile(
 
 # Which documents something follows ("依据哪几个规划制定的", "根据的是哪些文件"): titles.
 _WHICH_DOCUMENTS = re.compile(
-    r"(?:依据|根据|按照|参照)[的是了]{0,2}哪(?:几|些)个?(?:规划|文件|政策|法规|办法|方案|条例|纲要|通知)"
+    rf"(?:依据|根据|按照|参照)[的是了]{{0,2}}哪(?:几|些|[{CN_NUMERALS}\d]+)个?"
+    r"(?:规划|文件|政策|法规|办法|方案|条例|纲要|通知)"
 )
 
 
@@ -472,6 +474,8 @@ def count_unsaid(question: str, quotes: Sequence[str]) -> str:
         flat = re.sub(r"\s+", "", quote)
         if re.search(numeral, flat):
             return ""
+        # Titles are listed side by side ("依据《甲规划》《乙规划》"): each is an item.
+        flat = flat.replace("》《", "》、《")
         if any(len(_ITEM_SEPARATORS.split(flat[a:b])) >= n for a, b in split_sentences(flat)):
             return ""
     noun = re.match(r"[\u4e00-\u9fff]{0,2}", question[asked.end() :])
@@ -863,6 +867,10 @@ def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
             # A named item is the question's own when its end (the noun) is ("新增A等4个" for
             # "除了A，另外3个").
             if any(n[-_ITEM_TAIL:] not in flat_q for n in named):
+                if 0 < len(named) < (_asked_count(flat_q) or 0) == _count_value(m):
+                    # "具体是哪4个" asks all four: "A等4个电子证照" names one of them.
+                    counted = counted or m.group(0)
+                    continue
                 return ""  # the sentence names some of them itself ("A、B等10家")
             if m.group("y"):
                 # "规划设置消防站17座": the thing is what the question names of it ("消防站").
@@ -870,6 +878,22 @@ def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
                 counted = counted or tail + m.group(0)[len(thing) :]
             counted = counted or m.group(0)
     return counted
+
+
+def _asked_count(question: str) -> int | None:
+    """The number of members a question asks for by name ("具体是哪4个", "哪两项")."""
+    m = COUNT_ASKED.search(question)
+    if m is None:
+        return None
+    value = int(m["n"]) if m["n"].isdigit() else chinese_numeral(m["n"])
+    return int(value) if value is not None else None
+
+
+def _count_value(m: re.Match[str]) -> int | None:
+    """The count a `_COUNT_OF` match states."""
+    raw = m.group("n") or re.sub(r"\D", "", m.group(0))
+    value = int(raw) if raw.isdigit() else chinese_numeral(raw)
+    return int(value) if value is not None else None
 
 
 def value_gap(sub: SubQuestion) -> Gap:
@@ -974,6 +998,60 @@ def _places_left_out(
         if stem not in joined and not (whole and whole.group(1) in joined):
             out.append(place)
     return list(dict.fromkeys(out))
+
+
+_VALUE_TYPES = frozenset({"number", "duration", "year", "date"})
+_OWNERS_JOINED = re.compile(r"和|及|与|、")
+
+
+def owner_unsaid(
+    question: str, contexts: Sequence[str], citations: Sequence[Citation]
+) -> list[str]:
+    """The holders a question asks a thing of ("乡镇和村庄的防洪标准") when the cited text says
+    that thing only of another holder ("中心城区防洪标准为…", "县城防洪标准为…") and names none
+    of those asked, nor do its sections and titles (the caller passes the texts that state a
+    value: a quote naming 乡镇 without one is no value of it). Holders and things are runs of nouns; a
+    place has its own check."""
+    flat = re.sub(r"\s+", "", question)
+    said = re.sub(r"\s+", "", " ".join(contexts))
+    quotes = [re.sub(r"\s+", "", c.quote) for c in citations]
+    tagged = noun_runs(flat)
+    runs = ["".join(w for w, _ in run) for run in tagged]
+    places = set(place_names(flat))
+    for i, thing in enumerate(runs):
+        at = flat.find("的" + thing)
+        if i == 0 or len(thing) < 2 or at < 0:
+            continue
+        owners = [runs[i - 1]] if flat[:at].endswith(runs[i - 1]) else []
+        if owners and i >= 2:
+            joined = flat[: at - len(runs[i - 1])]
+            if _OWNERS_JOINED.fullmatch(joined[-1:]) and joined[:-1].endswith(runs[i - 2]):
+                owners.insert(0, runs[i - 2])
+        # A place is no holder here (the place check has it): "阳泉公交场站" holds as 公交场站.
+        for place in (*places, *known_regions()):
+            owners = [o.replace(place, "") for o in owners]
+        # A holder said in other words shares some of them ("早晚高峰公交" for 早晚高峰城市
+        # 公共汽电车): only one the text has no two characters of is another.
+        if not owners or any(len(o) < 2 or _shares_bigram(o, said) for o in owners):
+            continue
+        # The thing is said, of a holder of its own the question does not name; said whole or
+        # by its last word ("公交站点500米覆盖率" as "城市公共交通站点500米覆盖率").
+        last = tagged[i][-1][0]
+        heads = [thing, last] if len(tagged[i]) > 1 and len(last) >= 3 else [thing]
+        other = [
+            m.group(1)
+            for q in quotes
+            for head in heads
+            for m in re.finditer(r"([\u4e00-\u9fff]{2})" + re.escape(head), q)
+            if m.group(1) not in flat
+        ]
+        if other:
+            return owners
+    return []
+
+
+def _shares_bigram(word: str, text: str) -> bool:
+    return any(word[k : k + 2] in text for k in range(len(word) - 1))
 
 
 # Heads of quantity words ("总量", "保有量", "覆盖率"): two of them are often one quantity
@@ -1146,6 +1224,12 @@ def contrast(
     ]
     if left_out:
         return Gap("scope", "、".join(left_out))
+    valued = [(c, x) for c, x in zip(contexts, citations, strict=True) if _has_value(x.quote)]
+    if sub.answer_type in _VALUE_TYPES and (
+        owners := owner_unsaid(sub.text, [c for c, _ in valued], [x for _, x in valued])
+    ):
+        # "乡镇的防洪标准" answered by "中心城区防洪标准为50-100年一遇": another holder's value.
+        return Gap("scope", "、".join(owners))
     if head := _quantity_unsaid(sub.text, contexts, sub.answer_type == "number"):
         # "公共交通机动化分担率的目标" answered by "新能源比例达到100%": the quantity's own
         # name ("分担率") is nowhere in the cited text, so the figure is another quantity's.
@@ -1262,8 +1346,12 @@ def _quantity_unsaid(question: str, contexts: Sequence[str], asks_value: bool) -
     # A speed or an age named as a noun ("时速", "车龄"; not the adverb "高速" or the verb "提速").
     named += [w for w in nouns(question) if len(w) == 2 and w[-1] in _SPEED_OR_AGE]
     for name in named:
-        asked = asks_value or re.search(
-            re.escape(name) + r"[^，,。？?]{0,4}(?:目标|指标)", question
+        asked = (
+            asks_value
+            or re.search(re.escape(name) + r"[^，,。？?]{0,4}(?:目标|指标)", question)
+            # The quantity is what the question asks how the text puts ("总投资和设计时速，
+            # 规划里是怎么写的"): a text that never names it does not say it.
+            or re.search(re.escape(name) + r"[^。？?]{0,16}?" + _ASKS_HOW_SAID, question)
         )
         if asked and not any(x in said for x in (name, *synonyms_of(name))):
             # A count of persons is said by its figures ("1人以上、3人以下" for 死亡人数).
@@ -1276,8 +1364,7 @@ def _quantity_unsaid(question: str, contexts: Sequence[str], asks_value: bool) -
 
 
 _COUNTED_IN_PERSONS = frozenset({"人数", "人口"})
-
-
+_ASKS_HOW_SAID = r"(?:怎么|如何)(?:写|说|讲|表述|规定|安排)"
 # Persons counted by what befell or engaged them ("死亡多少人", "就业几人"): a count of other
 # persons does not answer. A word of asking, quantity or staffing before the question word is
 # no such thing ("需要多少人", "一共多少人", "配备多少人"), nor are two characters that do not
@@ -1353,6 +1440,16 @@ _COUNTED = re.compile(
     r"(?:多少|几)(?P<measure>个|座|辆|台|条|家|处|所|部|艘|架|项|支)(?P<thing>[\u4e00-\u9fff]{2,6}?)"
     r"(?=[？?，,。呢吗]|$|要|将|是|有|的)"
 )
+
+
+def counted_thing_unsaid(question: str, citations: Sequence[Citation]) -> str:
+    """The things a question asks the members of by their count ("新增哪几处城市广场") when
+    no cited text names them: "街头体育广场等体育基础设施" lists other things."""
+    m = _COUNTED.search(question)
+    if m is None or len(m["thing"]) < 3 or not _ASKS_MEMBERS.search(question):
+        return ""
+    said = re.sub(r"\s+", "", " ".join(f"{c.section} {c.quote}" for c in citations))
+    return "" if m["thing"] in said else m["thing"]
 
 
 def _same_head(thing: str, text: str) -> str:
