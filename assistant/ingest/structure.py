@@ -27,7 +27,8 @@ _MARKER_STYLES: tuple[tuple[float, re.Pattern[str]], ...] = (
 )
 # Decimal numbering of emergency plans: "1 总则", "2.3 指挥部办公室", "4.1.2 响应程序". The title
 # must be short and bare, or a table row such as "20 红色公交专线 条 0 3" would match.
-_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([\u4e00-\u9fff][^\s，。；,;]{0,23})$")
+# A title may open with a level's Roman numeral ("5.3.1 Ⅰ级响应").
+_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*([\u4e00-\u9fffⅠ-Ⅻ][^\s，。；,;]{0,23})$")
 _DECIMAL_TOP_TITLE = 10  # "1 总则", "5 应急响应"; longer bare text after one number is a table row
 _MAX_TITLE = 40
 _NUMBERING = re.compile(
