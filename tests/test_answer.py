@@ -161,3 +161,23 @@ def test_members_asked_by_count_are_the_things_named(assistant: Assistant) -> No
     answer = assistant.ask("国土空间规划里中心城区准备新增哪几处城市广场？")
     assert answer.status == "answered", answer.answer
     assert "霍秀广场" in answer.answer.split("[1]")[0]
+
+
+def test_a_side_declined_for_its_place_is_not_answered_by_the_whole_question(
+    assistant: Assistant,
+) -> None:
+    """阳泉's plan gives the 500米覆盖率 of the whole city only: the side asking 矿区 is
+    declined, and the whole question's answer (the city's row) does not fill it."""
+    answer = assistant.ask("阳泉矿区和郊区各自的公交站点500米覆盖率是多少？")
+    assert answer.status != "answered", answer.answer
+    assert "矿区" in answer.answer
+
+
+def test_a_level_asked_is_said_by_the_figures_sentence(assistant: Assistant) -> None:
+    """The fact store's "核实事故信息,必须在30分钟内报告" names no level: it is no reporting time
+    of 一般事故, which the 报送时限 article gives (1小时以内), nor of 较大以上 (30分钟以内)."""
+    answer = assistant.ask(
+        "建设工程事故发生后，一般事故和较大以上事故分别要在多长时间内报市委市政府？"
+    )
+    first, _, second = answer.answer.partition("（二）")
+    assert "1小时以内" in first and "30分钟以内" in second, answer.answer

@@ -726,6 +726,7 @@ def test_a_body_asked_needs_a_text_that_names_a_body() -> None:
     (sub,) = plan_question("临河公交优先方案里公交专用道建设归哪个处室管？", VOCAB).subquestions
     assert sub.answer_type == "organisation"
     assert answer_type_of("“快速内环”由哪些道路组成？") != "organisation"
+    assert answer_type_of("“临河行”APP是由哪两个APP整合而来的？") != "organisation"
     task = _cite(1, "全年新建公交专用道12公里。")
     assert check(sub, [task], METAS_BY_ID, _weigh, 0.0) == Gap("value", "负责单位")
     office = _cite(1, "公交专用道建设由市交通运输局牵头。")
@@ -2103,7 +2104,27 @@ def test_a_thing_asked_of_one_holder_needs_that_holder_named() -> None:
     # The thing said by its last word, of another holder ("城市公共交通站点…").
     row = _cite(1, "4 城市公共交通站点 500米覆盖率 % 86.2 95")
     assert owner_unsaid("临河甲区的公交站点500米覆盖率是多少", [row.quote], [row]) == ["甲区"]
+    # A size asked ("多大面积的项目") is no holder.
+    plot = _cite(1, "探索对3000平方米以下建设项目实行告知承诺制。")
+    assert owner_unsaid("告知承诺制适用多大面积的项目", [plot.quote], [plot]) == []
     # A holder said in other words shares some of them.
     speed = _cite(1, "早晚高峰时段城市公共汽电车平均运营时速 公里/小时 17.8 19")
     asked_speed = "临河早晚高峰公交的平均运营时速是多少"
     assert owner_unsaid(asked_speed, [speed.quote], [speed]) == []
+
+
+def test_two_long_names_or_two_times_compared_are_asked_one_by_one() -> None:
+    # A second name longer than eight characters, "各" after what both share.
+    assert _sides("甲类专线和公交优先绿波带交叉口，2025年的目标各是多少？") == [
+        "甲类专线2025年的目标是多少",
+        "公交优先绿波带交叉口2025年的目标是多少",
+    ]
+    # The second name's nouns end where what both are asked of begins ("上高铁").
+    assert _sides("到2030年，中心城区和县级行政中心上高铁的时间目标有什么不同？") == [
+        "到2030年，中心城区上高铁的时间目标是什么",
+        "到2030年，县级行政中心上高铁的时间目标是什么",
+    ]
+    # "目标比现状增长多少": each time's value; no difference is computed.
+    plan = plan_question("规上货运企业数量，2030年目标比现状增长多少？", VOCAB)
+    assert plan.compare
+    assert [s.constraints.stance for s in plan.subquestions] == ["target", "current"]

@@ -68,7 +68,7 @@ from assistant.answer.types import Answer, Citation, Status
 from assistant.ingest.structure import is_standalone_heading
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import chinese_numeral, mentions
-from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, stance_of
+from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, mentions_level, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.lang.tokens import noun_runs, nouns, place_names, split_place_names
@@ -234,6 +234,16 @@ class ExtractivePipeline:
             or bool(counted_unlisted(sub.text, cites))
             # "哪几处城市广场" is not answered by a list of 体育设施 that names none.
             or bool(counted_thing_unsaid(sub.text, cites))
+            # A level asked ("一般事故") is said by the figure's sentence or section, as a
+            # drafted answer's must be: "核实事故信息,必须在30分钟内报告" names none.
+            or bool(
+                sub.constraints.levels
+                and not any(
+                    mentions_level(level, f"{c.quote} {c.section}")
+                    for c in cites
+                    for level in sub.constraints.levels
+                )
+            )
             # "8个应急工作组" is no count of the 专家 asked in 名.
             or bool(measure_unsaid(sub.text, [text]))
             # The whole's figure is no place-by-place breakdown.
@@ -320,7 +330,14 @@ class ExtractivePipeline:
             scope = self._scope(p.sub, doc_ids)[0]
             # Only from the side's own documents: the other side's place never answers it.
             own = scope is None or all(c.doc_id in scope for c in whole.citations)
-            if own and p.status == "not_found" and p.gap is not None and p.gap.kind != "region":
+            # A side declined for its place or holder (a region no document covers, "乡镇" of
+            # a text about 中心城区) is not answered by the whole question's text either.
+            if (
+                own
+                and p.status == "not_found"
+                and p.gap is not None
+                and p.gap.kind not in ("region", "scope")
+            ):
                 # One sentence must meet the side: "每3年评估一次" and a sentence naming
                 # 延续使用 do not together say how long it may be used.
                 # (A record's or a fact's citations are one unit: a row and its header.)

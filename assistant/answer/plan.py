@@ -29,7 +29,7 @@ from assistant.lang.patterns import (
     short_names,
     without_place,
 )
-from assistant.lang.tokens import noun_runs, without_verbs, words
+from assistant.lang.tokens import noun_runs, pos_tags, without_verbs, words
 
 AnswerType = Literal[
     "number",
@@ -77,8 +77,8 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             r"谁|哪个(?:部门|单位|机构|机关|处室|科室|处|科|局|厅)|哪些(?:部门|单位|机构|处室|科室)"
             r"|哪(?:家|个|些)(?:公司|企业|银行|机构)"
-            # "由哪些高速公路组成" asks for parts, not a body.
-            r"|牵头单位|责任单位|责任处室|由哪(?![^，,。？?]{0,10}(?:组成|构成))"
+            # "由哪些高速公路组成", "由哪两个APP整合而来" ask for parts, not a body.
+            r"|牵头单位|责任单位|责任处室|由哪(?![^，,。？?]{0,10}(?:组成|构成|整合|合并|而来))"
         ),
     ),
     ("place", re.compile(r"哪里|哪儿|在哪(?![些几])|设在|什么地方|哪个地方")),
@@ -688,10 +688,18 @@ _TWO_TIMES = re.compile(
 )
 
 
+# "X，2030年目标比现状增长多少": how much one time's value exceeds the other's, asked as a
+# comparison (each time's value is said; the reader computes no difference).
+_TIMES_COMPARED = re.compile(
+    rf"^(?P<topic>.+?)(?P<a>{_WHEN})(?:值)?比(?P<b>{_WHEN})(?:值)?"
+    r"(?:增长|增加|提高|提升|高|多|少|减少|下降|降低)了?(?:多少|几)"
+)
+
+
 def _two_times(question: str) -> list[str] | None:
     """ "X现状和2030年目标分别是多少" → the value of X at each time, with its stance. Two bare
     years are distributed as any two mentions are; this adds a side that is the current value."""
-    m = _TWO_TIMES.match(question)
+    m = _TWO_TIMES.match(question) or _TIMES_COMPARED.match(question)
     if m is None or not re.search(
         r"现状|目前|目标|基数|基期|基准|基线", m.group("a") + m.group("b")
     ):
@@ -858,6 +866,15 @@ def _name_and_attribute(b: str) -> tuple[str, str]:
 _TRAIL_MARKS = re.compile(r"[？?。！!\s]+$")
 
 
+# "A和B的X" or "A和B，X" (what is compared of both said after a comma: "…2025年目标").
+_NAMES_THEN_SHARED = re.compile(
+    r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,8}?)(?P<sep>的|[，,])(?P<x>[^，,？?]{2,})$"
+)
+_LONG_NAMES_THEN_SHARED = re.compile(
+    r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,12}?)(?P<sep>的|[，,])(?P<x>[^，,？?]{2,})$"
+)
+
+
 def _two_names(question: str) -> list[str] | None:
     """ "城区里老城区和新区的排涝标准一样吗": two names (no place or document of the
     corpus) joined by 和 before what is compared of both; each is asked on its own."""
@@ -865,13 +882,14 @@ def _two_names(question: str) -> list[str] | None:
     if cue is None:
         return None
     body = re.sub(r"[的在上，,]+$", "", question[: cue.start()].strip())
-    # "A和B的X" or "A和B，X" (what is compared of both said after a comma: "…2025年目标").
-    m = re.search(
-        r"(?:和|与|跟)(?P<b>[\u4e00-\u9fff]{2,8}?)(?P<sep>的|[，,])(?P<x>[^，,？?]{2,})$", body
-    )
+    m = _NAMES_THEN_SHARED.search(body)
     if m is None:
         # "A和B分别占多少比例": what each is asked comes after 分别.
-        return _each_asked(question, body, cue) if _RESPECTIVELY.match(cue.group()) else None
+        each = _each_asked(question, body, cue) if _RESPECTIVELY.match(cue.group()) else None
+        # ... else a longer second name ("公交优先绿波带交叉口，2025年的目标各是多少").
+        m = None if each else _LONG_NAMES_THEN_SHARED.search(body)
+        if m is None:
+            return each
     left = body[: m.start()]
     # The first name starts after the frame ("规划里，", "城区中"); 中 of 中心 is no frame.
     a = re.split(r"[里的，,在对]|中(?![心央部])", left)[-1]
@@ -884,8 +902,26 @@ def _two_names(question: str) -> list[str] | None:
     pre = left[: len(left) - len(a)]
     b, x = m.group("b"), m.group("x")
     sep = "的" if m.group("sep") == "的" else ""
-    ask = "是多少" if _QUANTITY_NOUN.search(x if sep else a + b + x) else "是什么"
+    # "中心城区和县级行政中心上高铁的时间目标": what follows the second name's nouns (上高铁)
+    # is asked of both.
+    verb = _predicate_start(b)
+    if verb:
+        b, x, sep = b[:verb], b[verb:] + sep + x, ""
+    # "…的目标各是多少" asks a target's value of each, whatever is named.
+    target = re.search(r"目标|指标", x) and re.search(r"多少|几", question[cue.start() :])
+    ask = "是多少" if target or _QUANTITY_NOUN.search(x if sep else a + b + x) else "是什么"
     return [f"{pre}{a}{sep}{x}{ask}", f"{pre}{b}{sep}{x}{ask}"]
+
+
+def _predicate_start(name: str) -> int:
+    """Where the nouns that open ``name`` end and a verb, a preposition or a locative goes on
+    ("县级行政中心|上高铁"); 0 when ``name`` is nouns throughout."""
+    at = 0
+    for word, flag in pos_tags(name):
+        if at >= 2 and flag[:1] in ("v", "f", "p"):
+            return at
+        at += len(word)
+    return 0
 
 
 def _parallel_tail(text: str, size: int) -> str:

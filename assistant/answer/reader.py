@@ -1023,6 +1023,8 @@ def owner_unsaid(
         if i == 0 or len(thing) < 2 or at < 0:
             continue
         owners = [runs[i - 1]] if flat[:at].endswith(runs[i - 1]) else []
+        if owners and _ASKING_BEFORE.search(flat[: at - len(runs[i - 1])]):
+            continue  # "适用多大面积的项目": the size asked, no holder
         if owners and i >= 2:
             joined = flat[: at - len(runs[i - 1])]
             if _OWNERS_JOINED.fullmatch(joined[-1:]) and joined[:-1].endswith(runs[i - 2]):
@@ -1048,6 +1050,9 @@ def owner_unsaid(
         if other:
             return owners
     return []
+
+
+_ASKING_BEFORE = re.compile(r"(?:多|几|哪|什么|怎样|多少)$")
 
 
 def _shares_bigram(word: str, text: str) -> bool:

@@ -329,6 +329,11 @@ def noun_runs(text: str) -> list[tuple[tuple[str, str], ...]]:
     return runs
 
 
+def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
+    """The words of ``text`` with their part-of-speech tags (jieba's: "n", "v", "f", …)."""
+    return _tagged(text)
+
+
 # Part-of-speech tagging (jieba's HMM) costs ~5 ms a text, and answering one question weighs
 # the same few texts a dozen times over; the tokenizer's dictionary never changes after loading.
 @functools.lru_cache(maxsize=4096)
