@@ -135,6 +135,9 @@ def test_items_a_cell_runs_together_are_no_headings() -> None:
     paths = [s.path for s in parse_sections(text)]
     assert ("（二）路网工程",) in paths
     assert not any(any("临河" in title for title in p) for p in paths)
+    # The same cell on one line: its sibling follows a stop in that line.
+    one_line = "（二）路网工程\n1.加大临河督导力度。建立考核评价。2.加强安全保障。\n"
+    assert not any(len(s.path) > 1 for s in parse_sections(one_line))
     # A numbered line followed by its body is still a heading.
     assert ("（二）路网工程", "1.坚持规划引领") in paths
 

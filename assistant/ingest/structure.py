@@ -170,15 +170,21 @@ _ITEM_NUMBER = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)")
 
 
 def _runs_into_next_item(line: str, following: str) -> bool:
-    """Whether a numbered line is the first of items a table cell runs together: its text goes
-    on in the next line, which starts the next item after a stop ("1.完成…、省道阳济线" then
-    "灾后重建项目；2.开工建设…"). A heading is followed by its body, not by its sibling."""
-    number = _ITEM_NUMBER.match(line.strip())
-    if number is None or re.search(r"[。；;：:]$", line.strip()):
+    """Whether a numbered line is the first of items a table cell runs together: the next item
+    starts after a stop in the same line ("1.加大行业督导力度。…考核。2.加强…"), or the line's
+    text goes on in the next line, which starts it ("1.完成…、省道阳济线" then "灾后重建项目；
+    2.开工建设…"). A heading is followed by its body, not by its sibling. (How a layout wraps
+    the cell decides which; both are the same cell.)"""
+    text = line.strip()
+    number = _ITEM_NUMBER.match(text)
+    if number is None:
         return False
-    return (
-        re.search(rf"[。；;]\s*{int(number.group(1)) + 1}\s*[.．、](?!\d)", following) is not None
-    )
+    sibling = re.compile(rf"[。；;]\s*{int(number.group(1)) + 1}\s*[.．、](?!\d)")
+    if sibling.search(text, number.end()):
+        return True
+    if re.search(r"[。；;：:]$", text):
+        return False
+    return sibling.search(following) is not None
 
 
 def parse_sections(text: str) -> tuple[Section, ...]:
