@@ -123,9 +123,13 @@ def test_page_shows_the_text_growing_before_the_verified_answer(app_url: str) ->
             if page.locator("#sources details.turn").count():  # the final answer arrived
                 break
             if last.locator(".status-pending").count():
-                with_text = last.locator(".provisional")
-                if with_text.count():
-                    pending.append(len(with_text.inner_text()))
+                # Read without waiting: the verified answer may replace the provisional text
+                # between two looks (inner_text() would then wait for an element that is gone).
+                lengths = last.locator(".provisional").evaluate_all(
+                    "els => els.map(e => e.innerText.length)"
+                )
+                if lengths:
+                    pending.append(lengths[0])
                     if len(pending) == 2:
                         page.screenshot(path=str(SHOTS / "06-llm-streaming.png"))
             page.wait_for_timeout(100)
