@@ -2192,3 +2192,16 @@ def test_a_quoted_term_the_first_sentences_say_keeps_the_answer_there() -> None:
     answerer = RecordAnswerer([r for d in docs for r in _records(d)], docs)
     found = answerer.answer("环评“打捆”审批针对哪些行业的项目？", None, "list")
     assert found is not None and "玻璃器皿" in found.text
+
+
+def test_a_cell_value_said_only_inside_a_longer_name_filters_no_rows() -> None:
+    # "云岭一号旅游公路" is a road the text names; the rows whose 项目 is 旅游公路 are not it.
+    _doc, answerer = _answerer_for(
+        "临州市交旅融合行动计划\n一、发展基础\n云岭一号旅游公路建成主线300公里。\n二、重点任务\n"
+        "表 2 路网建设任务\n年度 项目 建设内容\n2023 旅游公路 建成支线40公里。\n"
+        "2024 旅游公路 持续养护工作。\n",
+        "临州市交旅融合行动计划",
+    )
+    assert answerer._rows.answer("云岭一号旅游公路已经建成了哪些线路？") is None
+    found = answerer._rows.answer("项目为旅游公路的有哪些？")
+    assert found is not None and "建成支线40公里" in found.text

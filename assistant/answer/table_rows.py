@@ -21,7 +21,7 @@ from assistant.answer.citations import cite
 from assistant.answer.types import Citation
 from assistant.ingest.metadata import ORG_TAIL
 from assistant.ingest.types import Document
-from assistant.lang.patterns import ASKS_POST_RE, YEAR_RE, stance_of
+from assistant.lang.patterns import ASKS_POST_RE, YEAR_RE, known_regions, stance_of
 from assistant.lang.substrings import SubstringIndex
 from assistant.lang.terms import (
     TermWeights,
@@ -107,6 +107,26 @@ _UNIT_NAME = re.compile(
     rf"^(?:[\u4e00-\u9fff（）()]{{2,30}}?|[省市县区])(?:{ORG_TAIL}|处|科|室|股)"
     r"(?:[（(][^）)]{1,12}[）)])?$"
 )
+
+
+# Characters before a cell value that may make it the end of a longer name ("太行一号").
+_LONGER_NAME = 4
+
+
+def _inside_longer_name(question: str, value: str, text: str) -> bool:
+    """Whether the question says ``value`` only as the end of a longer name its document uses
+    ("太行一号旅游公路" holds the cell value "旅游公路"): it names that thing, not the rows whose
+    cell is the value. A place before a body's name ("阳泉市交通运输局") is where it is."""
+    for m in re.finditer(re.escape(value), question):
+        before = question[max(0, m.start() - _LONGER_NAME) : m.start()]
+        if not any(
+            re.fullmatch(r"[\u4e00-\u9fff]+", before[-k:])
+            and not any(r in before[-k:] for r in known_regions())
+            and before[-k:] + value in text
+            for k in range(2, len(before) + 1)
+        ):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -477,6 +497,9 @@ class TableRowAnswerer:
         # (table, header, value) named in the question.
         hits: dict[tuple[tuple[str, str, tuple[str, ...]], str, str], list[TableRow]] = {}
         for r, h, value in self.named_cells(question, doc_ids):
+            doc = self.documents.get(r.doc_id)
+            if doc is not None and _inside_longer_name(question, value, doc.text):
+                continue
             hits.setdefault((self._table_key(r), h, value), []).append(r)
         if not hits:
             return None
