@@ -50,6 +50,7 @@ from assistant.answer.reader import (
     focus_coverage,
     item_of_group,
     lacks_amount,
+    levels_unsaid,
     measure_unsaid,
     members_asked,
     names_no_body,
@@ -68,7 +69,7 @@ from assistant.answer.types import Answer, Citation, Status
 from assistant.ingest.structure import is_standalone_heading
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import chinese_numeral, mentions
-from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, mentions_level, stance_of
+from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, stance_of
 from assistant.lang.sentences import MARKER
 from assistant.lang.terms import TermWeights
 from assistant.lang.tokens import noun_runs, nouns, place_names, split_place_names
@@ -236,14 +237,7 @@ class ExtractivePipeline:
             or bool(counted_thing_unsaid(sub.text, cites))
             # A level asked ("一般事故") is said by the figure's sentence or section, as a
             # drafted answer's must be: "核实事故信息,必须在30分钟内报告" names none.
-            or bool(
-                sub.constraints.levels
-                and not any(
-                    mentions_level(level, f"{c.quote} {c.section}")
-                    for c in cites
-                    for level in sub.constraints.levels
-                )
-            )
+            or levels_unsaid(sub.constraints.levels, cites)
             # "8个应急工作组" is no count of the 专家 asked in 名.
             or bool(measure_unsaid(sub.text, [text]))
             # The whole's figure is no place-by-place breakdown.

@@ -543,6 +543,13 @@ def period_unsaid(
     )
 
 
+def levels_unsaid(levels: Sequence[str], citations: Sequence[Citation]) -> bool:
+    """Whether levels are asked ("一般事故") and no cited text or its section names one."""
+    return bool(levels) and not any(
+        mentions_level(level, x.quote + " " + x.section) for x in citations for level in levels
+    )
+
+
 def check(
     sub: SubQuestion,
     citations: Sequence[Citation],
@@ -600,9 +607,7 @@ def check(
     if period_unsaid(sub, citations, metas):
         # "十五五期间农村公路新改建多少公里" is not answered by "2023年新改建…416公里".
         return Gap("year", "、".join(f"“{p}”期间" for p in c.periods))
-    if c.levels and not any(
-        mentions_level(level, x.quote + " " + x.section) for x in citations for level in c.levels
-    ):
+    if levels_unsaid(c.levels, citations):
         # Named as asked, with the noun it qualifies ("一般事故", not "一般").
         named = [
             m.group(0)
@@ -883,15 +888,16 @@ def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
 def _asked_count(question: str) -> int | None:
     """The number of members a question asks for by name ("具体是哪4个", "哪两项")."""
     m = COUNT_ASKED.search(question)
-    if m is None:
-        return None
-    value = int(m["n"]) if m["n"].isdigit() else chinese_numeral(m["n"])
-    return int(value) if value is not None else None
+    return _whole_number(m["n"]) if m else None
 
 
 def _count_value(m: re.Match[str]) -> int | None:
     """The count a `_COUNT_OF` match states."""
-    raw = m.group("n") or re.sub(r"\D", "", m.group(0))
+    return _whole_number(m.group("n") or re.sub(r"\D", "", m.group(0)))
+
+
+def _whole_number(raw: str) -> int | None:
+    """A count written in digits or in words ("4", "四")."""
     value = int(raw) if raw.isdigit() else chinese_numeral(raw)
     return int(value) if value is not None else None
 
@@ -1000,7 +1006,7 @@ def _places_left_out(
     return list(dict.fromkeys(out))
 
 
-_VALUE_TYPES = frozenset({"number", "duration", "year", "date"})
+_VALUED_ANSWERS = frozenset({"number", "duration", "year", "date"})
 _OWNERS_JOINED = re.compile(r"和|及|与|、")
 
 
@@ -1029,7 +1035,7 @@ def owner_unsaid(
             joined = flat[: at - len(runs[i - 1])]
             if _OWNERS_JOINED.fullmatch(joined[-1:]) and joined[:-1].endswith(runs[i - 2]):
                 owners.insert(0, runs[i - 2])
-        # A place is no holder here (the place check has it): "阳泉公交场站" holds as 公交场站.
+        # A place is no holder here (the place check has it): "临河公交场站" holds as 公交场站.
         for place in (*places, *known_regions()):
             owners = [o.replace(place, "") for o in owners]
         # A holder said in other words shares some of them ("早晚高峰公交" for 早晚高峰城市
@@ -1230,7 +1236,7 @@ def contrast(
     if left_out:
         return Gap("scope", "、".join(left_out))
     valued = [(c, x) for c, x in zip(contexts, citations, strict=True) if _has_value(x.quote)]
-    if sub.answer_type in _VALUE_TYPES and (
+    if sub.answer_type in _VALUED_ANSWERS and (
         owners := owner_unsaid(sub.text, [c for c, _ in valued], [x for _, x in valued])
     ):
         # "乡镇的防洪标准" answered by "中心城区防洪标准为50-100年一遇": another holder's value.
@@ -1369,7 +1375,9 @@ def _quantity_unsaid(question: str, contexts: Sequence[str], asks_value: bool) -
 
 
 _COUNTED_IN_PERSONS = frozenset({"人数", "人口"})
+# How the text puts something, asked ("是怎么写的", "如何规定").
 _ASKS_HOW_SAID = r"(?:怎么|如何)(?:写|说|讲|表述|规定|安排)"
+
 # Persons counted by what befell or engaged them ("死亡多少人", "就业几人"): a count of other
 # persons does not answer. A word of asking, quantity or staffing before the question word is
 # no such thing ("需要多少人", "一共多少人", "配备多少人"), nor are two characters that do not

@@ -109,14 +109,14 @@ _UNIT_NAME = re.compile(
 )
 
 
-# Characters before a cell value that may make it the end of a longer name ("太行一号").
+# Characters before a cell value that may make it the end of a longer name ("云岭一号").
 _LONGER_NAME = 4
 
 
 def _inside_longer_name(question: str, value: str, text: str) -> bool:
     """Whether the question says ``value`` only as the end of a longer name its document uses
-    ("太行一号旅游公路" holds the cell value "旅游公路"): it names that thing, not the rows whose
-    cell is the value. A place before a body's name ("阳泉市交通运输局") is where it is."""
+    ("云岭一号旅游公路" holds the cell value "旅游公路"): it names that thing, not the rows whose
+    cell is the value. A place before a body's name ("临河市交通运输局") is where it is."""
     for m in re.finditer(re.escape(value), question):
         before = question[max(0, m.start() - _LONGER_NAME) : m.start()]
         if not any(
@@ -496,9 +496,13 @@ class TableRowAnswerer:
             return None
         # (table, header, value) named in the question.
         hits: dict[tuple[tuple[str, str, tuple[str, ...]], str, str], list[TableRow]] = {}
+        # Whether a value is said inside a longer name, once per value and document.
+        inside: dict[tuple[str, str], bool] = {}
         for r, h, value in self.named_cells(question, doc_ids):
             doc = self.documents.get(r.doc_id)
-            if doc is not None and _inside_longer_name(question, value, doc.text):
+            if doc is not None and (value, r.doc_id) not in inside:
+                inside[(value, r.doc_id)] = _inside_longer_name(question, value, doc.text)
+            if inside.get((value, r.doc_id)):
                 continue
             hits.setdefault((self._table_key(r), h, value), []).append(r)
         if not hits:
