@@ -2,8 +2,9 @@
 
     .venv/bin/python eval/calibrate.py [--dataset eval/datasets/calibration.jsonl ...]
 
-By default both calibration sets (calibration.jsonl, 64 items; calibration2.jsonl, 130 items,
-written blind like the validation set) are fitted on together.
+By default the three calibration sets (calibration.jsonl, 64 items; calibration2.jsonl, 130
+items, and calibration3.jsonl, 150 items, both written blind like the validation set) are fitted
+on together.
 
 The calibration set is written separately from the dev set (no shared questions), so the dev-set
 numbers in eval/README.md are measured on questions the thresholds never saw. The model is a
@@ -21,8 +22,12 @@ budget.
 table fact or record states it) below which the answer is labelled partial with a note, and
 ``confirm_missing`` the share of the focus's heavy words its quotes may leave out: the pair that
 leaves the calibration items still labelled answered most often right while moving at most
-``--max-partial`` (default 10 %) of all items to partial. ``--only-confirm`` fits just those two
-and keeps the stored model."""
+``--max-partial`` (default 10 %) of all items to partial. ``confirm_unsaid``, the share of the
+focus's weight in all its terms (light ones included) the quotes may leave out, is fitted after
+that pair and given it, within the same budget: with few wrong answers left in a calibration
+set, a joint fit of three cut-offs follows single items. ``--only-confirm`` fits just these and
+keeps the stored model; ``--only-unsaid`` fits only ``confirm_unsaid`` and keeps the stored
+pair."""
 
 from __future__ import annotations
 
@@ -114,6 +119,31 @@ def confirm_cutoffs(
     return best
 
 
+def unsaid_cutoff(
+    hedged: np.ndarray,
+    unsaid: np.ndarray,
+    answered: np.ndarray,
+    correct: np.ndarray,
+    max_partial: float,
+) -> float:
+    """``confirm_unsaid`` given the items the other cut-offs already label partial
+    (``hedged``): the loosest cut-off above which labelling a side partial leaves the items
+    still labelled answered most often right, moving at most ``max_partial`` of all items in
+    all. 1.0 (labels nothing) when no cut-off helps."""
+    best, best_key = 1.0, (-1.0, 0.0)
+    for cut in sorted({1.0, *unsaid[answered].tolist()}, reverse=True):
+        moved = answered & (hedged | (unsaid > cut))
+        if np.mean(moved) > max_partial:
+            break
+        kept = answered & ~moved
+        if not kept.any():
+            continue
+        key = (round(float(np.mean(correct[kept])), 9), -float(np.mean(moved)))
+        if key > best_key:
+            best_key, best = key, float(cut)
+    return best
+
+
 def focus_cutoffs(
     focus: np.ndarray,
     dense: np.ndarray,
@@ -145,7 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dataset",
         nargs="+",
-        default=["eval/datasets/calibration.jsonl", "eval/datasets/calibration2.jsonl"],
+        default=[
+            "eval/datasets/calibration.jsonl",
+            "eval/datasets/calibration2.jsonl",
+            "eval/datasets/calibration3.jsonl",
+        ],
         help="one or more calibration sets, fitted on together",
     )
     parser.add_argument("--out", default=str(POLICY_FILE))
@@ -159,20 +193,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-confirm",
         action="store_true",
-        help="keep the stored model and cut-offs and fit only confirm_from",
+        help="keep the stored model and cut-offs and fit only the confirm_* cut-offs",
+    )
+    parser.add_argument(
+        "--only-unsaid",
+        action="store_true",
+        help="keep everything stored and fit only confirm_unsaid (given the stored pair)",
     )
     args = parser.parse_args(argv)
     items = [item for path in args.dataset for item in load_dataset(Path(path))]
     datasets = " ".join(args.dataset)
     assistant = build_assistant(Settings.from_env())
     rows, labels, focus, dense, declined = [], [], [], [], []
-    weakest, missing, answered, correct = [], [], [], []
+    weakest, missing, unsaid, answered, correct = [], [], [], [], []
     for item in items:
         answer = assistant.ask(item.question, item.history)
         # Labelled answered before any confidence hedge (a stored confirm_from may apply one).
         answered.append(answer.status == "answered" or bool(answer.evidence.get("unconfirmed")))
         weakest.append(answer.evidence.get("weakest_confidence", 1.0))
         missing.append(answer.evidence.get("weakest_missing", 0.0))
+        unsaid.append(answer.evidence.get("weakest_unsaid", 0.0))
         correct.append(
             item.type != "unanswerable"
             and answer.status != "not_found"
@@ -185,21 +225,31 @@ def main(argv: list[str] | None = None) -> int:
         focus.append(answer.evidence.get("focus_cov", 1.0))
         dense.append(answer.evidence.get("dense", 0.0))
         declined.append(answer.status == "not_found" and not answer.evidence.get("gap_focus"))
-    confirm_from, confirm_missing = confirm_cutoffs(
-        np.array(weakest),
-        np.array(missing),
-        np.array(answered),
-        np.array(correct),
+    confidences, missing_shares = np.array(weakest), np.array(missing)
+    labelled, right = np.array(answered), np.array(correct)
+    if args.only_unsaid:
+        stored = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        confirm_from, confirm_missing = stored["confirm_from"], stored["confirm_missing"]
+    else:
+        confirm_from, confirm_missing = confirm_cutoffs(
+            confidences, missing_shares, labelled, right, args.max_partial
+        )
+    confirm_unsaid = unsaid_cutoff(
+        (confidences < confirm_from) | (missing_shares > confirm_missing),
+        np.array(unsaid),
+        labelled,
+        right,
         args.max_partial,
     )
-    if args.only_confirm:
+    if args.only_confirm or args.only_unsaid:
         stored = json.loads(Path(args.out).read_text(encoding="utf-8"))
         stored["confirm_from"] = round(confirm_from, 4)
         stored["confirm_missing"] = round(confirm_missing, 4)
+        stored["confirm_unsaid"] = round(confirm_unsaid, 4)
         stored["fitted_on"]["max_partial"] = args.max_partial
-        stored["fitted_on"]["confirm_command"] = (
-            f"python eval/calibrate.py --only-confirm --dataset {datasets}"
-        )
+        key = "unsaid_command" if args.only_unsaid else "confirm_command"
+        flag = "--only-unsaid" if args.only_unsaid else "--only-confirm"
+        stored["fitted_on"][key] = f"python eval/calibrate.py {flag} --dataset {datasets}"
         Path(args.out).write_text(json.dumps(stored, ensure_ascii=False, indent=2) + "\n", "utf-8")
         json.dump(stored, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -222,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         "dense_floor": round(dense_floor, 2),
         "confirm_from": round(confirm_from, 4),
         "confirm_missing": round(confirm_missing, 4),
+        "confirm_unsaid": round(confirm_unsaid, 4),
         "fitted_on": {
             "dataset": datasets,
             "items": len(items),

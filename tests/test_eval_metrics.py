@@ -334,3 +334,22 @@ def test_confirm_cutoffs_hedge_the_unsure_answers_within_the_budget() -> None:
     missing = np.array([0.0, 0.1, 0.5, 0.2, 0.0, 0.0, 0.1, 0.0, 0.0, 0.0])
     cut, miss = confirm_cutoffs(weakest, missing, answered, correct, 0.2)
     assert cut == pytest.approx(0.25) and miss == pytest.approx(0.2)
+
+
+def test_unsaid_cutoff_hedges_after_the_pair_within_the_budget() -> None:
+    import numpy as np
+
+    unsaid_cutoff = _calibrate_module().unsaid_cutoff
+    # Ten items, eight labelled answered; the pair already hedges item 0 (wrong). Of the rest,
+    # the wrong answer (item 2) leaves 0.6 of the focus unsaid, the right ones at most 0.4.
+    hedged = np.array([True] + [False] * 9)
+    unsaid = np.array([0.0, 0.4, 0.6, 0.1, 0.0, 0.2, 0.0, 0.3, 0.9, 0.9])
+    answered = np.array([True] * 8 + [False, False])
+    correct = np.array([False, True, False, True, True, True, True, True, False, False])
+    # Budget 20 % (two items): the cut just below 0.6 moves item 2 → all six left are right;
+    # looser cuts (0.4, 0.3, …) only move right answers too.
+    assert unsaid_cutoff(hedged, unsaid, answered, correct, 0.2) == pytest.approx(0.4)
+    # Budget 10 %: item 0 alone fills it, so nothing more is hedged.
+    assert unsaid_cutoff(hedged, unsaid, answered, correct, 0.1) == 1.0
+    # Items not labelled answered (8, 9) never count, however much they leave out.
+    assert unsaid_cutoff(hedged, unsaid, answered, correct, 0.3) == pytest.approx(0.4)

@@ -425,7 +425,7 @@ def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Pat
     # AnswerPolicy.confirm_missing: a side drafted from passages whose quotes leave out more
     # than this share of the focus's weight is partial, with the words named.
     settings, embedder = _built_tiny(tmp_path)
-    base = dataclasses.replace(tiny_policy(), confirm_from=0.0)
+    base = dataclasses.replace(tiny_policy(), confirm_from=0.0, confirm_unsaid=1.0)
     loose = build_assistant(
         settings, embedder=embedder, policy=dataclasses.replace(base, confirm_missing=1.0)
     )
@@ -444,6 +444,31 @@ def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Pat
     lead = strict.ask("临河市优化公交线网这件事由哪个部门牵头？")
     assert lead.status == "answered" and "市交通运输局" in lead.answer
     assert lead.evidence["focus_missing"] == 0.0
+
+
+def test_quotes_that_leave_out_many_light_words_are_partial(tmp_path: Path) -> None:
+    # AnswerPolicy.confirm_unsaid: the share of the focus's weight in all its terms, none
+    # heavy alone, that the quotes leave out. "防汛" and "物资" (flood_plan.txt's words) are
+    # each too light for confirm_missing, but bus_plan.txt's 停保场 sentence says neither.
+    settings, embedder = _built_tiny(tmp_path)
+    base = dataclasses.replace(tiny_policy(), confirm_from=0.0, confirm_missing=1.0)
+    loose = build_assistant(
+        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_unsaid=1.0)
+    )
+    strict = build_assistant(
+        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_unsaid=0.2)
+    )
+    asked = "临河市防汛物资保障的公交停保场建几处？"
+    first, second = loose.ask(asked), strict.ask(asked)
+    assert first.status == "answered" and "公交停保场2处" in first.answer
+    assert first.evidence["focus_missing"] == 0.0 and first.evidence["focus_unsaid"] > 0.2
+    assert second.status == "partial" and second.evidence["unconfirmed"] == 1.0
+    assert second.answer.startswith(first.answer)
+    # No heavy word is left out, so the light things are named.
+    assert "“物资”" in second.answer[len(first.answer) :]
+    # A question its quote says all of is answered under the same cut-off.
+    whole = strict.ask("临河市要建成公交停保场几处？")
+    assert whole.status == "answered" and whole.evidence["focus_unsaid"] == 0.0
 
 
 def test_a_list_of_another_number_of_items_is_not_the_list_asked(tiny: Assistant) -> None:

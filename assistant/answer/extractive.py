@@ -105,6 +105,11 @@ class AnswerPolicy:
     # ... and so is one whose quotes leave out more than this share of the focus's weight in
     # heavy terms ("保证水位" asked, "警戒水位" quoted). 1 (uncalibrated) labels nothing so.
     confirm_missing: float = 1.0
+    # ... and so is one whose quotes leave out more than this share of the focus's weight in
+    # all its terms, light ones included: a focus of many words ("企业开办全流程压缩到几个工作
+    # 日") can lose most of them, none heavy alone, to a sentence about another procedure that
+    # shares only the unit. 1 (uncalibrated) labels nothing so.
+    confirm_unsaid: float = 1.0
 
     @classmethod
     def load(cls, path: Path = POLICY_FILE) -> AnswerPolicy:
@@ -121,6 +126,7 @@ class AnswerPolicy:
             dense_floor=float(data.get("dense_floor", 0.6)),
             confirm_from=float(data.get("confirm_from", 0.0)),
             confirm_missing=float(data.get("confirm_missing", 1.0)),
+            confirm_unsaid=float(data.get("confirm_unsaid", 1.0)),
         )
 
     def confidence(self, features: Mapping[str, float]) -> float:

@@ -744,6 +744,11 @@ class ExtractivePipeline:
         features["focus_missing"] = sum(asked.get(t, 0.0) for t in absent) / (
             sum(asked.values()) or 1.0
         )
+        # The same share over every focus term the cited text leaves out, light ones included.
+        every_absent = focus_coverage(sub, citations, self.documents, weigh, share=0.0)[1]
+        features["focus_unsaid"] = sum(asked.get(t, 0.0) for t in every_absent) / (
+            sum(asked.values()) or 1.0
+        )
         if source == "passage":
             gap = check(
                 sub,
@@ -864,13 +869,19 @@ class ExtractivePipeline:
         if source == "passage" and (
             drafted.confidence < self.policy.confirm_from
             or features["focus_missing"] > self.policy.confirm_missing
+            or features["focus_unsaid"] > self.policy.confirm_unsaid
         ):
             # Drafted sentences the calibrated model is unsure of, or that leave out heavy
             # words of what was asked: shown, but not as 已找到.
             missing = focus_coverage(sub, citations, self.documents, weigh)[1]
             # Only things are named as left out ("高峰期"), not the asking ("想", "那条").
             things = nouns(sub.text)
-            text += unconfirmed_note([m for m in missing if any(m in n or n in m for n in things)])
+            named = [m for m in missing if any(m in n or n in m for n in things)]
+            if not named:
+                # No heavy thing is left out: the light ones are ("企业", "开办").
+                every = focus_coverage(sub, citations, self.documents, weigh, share=0.0)[1]
+                named = [m for m in every if any(m in n or n in m for n in things)]
+            text += unconfirmed_note(named)
             features["unconfirmed"] = 1.0
             outcome = "partial"
         return (
@@ -924,6 +935,7 @@ def _weakest(parts: Sequence[SubAnswer]) -> dict[str, float]:
         "weakest_missing": max(
             (p.features.get("focus_missing", 0.0) for p in drafted), default=0.0
         ),
+        "weakest_unsaid": max((p.features.get("focus_unsaid", 0.0) for p in drafted), default=0.0),
     }
 
 
