@@ -98,6 +98,12 @@ def test_two_regions_and_two_years_are_distributed() -> None:
         "云岭的公交分担率达到多少",
     ]
     assert len(_sides("临河公交2021年和2022年累计投资多少？")) == 1
+    # The 年 said once after the second year is the first's too: "2023" alone is no year
+    # the fact store reads as a column.
+    assert _sides("临河公交场站2023和2024年各建多少？") == [
+        "临河公交场站2023年建多少",
+        "临河公交场站2024年建多少",
+    ]
     # The topic said once before the comma is each side's.
     assert _sides("公交分担率，临河的2025年目标和云岭现在的水平，哪个高？") == [
         "公交分担率，临河的2025年目标是多少",
@@ -106,6 +112,23 @@ def test_two_regions_and_two_years_are_distributed() -> None:
     # Two years that end a longer list ("基期值、2027年和2030年目标") are columns of one row
     # asked together, not two sides.
     assert len(_sides("临河公交分担率的基期值、2027年和2030年目标分别是多少？")) == 1
+
+
+def test_a_side_is_not_filled_with_another_years_row() -> None:
+    # A row's answer names its year ("…的2024年为20个"); its cited header names every year,
+    # so the side asking 2023 is checked on what the answer states.
+    from assistant.answer.pipeline import _year_unstated
+
+    side = plan_question("临河公交场站2023年建多少？", VOCAB).subquestions[0]
+    stated = "《临河市公交场站建设方案（2023—2025年）》中，“建设公交场站”的2024年为20个"
+    gap = _year_unstated(side, stated)
+    assert gap is not None and gap.kind == "year" and gap.detail == "2023年"
+    # The title's years are no year stated; the year asked, stated, fits.
+    assert _year_unstated(side, stated.replace("2024年为", "2023年为")) is None
+    assert _year_unstated(side, "《临河市公交场站建设方案（2023—2025年）》：建成8处") is None
+    assert (
+        _year_unstated(plan_question("临河公交场站建多少？", VOCAB).subquestions[0], stated) is None
+    )
 
 
 def test_a_change_between_two_years_asks_for_both_values() -> None:

@@ -358,6 +358,12 @@ class ExtractivePipeline:
                 ):
                     # "现状和目标各是多少": the whole answer's target figure is no 现状 value.
                     fits = Gap("value", f"{_STANCE_SAID[p.sub.constraints.stance]}数值")
+                if fits is None and not _from_passages(whole):
+                    # A row's or a fact's answer says the year it gives ("…的2024年为20个");
+                    # its table header may name them all, so the side's year is checked on
+                    # what the answer states: "2023和2024年各建多少" is not answered for 2023
+                    # by the 2024 cell.
+                    fits = _year_unstated(p.sub, whole.text)
                 if (
                     fits is not None
                     and p.sub.answer_type in _TYPED
@@ -919,6 +925,16 @@ def _other_stance(sub: SubQuestion, citations: Sequence[Citation]) -> bool:
 def _from_passages(part: SubAnswer) -> bool:
     """Whether a sub-answer was drafted from retrieved sentences (no fact or record stated it)."""
     return "fact_match" not in part.features and "record_match" not in part.features
+
+
+def _year_unstated(sub: SubQuestion, text: str) -> Gap | None:
+    """A year gap when ``text`` states years (document titles aside) and none the side asks."""
+    if not sub.constraints.years:
+        return None
+    stated = {int(y) for y in YEAR_RE.findall(re.sub(r"《[^》]*》", "", text))}
+    if stated and not stated & set(sub.constraints.years):
+        return Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))
+    return None
 
 
 def _weakest(parts: Sequence[SubAnswer]) -> dict[str, float]:

@@ -758,6 +758,8 @@ def _distribute(question: str, vocabulary: Vocabulary) -> list[str] | None:
             continue
         head, tail = question[:i], question[j + len(b) :]
         tail = _as_side(_RESPECTIVELY.sub("", tail, count=1))
+        if k1 == "year" and b.endswith("年") and not a.endswith("年"):
+            a += "年"  # "2023和2024年各建多少": the 年 said once is each year's
         return [head + a + tail, head + b + tail]
     m = _COMPARE_WITH.search(question)
     if m:
