@@ -446,6 +446,66 @@ def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Pat
     assert lead.evidence["focus_missing"] == 0.0
 
 
+_BUSINESS_MEASURES = """临河市营商环境优化若干举措
+
+一、提升政务服务效能
+1. 推行帮办代办。在政务服务中心设立帮办代办窗口，为企业提供全程免费服务。(责任单位:市行政审批服务局)
+2. 设立“无扰期”。对规模以上工业企业，每月设置20天“无扰期”，除紧急情况外，行政执法部门不得入企检查。(责任单位:市司法局)
+3. 压减审批时限。工程建设项目审批时间压减至40个工作日以内。(责任单位:市住房和城乡建设局)
+"""
+
+
+def test_days_asked_by_their_count_are_not_answered_by_the_count(tmp_path: Path) -> None:
+    # "每月的哪20天" asks which days; the item's record ("设立“无扰期”的内容为…") only
+    # counts them, so it is no answer, and the decline says what the text does state.
+    assistant = _with_document(tmp_path, "business.txt", _BUSINESS_MEASURES)
+    which = assistant.ask("临河市的“无扰期”具体是每月的哪20天？")
+    assert which.status == "not_found"
+    assert "20天‘无扰期’" in which.answer and "没有列出" in which.answer
+    # How many days, or who is in charge, the same item answers.
+    many = assistant.ask("临河市“无扰期”每月设置多少天？")
+    assert many.status == "answered" and "20天" in many.answer
+    owner = assistant.ask("临河市设立“无扰期”由哪个单位负责？")
+    assert owner.status == "answered" and "市司法局" in owner.answer
+
+
+_METRO_PLAN = """临河市公交都市创建实施方案
+
+一、创建指标
+
+表 1 临河市公交都市创建指标
+
+序号 指标名称 单位 2021年 2025年
+
+1
+公交企业职工工资收入水平
+% 50.2 85
+
+临河市将加大对公交运营的补贴力度。预测2025年公交企业在岗职工平均工资收入水平达到临河社平工资的85%。
+
+2
+公交车辆准点率
+% 76.5 90
+
+临河市将推广智能调度系统，提升公交车辆准点水平。
+
+二、保障措施
+
+市交通运输局负责组织实施。
+"""
+
+
+def test_a_figure_the_question_gives_is_no_answer_to_what_it_asks_of_it(tmp_path: Path) -> None:
+    # "这个85%是跟什么比的" gives the row's figure and asks its basis: the record "…的2025年为
+    # 85%" and the row stated under its header tell nothing; the indicator's note does.
+    assistant = _with_document(tmp_path, "metro.txt", _METRO_PLAN)
+    basis = assistant.ask("临河市公交企业职工工资收入水平2025年定为85%，这个85%是跟什么比的？")
+    assert basis.status == "answered" and "社平工资" in basis.answer
+    # The figure itself asked is the row's, stated under its header.
+    target = assistant.ask("临河市公交企业职工工资收入水平2025年目标是多少？")
+    assert target.status == "answered" and "2025年目标值为85%" in target.answer
+
+
 def test_quotes_that_leave_out_many_light_words_are_partial(tmp_path: Path) -> None:
     # AnswerPolicy.confirm_unsaid: the share of the focus's weight in all its terms, none
     # heavy alone, that the quotes leave out. "防汛" and "物资" (flood_plan.txt's words) are

@@ -1638,6 +1638,19 @@ def test_a_term_spelled_out_after_the_noun_it_qualifies_is_explained() -> None:
     assert term_unexplained(question, [named]) == "三网融合"
 
 
+def test_an_answer_stating_only_the_values_the_question_gives_tells_nothing() -> None:
+    from assistant.answer.reader import gives_value_of, restates_given
+
+    asked = "临河公交职工工资收入水平2025年定为85%，这个85%是跟什么比的？"
+    assert restates_given(asked, "“公交职工工资收入水平”的2025年为85%")
+    assert gives_value_of(asked, "2025年目标值为85%，2021年现状值为50.2%")
+    # Another value stated is news; years are no values; a question giving none gives none.
+    assert not restates_given(asked, "2025年目标值为85%，2021年现状值为50.2%")
+    assert not restates_given(asked, "达到临河社平工资的2025年水平")
+    assert not restates_given("这个比例是跟什么比的？", "2025年为85%")
+    assert not gives_value_of("这个比例是跟什么比的？", "2025年为85%")
+
+
 def test_a_count_is_no_list_of_the_things_counted() -> None:
     from assistant.answer.reader import counted_unlisted
 
@@ -1667,6 +1680,11 @@ def test_a_count_is_no_list_of_the_things_counted() -> None:
     # All of them asked by their number ("具体是哪4个"): two named of four is no answer.
     assert counted_unlisted("新增的4个电子证照具体是哪4个？", [some]) == "4个电子证照"
     assert counted_unlisted("新增的4个电子证照具体是哪四个？", [some]) == "4个电子证照"
+    # Days asked as members ("每月哪20天") are counted, not listed, by "每月设置20天“安静期”";
+    # a number of days asked otherwise is a span of time, never a count of members.
+    days = _cite(1, "对重点企业每月设置20天“安静期”，不得入企检查。")
+    assert counted_unlisted("“安静期”具体是每月的哪20天？", [days]) == "20天‘安静期’"
+    assert counted_unlisted("哪些企业每月设置20天“安静期”？", [days]) == ""
     # Its items follow it in the passage: the draft left them out, the text does not.
     passage = "规划建设3处公园：一是甲公园；二是乙公园；三是丙公园。"
     followed = Citation(1, "", "bus", "", "", "规划建设3处公园：", passage, 0, 9)
@@ -2059,6 +2077,14 @@ def test_a_plan_period_asked_is_not_answered_by_a_sentence_dated_outside_it() ->
     undated = _cite(1, "新改建农村公路416公里。", "work")
     assert period_unsaid(sub, [undated], METAS_BY_ID)
     assert not period_unsaid(sub, [undated])  # its document's period unknown
+    # A sentence that dates itself in another period recounts it, whatever its document's
+    # period: "截至“十四五”末" states where things stood, not the 十五五 plan's figure.
+    recounted = _cite(1, "截至“十四五”末，新改建农村公路416公里。")
+    assert period_unsaid(sub, [recounted])
+    assert not period_unsaid(sub, [_cite(1, "“十五五”期间，较“十四五”末再新改建1000公里。")])
+    # A period it is compared with dates nothing: the undated sentence is its plan's.
+    compared = _cite(1, "新改建农村公路1000公里，较“十四五”期增长25%。")
+    assert not period_unsaid(sub, [compared])
 
 
 def test_two_quantities_of_one_place_compared_are_asked_one_by_one() -> None:

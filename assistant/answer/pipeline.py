@@ -38,6 +38,7 @@ from assistant.answer.reader import (
     Gap,
     SubAnswer,
     amount_of_another,
+    asks_counted_members,
     check,
     compose,
     contrast,
@@ -48,6 +49,7 @@ from assistant.answer.reader import (
     documents_unnamed,
     first_cited,
     focus_coverage,
+    gives_value_of,
     item_of_group,
     lacks_amount,
     levels_unsaid,
@@ -59,6 +61,7 @@ from assistant.answer.reader import (
     period_unsaid,
     person_unnamed,
     quoted_unsaid,
+    restates_given,
     scope_unsaid,
     states_unit,
     unconfirmed_note,
@@ -650,6 +653,18 @@ class ExtractivePipeline:
             found = None  # a record of something else than the term the question quotes
         if found is not None and lists_other_count(sub.text, found.text):
             found = None  # four headings are not the eight 方面 asked
+        if (
+            found is not None
+            and asks_counted_members(sub.text)
+            and counted_unlisted(sub.text, found.citations)
+        ):
+            found = None  # "每月设置20天…" counts the days asked ("哪20天") and names none
+        if (
+            found is not None
+            and sub.answer_type != "yesno"
+            and restates_given(sub.text, found.text)
+        ):
+            found = None  # "这个80%是跟什么比的": a row stating the 80% tells nothing asked
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
         if (
             found is not None
@@ -694,6 +709,26 @@ class ExtractivePipeline:
                     passages,
                     spent,
                 )
+            if (
+                row is not None
+                and row.status == "answered"
+                and whole
+                and sub.answer_type != "yesno"
+                and gives_value_of(sub.text, row.text)
+            ):
+                # "这个80%是跟什么比的": the question gives the row's figure and asks something
+                # else of it; the drafted sentences other than the raw row line say it (the
+                # indicator's note under the row).
+                rows = self.numeric
+                noted = self._draft(
+                    sub,
+                    passages,
+                    said,
+                    lambda x: rows.row_quoted(sub.text, x, NOT_FOUND_TEXT, True) is None,
+                )
+                row = None
+                if noted.status == "answered":
+                    text, citations = noted.text, noted.citations
             if (
                 row is not None
                 and row.status == "answered"

@@ -124,18 +124,40 @@ _TIER_UNITS = ("级", "期", "类", "方面", "大")
 _COUNTS_TIERS = re.compile(r"(?:几|多少)个?(?:级|期|类|种|方面|档|等|层|批|大)")
 
 
+def _given(question: str) -> set[tuple[object, str]]:
+    """The values a question itself gives, as (value, unit): figures written in digits other
+    than years (a numeral inside a name, "二次供水", gives no value)."""
+    return {
+        (m.value, m.unit)
+        for m in mentions(question, strict=True)
+        if not _a_year(m) and re.search(r"\d", m.text)
+    }
+
+
+def _stated(text: str) -> list[tuple[object, str]]:
+    return [(m.value, m.unit) for m in mentions(text, strict=True) if not _a_year(m) and m.value]
+
+
+def gives_value_of(question: str, text: str) -> bool:
+    """Whether ``question`` itself gives a value ``text`` states ("这个80%…" of a row that
+    states 80%)."""
+    return bool(_given(question) & set(_stated(text)))
+
+
+def restates_given(question: str, text: str) -> bool:
+    """Whether ``text`` states values and every one is a value ``question`` itself gives: it
+    tells the asker nothing ("这个80%是跟什么比的" answered by "…的2025年为80%")."""
+    given, stated = _given(question), _stated(text)
+    return bool(given) and bool(stated) and all(v in given for v in stated)
+
+
 def _states_amount(text: str, question: str) -> bool:
     """Whether ``text`` states a quantity that can answer ``question``: not a year, and not a
     count of tiers or kinds unless the question counts those."""
     tiers = bool(_COUNTS_TIERS.search(question))
     # A value the question itself gives ("52.8亿元投资里，社会资本要出多少") is what it asks
     # about, not the answer.
-    # Only figures written in digits: a numeral inside a name ("二次供水") gives no value.
-    given = {
-        (m.value, m.unit)
-        for m in mentions(question, strict=True)
-        if not _a_year(m) and re.search(r"\d", m.text)
-    }
+    given = _given(question)
     return any(
         (tiers or m.unit not in _TIER_UNITS) and (m.value, m.unit) not in given
         for m in mentions(text, strict=True)
@@ -514,13 +536,22 @@ def names_no_body(sub: SubQuestion, text: str) -> bool:
     return sub.answer_type == "organisation" and not _ORG_SAID.search(said)
 
 
+# A plan period a sentence dates itself in; not one it is compared with ("较“十三五”期").
+_OTHER_PERIOD = re.compile(rf"(?<![较比与于])(?<![较比与于]“){PLAN_PERIOD}")
+
+
 def _in_period(x: Citation, periods: Sequence[str], meta: DocumentMeta | None) -> bool:
     """Whether a cited sentence may be of a plan period asked ("十五五"): it names the period,
-    or dates itself in a year of it, or is undated in a document not wholly before it (a plan's
-    sentence is of its own period, or recounts the one before; a 2023-2025 plan's undated
-    sentence says nothing of 十五五)."""
+    or dates itself in a year of it (and in no other period), or is undated in a document not
+    wholly before it (a plan's sentence is of its own period, or recounts the one before; a
+    2023-2025 plan's undated sentence says nothing of 十五五)."""
     if any(p in f"{x.section} {x.quote}" for p in periods):
         return True
+    if _OTHER_PERIOD.search(x.quote):
+        # The sentence dates itself in another period ("截至“十四五”末，…占30.2%" in a
+        # 十五五 plan): what it states is of that period, not of its document's. (One it is
+        # compared with, "较“十三五”期增长25%", dates nothing.)
+        return False
     asked = covered_years("", periods)
     years = {int(y) for y in YEAR_RE.findall(x.quote)}
     if years:
@@ -810,12 +841,15 @@ def term_unexplained(question: str, quotes: Sequence[str]) -> str:
 _ASKS_MEMBERS = re.compile(
     rf"哪(?:些|几|[{CN_NUMERALS}\d]+)|分别是|(?:另外|其余|其他)[^，,。？?]{{0,6}}[是叫](?:什么|哪)"
 )
-_CLASSIFIERS = "个条家座处项所批支"
-# A count of things: "27条旅游公交直通车", "新增4个不停车查验口岸"; or "消防站17座".
+_CLASSIFIERS = "个条家座处项所批支天"
+# A count of things: "27条旅游公交直通车", "新增4个不停车查验口岸", "每月设置20天“安静期”";
+# or "消防站17座".
 _COUNT_OF = re.compile(
-    rf"(?P<n>\d+|[{CN_NUMERALS}百]+)\s*[{_CLASSIFIERS}](?P<x>[\u4e00-\u9fff]{{2,12}})"
-    rf"|(?P<y>[\u4e00-\u9fff]{{2,8}}?)\s*\d+\s*[{_CLASSIFIERS}](?![\u4e00-\u9fff])"
+    rf"(?P<n>\d+|[{CN_NUMERALS}百]+)\s*(?P<c>[{_CLASSIFIERS}])“?(?P<x>[\u4e00-\u9fff]{{2,12}})"
+    rf"|(?P<y>[\u4e00-\u9fff]{{2,8}}?)\s*\d+\s*(?P<d>[{_CLASSIFIERS}])(?![\u4e00-\u9fff“])"
 )
+# Days asked as members ("每月哪20天", "是哪几天"): a number of days is then a count, not a span.
+_DAYS_ASKED = re.compile(rf"哪(?:几|\d+|[{CN_NUMERALS}]+)[天日]")
 # Items listed: "A、B、C", "A；B", or numbered items.
 _ITEMS_LISTED = re.compile(
     r"、[^、，,。；;]{1,30}、|[；;]|[（(][一二三四五六七八九十\d][)）]|^\s*\d+[.、．]"
@@ -863,6 +897,8 @@ def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
         if _ITEMS_LISTED.search(quote) or _ITEMS_LISTED.search(after.lstrip()[:1] + after):
             return ""
         for m in _COUNT_OF.finditer(quote):
+            if (m.group("c") or m.group("d")) == "天" and not _DAYS_ASKED.search(flat_q):
+                continue  # "提前3天报告" is a span of time unless the days themselves are asked
             thing = m.group("x") or m.group("y") or ""
             # The thing counted is the one asked: its last two characters at least are named.
             if len(thing) < 2 or thing[-2:] not in flat_q:
@@ -881,8 +917,16 @@ def counted_unlisted(question: str, citations: Sequence[Citation]) -> str:
                 # "规划设置消防站17座": the thing is what the question names of it ("消防站").
                 tail = next(thing[k:] for k in range(len(thing) - 1) if thing[k:] in flat_q)
                 counted = counted or tail + m.group(0)[len(thing) :]
-            counted = counted or m.group(0)
+            # Said inside the decline's own quotation marks: nested ones are single.
+            counted = counted or (
+                m.group(0).replace("“", "‘") + "’" if "“" in m.group(0) else m.group(0)
+            )
     return counted
+
+
+def asks_counted_members(question: str) -> bool:
+    """Whether a question asks members by their number ("具体是哪4个", "每月的哪20天")."""
+    return bool(COUNT_ASKED.search(question) or _DAYS_ASKED.search(question))
 
 
 def _asked_count(question: str) -> int | None:
