@@ -2205,3 +2205,35 @@ def test_a_cell_value_said_only_inside_a_longer_name_filters_no_rows() -> None:
     assert answerer._rows.answer("云岭一号旅游公路已经建成了哪些线路？") is None
     found = answerer._rows.answer("项目为旅游公路的有哪些？")
     assert found is not None and "建成支线40公里" in found.text
+
+
+_LEAD_AND_ANNEX = """临州市城市内涝防治实施方案
+一、重点任务
+（一）改造易涝点
+完成30处易涝点改造。
+牵头单位：市住建局、市水务局
+配合单位：市财政局
+（二）建设排水管网
+新建雨水管网120公里。
+牵头单位：市水务局
+配合单位：市住建局
+二、保障措施
+各单位按职责分工落实。
+表 1 重点任务清单
+序号 工作任务 牵头单位 配合单位
+1 改造易涝点 市住建局、市水务局 市财政局
+2 建设排水管网 市水务局（市河长办） 市住建局
+"""
+
+
+def test_a_lead_is_the_texts_own_line_when_its_annex_row_names_the_same_units() -> None:
+    # The annex table's cell adds an aside ("（市河长办）"); the task's "牵头单位：" line in the
+    # text says the same units as the document's own sentence, and is what is cited.
+    _, answerer = _answerer_for(_LEAD_AND_ANNEX, "临州市城市内涝防治实施方案")
+    lead = answerer.answer("建设排水管网由哪个单位牵头？")
+    assert lead is not None and "牵头单位为市水务局，配合单位为市住建局" in lead.text
+    assert "市河长办" not in lead.text
+    assert lead.citations[0].quote.startswith("牵头单位：市水务局")
+    # "由哪几个单位牵头" asks who leads, as "由哪些单位牵头" does.
+    several = answerer.answer("改造易涝点由哪几个单位牵头？")
+    assert several is not None and "牵头单位为市住建局、市水务局" in several.text

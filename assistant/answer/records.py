@@ -39,7 +39,10 @@ from assistant.records.types import (
 )
 
 _ASKS_LEAD = re.compile(
-    r"谁牵头|由谁(?:牵头|负责|落实)|哪个(?:部门|单位)|哪些(?:部门|单位)|牵头(?:单位|部门)|责任(?:单位|部门)|谁负责|负责单位"
+    r"谁牵头|由谁(?:牵头|负责|落实)|哪(?:个|些)(?:部门|单位)|牵头(?:单位|部门)|责任(?:单位|部门)"
+    r"|谁负责|负责单位"
+    # "由哪几个单位牵头" with its verb: "哪几个部门联合执法" asks the members of an action.
+    r"|哪几(?:个|家)(?:部门|单位)(?:来)?(?:牵头|负责)|(?:牵头|负责)的?(?:是|有)?哪几(?:个|家)(?:部门|单位)"
     r"|配合(?:单位|部门)|谁(?:来)?配合"
     # Who holds a post ("指挥长由谁担任", "谁当指挥长"): the roster's holders.
     rf"|{ASKS_POST_RE.pattern}"
@@ -104,7 +107,7 @@ _ASKS_ISSUER = re.compile(
     r"|(?:方案|预案|规划|要点|通知|办法|意见|举措|计划|文件|政策)(?:是|由)?(?:谁|哪个(?:部门|单位|机关))(?:发布|发的|出的)"
 )
 _CUE_WORDS = re.compile(
-    r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪个部门|哪些部门|哪个单位|哪些单位"
+    r"谁牵头|由谁|牵头单位|牵头部门|责任单位|配合单位|配合部门|负责单位|谁负责|哪(?:个|些|几个|几家)(?:部门|单位)"
     rf"|{ASKS_DEFINITION_RE.pattern}"
     # ... with its measure word ("有哪几条": 条 is no word of the heading's text).
     r"|有哪些|哪些|哪几[个条项类种点件]?|有什么|包括|分为|分成|标准|文号|印发|发布|日期|什么时候|哪天"
@@ -240,6 +243,16 @@ _DOCUMENT_FRAME = re.compile(
     rf"^[^，,。？?]{{0,30}}?{_DOC_NOUN}(?:里|中|内|上)?的?[，,]"
     rf"|^[^，,。？?]{{0,30}}?{_DOC_NOUN}(?:里|中|内)的?"
 )
+
+
+def _same_units(first: str, second: str) -> bool:
+    """Whether two composed lead answers name the same units for the same task, asides in
+    brackets and citation marks aside."""
+
+    def bare(text: str) -> str:
+        return re.sub(r"\[\d+\]|[（(][^（）()]*[）)]|\s", "", text).rstrip("。")
+
+    return bare(first) == bare(second)
 
 
 def _closes_inline(text: str, r: Responsibility) -> bool:
@@ -511,18 +524,28 @@ class RecordAnswerer:
         hint: str | None = None,
         said: str = "",
         nouns_only: bool = False,
+        rows: bool = True,
     ) -> RecordAnswer | None:
         """``hint``: the record kind the question plan's answer type implies ("list" for a
         list or overview question), used when the question's own wording names none.
         ``said``: what the conversation already answered ("还有呢"): a list gives the rest.
-        ``nouns_only``: match the focus without its verbs (a list question's second try)."""
+        ``nouns_only``: match the focus without its verbs (a list question's second try).
+        ``rows``: whether a table row may answer."""
         level = self._level_for_condition(question, doc_ids)
         if level is not None:
             return level
         # A table row named with a column asked, or a cell value named with its rows asked.
         kind = self._kind(question) or hint
-        row = self._rows.answer(question, doc_ids) if kind != "document" else None
+        row = self._rows.answer(question, doc_ids) if kind != "document" and rows else None
         if row is not None:
+            if kind == "lead":
+                # The same task's "牵头单位：" line in the text says it as the document's own
+                # sentence; its annex table's cell adds asides ("市工信局（市国资委）") and is
+                # cut across cells and pages. The text's line answers when it names the same
+                # units.
+                prose = self.answer(question, doc_ids, hint, said, nouns_only, rows=False)
+                if prose is not None and _same_units(prose.text, row.text):
+                    return prose
             return RecordAnswer("answered", row.text, row.citations, row.score)
         tasks = self._tasks_with(question, doc_ids) if kind != "document" else None
         if tasks is not None:
