@@ -131,6 +131,16 @@ def test_a_side_is_not_filled_with_another_years_row() -> None:
     )
 
 
+def test_a_table_header_line_is_told_from_a_row_and_a_sentence() -> None:
+    # A draft that quotes a table's header line first states the row after it (never raw).
+    from assistant.answer.pipeline import _header_like
+
+    assert _header_like("县（市、区） 2026年 2027年 2028年 合计")
+    assert _header_like("序号 指标名称 单位 2021 年 2025 年")
+    assert not _header_like("甲县 3.6 3.8 4.1 11.5")
+    assert not _header_like("2026年完成3.6万亩，2027年完成3.8万亩。")
+
+
 def test_a_change_between_two_years_asks_for_both_values() -> None:
     plan = plan_question("临河公交分担率从2021年到2025年要提高多少？", VOCAB)
     assert plan.compare

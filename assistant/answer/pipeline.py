@@ -69,7 +69,7 @@ from assistant.answer.reader import (
 from assistant.answer.records import RecordAnswerer
 from assistant.answer.texts import GAP_COUNT_ONLY, LIST_COMPLETE, LIVE_INFO_TEXT, NOT_FOUND_TEXT
 from assistant.answer.types import Answer, Citation, Status
-from assistant.ingest.structure import is_standalone_heading
+from assistant.ingest.structure import is_standalone_heading, table_header_cells
 from assistant.ingest.types import DocumentMeta
 from assistant.lang.numbers import chinese_numeral, mentions
 from assistant.lang.patterns import ITEM_NUMBER_RE, LEVEL_RE, YEAR_RE, stance_of
@@ -689,6 +689,10 @@ class ExtractivePipeline:
             # A question asking no value takes this only when the quote is the row alone.
             whole = sub.answer_type not in _VALUE_TYPES
             row = self.numeric.row_quoted(sub.text, citations[0], NOT_FOUND_TEXT, whole)
+            if row is None and len(citations) > 1 and _header_like(citations[0].quote):
+                # The draft quoted the table's header line, then its row ("县（市、区） 2026年
+                # 2027年…" / "甲县 3.6 3.8…"): the row is what is stated, under that header.
+                row = self.numeric.row_quoted(sub.text, citations[1], NOT_FOUND_TEXT, whole)
             counted = members_asked(sub.text)
             if (
                 row is not None
@@ -960,6 +964,17 @@ def _other_stance(sub: SubQuestion, citations: Sequence[Citation]) -> bool:
 def _from_passages(part: SubAnswer) -> bool:
     """Whether a sub-answer was drafted from retrieved sentences (no fact or record stated it)."""
     return "fact_match" not in part.features and "record_match" not in part.features
+
+
+def _header_like(quote: str) -> bool:
+    """Whether a quote is a table's header line: its header words, or years side by side in a
+    short line with no sentence in it ("县（市、区） 2026年 2027年 2028年 合计")."""
+    flat = quote.strip()
+    if table_header_cells(flat) is not None:
+        return True
+    return (
+        len(flat) <= 80 and not re.search(r"[。，,；;]", flat) and len(YEAR_RE.findall(flat)) >= 2
+    )
 
 
 def _year_unstated(sub: SubQuestion, text: str) -> Gap | None:
