@@ -421,17 +421,26 @@ def test_a_side_asked_without_its_subject_is_answered_by_its_own_sentence(
     assert alone[1].status == "not_found"
 
 
+def _loose_and_strict(
+    tmp_path: Path, missing: float = 1.0, unsaid: float = 1.0
+) -> tuple[Assistant, Assistant]:
+    """The tiny corpus answered with no 已找到/部分找到 cut-off (loose), and with only the
+    given ``confirm_missing``/``confirm_unsaid`` (strict)."""
+    settings, embedder = _built_tiny(tmp_path)
+    base = dataclasses.replace(
+        tiny_policy(), confirm_from=0.0, confirm_missing=1.0, confirm_unsaid=1.0
+    )
+    strict = dataclasses.replace(base, confirm_missing=missing, confirm_unsaid=unsaid)
+    return (
+        build_assistant(settings, embedder=embedder, policy=base),
+        build_assistant(settings, embedder=embedder, policy=strict),
+    )
+
+
 def test_a_draft_leaving_out_heavy_words_asked_is_labelled_partial(tmp_path: Path) -> None:
     # AnswerPolicy.confirm_missing: a side drafted from passages whose quotes leave out more
     # than this share of the focus's weight is partial, with the words named.
-    settings, embedder = _built_tiny(tmp_path)
-    base = dataclasses.replace(tiny_policy(), confirm_from=0.0, confirm_unsaid=1.0)
-    loose = build_assistant(
-        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_missing=1.0)
-    )
-    strict = build_assistant(
-        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_missing=0.0)
-    )
+    loose, strict = _loose_and_strict(tmp_path, missing=0.0)
     # bus_plan.txt, 三、保障措施: "市交通运输局负责方案的组织实施…" says nothing of 公交车.
     asked = "临河市公交车的防汛保障由哪个部门负责？"
     first, second = loose.ask(asked), strict.ask(asked)
@@ -510,14 +519,7 @@ def test_quotes_that_leave_out_many_light_words_are_partial(tmp_path: Path) -> N
     # AnswerPolicy.confirm_unsaid: the share of the focus's weight in all its terms, none
     # heavy alone, that the quotes leave out. "防汛" and "物资" (flood_plan.txt's words) are
     # each too light for confirm_missing, but bus_plan.txt's 停保场 sentence says neither.
-    settings, embedder = _built_tiny(tmp_path)
-    base = dataclasses.replace(tiny_policy(), confirm_from=0.0, confirm_missing=1.0)
-    loose = build_assistant(
-        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_unsaid=1.0)
-    )
-    strict = build_assistant(
-        settings, embedder=embedder, policy=dataclasses.replace(base, confirm_unsaid=0.2)
-    )
+    loose, strict = _loose_and_strict(tmp_path, unsaid=0.2)
     asked = "临河市防汛物资保障的公交停保场建几处？"
     first, second = loose.ask(asked), strict.ask(asked)
     assert first.status == "answered" and "公交停保场2处" in first.answer
