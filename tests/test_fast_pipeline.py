@@ -515,6 +515,34 @@ def test_a_figure_the_question_gives_is_no_answer_to_what_it_asks_of_it(tmp_path
     assert target.status == "answered" and "2025年目标值为85%" in target.answer
 
 
+_TASK_LIST = """临河市公交都市创建实施方案
+
+一、创建任务
+
+表 2 临河市公交都市创建任务清单
+
+序号 工作任务 具体内容 牵头单位 2023年 2024年 2025年
+
+1 无障碍通行设施建设 完善无障碍设施，创建期间新建、改建无障碍站台20个，至2025年无障碍站台设置率为4.2%。 市城管局 新建、改建无障碍站台15个。 新建、改建无障碍站台5个。 无障碍站台设置率为4.2%。
+
+2 公交场站建设 新建公交首末站8处。 市住建局 建成首末站5处。 建成首末站3处。 /
+
+二、保障措施
+
+市交通运输局负责组织实施。
+"""
+
+
+def test_a_task_rows_year_cell_is_not_dated_by_its_other_cells(tmp_path: Path) -> None:
+    # The row's content cell dates itself ("至2025年…4.2%"); its answer is stated under the
+    # year column asked ("…的2023年为…15个"), so 2025 is no other year of that answer.
+    assistant = _with_document(tmp_path, "tasks.txt", _TASK_LIST)
+    first = assistant.ask("临河市无障碍站台2023年新建改建多少个？")
+    assert first.status == "answered" and "2023年为新建、改建无障碍站台15个" in first.answer
+    second = assistant.ask("临河市无障碍站台2024年新建改建多少个？")
+    assert second.status == "answered" and "2024年为新建、改建无障碍站台5个" in second.answer
+
+
 def test_quotes_that_leave_out_many_light_words_are_partial(tmp_path: Path) -> None:
     # AnswerPolicy.confirm_unsaid: the share of the focus's weight in all its terms, none
     # heavy alone, that the quotes leave out. "防汛" and "物资" (flood_plan.txt's words) are

@@ -1301,7 +1301,10 @@ def contrast(
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
     dated = _years_dated(cited.quote) if sub.constraints.years else set()
-    if dated and not dated & set(sub.constraints.years):
+    # A table row's answer is stated under the year column asked ("…的2023年为…15个"): the
+    # row's other cells may date themselves ("至2025年…设置率为4.2%") without dating it.
+    stated_for = any(f"{y}年为" in re.sub(r"\s+", "", text) for y in sub.constraints.years)
+    if dated and not dated & set(sub.constraints.years) and not stated_for:
         # "到2030年…人口" answered by "到2035年，市域常住人口规模控制在215万人左右": the
         # value's own sentence dates it to another year (a later quote's 2030 is not its).
         return Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))
