@@ -513,6 +513,14 @@ def test_a_figure_the_question_gives_is_no_answer_to_what_it_asks_of_it(tmp_path
     # The figure itself asked is the row's, stated under its header.
     target = assistant.ask("临河市公交企业职工工资收入水平2025年目标是多少？")
     assert target.status == "answered" and "2025年目标值为85%" in target.answer
+    # Asked what the figure is measured against, with no figure given (after another part
+    # of the question, or alone): the row's values are no answer either, the note is.
+    alone = assistant.ask("临河市公交企业职工工资收入水平这个指标是跟什么比的？")
+    assert alone.status == "answered" and "社平工资" in alone.answer
+    both = assistant.ask(
+        "临河市公交企业职工工资收入水平现状和目标分别是多少？这个百分比是跟什么比的？"
+    )
+    assert "2025年目标值为85%" in both.answer and "社平工资" in both.answer
 
 
 _TASK_LIST = """临河市公交都市创建实施方案

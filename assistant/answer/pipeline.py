@@ -718,7 +718,7 @@ class ExtractivePipeline:
                 and row.status == "answered"
                 and whole
                 and sub.answer_type != "yesno"
-                and gives_value_of(sub.text, row.text)
+                and (gives_value_of(sub.text, row.text) or _ASKS_BASIS.search(sub.text))
             ):
                 # "这个80%是跟什么比的": the question gives the row's figure and asks something
                 # else of it; the drafted sentences other than the raw row line say it (the
@@ -934,6 +934,14 @@ class ExtractivePipeline:
             passages,
             spent,
         )
+
+
+# What a figure means or how it is measured ("这个百分比是跟什么比的", "是怎么算的"): a row's
+# values are no answer; the note under the row is.
+_ASKS_BASIS = re.compile(
+    r"(?:跟|和|与|同)(?:什么|谁|啥)(?:比|相比|对比)|相对于?(?:什么|谁|啥)"
+    r"|(?:怎么|如何|怎样)(?:计算|算|测算|统计)|是什么意思|啥意思|指的?(?:是)?(?:什么|啥)"
+)
 
 
 # A side asking one owner's thing ("中心城区的防洪标准是什么").
