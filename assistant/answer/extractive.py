@@ -106,8 +106,8 @@ class AnswerPolicy:
     # heavy terms ("保证水位" asked, "警戒水位" quoted). 1 (uncalibrated) labels nothing so.
     confirm_missing: float = 1.0
     # ... and so is one whose quotes leave out more than this share of the focus's weight in
-    # all its terms, light ones included: a focus of many words ("企业开办全流程压缩到几个工作
-    # 日") can lose most of them, none heavy alone, to a sentence about another procedure that
+    # all its terms, light ones included: a focus of many words ("临河货车登记全程压缩到几个
+    # 工作日") can lose most of them, none heavy alone, to a sentence about another procedure that
     # shares only the unit. 1 (uncalibrated) labels nothing so.
     confirm_unsaid: float = 1.0
 

@@ -362,7 +362,7 @@ class ExtractivePipeline:
                     # "现状和目标各是多少": the whole answer's target figure is no 现状 value.
                     fits = Gap("value", f"{_STANCE_SAID[p.sub.constraints.stance]}数值")
                 if fits is None and not _from_passages(whole):
-                    # A row's or a fact's answer says the year it gives ("…的2024年为20个");
+                    # A row's or a fact's answer says the year it gives ("…的2024年为12个");
                     # its table header may name them all, so the side's year is checked on
                     # what the answer states: "2023和2024年各建多少" is not answered for 2023
                     # by the 2024 cell.
@@ -664,7 +664,7 @@ class ExtractivePipeline:
             and sub.answer_type != "yesno"
             and restates_given(sub.text, found.text)
         ):
-            found = None  # "这个80%是跟什么比的": a row stating the 80% tells nothing asked
+            found = None  # "这个85%是跟什么比的": a row stating the 85% tells nothing asked
         weigh = lambda focus: self.weights.weigh(focus, stress_years=False)  # noqa: E731
         if (
             found is not None
@@ -690,8 +690,8 @@ class ExtractivePipeline:
             whole = sub.answer_type not in _VALUE_TYPES
             row = self.numeric.row_quoted(sub.text, citations[0], NOT_FOUND_TEXT, whole)
             if row is None and len(citations) > 1 and _header_like(citations[0].quote):
-                # The draft quoted the table's header line, then its row ("县（市、区） 2026年
-                # 2027年…" / "甲县 3.6 3.8…"): the row is what is stated, under that header.
+                # The draft quoted the table's header line, then its row ("县（区） 2026年
+                # 2027年…" / "甲县 2.1 2.4…"): the row is what is stated, under that header.
                 row = self.numeric.row_quoted(sub.text, citations[1], NOT_FOUND_TEXT, whole)
             counted = members_asked(sub.text)
             if (
@@ -720,7 +720,7 @@ class ExtractivePipeline:
                 and sub.answer_type != "yesno"
                 and (gives_value_of(sub.text, row.text) or _ASKS_BASIS.search(sub.text))
             ):
-                # "这个80%是跟什么比的": the question gives the row's figure and asks something
+                # "这个85%是跟什么比的": the question gives the row's figure and asks something
                 # else of it; the drafted sentences other than the raw row line say it (the
                 # indicator's note under the row).
                 rows = self.numeric
@@ -923,7 +923,7 @@ class ExtractivePipeline:
             things = nouns(sub.text)
             named = [m for m in missing if any(m in n or n in m for n in things)]
             if not named:
-                # No heavy thing is left out: the light ones are ("企业", "开办").
+                # No heavy thing is left out: the light ones are ("货车", "登记").
                 every = focus_coverage(sub, citations, self.documents, weigh, share=0.0)[1]
                 named = [m for m in every if any(m in n or n in m for n in things)]
             text += unconfirmed_note(named)
@@ -976,7 +976,7 @@ def _from_passages(part: SubAnswer) -> bool:
 
 def _header_like(quote: str) -> bool:
     """Whether a quote is a table's header line: its header words, or years side by side in a
-    short line with no sentence in it ("县（市、区） 2026年 2027年 2028年 合计")."""
+    short line with no sentence in it ("县（区） 2026年 2027年 2028年 合计")."""
     flat = quote.strip()
     if table_header_cells(flat) is not None:
         return True

@@ -139,14 +139,14 @@ def _stated(text: str) -> list[tuple[object, str]]:
 
 
 def gives_value_of(question: str, text: str) -> bool:
-    """Whether ``question`` itself gives a value ``text`` states ("这个80%…" of a row that
-    states 80%)."""
+    """Whether ``question`` itself gives a value ``text`` states ("这个85%…" of a row that
+    states 85%)."""
     return bool(_given(question) & set(_stated(text)))
 
 
 def restates_given(question: str, text: str) -> bool:
     """Whether ``text`` states values and every one is a value ``question`` itself gives: it
-    tells the asker nothing ("这个80%是跟什么比的" answered by "…的2025年为80%")."""
+    tells the asker nothing ("这个85%是跟什么比的" answered by "…的2025年为85%")."""
     given, stated = _given(question), _stated(text)
     return bool(given) and bool(stated) and all(v in given for v in stated)
 
@@ -548,7 +548,7 @@ def _in_period(x: Citation, periods: Sequence[str], meta: DocumentMeta | None) -
     if any(p in f"{x.section} {x.quote}" for p in periods):
         return True
     if _OTHER_PERIOD.search(x.quote):
-        # The sentence dates itself in another period ("截至“十四五”末，…占30.2%" in a
+        # The sentence dates itself in another period ("截至“十四五”末，…占25%" in a
         # 十五五 plan): what it states is of that period, not of its document's. (One it is
         # compared with, "较“十三五”期增长25%", dates nothing.)
         return False
@@ -1301,8 +1301,8 @@ def contrast(
     # asked (the railway sentence after a road figure) does not make the figure the railway's.
     cited = first_cited(text, citations)
     dated = _years_dated(cited.quote) if sub.constraints.years else set()
-    # A table row's answer is stated under the year column asked ("…的2023年为…15个"): the
-    # row's other cells may date themselves ("至2025年…设置率为4.2%") without dating it.
+    # A table row's answer is stated under the year column asked ("…的2023年为…12个"): the
+    # row's other cells may date themselves ("至2025年…设置率为5%") without dating it.
     stated_for = any(f"{y}年为" in re.sub(r"\s+", "", text) for y in sub.constraints.years)
     if dated and not dated & set(sub.constraints.years) and not stated_for:
         # "到2030年…人口" answered by "到2035年，市域常住人口规模控制在215万人左右": the

@@ -540,7 +540,7 @@ class RecordAnswerer:
         if row is not None:
             if kind == "lead":
                 # The same task's "牵头单位：" line in the text says it as the document's own
-                # sentence; its annex table's cell adds asides ("市工信局（市国资委）") and is
+                # sentence; its annex table's cell adds asides ("市发改局（市能源办）") and is
                 # cut across cells and pages. The text's line answers when it names the same
                 # units.
                 prose = self.answer(question, doc_ids, hint, said, nouns_only, rows=False)
