@@ -2187,3 +2187,52 @@ def test_two_long_names_or_two_times_compared_are_asked_one_by_one() -> None:
     plan = plan_question("规上货运企业数量，2030年目标比现状增长多少？", VOCAB)
     assert plan.compare
     assert [s.constraints.stance for s in plan.subquestions] == ["target", "current"]
+
+
+def test_a_count_in_the_measure_asked_of_another_thing_does_not_answer() -> None:
+    from assistant.answer.reader import contrast
+
+    # "多少个充电桩": the only count in 个 counts 服务区, named by no character of 充电桩.
+    (sub,) = plan_question("临河在高速服务区一共要装多少个充电桩？", VOCAB).subquestions
+    areas = _cite(1, "在12个高速公路服务区增设快充设施，快充覆盖率达60%以上。")
+    gap = contrast(sub, [areas], METAS_BY_ID, _words, "在12个高速公路服务区增设快充设施[1]。")
+    assert gap is not None and gap.kind == "sibling" and gap.detail == "充电桩|高速公路服务区"
+    # A count of the thing, with words of its own before it, answers.
+    piles = _cite(1, "在高速公路服务区建成300个公共和专用充电桩。")
+    assert contrast(sub, [piles], METAS_BY_ID, _words, "建成300个公共和专用充电桩[1]。") is None
+
+
+def test_a_numeral_in_a_slogans_name_is_no_amount() -> None:
+    # "“4+2”产业", "“135”工程": a label's numerals; the sentence states no amount asked.
+    (sub,) = plan_question("临河金融方案定的贷款余额增长目标是多少？", VOCAB).subquestions
+    slogan = _cite(1, "聚焦“4+2”特色产业和“135”工程，推动涉农贷款余额稳步提升。")
+    gap = check(sub, [slogan], METAS_BY_ID, _weigh, 0.0)
+    assert gap is not None and gap.kind == "value"
+    stated = _cite(1, "聚焦“4+2”特色产业，推动涉农贷款余额增长10%以上。")
+    assert check(sub, [stated], METAS_BY_ID, _weigh, 0.0) is None
+
+
+def test_a_post_asked_is_answered_by_the_line_naming_it_not_by_another_post() -> None:
+    """Invented roster: the tokenizer splits "指挥长" ("指挥" + "长"), and "市森林消防救援支队支队
+    长" repeats the question's "救援" and a "长"; the line whose label is the post asked answers."""
+    import dataclasses
+
+    from assistant.answer.extractive import AnswerPolicy, draft_answer
+    from assistant.ingest.types import Chunk
+    from assistant.lang.terms import TermWeights
+    from assistant.retrieve.types import Passage
+
+    meta = DocumentMeta("flood", "云岭市防汛抗旱应急预案", "flood.txt", region="云岭市")
+    roster = "指挥长:分管水利工作的副市长\n副指挥长:市政府副秘书长\n市森林消防救援支队支队长"
+    other = "救援队伍由各单位组建，队长由单位负责人担任。"
+    passages = [
+        Passage(Chunk("c0", "flood", meta.title, ("2.1 指挥部",), roster, 0, len(roster)), 1.0),
+        Passage(Chunk("c1", "flood", meta.title, ("2.2 队伍",), other, 100, 100 + len(other)), 0.9),
+    ]
+    terms = TermWeights(
+        [roster, other, "统一指挥，分级负责。", "服从现场指挥调度。", "成员单位各负其责。"]
+    )
+    policy = dataclasses.replace(AnswerPolicy.load(), not_found_below=-1.0)
+    question = "云岭防汛抢险救援指挥部的指挥长是谁？"
+    drafted = draft_answer(question, passages, {"flood": meta}, terms.weigh(question), policy)
+    assert drafted.citations[0].quote == "指挥长:分管水利工作的副市长"

@@ -161,9 +161,22 @@ def _states_amount(text: str, question: str) -> bool:
     return any(
         (tiers or m.unit not in _TIER_UNITS) and (m.value, m.unit) not in given
         for m in mentions(text, strict=True)
-        # A bare zero is a slogan's ("出行0距离"), not an amount.
-        if not _a_year(m) and (m.value or m.unit)
+        # A bare zero is a slogan's ("出行0距离"), not an amount; nor is a name's numeral.
+        if not _a_year(m) and (m.value or m.unit) and not _names_numeral(text, m)
     )
+
+
+# A unitless numeral inside a short quoted name ("“2+4”产业", "“135”工程") or joined by a plus
+# sign ("1+N体系"): a slogan's label, no amount of anything.
+_QUOTED_NAME = re.compile(r"“[^“”]{1,8}”")
+
+
+def _names_numeral(text: str, m: Mention) -> bool:
+    if m.unit:
+        return False
+    if "+" in text[max(m.start - 1, 0) : m.end + 1].replace("＋", "+"):
+        return True
+    return any(q.start() < m.start and m.end < q.end() for q in _QUOTED_NAME.finditer(text))
 
 
 # An amount asked, whatever the answer type the plan gives ("一般事故是指死亡几人以下").
@@ -1386,6 +1399,10 @@ def contrast(
             # "几座加氢站" answered in 个 by a row that never names 加氢站 (its 充电桩): the
             # figures count something else.
             return Gap("value", f"{thing}的数量")
+        if thing not in said and (other := _counts_other(thing, measure, said)):
+            # "多少个充电桩" answered by "在12个服务区增设快充设施": the only count in the
+            # measure asked counts another thing, named by no character of the one asked.
+            return Gap("sibling", f"{thing}|{other}")
     return None
 
 
@@ -1510,6 +1527,22 @@ def counted_thing_unsaid(question: str, citations: Sequence[Citation]) -> str:
         return ""
     said = re.sub(r"\s+", "", " ".join(f"{c.section} {c.quote}" for c in citations))
     return "" if m["thing"] in said else m["thing"]
+
+
+def _counts_other(thing: str, measure: str, said: str) -> str:
+    """The thing ``said`` counts in ``measure`` ("12个服务区"), when every count in it names a
+    thing sharing no character with ``thing``; "" when some count may be of it."""
+    counted = [
+        m.group(1)
+        for m in re.finditer(
+            rf"(?:\d+(?:\.\d+)?|[{CN_NUMERALS}]+)[万千]?{measure}([\u4e00-\u9fff]{{2,8}})", said
+        )
+    ]
+    if not counted or any(set(thing) & set(c) for c in counted):
+        return ""
+    runs = noun_runs(counted[0])
+    named = "".join(w for w, _ in runs[0]) if runs else ""
+    return named if named and counted[0].startswith(named) else counted[0]
 
 
 def _same_head(thing: str, text: str) -> str:
