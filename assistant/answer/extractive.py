@@ -176,6 +176,28 @@ _BACK_REFERENCE = re.compile(r"(?:以上|上述|前述|前款)(?:情形|情况|�
 _BACK_SENTENCES = 2
 
 
+# A post asked by its name ("指挥部的总指挥是谁", "组长由谁担任"), and a sentence that states
+# it: the post as its subject or label ("总指挥：分管副市长", "组长由…担任"). The tokenizer
+# splits such names ("指挥" + "长"), and a piece matches inside another post ("支队长").
+_POST_ASKED = re.compile(
+    r"(?P<post>[\u4e00-\u9fff]{2,6}?)(?:是谁|由谁|谁来|谁担任|由什么人|是什么人|是哪位)"
+)
+_POST_STATED = r"\s*(?:[:：]|由|为|是)"
+
+
+def _post_bonus(question: str, sentence: str) -> float:
+    m = _POST_ASKED.search(question.split("的")[-1])
+    if m is None:
+        return 0.0
+    post, start = m["post"], _BULLET.sub("", sentence)
+    names = [post[i:] for i in range(len(post) - 1)]
+    return (
+        _WHOLE_ANSWER_BONUS
+        if any(re.match(re.escape(n) + _POST_STATED, start) for n in names)
+        else 0.0
+    )
+
+
 def _type_bonus(question: str, sentence: str) -> float:
     if _ASKS_DOCUMENT.search(question):
         # Which document is the whole answer (as how often is): a sentence naming none says
@@ -308,6 +330,7 @@ def _candidates(
                 lead = p.chunk.text[spans[max(0, i - _BACK_SENTENCES)][0] : e]
                 cov = max(cov, coverage(rest, lead))
             score = 0.6 * cov + 0.25 * prior + _type_bonus(question, text)
+            score += _post_bonus(question, text)
             # A level asked ("黄色预警由谁发布"): the sentence (or its section) about that level,
             # not the one listing every level or the one about another level.
             score += _LEVEL_WEIGHT * (level_fit(levels, text) or heading)
