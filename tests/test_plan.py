@@ -910,7 +910,7 @@ def test_a_whole_regions_figure_does_not_answer_for_one_of_its_parts() -> None:
     gap = contrast(part, [spread], METAS_BY_ID, _words, "新建码头6个[1]", knows)
     assert gap is not None and gap.detail == "皖南"
     # A word the tagger reads as a place ("长度") is one only when said as an area.
-    (length,) = plan_question("湖滨省2024年码头新修和改造的长度要求是多少？", VOCAB).subquestions
+    (length,) = plan_question("湖滨省2023年码头新修和改造的长度要求是多少？", VOCAB).subquestions
     longer = _cite(1, "全省新改建码头300米以上。", "work")
     assert (
         contrast(length, [longer], METAS_BY_ID, _words, "300米以上[1]", lambda s: s == "长度")
@@ -1822,7 +1822,7 @@ def test_a_term_the_question_quotes_must_be_said_by_what_answers_it() -> None:
     other = _cite(1, "探索建筑设计方案告知承诺制，压减审查时间7个工作日。")
     gap = check(sub, [other], {}, lambda f: {"审批": 1.0}, 0.0)
     assert gap is not None and gap.kind == "focus" and gap.detail == "打捆"
-    said = _cite(1, "实行环评“打捆”审批，压减审批时间5个工作日。")
+    said = _cite(1, "实行环评“打捆”审批，压减评审时间5个工作日。")
     assert check(sub, [said], {}, lambda f: {"审批": 1.0}, 0.0) is None
     # Said by a heading, or by the answer a record composes; quotation marks of another kind.
     assert (
@@ -2236,3 +2236,44 @@ def test_a_post_asked_is_answered_by_the_line_naming_it_not_by_another_post() ->
     question = "云岭防汛抢险救援指挥部的指挥长是谁？"
     drafted = draft_answer(question, passages, {"flood": meta}, terms.weigh(question), policy)
     assert drafted.citations[0].quote == "指挥长:分管水利工作的副市长"
+
+
+def test_a_one_year_work_plans_undated_figure_is_no_figure_of_another_year() -> None:
+    from assistant.answer.reader import contrast
+
+    (sub,) = plan_question("到2030年，湖滨航道总里程要达到多少公里？", VOCAB).subquestions
+    yearly = _cite(1, "新改建航道120公里，航道通航总里程达到2600公里。", doc_id="work")
+    target = _cite(2, "到2030年，全市航道网络基本形成。")
+    text = "航道通航总里程达到2600公里[1]。"
+    gap = contrast(sub, [yearly, target], METAS_BY_ID, _words, text)
+    assert gap is not None and gap.kind == "year" and gap.detail == "2030年"
+    # The work plan's own year is what its undated figures are of.
+    (own,) = plan_question("2023年湖滨航道总里程要达到多少公里？", VOCAB).subquestions
+    assert contrast(own, [yearly], METAS_BY_ID, _words, text) is None
+
+
+def test_a_time_of_another_procedure_does_not_answer_the_one_asked() -> None:
+    from assistant.answer.reader import contrast
+
+    # "企业注销时间": 注销 is a verb inside the quantity asked; "评审时间" is another one's.
+    (sub,) = plan_question("临河营商环境举措把企业注销时间压缩到几个工作日？", VOCAB).subquestions
+    other = _cite(1, "对小型建设项目实行告知承诺制，压减评审时间5个工作日。")
+    gap = contrast(sub, [other], METAS_BY_ID, _words, "压减评审时间5个工作日[1]。")
+    assert gap is not None and gap.kind == "sibling"
+    assert gap.detail == "企业注销时间|评审时间"
+    own = _cite(1, "企业注销时间压缩至3个工作日。")
+    assert contrast(sub, [own], METAS_BY_ID, _words, "企业注销时间压缩至3个工作日[1]。") is None
+    # A verb's sibling ("通报" for the "上报" asked) is no other thing.
+    (report,) = plan_question("临河各县年度进展上报时间是什么时候？", VOCAB).subquestions
+    quarterly = _cite(1, "专班实行季通报，各县于每年1月15日前报送上年度进展。")
+    gap = contrast(report, [quarterly], METAS_BY_ID, _words, "每年1月15日前[1]。")
+    assert gap is None or gap.kind != "sibling"
+
+
+def test_which_county_level_city_asks_a_place() -> None:
+    from assistant.answer.reader import places_unnamed
+
+    asked = "湖滨2023年要实现哪个县级市通高速？"
+    assert places_unnamed(asked, ["在12个服务区增设快充设施，覆盖率达50%以上。"])
+    assert not places_unnamed(asked, ["高速公路通车总里程达到900公里、实现桐乡市通高速。"])
+    assert not places_unnamed("临河要培育哪些市场主体？", ["培育一批龙头企业。"])

@@ -368,9 +368,12 @@ _PLACE_WITH_FIGURE = re.compile(
 )
 
 
-# Named places asked for ("试点选的是哪几个县", "哪些乡镇"): the answer names some.
+# Named places asked for ("试点选的是哪几个县", "哪些乡镇", "哪个县级市"): the answer names some.
+# A bare ending must end the word ("哪些市场" asks no place). "哪个县" is left out: one place is
+# often named without its ending ("放在阳城").
 _WHICH_PLACES = re.compile(
     r"哪(?:几|些)个?(?:县|市|区|乡镇|镇|乡|村|县区|区县|县市区)(?![\u4e00-\u9fff])"
+    r"|哪一?个?(?:县级|地级)市"
 )
 # "X占多少" of a whole the question gives ("278亿投资里，高速公路占多少"): the part X.
 _PART_ASKED = re.compile(
@@ -1154,6 +1157,14 @@ def _sibling(term: str, quotes: Sequence[str], asked: str) -> str:
 _PLAN_WORDS = frozenset({"计划", "目标", "任务", "指标", "情况", "安排", "要求", "规划", "目标值"})
 
 
+# The time or rate of a procedure, named by its verb right before ("开办时间", "办结率").
+_PROCEDURE_MEASURE = r"(?:时间|时限|期限|周期|天数|[\u4e00-\u9fff]?率)"
+
+
+def _names_procedure(term: str, question: str) -> bool:
+    return re.search(re.escape(term) + _PROCEDURE_MEASURE, question) is not None
+
+
 def _other_qualifier(term: str, asked: str, quote: str) -> str:
     """The cited value's thing, when it is the quantity ``asked`` names but qualified by a word
     the question does not say, while the question's own qualifier ``term`` is not in the text:
@@ -1190,8 +1201,11 @@ def _other_qualifier(term: str, asked: str, quote: str) -> str:
             unsaid = [
                 w for w in qualifiers if len(w) >= 2 and not any(x in asked for x in synonyms_of(w))
             ]
+            # A run that is the quantity word alone ("时间" of "企业开办时间", cut off by the verb
+            # 开办) names no thing of its own.
             said_whole = any(
-                run[-1][0].endswith(ending)
+                [w for w, _ in run] != [ending]
+                and run[-1][0].endswith(ending)
                 and all(w in clause for w, flag in run if flag not in ("ns", "nr"))
                 for run in noun_runs(asked)
             )
@@ -1321,6 +1335,18 @@ def contrast(
         # "到2030年…人口" answered by "到2035年，市域常住人口规模控制在215万人左右": the
         # value's own sentence dates it to another year (a later quote's 2030 is not its).
         return Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))
+    meta = metas.get(cited.doc_id)
+    own_year = covered_years(meta.period) if meta and sub.constraints.years else set()
+    if (
+        len(own_year) == 1
+        and not own_year & set(sub.constraints.years)
+        and not _years_dated(cited.quote)
+        and not _paragraph_years(cited)
+        and not stated_for
+    ):
+        # "到2030年…多少公里" answered by a one-year work plan's undated sentence: its values are
+        # that year's (a later quote from a five-year plan dating 2030 is not the value's).
+        return Gap("year", "、".join(f"{y}年" for y in sub.constraints.years))
     own = [m.region for m in metas.values() if m.region]
     if parts := [
         p
@@ -1348,15 +1374,21 @@ def contrast(
         # Another word of the question of the same kind is in the text ("出租车" beside the
         # missing "电动车"): the missing word is a paraphrase of it, not another thing.
         kin = any(w != term and w[-1] == term[-1] and w in said for w in asked)
+        noun = term in asked
         if (
-            term in asked
+            # A noun asked, or the verb naming which procedure's time or rate is asked ("开办"
+            # of "企业开办时间"; not a verb and its object, "改建四好农村路"). A verb's sibling
+            # ("通报" for "上报") is no other thing: only the quantity's other qualifier counts.
+            (noun or _names_procedure(term, sub.text))
             and not kin
             and (
-                (other := _sibling(term, quotes, sub.text))
+                (noun and (other := _sibling(term, quotes, sub.text)))
                 or (other := _other_qualifier(term, sub.text, cited.quote))
             )
         ):
-            return Gap("sibling", f"{term}|{other}")
+            # A verb of the phrase asked is named with its phrase ("企业开办时间").
+            shown = term if noun else "".join(w for w, _ in phrase_tokens(sub.text, term))
+            return Gap("sibling", f"{shown}|{other}")
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
         # "值班电话是多少": "24小时有人值守" is no telephone number.
         return Gap("value", "电话号码")
