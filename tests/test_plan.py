@@ -245,6 +245,13 @@ def test_the_value_a_question_gives_does_not_answer_it() -> None:
     from assistant.answer.reader import _states_amount
 
     assert _states_amount("全年对二次供水设施开展检查2次。", "二次供水设施每年检查几次")
+    # ... nor does a slogan's ("“4+2”产业", "“135”工程", "1+N体系"): no amount asked.
+    (growth,) = plan_question("临河金融方案定的贷款余额增长目标是多少？", VOCAB).subquestions
+    for label in ("“4+2”特色产业", "“135”工程", "1+N政策体系"):
+        slogan = _cite(1, f"聚焦{label}，推动涉农贷款余额稳步提升。")
+        assert check(growth, [slogan], METAS_BY_ID, _weigh, 0.0) == Gap("value", "数值"), label
+        stated = _cite(1, f"聚焦{label}，推动涉农贷款余额增长10%以上。")
+        assert check(growth, [stated], METAS_BY_ID, _weigh, 0.0) is None, label
     # A count that reads like a year ("2000家") is a value; a year asked is none.
     (count,) = plan_question("临河公交2025年为多少家企业提供诊断？", VOCAB).subquestions
     firms = _cite(1, "全年为2000家企业提供免费诊断。")
@@ -1027,6 +1034,16 @@ def test_the_thing_counted_must_be_the_thing_the_figure_counts() -> None:
     assert gap is not None and gap.kind == "sibling" and gap.detail == "加氢站|电站"
     hydrogen = _cite(1, "到2030年，建成加氢站3座。")
     assert contrast(sub, [hydrogen], METAS_BY_ID, _words, "建成加氢站3座[1]") is None
+    # "多少个充电桩": the only count in 个 counts 服务区, named by no character of 充电桩.
+    (piles_asked,) = plan_question("临河在高速服务区一共要装多少个充电桩？", VOCAB).subquestions
+    areas = _cite(1, "在12个高速公路服务区增设快充设施，快充覆盖率达60%以上。")
+    said = "在12个高速公路服务区增设快充设施[1]。"
+    gap = contrast(piles_asked, [areas], METAS_BY_ID, _words, said)
+    assert gap is not None and gap.kind == "sibling" and gap.detail == "充电桩|高速公路服务区"
+    # A count of the thing, with words of its own before it, answers.
+    piles = _cite(1, "在高速公路服务区建成300个公共和专用充电桩。")
+    said = "建成300个公共和专用充电桩[1]。"
+    assert contrast(piles_asked, [piles], METAS_BY_ID, _words, said) is None
     # The text names the thing more narrowly ("巡游出租车" for "出租车"): the same thing.
     (taxi,) = plan_question("临河2025年新增多少辆新能源出租车？", VOCAB).subquestions
     cruise = _cite(1, "到2025年，新增新能源巡游出租车500辆。")
@@ -2187,29 +2204,6 @@ def test_two_long_names_or_two_times_compared_are_asked_one_by_one() -> None:
     plan = plan_question("规上货运企业数量，2030年目标比现状增长多少？", VOCAB)
     assert plan.compare
     assert [s.constraints.stance for s in plan.subquestions] == ["target", "current"]
-
-
-def test_a_count_in_the_measure_asked_of_another_thing_does_not_answer() -> None:
-    from assistant.answer.reader import contrast
-
-    # "多少个充电桩": the only count in 个 counts 服务区, named by no character of 充电桩.
-    (sub,) = plan_question("临河在高速服务区一共要装多少个充电桩？", VOCAB).subquestions
-    areas = _cite(1, "在12个高速公路服务区增设快充设施，快充覆盖率达60%以上。")
-    gap = contrast(sub, [areas], METAS_BY_ID, _words, "在12个高速公路服务区增设快充设施[1]。")
-    assert gap is not None and gap.kind == "sibling" and gap.detail == "充电桩|高速公路服务区"
-    # A count of the thing, with words of its own before it, answers.
-    piles = _cite(1, "在高速公路服务区建成300个公共和专用充电桩。")
-    assert contrast(sub, [piles], METAS_BY_ID, _words, "建成300个公共和专用充电桩[1]。") is None
-
-
-def test_a_numeral_in_a_slogans_name_is_no_amount() -> None:
-    # "“4+2”产业", "“135”工程": a label's numerals; the sentence states no amount asked.
-    (sub,) = plan_question("临河金融方案定的贷款余额增长目标是多少？", VOCAB).subquestions
-    slogan = _cite(1, "聚焦“4+2”特色产业和“135”工程，推动涉农贷款余额稳步提升。")
-    gap = check(sub, [slogan], METAS_BY_ID, _weigh, 0.0)
-    assert gap is not None and gap.kind == "value"
-    stated = _cite(1, "聚焦“4+2”特色产业，推动涉农贷款余额增长10%以上。")
-    assert check(sub, [stated], METAS_BY_ID, _weigh, 0.0) is None
 
 
 def test_a_post_asked_is_answered_by_the_line_naming_it_not_by_another_post() -> None:
