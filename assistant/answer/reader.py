@@ -370,7 +370,7 @@ _PLACE_WITH_FIGURE = re.compile(
 
 # Named places asked for ("试点选的是哪几个县", "哪些乡镇", "哪个县级市"): the answer names some.
 # A bare ending must end the word ("哪些市场" asks no place). "哪个县" is left out: one place is
-# often named without its ending ("放在阳城").
+# often named without its ending ("放在临河").
 _WHICH_PLACES = re.compile(
     r"哪(?:几|些)个?(?:县|市|区|乡镇|镇|乡|村|县区|区县|县市区)(?![\u4e00-\u9fff])"
     r"|哪一?个?(?:县级|地级)市"
@@ -1157,7 +1157,7 @@ def _sibling(term: str, quotes: Sequence[str], asked: str) -> str:
 _PLAN_WORDS = frozenset({"计划", "目标", "任务", "指标", "情况", "安排", "要求", "规划", "目标值"})
 
 
-# The time or rate of a procedure, named by its verb right before ("开办时间", "办结率").
+# The time or rate of a procedure, named by its verb right before ("注销时间", "办结率").
 _PROCEDURE_MEASURE = r"(?:时间|时限|期限|周期|天数|[\u4e00-\u9fff]?率)"
 
 
@@ -1201,8 +1201,8 @@ def _other_qualifier(term: str, asked: str, quote: str) -> str:
             unsaid = [
                 w for w in qualifiers if len(w) >= 2 and not any(x in asked for x in synonyms_of(w))
             ]
-            # A run that is the quantity word alone ("时间" of "企业开办时间", cut off by the verb
-            # 开办) names no thing of its own.
+            # A run that is the quantity word alone ("时间" of "企业注销时间", cut off by the verb
+            # 注销) names no thing of its own.
             said_whole = any(
                 [w for w, _ in run] != [ending]
                 and run[-1][0].endswith(ending)
@@ -1376,8 +1376,8 @@ def contrast(
         kin = any(w != term and w[-1] == term[-1] and w in said for w in asked)
         noun = term in asked
         if (
-            # A noun asked, or the verb naming which procedure's time or rate is asked ("开办"
-            # of "企业开办时间"; not a verb and its object, "改建四好农村路"). A verb's sibling
+            # A noun asked, or the verb naming which procedure's time or rate is asked ("注销"
+            # of "企业注销时间"; not a verb and its object, "改建农村公路"). A verb's sibling
             # ("通报" for "上报") is no other thing: only the quantity's other qualifier counts.
             (noun or _names_procedure(term, sub.text))
             and not kin
@@ -1386,7 +1386,7 @@ def contrast(
                 or (other := _other_qualifier(term, sub.text, cited.quote))
             )
         ):
-            # A verb of the phrase asked is named with its phrase ("企业开办时间").
+            # A verb of the phrase asked is named with its phrase ("企业注销时间").
             shown = term if noun else "".join(w for w, _ in phrase_tokens(sub.text, term))
             return Gap("sibling", f"{shown}|{other}")
     if _ASKS_PHONE.search(sub.text) and not any(_PHONE.search(x.quote) for x in citations):
